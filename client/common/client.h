@@ -1,0 +1,73 @@
+// BarazaClient: the one client library the role CLIs and the end-to-end tests
+// use to talk to barazad — a channel, the token on every call, a deadline on
+// every call. Calls are thread-safe; one instance per server.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "baraza/v1/baraza.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace baraza::client {
+
+struct ClientOptions {
+  std::string server = "127.0.0.1:50051";
+  std::string token;  // bearer token; empty sends none
+  std::chrono::milliseconds timeout{10000};
+};
+
+class BarazaClient {
+ public:
+  explicit BarazaClient(ClientOptions options);
+
+  // Waits until the server reports SERVING on the health service, or `wait` passes.
+  bool WaitUntilServing(std::chrono::milliseconds wait);
+
+  // A context carrying the token and the call deadline.
+  std::unique_ptr<grpc::ClientContext> Context(bool with_deadline = true) const;
+
+#define BARAZA_RPC(Service, Method, Req, Resp)                                 \
+  grpc::Status Method(const v1::Req& req, v1::Resp* resp) {                    \
+    auto ctx = Context();                                                      \
+    return Service##_->Method(ctx.get(), req, resp);                           \
+  }
+  BARAZA_RPC(groups, CreateContactGroup, CreateContactGroupRequest, ContactGroup)
+  BARAZA_RPC(groups, GetContactGroup, GetContactGroupRequest, ContactGroup)
+  BARAZA_RPC(groups, ListContactGroups, ListContactGroupsRequest, ListContactGroupsResponse)
+  BARAZA_RPC(groups, AddParty, AddPartyRequest, Party)
+  BARAZA_RPC(groups, RegisterLiaison, RegisterLiaisonRequest, RegisterLiaisonResponse)
+  BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
+  BARAZA_RPC(cases, FileDispute, FileDisputeRequest, Case)
+  BARAZA_RPC(cases, GetCase, GetCaseRequest, Case)
+  BARAZA_RPC(cases, ListCases, ListCasesRequest, ListCasesResponse)
+  BARAZA_RPC(cases, RespondToNotice, RespondToNoticeRequest, Case)
+  BARAZA_RPC(cases, RequestExtension, RequestExtensionRequest, Case)
+  BARAZA_RPC(cases, GrantExtension, GrantExtensionRequest, Case)
+  BARAZA_RPC(cases, GrantCapacitySupport, GrantCapacitySupportRequest, Case)
+  BARAZA_RPC(cases, RecordSettlement, RecordSettlementRequest, Case)
+  BARAZA_RPC(cases, RecordMissionDecision, RecordMissionDecisionRequest, Case)
+  BARAZA_RPC(cases, WithdrawCase, WithdrawCaseRequest, Case)
+  BARAZA_RPC(cases, CloseCase, CloseCaseRequest, Case)
+  BARAZA_RPC(cases, ListCaseEvents, ListCaseEventsRequest, ListCaseEventsResponse)
+  BARAZA_RPC(notices, ListNotices, ListNoticesRequest, ListNoticesResponse)
+#undef BARAZA_RPC
+
+  // Opens a notice stream; `ctx` (from Context(false)) must outlive the reader.
+  std::unique_ptr<grpc::ClientReader<v1::Notice>> WatchNotices(grpc::ClientContext* ctx,
+                                                               const v1::WatchNoticesRequest& req);
+
+ private:
+  ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ContactGroupService::Stub> groups_;
+  std::unique_ptr<v1::AccessService::Stub> access_;
+  std::unique_ptr<v1::CaseService::Stub> cases_;
+  std::unique_ptr<v1::NoticeService::Stub> notices_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+};
+
+}  // namespace baraza::client

@@ -1,0 +1,476 @@
+#include "services/api/services.h"
+
+#include <charconv>
+#include <deque>
+#include <mutex>
+
+#include "services/api/convert.h"
+#include "services/api/grpc_status.h"
+#include "services/auth/tokens.h"
+
+namespace baraza::api {
+namespace {
+
+using grpc::CallbackServerContext;
+using grpc::ServerUnaryReactor;
+
+Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  std::string header = it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+  auto token = auth::ParseBearer(header);
+  if (!token.ok()) return token.status();
+  return app.Authenticate(*token);
+}
+
+ServerUnaryReactor* Finish(CallbackServerContext* ctx, const Status& s) {
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(s));
+  return reactor;
+}
+
+// Packs a model value into the response and finishes the call.
+template <typename Model, typename Proto>
+Callback<Model> Reply(ServerUnaryReactor* reactor, Proto* resp) {
+  return [reactor, resp](Result<Model> r) {
+    if (r.ok()) ToProto(*r, resp);
+    reactor->Finish(ToGrpcStatus(r.status()));
+  };
+}
+
+// Finishes a call with a read's result, packing it into `resp` with `pack`.
+template <typename T, typename Pack>
+ServerUnaryReactor* Answer(CallbackServerContext* ctx, const Result<T>& r, Pack pack) {
+  if (r.ok()) pack(*r);
+  return Finish(ctx, r.status());
+}
+
+Result<Id> ParsePageToken(const std::string& token) {
+  if (token.empty()) return Id{0};
+  Id v = 0;
+  auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  if (ec != std::errc() || p != token.data() + token.size() || v <= 0)
+    return Status::InvalidArgument("page_token is not one this server gave out; start again "
+                                   "with an empty page_token");
+  return v;
+}
+
+Result<int> PageSize(int requested, int def, int max) {
+  if (requested < 0) return Status::InvalidArgument("page_size must not be negative");
+  if (requested == 0) return def;
+  return std::min(requested, max);
+}
+
+Status RequireId(Id id, const char* field) {
+  if (id <= 0) return Status::InvalidArgument(std::string(field) + " is required (a positive id)");
+  return Status::Ok();
+}
+
+}  // namespace
+
+#define BARAZA_AUTHENTICATE(actor)                 \
+  auto actor = Authenticate(app_, ctx);            \
+  if (!actor.ok()) return Finish(ctx, actor.status())
+
+#define BARAZA_CHECK(expr)                         \
+  do {                                             \
+    ::baraza::Status _s = (expr);                  \
+    if (!_s.ok()) return Finish(ctx, _s);          \
+  } while (0)
+
+#define BARAZA_ASSIGN(var, expr)                   \
+  auto var##_r = (expr);                           \
+  if (!var##_r.ok()) return Finish(ctx, var##_r.status()); \
+  auto var = std::move(var##_r).value()
+
+// ----------------------------------------------------------------- groups ---
+
+ServerUnaryReactor* ContactGroupServiceImpl::CreateContactGroup(
+    CallbackServerContext* ctx, const v1::CreateContactGroupRequest* req, v1::ContactGroup* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(kind, FromProto(req->kind(), "kind"));
+  ContactGroup g;
+  g.name = req->name();
+  g.purpose = req->purpose();
+  g.kind = kind;
+  auto* reactor = ctx->DefaultReactor();
+  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(reactor, resp));
+  return reactor;
+}
+
+ServerUnaryReactor* ContactGroupServiceImpl::GetContactGroup(
+    CallbackServerContext* ctx, const v1::GetContactGroupRequest* req, v1::ContactGroup* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->group_id(), "group_id"));
+  return Answer(ctx, app_.GetContactGroup(*actor, req->group_id()),
+                [resp](const ContactGroup& g) { ToProto(g, resp); });
+}
+
+ServerUnaryReactor* ContactGroupServiceImpl::ListContactGroups(
+    CallbackServerContext* ctx, const v1::ListContactGroupsRequest* req,
+    v1::ListContactGroupsResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(after, ParsePageToken(req->page_token()));
+  BARAZA_ASSIGN(size, PageSize(req->page_size(), 50, 500));
+  return Answer(ctx, app_.ListContactGroups(*actor, after, size),
+                [resp, size](const std::vector<ContactGroup>& groups) {
+                  for (const auto& g : groups) ToProto(g, resp->add_groups());
+                  if (static_cast<int>(groups.size()) == size)
+                    resp->set_next_page_token(std::to_string(groups.back().id));
+                });
+}
+
+ServerUnaryReactor* ContactGroupServiceImpl::AddParty(CallbackServerContext* ctx,
+                                                      const v1::AddPartyRequest* req,
+                                                      v1::Party* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->group_id(), "group_id"));
+  BARAZA_ASSIGN(category, FromProto(req->category(), "category"));
+  Party p;
+  p.group_id = req->group_id();
+  p.name = req->name();
+  p.category = category;
+  auto* reactor = ctx->DefaultReactor();
+  app_.AddParty(*actor, p, Reply<Party>(reactor, resp));
+  return reactor;
+}
+
+ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
+    CallbackServerContext* ctx, const v1::RegisterLiaisonRequest* req,
+    v1::RegisterLiaisonResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
+  auto* reactor = ctx->DefaultReactor();
+  app_.RegisterLiaison(*actor, req->party_id(), req->name(),
+                       [reactor, resp](Result<RegisteredLiaison> r) {
+                         if (r.ok()) {
+                           ToProto(r->liaison, resp->mutable_liaison());
+                           resp->set_token(r->token);
+                         }
+                         reactor->Finish(ToGrpcStatus(r.status()));
+                       });
+  return reactor;
+}
+
+// ----------------------------------------------------------------- access ---
+
+ServerUnaryReactor* AccessServiceImpl::WhoAmI(CallbackServerContext* ctx, const v1::WhoAmIRequest*,
+                                              v1::WhoAmIResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  resp->set_role(static_cast<v1::Role>(actor->role));
+  resp->set_subject(actor->Label());
+  resp->set_party_id(actor->party_id);
+  resp->set_group_id(actor->group_id);
+  return Finish(ctx, Status::Ok());
+}
+
+// ------------------------------------------------------------------ cases ---
+
+ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Actor& actor,
+                                            Id case_id, Application::CaseCommand command,
+                                            v1::Case* resp) {
+  BARAZA_CHECK(RequireId(case_id, "case_id"));
+  auto* reactor = ctx->DefaultReactor();
+  app_.ChangeCase(actor, case_id, std::move(command), Reply<Case>(reactor, resp));
+  return reactor;
+}
+
+ServerUnaryReactor* CaseServiceImpl::FileDispute(CallbackServerContext* ctx,
+                                                 const v1::FileDisputeRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->group_id(), "group_id"));
+  BARAZA_ASSIGN(dimension, FromProto(req->dimension(), "dimension"));
+  workflow::DisputeFiling f;
+  f.group_id = req->group_id();
+  f.title = req->title();
+  f.description = req->description();
+  for (int s : req->standards()) {
+    BARAZA_ASSIGN(standard, FromProto(static_cast<v1::Standard>(s), "standards"));
+    f.standards.push_back(standard);
+  }
+  f.dimension = dimension;
+  f.filed_by_party_id = req->filed_by_party_id();
+  f.respondent_party_ids.assign(req->respondent_party_ids().begin(), req->respondent_party_ids().end());
+  if (!req->has_window())
+    return Finish(ctx, Status::InvalidArgument("window is required (the length of each "
+                                               "respondent's negotiation window)"));
+  f.window = FromDuration(req->window());
+  auto* reactor = ctx->DefaultReactor();
+  app_.FileDispute(*actor, f, Reply<Case>(reactor, resp));
+  return reactor;
+}
+
+ServerUnaryReactor* CaseServiceImpl::GetCase(CallbackServerContext* ctx,
+                                             const v1::GetCaseRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->case_id(), "case_id"));
+  return Answer(ctx, app_.GetCase(*actor, req->case_id()), [resp](const Case& c) { ToProto(c, resp); });
+}
+
+ServerUnaryReactor* CaseServiceImpl::ListCases(CallbackServerContext* ctx,
+                                               const v1::ListCasesRequest* req,
+                                               v1::ListCasesResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(before, ParsePageToken(req->page_token()));
+  BARAZA_ASSIGN(size, PageSize(req->page_size(), 50, 500));
+  CaseFilter filter;
+  filter.group_id = req->group_id();
+  filter.party_id = req->party_id();
+  filter.before_id = before;
+  filter.limit = size;
+  if (req->state() != v1::CASE_STATE_UNSPECIFIED) {
+    BARAZA_ASSIGN(state, FromProto(req->state(), "state"));
+    filter.state = state;
+  }
+  return Answer(ctx, app_.ListCases(*actor, filter), [resp, size](const std::vector<Case>& cases) {
+    for (const auto& c : cases) ToProto(c, resp->add_cases());
+    if (static_cast<int>(cases.size()) == size)
+      resp->set_next_page_token(std::to_string(cases.back().id));
+  });
+}
+
+ServerUnaryReactor* CaseServiceImpl::RespondToNotice(CallbackServerContext* ctx,
+                                                     const v1::RespondToNoticeRequest* req,
+                                                     v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(visibility, FromProto(req->visibility(), "visibility"));
+  return Change(ctx, *actor, req->case_id(),
+                [position = req->position(), visibility](const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::Respond(c, position, visibility, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::RequestExtension(CallbackServerContext* ctx,
+                                                      const v1::RequestExtensionRequest* req,
+                                                      v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Change(ctx, *actor, req->case_id(),
+                [extension = FromDuration(req->extension()), reason = req->reason()](
+                    const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::RequestExtension(c, extension, reason, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::GrantExtension(CallbackServerContext* ctx,
+                                                    const v1::GrantExtensionRequest* req,
+                                                    v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
+  return Change(ctx, *actor, req->case_id(),
+                [party = req->party_id(), extension = FromDuration(req->extension()),
+                 reason = req->reason()](const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::GrantExtension(c, party, extension, reason, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::GrantCapacitySupport(
+    CallbackServerContext* ctx, const v1::GrantCapacitySupportRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
+  BARAZA_ASSIGN(kind, FromProto(req->kind(), "kind"));
+  return Change(ctx, *actor, req->case_id(),
+                [party = req->party_id(), kind, description = req->description(),
+                 extension = FromDuration(req->extension())](const Case& c, const Actor& a,
+                                                             UnixMillis now) {
+                  return workflow::GrantCapacitySupport(c, party, kind, description, extension, a,
+                                                        now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::RecordSettlement(CallbackServerContext* ctx,
+                                                      const v1::RecordSettlementRequest* req,
+                                                      v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  std::vector<Id> accepting(req->accepting_party_ids().begin(), req->accepting_party_ids().end());
+  return Change(ctx, *actor, req->case_id(),
+                [text = req->text(), accepting](const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::RecordSettlement(c, text, accepting, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::RecordMissionDecision(
+    CallbackServerContext* ctx, const v1::RecordMissionDecisionRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Change(ctx, *actor, req->case_id(),
+                [text = req->text(), rationale = req->rationale()](const Case& c, const Actor& a,
+                                                                   UnixMillis now) {
+                  return workflow::RecordMissionDecision(c, text, rationale, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::WithdrawCase(CallbackServerContext* ctx,
+                                                  const v1::WithdrawCaseRequest* req,
+                                                  v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Change(ctx, *actor, req->case_id(),
+                [reason = req->reason()](const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::Withdraw(c, reason, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::CloseCase(CallbackServerContext* ctx,
+                                               const v1::CloseCaseRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Change(ctx, *actor, req->case_id(),
+                [](const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::Close(c, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::ListCaseEvents(CallbackServerContext* ctx,
+                                                    const v1::ListCaseEventsRequest* req,
+                                                    v1::ListCaseEventsResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->case_id(), "case_id"));
+  return Answer(ctx, app_.ListCaseEvents(*actor, req->case_id()),
+                [resp](const std::vector<Event>& events) {
+                  for (const auto& e : events) ToProto(e, resp->add_events());
+                });
+}
+
+// ---------------------------------------------------------------- notices ---
+
+ServerUnaryReactor* NoticeServiceImpl::ListNotices(CallbackServerContext* ctx,
+                                                   const v1::ListNoticesRequest* req,
+                                                   v1::ListNoticesResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(size, PageSize(req->page_size(), 100, 1000));
+  if (req->after_notice_id() < 0)
+    return Finish(ctx, Status::InvalidArgument("after_notice_id must not be negative"));
+  return Answer(ctx, app_.ListNotices(*actor, req->party_id(), req->after_notice_id(), size),
+                [resp](const std::vector<Notice>& notices) {
+                  for (const auto& n : notices) ToProto(n, resp->add_notices());
+                });
+}
+
+namespace {
+
+// Streams one liaison's notices: first those it missed (after the id it
+// names), then each new one as it commits. Notices are written one at a time,
+// in id order, none twice.
+class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
+ public:
+  NoticeWatcher(Application& app, NoticeHub& hub, const Actor& actor, Id after)
+      : hub_(hub), last_queued_(after) {
+    // Subscribe before reading the backlog so nothing falls between the two;
+    // live notices that arrive meanwhile wait in early_ and are merged by id.
+    subscription_ = hub_.Subscribe(actor.party_id, [this](const Notice& n) { OnNotice(n); });
+    std::vector<Notice> backlog;
+    Status status;
+    for (Id from = after;;) {  // bounded by the notices that exist
+      auto page = app.ListNotices(actor, actor.party_id, from, 1000);
+      if (!page.ok()) {
+        status = page.status();
+        break;
+      }
+      backlog.insert(backlog.end(), page->begin(), page->end());
+      if (page->size() < 1000) break;
+      from = page->back().id;
+    }
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!status.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(status));
+      return;
+    }
+    for (const auto& n : backlog) Enqueue(n);
+    for (const auto& n : early_) Enqueue(n);
+    early_.clear();
+    ready_ = true;
+    WriteNext();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    writing_ = false;
+    if (!ok) {
+      EndLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke; reconnect"));
+      return;
+    }
+    WriteNext();
+  }
+
+  void OnCancel() override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    EndLocked(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    hub_.Unsubscribe(subscription_);  // no listener call after this returns
+    delete this;
+  }
+
+ private:
+  void OnNotice(const Notice& n) {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!ready_) {
+      early_.push_back(n);
+      return;
+    }
+    Enqueue(n);
+    WriteNext();
+  }
+
+  void Enqueue(const Notice& n) {
+    if (n.id <= last_queued_) return;
+    last_queued_ = n.id;
+    queue_.push_back(n);
+  }
+
+  void WriteNext() {
+    if (writing_ || finished_ || queue_.empty()) return;
+    current_.Clear();
+    ToProto(queue_.front(), &current_);
+    queue_.pop_front();
+    writing_ = true;
+    StartWrite(&current_);
+  }
+
+  void EndLocked(const grpc::Status& s) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(s);
+  }
+
+  NoticeHub& hub_;
+  int64_t subscription_ = 0;
+  // Recursive: gRPC may run OnWriteDone inline from StartWrite.
+  std::recursive_mutex mu_;
+  bool ready_ = false;
+  bool writing_ = false;
+  bool finished_ = false;
+  Id last_queued_;
+  std::vector<Notice> early_;
+  std::deque<Notice> queue_;
+  v1::Notice current_;
+};
+
+class FailedWatch final : public grpc::ServerWriteReactor<v1::Notice> {
+ public:
+  explicit FailedWatch(const Status& s) { Finish(ToGrpcStatus(s)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::Notice>* NoticeServiceImpl::WatchNotices(
+    CallbackServerContext* ctx, const v1::WatchNoticesRequest* req) {
+  auto actor = Authenticate(app_, ctx);
+  if (!actor.ok()) return new FailedWatch(actor.status());
+  if (actor->role != Role::kLiaison)
+    return new FailedWatch(Status::PermissionDenied(
+        "only a liaison watches notices (its own party's); mediators use ListNotices"));
+  if (req->after_notice_id() < 0)
+    return new FailedWatch(Status::InvalidArgument("after_notice_id must not be negative"));
+  return new NoticeWatcher(app_, hub_, *actor, req->after_notice_id());
+}
+
+}  // namespace baraza::api

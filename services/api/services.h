@@ -1,0 +1,100 @@
+// The gRPC services of barazad (callback API). Each handler authenticates,
+// checks the request's shape, calls one Application operation and packs the
+// answer; writes finish their reactor when the store has committed, so no
+// callback thread waits on the disk. Thread-safe.
+#pragma once
+
+#include "baraza/v1/baraza.grpc.pb.h"
+#include "services/app/application.h"
+
+namespace baraza::api {
+
+class ContactGroupServiceImpl final : public v1::ContactGroupService::CallbackService {
+ public:
+  explicit ContactGroupServiceImpl(Application& app) : app_(app) {}
+  grpc::ServerUnaryReactor* CreateContactGroup(grpc::CallbackServerContext* ctx,
+                                               const v1::CreateContactGroupRequest* req,
+                                               v1::ContactGroup* resp) override;
+  grpc::ServerUnaryReactor* GetContactGroup(grpc::CallbackServerContext* ctx,
+                                            const v1::GetContactGroupRequest* req,
+                                            v1::ContactGroup* resp) override;
+  grpc::ServerUnaryReactor* ListContactGroups(grpc::CallbackServerContext* ctx,
+                                              const v1::ListContactGroupsRequest* req,
+                                              v1::ListContactGroupsResponse* resp) override;
+  grpc::ServerUnaryReactor* AddParty(grpc::CallbackServerContext* ctx,
+                                     const v1::AddPartyRequest* req, v1::Party* resp) override;
+  grpc::ServerUnaryReactor* RegisterLiaison(grpc::CallbackServerContext* ctx,
+                                            const v1::RegisterLiaisonRequest* req,
+                                            v1::RegisterLiaisonResponse* resp) override;
+
+ private:
+  Application& app_;
+};
+
+class AccessServiceImpl final : public v1::AccessService::CallbackService {
+ public:
+  explicit AccessServiceImpl(Application& app) : app_(app) {}
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx, const v1::WhoAmIRequest* req,
+                                   v1::WhoAmIResponse* resp) override;
+
+ private:
+  Application& app_;
+};
+
+class CaseServiceImpl final : public v1::CaseService::CallbackService {
+ public:
+  explicit CaseServiceImpl(Application& app) : app_(app) {}
+  grpc::ServerUnaryReactor* FileDispute(grpc::CallbackServerContext* ctx,
+                                        const v1::FileDisputeRequest* req, v1::Case* resp) override;
+  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* ctx,
+                                    const v1::GetCaseRequest* req, v1::Case* resp) override;
+  grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* ctx,
+                                      const v1::ListCasesRequest* req,
+                                      v1::ListCasesResponse* resp) override;
+  grpc::ServerUnaryReactor* RespondToNotice(grpc::CallbackServerContext* ctx,
+                                            const v1::RespondToNoticeRequest* req,
+                                            v1::Case* resp) override;
+  grpc::ServerUnaryReactor* RequestExtension(grpc::CallbackServerContext* ctx,
+                                             const v1::RequestExtensionRequest* req,
+                                             v1::Case* resp) override;
+  grpc::ServerUnaryReactor* GrantExtension(grpc::CallbackServerContext* ctx,
+                                           const v1::GrantExtensionRequest* req,
+                                           v1::Case* resp) override;
+  grpc::ServerUnaryReactor* GrantCapacitySupport(grpc::CallbackServerContext* ctx,
+                                                 const v1::GrantCapacitySupportRequest* req,
+                                                 v1::Case* resp) override;
+  grpc::ServerUnaryReactor* RecordSettlement(grpc::CallbackServerContext* ctx,
+                                             const v1::RecordSettlementRequest* req,
+                                             v1::Case* resp) override;
+  grpc::ServerUnaryReactor* RecordMissionDecision(grpc::CallbackServerContext* ctx,
+                                                  const v1::RecordMissionDecisionRequest* req,
+                                                  v1::Case* resp) override;
+  grpc::ServerUnaryReactor* WithdrawCase(grpc::CallbackServerContext* ctx,
+                                         const v1::WithdrawCaseRequest* req, v1::Case* resp) override;
+  grpc::ServerUnaryReactor* CloseCase(grpc::CallbackServerContext* ctx,
+                                      const v1::CloseCaseRequest* req, v1::Case* resp) override;
+  grpc::ServerUnaryReactor* ListCaseEvents(grpc::CallbackServerContext* ctx,
+                                           const v1::ListCaseEventsRequest* req,
+                                           v1::ListCaseEventsResponse* resp) override;
+
+ private:
+  grpc::ServerUnaryReactor* Change(grpc::CallbackServerContext* ctx, const Actor& actor,
+                                   Id case_id, Application::CaseCommand command, v1::Case* resp);
+  Application& app_;
+};
+
+class NoticeServiceImpl final : public v1::NoticeService::CallbackService {
+ public:
+  NoticeServiceImpl(Application& app, NoticeHub& hub) : app_(app), hub_(hub) {}
+  grpc::ServerUnaryReactor* ListNotices(grpc::CallbackServerContext* ctx,
+                                        const v1::ListNoticesRequest* req,
+                                        v1::ListNoticesResponse* resp) override;
+  grpc::ServerWriteReactor<v1::Notice>* WatchNotices(grpc::CallbackServerContext* ctx,
+                                                     const v1::WatchNoticesRequest* req) override;
+
+ private:
+  Application& app_;
+  NoticeHub& hub_;
+};
+
+}  // namespace baraza::api

@@ -1,0 +1,303 @@
+#include "services/app/application.h"
+
+#include <memory>
+
+#include "services/auth/tokens.h"
+#include "services/workflow/access.h"
+
+namespace baraza {
+
+using workflow::CheckText;
+using workflow::kMaxNameBytes;
+using workflow::kMaxTextBytes;
+using workflow::Transition;
+
+namespace {
+
+Status NoSuchCase(Id case_id) {
+  // The same answer whether the case is missing or hidden, so ids cannot be probed.
+  return Status::NotFound("case " + std::to_string(case_id) + " does not exist");
+}
+
+Status NoSuchGroup(Id group_id) {
+  return Status::NotFound("contact group " + std::to_string(group_id) + " does not exist");
+}
+
+Status RequireMediator(const Actor& actor, const char* what) {
+  if (actor.role == Role::kMediator) return Status::Ok();
+  return Status::PermissionDenied(std::string("only a mediator may ") + what);
+}
+
+}  // namespace
+
+Application::Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy)
+    : store_(store), clock_(clock), hub_(hub), policy_(std::move(policy)) {}
+
+void Application::SetDeadlineListener(std::function<void(UnixMillis)> listener) {
+  deadline_listener_ = std::move(listener);
+}
+
+Result<Actor> Application::Authenticate(const std::string& token) {
+  auto found = store_.FindToken(auth::HashToken(token));
+  if (!found.ok()) return found.status();
+  if (!found->has_value())
+    return Status::Unauthenticated("the token is not known to this server; ask a mediator for one");
+  const TokenRecord& t = **found;
+  UnixMillis now = clock_.Now();
+  if (t.revoked_at != 0) return Status::Unauthenticated("the token was revoked; ask a mediator for a new one");
+  if (t.expires_at != 0 && now >= t.expires_at)
+    return Status::Unauthenticated("the token expired; ask a mediator for a new one");
+  Actor a;
+  a.role = t.role;
+  a.subject_id = t.subject_id;
+  a.party_id = t.party_id;
+  a.group_id = t.group_id;
+  return a;
+}
+
+Result<std::string> Application::IssueFirstMediatorToken() {
+  auto count = store_.CountTokens(Role::kMediator);
+  if (!count.ok()) return count.status();
+  if (*count > 0) return std::string();
+  auto token = auth::GenerateToken();
+  if (!token.ok()) return token.status();
+  TokenRecord rec;
+  rec.hash = auth::HashToken(*token);
+  rec.role = Role::kMediator;
+  rec.subject_id = 1;
+  rec.label = "first mediator";
+  rec.created_at = clock_.Now();
+  BARAZA_RETURN_IF_ERROR(store_.WriteAndWait([rec](WriteTx& tx) { return tx.InsertToken(rec); }));
+  return token;
+}
+
+// ----------------------------------------------------------------- groups ---
+
+void Application::CreateContactGroup(const Actor& actor, const ContactGroup& group,
+                                     Callback<ContactGroup> done) {
+  Status s = RequireMediator(actor, "create a contact group");
+  if (s.ok()) s = CheckText("name", group.name, kMaxNameBytes, true);
+  if (s.ok()) s = CheckText("purpose", group.purpose, kMaxTextBytes, false);
+  if (!s.ok()) return done(s);
+  auto out = std::make_shared<ContactGroup>(group);
+  out->created_at = clock_.Now();
+  out->parties.clear();
+  store_.Write(
+      [out](WriteTx& tx) {
+        auto id = tx.InsertGroup(*out);
+        if (!id.ok()) return id.status();
+        out->id = *id;
+        return Status::Ok();
+      },
+      [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+Result<ContactGroup> Application::GetContactGroup(const Actor& actor, Id group_id) {
+  if (!workflow::CanSeeGroup(actor, group_id)) return NoSuchGroup(group_id);
+  return store_.GetGroup(group_id);
+}
+
+Result<std::vector<ContactGroup>> Application::ListContactGroups(const Actor& actor, Id after_id,
+                                                                 int limit) {
+  if (actor.role == Role::kLiaison) {
+    std::vector<ContactGroup> out;
+    if (actor.group_id > after_id) {
+      auto g = store_.GetGroup(actor.group_id);
+      if (!g.ok()) return g.status();
+      out.push_back(std::move(g).value());
+    }
+    return out;
+  }
+  if (actor.role != Role::kMediator)
+    return Status::PermissionDenied("only mediators and liaisons may list contact groups");
+  return store_.ListGroups(after_id, limit);
+}
+
+void Application::AddParty(const Actor& actor, const Party& party, Callback<Party> done) {
+  Status s = RequireMediator(actor, "add a party");
+  if (s.ok()) s = CheckText("name", party.name, kMaxNameBytes, true);
+  if (!s.ok()) return done(s);
+  auto out = std::make_shared<Party>(party);
+  out->created_at = clock_.Now();
+  out->liaison_count = 0;
+  store_.Write(
+      [out](WriteTx& tx) {
+        auto id = tx.InsertParty(*out);
+        if (!id.ok()) return id.status();
+        out->id = *id;
+        return Status::Ok();
+      },
+      [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
+                                  Callback<RegisteredLiaison> done) {
+  Status s = RequireMediator(actor, "register a liaison");
+  if (s.ok()) s = CheckText("name", name, kMaxNameBytes, true);
+  if (!s.ok()) return done(s);
+  auto token = auth::GenerateToken();
+  if (!token.ok()) return done(token.status());
+  auto out = std::make_shared<RegisteredLiaison>();
+  out->token = *token;
+  out->liaison.party_id = party_id;
+  out->liaison.name = name;
+  out->liaison.created_at = clock_.Now();
+  store_.Write(
+      [out](WriteTx& tx) {
+        auto party = tx.GetParty(out->liaison.party_id);
+        if (!party.ok()) return party.status();
+        auto id = tx.InsertLiaison(out->liaison);
+        if (!id.ok()) return id.status();
+        out->liaison.id = *id;
+        TokenRecord rec;
+        rec.hash = auth::HashToken(out->token);
+        rec.role = Role::kLiaison;
+        rec.subject_id = *id;
+        rec.party_id = party->id;
+        rec.group_id = party->group_id;
+        rec.label = "liaison " + out->liaison.name;
+        rec.created_at = out->liaison.created_at;
+        return tx.InsertToken(rec);
+      },
+      [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+// ------------------------------------------------------------------ cases ---
+
+Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& published,
+                           UnixMillis& next_deadline) {
+  auto deadlines = workflow::PendingDeadlines(t.next, policy_);
+  BARAZA_RETURN_IF_ERROR(tx.SaveCase(t.next, t.events, t.notices, deadlines));
+  published.insert(published.end(), t.notices.begin(), t.notices.end());
+  for (const auto& d : deadlines)
+    if (next_deadline == 0 || d.due_at < next_deadline) next_deadline = d.due_at;
+  return Status::Ok();
+}
+
+void Application::AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline) {
+  if (!notices.empty()) hub_.Publish(notices);
+  if (next_deadline != 0 && deadline_listener_) deadline_listener_(next_deadline);
+}
+
+namespace {
+// What one write leaves behind for the reply and for AfterCommit.
+struct Committed {
+  Case next;
+  std::vector<Notice> notices;
+  UnixMillis next_deadline = 0;
+  int events = 0;
+};
+}  // namespace
+
+void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling& filing,
+                              Callback<Case> done) {
+  if (actor.role != Role::kMediator) return done(RequireMediator(actor, "file a dispute"));
+  auto out = std::make_shared<Committed>();
+  store_.Write(
+      [this, actor, filing, out](WriteTx& tx) -> Status {
+        auto group = tx.GetGroup(filing.group_id);
+        if (!group.ok()) return group.status();
+        auto id = tx.NextCaseId();
+        if (!id.ok()) return id.status();
+        auto t = workflow::FileDispute(*id, filing, *group, actor, clock_.Now(), policy_);
+        if (!t.ok()) return t.status();
+        out->next = t->next;
+        return Commit(tx, *t, out->notices, out->next_deadline);
+      },
+      [this, out, done](Status s) {
+        if (!s.ok()) return done(s);
+        AfterCommit(out->notices, out->next_deadline);
+        done(out->next);
+      });
+}
+
+void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command,
+                             Callback<Case> done) {
+  auto out = std::make_shared<Committed>();
+  store_.Write(
+      [this, actor, case_id, command = std::move(command), out](WriteTx& tx) -> Status {
+        auto c = tx.GetCase(case_id);
+        if (!c.ok()) return c.status();
+        if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
+        auto t = command(*c, actor, clock_.Now());
+        if (!t.ok()) return t.status();
+        out->next = t->next;
+        return Commit(tx, *t, out->notices, out->next_deadline);
+      },
+      [this, actor, out, done](Status s) {
+        if (!s.ok()) return done(s);
+        AfterCommit(out->notices, out->next_deadline);
+        done(workflow::RedactFor(actor, out->next));
+      });
+}
+
+Result<Case> Application::GetCase(const Actor& actor, Id case_id) {
+  auto c = store_.GetCase(case_id);
+  if (!c.ok()) return c.status();
+  if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
+  return workflow::RedactFor(actor, *c);
+}
+
+Result<std::vector<Case>> Application::ListCases(const Actor& actor, CaseFilter filter) {
+  if (actor.role == Role::kLiaison) {
+    if (filter.party_id != 0 && filter.party_id != actor.party_id)
+      return Status::PermissionDenied("a liaison lists only the cases of its own party");
+    filter.party_id = actor.party_id;
+  } else if (actor.role != Role::kMediator) {
+    return Status::PermissionDenied("only mediators and liaisons may list cases");
+  }
+  auto cases = store_.ListCases(filter);
+  if (!cases.ok()) return cases.status();
+  for (auto& c : *cases) c = workflow::RedactFor(actor, c);
+  return cases;
+}
+
+Result<std::vector<Event>> Application::ListCaseEvents(const Actor& actor, Id case_id) {
+  auto c = store_.GetCase(case_id);
+  if (!c.ok()) return c.status();
+  if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
+  auto events = store_.ListEvents(case_id);
+  if (!events.ok()) return events.status();
+  std::erase_if(*events, [&](const Event& e) { return !workflow::CanSeeEvent(actor, e); });
+  return events;
+}
+
+Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id party_id, Id after_id,
+                                                     int limit) {
+  if (actor.role == Role::kLiaison) {
+    if (party_id != 0 && party_id != actor.party_id)
+      return Status::PermissionDenied("a liaison reads only the notices of its own party");
+    party_id = actor.party_id;
+  } else if (actor.role == Role::kMediator) {
+    if (party_id == 0) return Status::InvalidArgument("name the party whose notices to list");
+    auto p = store_.GetParty(party_id);
+    if (!p.ok()) return p.status();
+  } else {
+    return Status::PermissionDenied("only liaisons and mediators may read notices");
+  }
+  return store_.ListNotices(party_id, after_id, limit);
+}
+
+// -------------------------------------------------------------- deadlines ---
+
+void Application::HandleDeadlines(Id case_id, UnixMillis now, Callback<int> done) {
+  auto out = std::make_shared<Committed>();
+  store_.Write(
+      [this, case_id, now, out](WriteTx& tx) -> Status {
+        auto c = tx.GetCase(case_id);
+        if (!c.ok()) return c.status();
+        auto group = tx.GetGroup(c->group_id);
+        if (!group.ok()) return group.status();
+        Transition t = workflow::OnDeadlines(*c, *group, now, policy_);
+        out->events = static_cast<int>(t.events.size());
+        if (t.events.empty()) return Status::Ok();
+        return Commit(tx, t, out->notices, out->next_deadline);
+      },
+      [this, out, done](Status s) {
+        if (!s.ok()) return done(s);
+        AfterCommit(out->notices, out->next_deadline);
+        done(out->events);
+      });
+}
+
+}  // namespace baraza

@@ -1,0 +1,86 @@
+// Application: runs each request as one workflow-core command inside one store
+// write (the case change, its events, notices and deadlines commit together),
+// enforces who may see what, and publishes committed notices. Used by the gRPC
+// handlers, the deadline scheduler and barazad's start-up. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "services/app/clock.h"
+#include "services/app/notice_hub.h"
+#include "services/workflow/case_machine.h"
+#include "storage/case_store.h"
+
+namespace baraza {
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+struct RegisteredLiaison {
+  Liaison liaison;
+  std::string token;  // shown once
+};
+
+class Application {
+ public:
+  Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy = {});
+
+  // Called after a commit that left the case with pending deadlines, with the
+  // earliest of them (the scheduler re-arms its one timer if it is sooner).
+  void SetDeadlineListener(std::function<void(UnixMillis)> listener);
+
+  // --- tokens ---
+  // Finds who a bearer token belongs to; UNAUTHENTICATED if unknown, revoked or expired.
+  Result<Actor> Authenticate(const std::string& token);
+  // On first start: issues the first mediator token and returns it. Returns an
+  // empty string when a mediator token exists already.
+  Result<std::string> IssueFirstMediatorToken();
+
+  // --- contact groups ---
+  void CreateContactGroup(const Actor& actor, const ContactGroup& group, Callback<ContactGroup> done);
+  Result<ContactGroup> GetContactGroup(const Actor& actor, Id group_id);
+  Result<std::vector<ContactGroup>> ListContactGroups(const Actor& actor, Id after_id, int limit);
+  void AddParty(const Actor& actor, const Party& party, Callback<Party> done);
+  void RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
+                       Callback<RegisteredLiaison> done);
+
+  // --- cases ---
+  void FileDispute(const Actor& actor, const workflow::DisputeFiling& filing, Callback<Case> done);
+  Result<Case> GetCase(const Actor& actor, Id case_id);
+  Result<std::vector<Case>> ListCases(const Actor& actor, CaseFilter filter);
+  Result<std::vector<Event>> ListCaseEvents(const Actor& actor, Id case_id);
+
+  // A command of the core applied to the current case at the time of the write.
+  using CaseCommand =
+      std::function<Result<workflow::Transition>(const Case&, const Actor&, UnixMillis now)>;
+  // Loads the case in the write transaction, checks the actor may see it,
+  // applies `command` and commits. The answer is the case as the actor may read it.
+  void ChangeCase(const Actor& actor, Id case_id, CaseCommand command, Callback<Case> done);
+
+  // --- notices ---
+  // Liaisons: their own party's (party_id 0 or their own). Mediators: any party.
+  Result<std::vector<Notice>> ListNotices(const Actor& actor, Id party_id, Id after_id, int limit);
+
+  // --- deadlines ---
+  // Applies the server's own moves to one case at `now` (reminders, default
+  // judgements); `done` gets the number of events written.
+  void HandleDeadlines(Id case_id, UnixMillis now, Callback<int> done);
+
+  Clock& clock() { return clock_; }
+  CaseStore& store() { return store_; }
+
+ private:
+  Status Commit(WriteTx& tx, workflow::Transition& t, std::vector<Notice>& published,
+                UnixMillis& next_deadline);
+  void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
+
+  CaseStore& store_;
+  Clock& clock_;
+  NoticeHub& hub_;
+  workflow::Policy policy_;
+  std::function<void(UnixMillis)> deadline_listener_;
+};
+
+}  // namespace baraza

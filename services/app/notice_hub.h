@@ -1,0 +1,36 @@
+// NoticeHub: hands notices, once committed, to the liaisons watching their
+// party (WatchNotices streams). Listeners run under the hub's lock and must only
+// queue the notice. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "services/workflow/model.h"
+
+namespace baraza {
+
+class NoticeHub {
+ public:
+  using Listener = std::function<void(const Notice&)>;
+
+  // Calls `listener` for every notice to `party_id` published from now on,
+  // until Unsubscribe returns. Returns the subscription's id.
+  int64_t Subscribe(Id party_id, Listener listener);
+  void Unsubscribe(int64_t subscription);
+  void Publish(const std::vector<Notice>& notices);
+  size_t SubscriberCount();
+
+ private:
+  struct Subscription {
+    Id party_id;
+    Listener listener;
+  };
+  std::mutex mu_;
+  int64_t next_id_ = 1;
+  std::map<int64_t, Subscription> subs_;
+};
+
+}  // namespace baraza

@@ -1,0 +1,113 @@
+#include "services/server/server.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server_builder.h>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "services/api/services.h"
+#include "services/scheduler/deadline_scheduler.h"
+#include "storage/sqlite_case_store.h"
+
+namespace baraza {
+namespace {
+
+// Writes the token to a file only its owner can read (mode 0600).
+Status WriteSecretFile(const std::string& path, const std::string& content) {
+  std::error_code ec;
+  auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return Status::Unavailable("cannot write " + path + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);
+  std::string line = content + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = ::fsync(fd) == 0 && ok;
+  ::close(fd);
+  if (!ok) return Status::Unavailable("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunServer(const ServerOptions& options) {
+  std::error_code ec;
+  auto db_dir = std::filesystem::path(options.db_path).parent_path();
+  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+
+  auto store = SqliteCaseStore::Open({options.db_path});
+  if (!store.ok()) return store.status();
+  SystemClock clock;
+  NoticeHub hub;
+  Application app(**store, clock, hub);
+
+  auto first_token = app.IssueFirstMediatorToken();
+  if (!first_token.ok()) return first_token.status();
+  if (!first_token->empty()) {
+    BARAZA_RETURN_IF_ERROR(WriteSecretFile(options.token_file, *first_token));
+    spdlog::info("first start: mediator token written to {}", options.token_file);
+  }
+
+  DeadlineScheduler scheduler(app);
+  app.SetDeadlineListener([&scheduler](UnixMillis due) { scheduler.Poke(due); });
+
+  api::ContactGroupServiceImpl groups(app);
+  api::AccessServiceImpl access(app);
+  api::CaseServiceImpl cases(app);
+  api::NoticeServiceImpl notices(app, hub);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&groups);
+  builder.RegisterService(&access);
+  builder.RegisterService(&cases);
+  builder.RegisterService(&notices);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0)
+    return Status::Unavailable("cannot listen on " + options.listen +
+                               " (is another barazad running there? try --listen with another port)");
+  auto* health = server->GetHealthCheckService();
+  health->SetServingStatus(false);
+
+  // Deadlines that fell due while the server was down are handled before it
+  // reports SERVING.
+  auto caught_up = scheduler.CatchUp();
+  if (!caught_up.ok()) return caught_up.status();
+  if (caught_up->cases > 0)
+    spdlog::info("start-up: {} case(s) were due while barazad was down; {} event(s) written",
+                 caught_up->cases, caught_up->events);
+  scheduler.Start();
+  health->SetServingStatus(true);
+
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  // Machine-readable line for scripts and tests; keep its form.
+  std::cout << "barazad listening on " << host << ":" << port << std::endl;
+  spdlog::info("serving; database {}", options.db_path);
+
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int signo) {
+    spdlog::info("signal {}: shutting down", signo);
+  });
+  signals_io.run();
+
+  health->SetServingStatus(false);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  scheduler.Stop();
+  server->Wait();
+  spdlog::info("stopped");
+  return Status::Ok();
+}
+
+}  // namespace baraza

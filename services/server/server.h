@@ -1,0 +1,23 @@
+// Server: assembles barazad — the SQLite store, the application, the deadline
+// scheduler and the gRPC services — and runs it until asked to stop. Used by
+// main.cc; one instance per process.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "services/workflow/status.h"
+
+namespace baraza {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
+  std::string db_path = "var/baraza.db";
+  std::string token_file = "var/mediator.token";  // the first mediator token goes here
+};
+
+// Opens the store, catches up on deadlines that fell due while the server was
+// down, serves until SIGINT or SIGTERM, then shuts down cleanly.
+Status RunServer(const ServerOptions& options);
+
+}  // namespace baraza

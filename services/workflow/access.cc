@@ -1,0 +1,44 @@
+#include "services/workflow/access.h"
+
+#include <algorithm>
+
+namespace baraza::workflow {
+
+namespace {
+bool SeesEverything(const Actor& a) {
+  return a.role == Role::kMediator || a.role == Role::kSystem;
+}
+}  // namespace
+
+bool CanSeeCase(const Actor& actor, const Case& c) {
+  if (SeesEverything(actor)) return true;
+  return actor.role == Role::kLiaison && c.InvolvesParty(actor.party_id);
+}
+
+bool CanSeeEvent(const Actor& actor, const Event& e) {
+  if (SeesEverything(actor)) return true;
+  return e.visibility == Visibility::kGroup || e.party_id == actor.party_id;
+}
+
+bool CanSeeNotice(const Actor& actor, const Notice& n) {
+  if (SeesEverything(actor)) return true;
+  return actor.role == Role::kLiaison && n.party_id == actor.party_id;
+}
+
+Case RedactFor(const Actor& actor, const Case& c) {
+  if (SeesEverything(actor)) return c;
+  Case out = c;
+  std::erase_if(out.positions, [&](const Position& p) {
+    return p.visibility == Visibility::kMediatorOnly && p.party_id != actor.party_id;
+  });
+  std::erase_if(out.extension_requests,
+                [&](const ExtensionRequest& r) { return r.party_id != actor.party_id; });
+  return out;
+}
+
+bool CanSeeGroup(const Actor& actor, Id group_id) {
+  if (SeesEverything(actor)) return true;
+  return actor.role == Role::kLiaison && actor.group_id == group_id;
+}
+
+}  // namespace baraza::workflow

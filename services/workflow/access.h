@@ -1,0 +1,26 @@
+// Who may see what: the confidentiality rules of DOMAIN.md as pure functions
+// over the model, used by the application before anything leaves the server. Thread-safe.
+#pragma once
+
+#include "services/workflow/model.h"
+
+namespace baraza::workflow {
+
+// Mediators and the server see every case; a liaison only the cases its party
+// is in (as filer or respondent). Others see none.
+bool CanSeeCase(const Actor& actor, const Case& c);
+
+// A liaison sees events visible to the group and those about its own party.
+bool CanSeeEvent(const Actor& actor, const Event& e);
+
+// A liaison sees notices addressed to its own party; a mediator any.
+bool CanSeeNotice(const Actor& actor, const Notice& n);
+
+// The case as `actor` may read it: another party's MEDIATOR_ONLY positions and
+// extension requests are removed. Call only after CanSeeCase.
+Case RedactFor(const Actor& actor, const Case& c);
+
+// A mediator sees every group; a liaison only its own party's group.
+bool CanSeeGroup(const Actor& actor, Id group_id);
+
+}  // namespace baraza::workflow

@@ -1,0 +1,480 @@
+#include "services/workflow/case_machine.h"
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+namespace baraza::workflow {
+namespace {
+
+std::string CaseRef(const Case& c) {
+  return "case " + std::to_string(c.id) + " \"" + c.title + "\"";
+}
+
+std::string PartyRef(Id party_id) { return "party " + std::to_string(party_id); }
+
+// Builds the transition of one command: a copy of the case whose version moves
+// on, and helpers that number events as they are added.
+class Builder {
+ public:
+  Builder(const Case& c, const Actor& actor, UnixMillis now) : actor_(actor), now_(now) {
+    t_.next = c;
+    t_.next.version += 1;
+    t_.next.updated_at = now;
+  }
+
+  Case& next() { return t_.next; }
+
+  Event& AddEvent(EventType type, Id party_id = 0,
+                  std::map<std::string, std::string> details = {},
+                  Visibility visibility = Visibility::kGroup) {
+    Event e;
+    e.case_id = t_.next.id;
+    e.seq = ++t_.next.event_count;
+    e.at = now_;
+    e.actor = actor_.Label();
+    e.type = type;
+    e.party_id = party_id;
+    e.visibility = visibility;
+    e.details = std::move(details);
+    t_.events.push_back(std::move(e));
+    return t_.events.back();
+  }
+
+  void AddNotice(Id party_id, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
+    Notice n;
+    n.case_id = t_.next.id;
+    n.party_id = party_id;
+    n.kind = kind;
+    n.text = std::move(text);
+    n.created_at = now_;
+    n.deadline = deadline;
+    t_.notices.push_back(std::move(n));
+  }
+
+  // Tells every party of the case how it ended.
+  void NotifyOutcome(const std::string& what) {
+    for (Id p : t_.next.PartyIds())
+      AddNotice(p, NoticeKind::kOutcome, CaseRef(t_.next) + ": " + what + ".");
+  }
+
+  Transition Take() { return std::move(t_); }
+
+ private:
+  Transition t_;
+  Actor actor_;
+  UnixMillis now_;
+};
+
+Status RequireMediator(const Actor& actor, const char* what) {
+  if (actor.role == Role::kMediator) return Status::Ok();
+  return Status::PermissionDenied(std::string("only a mediator may ") + what);
+}
+
+Status RequireState(const Case& c, std::initializer_list<CaseState> allowed, const char* what) {
+  for (CaseState s : allowed)
+    if (c.state == s) return Status::Ok();
+  std::string names;
+  for (CaseState s : allowed) names += (names.empty() ? "" : " or ") + std::string(Name(s));
+  return Status::FailedPrecondition(CaseRef(c) + " is " + Name(c.state) + "; " + what +
+                                    " is allowed only when it is " + names);
+}
+
+// The respondent that a time-limited request concerns, still awaited and
+// inside its window.
+Result<Respondent*> OpenRespondent(Case& c, Id party_id, UnixMillis now, const char* what) {
+  Respondent* r = c.FindRespondent(party_id);
+  if (!r)
+    return Status::InvalidArgument(PartyRef(party_id) + " is not a respondent in " + CaseRef(c));
+  if (r->status != RespondentStatus::kAwaiting)
+    return Status::FailedPrecondition(PartyRef(party_id) + " is already " + Name(r->status) +
+                                      " in " + CaseRef(c) + "; " + what +
+                                      " applies only to a party still awaited");
+  if (now >= r->deadline)
+    return Status::FailedPrecondition("the negotiation window of " + PartyRef(party_id) + " in " +
+                                      CaseRef(c) + " closed at " + FormatTime(r->deadline));
+  return r;
+}
+
+Result<Transition> Extend(const Case& c, Id party_id, Millis extension, const std::string& reason,
+                          const Actor& actor, UnixMillis now, EventType type,
+                          std::map<std::string, std::string> details) {
+  Builder b(c, actor, now);
+  auto r = OpenRespondent(b.next(), party_id, now, "an extension");
+  if (!r.ok()) return r.status();
+  Respondent& resp = **r;
+  UnixMillis old_deadline = resp.deadline;
+  resp.deadline += extension;
+  for (auto& req : b.next().extension_requests)
+    if (req.party_id == party_id) req.open = false;
+  details["reason"] = reason;
+  details["old_deadline"] = FormatTime(old_deadline);
+  details["new_deadline"] = FormatTime(resp.deadline);
+  if (extension > 0) details["extension_seconds"] = std::to_string(extension / kSecond);
+  b.AddEvent(type, party_id, std::move(details));
+  if (extension > 0)
+    b.AddNotice(party_id, NoticeKind::kDeadlineExtended,
+                CaseRef(c) + ": your deadline moved from " + FormatTime(old_deadline) + " to " +
+                    FormatTime(resp.deadline) + ". Reason: " + reason,
+                resp.deadline);
+  return b.Take();
+}
+
+// After a respondent's status changed: moves the case on once no respondent is
+// still awaited, so nobody waits out a window that has nothing left to wait for.
+void SettleWindow(Case& c) {
+  if (c.state != CaseState::kNegotiating) return;
+  bool any_awaiting = false, any_referred = false;
+  std::vector<Id> defaulted;
+  for (const auto& r : c.respondents) {
+    any_awaiting |= r.status == RespondentStatus::kAwaiting;
+    any_referred |= r.status == RespondentStatus::kReferred;
+    if (r.status == RespondentStatus::kDefaulted) defaulted.push_back(r.party_id);
+  }
+  if (any_awaiting) return;
+  if (!defaulted.empty() && !any_referred) {
+    c.state = CaseState::kDefaultJudgement;
+    c.outcome.defaulted_party_ids = defaulted;
+  } else {
+    c.state = CaseState::kAwaitingDecision;
+  }
+}
+
+UnixMillis ReminderDue(const Respondent& r, double fraction) {
+  return r.notified_at + static_cast<Millis>(fraction * static_cast<double>(r.deadline - r.notified_at));
+}
+
+}  // namespace
+
+Status CheckText(const char* field, const std::string& value, size_t max_bytes, bool required) {
+  if (required && value.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Status::InvalidArgument(std::string(field) + " is required and must not be blank");
+  if (value.size() > max_bytes)
+    return Status::InvalidArgument(std::string(field) + " is " + std::to_string(value.size()) +
+                                   " bytes; the limit is " + std::to_string(max_bytes));
+  return Status::Ok();
+}
+
+Status CheckDuration(const char* field, Millis value) {
+  if (value <= 0)
+    return Status::InvalidArgument(std::string(field) + " must be longer than zero");
+  if (value > kMaxWindow)
+    return Status::InvalidArgument(std::string(field) + " is over the limit of " +
+                                   std::to_string(kMaxWindow / kDay) + " days");
+  return Status::Ok();
+}
+
+Result<Transition> FileDispute(Id case_id, const DisputeFiling& f, const ContactGroup& group,
+                               const Actor& actor, UnixMillis now, const Policy& policy) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "file a dispute"));
+  BARAZA_RETURN_IF_ERROR(CheckText("title", f.title, kMaxNameBytes, true));
+  BARAZA_RETURN_IF_ERROR(CheckText("description", f.description, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(CheckDuration("window", f.window));
+  if (f.standards.empty())
+    return Status::InvalidArgument("name at least one standard the dispute appeals to");
+  if (f.respondent_party_ids.empty())
+    return Status::InvalidArgument("name at least one respondent party");
+  if (f.respondent_party_ids.size() > kMaxRespondents)
+    return Status::InvalidArgument("at most " + std::to_string(kMaxRespondents) +
+                                   " respondents per case");
+  if (f.filed_by_party_id != 0 && !group.FindParty(f.filed_by_party_id))
+    return Status::InvalidArgument("the filing " + PartyRef(f.filed_by_party_id) +
+                                   " is not in contact group " + std::to_string(group.id));
+  std::set<Id> seen;
+  for (Id p : f.respondent_party_ids) {
+    if (!group.FindParty(p))
+      return Status::InvalidArgument("respondent " + PartyRef(p) + " is not in contact group " +
+                                     std::to_string(group.id) + " \"" + group.name + "\"");
+    if (p == f.filed_by_party_id)
+      return Status::InvalidArgument(PartyRef(p) + " cannot be both the filer and a respondent");
+    if (!seen.insert(p).second)
+      return Status::InvalidArgument("respondent " + PartyRef(p) + " is named twice");
+  }
+
+  Case c;
+  c.id = case_id;
+  c.group_id = group.id;
+  c.kind = CaseKind::kDispute;
+  c.state = CaseState::kNegotiating;
+  c.title = f.title;
+  c.description = f.description;
+  c.standards = f.standards;
+  c.dimension = f.dimension;
+  c.filed_by_party_id = f.filed_by_party_id;
+  c.window = f.window;
+  c.filed_at = now;
+  c.version = 0;
+  Builder b(c, actor, now);
+  std::string standards;
+  for (Standard s : f.standards) standards += (standards.empty() ? "" : ", ") + std::string(Name(s));
+  b.AddEvent(EventType::kFiled, f.filed_by_party_id,
+             {{"title", f.title},
+              {"standards", standards},
+              {"dimension", Name(f.dimension)},
+              {"window_seconds", std::to_string(f.window / kSecond)}});
+  for (Id p : f.respondent_party_ids) {
+    Respondent r;
+    r.party_id = p;
+    r.notified_at = now;
+    r.deadline = now + f.window;
+    b.next().respondents.push_back(r);
+    b.AddEvent(EventType::kNotified, p,
+               {{"deadline", FormatTime(r.deadline)},
+                {"liaisons", std::to_string(group.FindParty(p)->liaison_count)}});
+    b.AddNotice(p, NoticeKind::kCallToNegotiate,
+                CaseRef(c) + ": your party is called to negotiate (" + Name(f.dimension) +
+                    "). State your position by " + FormatTime(r.deadline) + ".",
+                r.deadline);
+  }
+  if (f.filed_by_party_id != 0)
+    b.AddNotice(f.filed_by_party_id, NoticeKind::kCaseFiled,
+                CaseRef(c) + ": your dispute was filed and the respondents were notified.");
+  (void)policy;
+  return b.Take();
+}
+
+Result<Transition> Respond(const Case& c, const std::string& position, Visibility visibility,
+                           const Actor& actor, UnixMillis now) {
+  if (actor.role != Role::kLiaison)
+    return Status::PermissionDenied("only a party's liaison may respond to a notice");
+  BARAZA_RETURN_IF_ERROR(CheckText("position", position, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kNegotiating, CaseState::kAwaitingDecision},
+                                      "a response"));
+  const Respondent* existing = c.FindRespondent(actor.party_id);
+  if (!existing)
+    return Status::PermissionDenied(PartyRef(actor.party_id) + " is not a respondent in " +
+                                    CaseRef(c) + "; only respondents answer its notices");
+  Builder b(c, actor, now);
+  Respondent& r = *b.next().FindRespondent(actor.party_id);
+  if (r.status == RespondentStatus::kAwaiting) {
+    if (now >= r.deadline)
+      return Status::FailedPrecondition("the negotiation window of " + PartyRef(r.party_id) +
+                                        " in " + CaseRef(c) + " closed at " +
+                                        FormatTime(r.deadline));
+    r.status = RespondentStatus::kAnswered;
+    r.answered_at = now;
+  } else if (r.status != RespondentStatus::kAnswered) {
+    return Status::FailedPrecondition(PartyRef(r.party_id) + " is " + Name(r.status) + " in " +
+                                      CaseRef(c) + "; its window is closed");
+  }
+  Position p;
+  p.id = static_cast<Id>(b.next().positions.size()) + 1;
+  p.party_id = actor.party_id;
+  p.text = position;
+  p.visibility = visibility;
+  p.stated_at = now;
+  b.next().positions.push_back(p);
+  b.AddEvent(EventType::kResponded, actor.party_id,
+             {{"position_id", std::to_string(p.id)}, {"visibility", Name(visibility)}},
+             visibility);
+  SettleWindow(b.next());
+  return b.Take();
+}
+
+Result<Transition> RequestExtension(const Case& c, Millis extension, const std::string& reason,
+                                    const Actor& actor, UnixMillis now) {
+  if (actor.role != Role::kLiaison)
+    return Status::PermissionDenied("only a party's liaison may request an extension");
+  BARAZA_RETURN_IF_ERROR(CheckDuration("extension", extension));
+  BARAZA_RETURN_IF_ERROR(CheckText("reason", reason, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kNegotiating}, "an extension request"));
+  if (!c.FindRespondent(actor.party_id))
+    return Status::PermissionDenied(PartyRef(actor.party_id) + " is not a respondent in " +
+                                    CaseRef(c) + "; only respondents have a window to extend");
+  Builder b(c, actor, now);
+  auto r = OpenRespondent(b.next(), actor.party_id, now, "an extension request");
+  if (!r.ok()) return r.status();
+  ExtensionRequest req{actor.party_id, extension, reason, now, true};
+  b.next().extension_requests.push_back(req);
+  b.AddEvent(EventType::kExtensionRequested, actor.party_id,
+             {{"reason", reason}, {"extension_seconds", std::to_string(extension / kSecond)}},
+             Visibility::kMediatorOnly);
+  return b.Take();
+}
+
+Result<Transition> GrantExtension(const Case& c, Id party_id, Millis extension,
+                                  const std::string& reason, const Actor& actor, UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "grant an extension"));
+  BARAZA_RETURN_IF_ERROR(CheckDuration("extension", extension));
+  BARAZA_RETURN_IF_ERROR(CheckText("reason", reason, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kNegotiating}, "an extension"));
+  return Extend(c, party_id, extension, reason, actor, now, EventType::kExtended, {});
+}
+
+Result<Transition> GrantCapacitySupport(const Case& c, Id party_id, SupportKind kind,
+                                        const std::string& description, Millis extension,
+                                        const Actor& actor, UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "grant capacity support"));
+  BARAZA_RETURN_IF_ERROR(CheckText("description", description, kMaxTextBytes, true));
+  if (extension != 0 || kind == SupportKind::kTime)
+    BARAZA_RETURN_IF_ERROR(CheckDuration(
+        kind == SupportKind::kTime ? "extension (required for support of kind time)" : "extension",
+        extension));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kNegotiating}, "capacity support"));
+  return Extend(c, party_id, extension, description, actor, now, EventType::kSupportGranted,
+                {{"kind", Name(kind)}});
+}
+
+Result<Transition> RecordSettlement(const Case& c, const std::string& text,
+                                    const std::vector<Id>& accepting, const Actor& actor,
+                                    UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "record a settlement"));
+  BARAZA_RETURN_IF_ERROR(CheckText("settlement text", text, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kNegotiating, CaseState::kAwaitingDecision},
+                                      "a settlement"));
+  if (accepting.empty())
+    return Status::InvalidArgument("name at least one party that accepted the settlement");
+  std::set<Id> seen;
+  std::string names;
+  for (Id p : accepting) {
+    if (!c.InvolvesParty(p))
+      return Status::InvalidArgument(PartyRef(p) + " is not a party to " + CaseRef(c));
+    if (!seen.insert(p).second)
+      return Status::InvalidArgument(PartyRef(p) + " is named twice as accepting");
+    names += (names.empty() ? "" : ",") + std::to_string(p);
+  }
+  Builder b(c, actor, now);
+  b.next().state = CaseState::kSettled;
+  b.next().outcome.text = text;
+  b.next().outcome.accepting_party_ids = accepting;
+  b.AddEvent(EventType::kSettled, 0, {{"accepting_party_ids", names}});
+  b.NotifyOutcome("settled");
+  return b.Take();
+}
+
+Result<Transition> RecordMissionDecision(const Case& c, const std::string& text,
+                                         const std::string& rationale, const Actor& actor,
+                                         UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "record a mission decision"));
+  BARAZA_RETURN_IF_ERROR(CheckText("decision text", text, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(CheckText("rationale", rationale, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kAwaitingDecision}, "a mission decision"));
+  Builder b(c, actor, now);
+  b.next().state = CaseState::kMissionDecision;
+  b.next().outcome.text = text;
+  b.next().outcome.rationale = rationale;
+  b.AddEvent(EventType::kDecided, 0, {{"rationale", rationale}});
+  b.NotifyOutcome("the mission recorded its decision");
+  return b.Take();
+}
+
+Result<Transition> Withdraw(const Case& c, const std::string& reason, const Actor& actor,
+                            UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "withdraw a case"));
+  BARAZA_RETURN_IF_ERROR(CheckText("reason", reason, kMaxTextBytes, true));
+  BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kNegotiating, CaseState::kAwaitingDecision},
+                                      "withdrawal"));
+  Builder b(c, actor, now);
+  b.next().state = CaseState::kWithdrawn;
+  b.next().outcome.rationale = reason;
+  b.AddEvent(EventType::kWithdrawn, 0, {{"reason", reason}});
+  b.NotifyOutcome("withdrawn");
+  return b.Take();
+}
+
+Result<Transition> Close(const Case& c, const Actor& actor, UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "close a case"));
+  BARAZA_RETURN_IF_ERROR(RequireState(c,
+                                      {CaseState::kSettled, CaseState::kDefaultJudgement,
+                                       CaseState::kMissionDecision, CaseState::kWithdrawn},
+                                      "closing"));
+  Builder b(c, actor, now);
+  std::string outcome = Name(c.state);
+  b.next().state = CaseState::kClosed;
+  b.AddEvent(EventType::kClosed, 0, {{"outcome", outcome}});
+  return b.Take();
+}
+
+Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
+                       const Policy& policy) {
+  Builder b(c, Actor::System(), now);
+  if (c.state != CaseState::kNegotiating) {
+    Transition none;
+    none.next = c;
+    return none;
+  }
+  for (Respondent& r : b.next().respondents) {
+    if (r.status != RespondentStatus::kAwaiting) continue;
+    const Party* party = group.FindParty(r.party_id);
+    int liaisons = party ? party->liaison_count : 0;
+    if (now < r.deadline) {
+      // Several reminder points may have passed while the server was down:
+      // one reminder covers them all.
+      int due = 0;
+      for (size_t k = 0; k < policy.reminder_fractions.size(); ++k)
+        if (now >= ReminderDue(r, policy.reminder_fractions[k])) due = static_cast<int>(k) + 1;
+      if (due > r.reminders_sent) {
+        r.reminders_sent = due;
+        b.AddEvent(EventType::kReminded, r.party_id,
+                   {{"reminder", std::to_string(due)},
+                    {"deadline", FormatTime(r.deadline)},
+                    {"liaisons", std::to_string(liaisons)}});
+        b.AddNotice(r.party_id, NoticeKind::kReminder,
+                    CaseRef(c) + ": reminder " + std::to_string(due) +
+                        " — your party has not yet answered. The window closes at " +
+                        FormatTime(r.deadline) + "; without an answer a default judgement " +
+                        "will be entered against your party.",
+                    r.deadline);
+      }
+      continue;
+    }
+    // The deadline has passed with no answer. The record must show outreach
+    // before the server may judge by default.
+    std::string why_not;
+    if (liaisons == 0)
+      why_not = "the party has no registered liaison, so no notice reached anyone";
+    else if (r.reminders_sent == 0)
+      why_not = "no reminder was sent before the deadline (the server was not running at the "
+                "reminder points)";
+    if (why_not.empty()) {
+      r.status = RespondentStatus::kDefaulted;
+      b.AddEvent(EventType::kDefaultJudgementEntered, r.party_id,
+                 {{"deadline", FormatTime(r.deadline)},
+                  {"reminders_sent", std::to_string(r.reminders_sent)}});
+      b.AddNotice(r.party_id, NoticeKind::kDefaultJudgement,
+                  CaseRef(c) + ": your party did not answer by " + FormatTime(r.deadline) +
+                      "; a default judgement has been entered against it.");
+    } else {
+      r.status = RespondentStatus::kReferred;
+      b.AddEvent(EventType::kReferredToMediator, r.party_id,
+                 {{"deadline", FormatTime(r.deadline)}, {"reason", why_not}});
+    }
+  }
+  SettleWindow(b.next());
+  Transition t = b.Take();
+  if (t.events.empty()) {
+    t.next = c;  // nothing was due: no new version
+  } else if (t.next.state == CaseState::kDefaultJudgement) {
+    for (Id p : t.next.PartyIds())
+      t.notices.push_back(Notice{0, c.id, p, NoticeKind::kOutcome,
+                                 CaseRef(c) + ": the window closed; default judgement entered.",
+                                 now, 0});
+  }
+  return t;
+}
+
+std::vector<Deadline> PendingDeadlines(const Case& c, const Policy& policy) {
+  std::vector<Deadline> out;
+  if (c.state != CaseState::kNegotiating) return out;
+  for (const Respondent& r : c.respondents) {
+    if (r.status != RespondentStatus::kAwaiting) continue;
+    size_t k = static_cast<size_t>(r.reminders_sent);
+    if (k < policy.reminder_fractions.size()) {
+      UnixMillis due = ReminderDue(r, policy.reminder_fractions[k]);
+      if (due < r.deadline) out.push_back({c.id, r.party_id, DeadlineKind::kReminder, due});
+    }
+    out.push_back({c.id, r.party_id, DeadlineKind::kWindowClose, r.deadline});
+  }
+  return out;
+}
+
+std::string FormatTime(UnixMillis t) {
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+}  // namespace baraza::workflow

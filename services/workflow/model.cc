@@ -1,0 +1,177 @@
+#include "services/workflow/model.h"
+
+#include <algorithm>
+
+namespace baraza {
+
+const char* Name(GroupKind v) {
+  switch (v) {
+    case GroupKind::kStanding: return "standing";
+    case GroupKind::kAdHoc: return "ad hoc";
+  }
+  return "?";
+}
+
+const char* Name(PartyCategory v) {
+  switch (v) {
+    case PartyCategory::kArmedFaction: return "armed faction";
+    case PartyCategory::kGovernment: return "government";
+    case PartyCategory::kCivilSociety: return "civil society";
+    case PartyCategory::kWomensGroup: return "women's group";
+    case PartyCategory::kEthnoculturalMinority: return "ethnocultural minority";
+    case PartyCategory::kTraditionalAuthority: return "traditional authority";
+    case PartyCategory::kNgo: return "NGO";
+    case PartyCategory::kMission: return "mission";
+  }
+  return "?";
+}
+
+const char* Name(Standard v) {
+  switch (v) {
+    case Standard::kMandate: return "the mandate";
+    case Standard::kPeaceAgreement: return "a peace agreement";
+    case Standard::kInternationalLaw: return "international law";
+    case Standard::kUnCharter: return "the UN Charter";
+    case Standard::kUniversalMorality: return "universal morality";
+    case Standard::kAggressorVictim: return "the aggressor/victim distinction";
+    case Standard::kPeaceProcess: return "the peace process";
+  }
+  return "?";
+}
+
+const char* Name(Dimension v) {
+  switch (v) {
+    case Dimension::kUseOfForce: return "use of force";
+    case Dimension::kHumanitarianAid: return "humanitarian aid";
+    case Dimension::kInfrastructure: return "infrastructure";
+    case Dimension::kDdr: return "DDR";
+    case Dimension::kElectionSupport: return "election support";
+    case Dimension::kGovernanceAssistance: return "governance assistance";
+    case Dimension::kEducationTraining: return "education/training";
+    case Dimension::kGoodOffices: return "good offices";
+  }
+  return "?";
+}
+
+const char* Name(CaseState v) {
+  switch (v) {
+    case CaseState::kNegotiating: return "NEGOTIATING";
+    case CaseState::kAwaitingDecision: return "AWAITING_DECISION";
+    case CaseState::kSettled: return "SETTLED";
+    case CaseState::kDefaultJudgement: return "DEFAULT_JUDGEMENT";
+    case CaseState::kMissionDecision: return "MISSION_DECISION";
+    case CaseState::kWithdrawn: return "WITHDRAWN";
+    case CaseState::kClosed: return "CLOSED";
+  }
+  return "?";
+}
+
+const char* Name(Visibility v) {
+  return v == Visibility::kGroup ? "group" : "mediator only";
+}
+
+const char* Name(Role v) {
+  switch (v) {
+    case Role::kMediator: return "mediator";
+    case Role::kLiaison: return "liaison";
+    case Role::kCommander: return "commander";
+    case Role::kSystem: return "barazad";
+  }
+  return "?";
+}
+
+const char* Name(RespondentStatus v) {
+  switch (v) {
+    case RespondentStatus::kAwaiting: return "awaiting";
+    case RespondentStatus::kAnswered: return "answered";
+    case RespondentStatus::kDefaulted: return "defaulted";
+    case RespondentStatus::kReferred: return "referred";
+  }
+  return "?";
+}
+
+const char* Name(SupportKind v) {
+  switch (v) {
+    case SupportKind::kTranslation: return "translation";
+    case SupportKind::kTransport: return "transport";
+    case SupportKind::kTraining: return "training";
+    case SupportKind::kMaterials: return "materials";
+    case SupportKind::kTime: return "time";
+  }
+  return "?";
+}
+
+const char* Name(EventType v) {
+  switch (v) {
+    case EventType::kFiled: return "filed";
+    case EventType::kNotified: return "notified";
+    case EventType::kReminded: return "reminded";
+    case EventType::kResponded: return "responded";
+    case EventType::kExtensionRequested: return "extension requested";
+    case EventType::kExtended: return "extended";
+    case EventType::kSupportGranted: return "support granted";
+    case EventType::kSettled: return "settled";
+    case EventType::kDefaultJudgementEntered: return "default judgement entered";
+    case EventType::kReferredToMediator: return "referred to mediator";
+    case EventType::kDecided: return "decided";
+    case EventType::kWithdrawn: return "withdrawn";
+    case EventType::kClosed: return "closed";
+  }
+  return "?";
+}
+
+const char* Name(NoticeKind v) {
+  switch (v) {
+    case NoticeKind::kCallToNegotiate: return "call to negotiate";
+    case NoticeKind::kReminder: return "reminder";
+    case NoticeKind::kDeadlineExtended: return "deadline extended";
+    case NoticeKind::kDefaultJudgement: return "default judgement";
+    case NoticeKind::kOutcome: return "outcome";
+    case NoticeKind::kCaseFiled: return "case filed";
+  }
+  return "?";
+}
+
+bool IsUnarmed(PartyCategory c) {
+  return c != PartyCategory::kArmedFaction && c != PartyCategory::kGovernment &&
+         c != PartyCategory::kMission;
+}
+
+const Party* ContactGroup::FindParty(Id party_id) const {
+  for (const auto& p : parties)
+    if (p.id == party_id) return &p;
+  return nullptr;
+}
+
+bool ContactGroup::HasUnarmedStakeholders() const {
+  return std::any_of(parties.begin(), parties.end(),
+                     [](const Party& p) { return IsUnarmed(p.category); });
+}
+
+std::string Actor::Label() const {
+  if (role == Role::kSystem) return "barazad";
+  return std::string(Name(role)) + ":" + std::to_string(subject_id);
+}
+
+Respondent* Case::FindRespondent(Id party_id) {
+  for (auto& r : respondents)
+    if (r.party_id == party_id) return &r;
+  return nullptr;
+}
+
+const Respondent* Case::FindRespondent(Id party_id) const {
+  return const_cast<Case*>(this)->FindRespondent(party_id);
+}
+
+bool Case::InvolvesParty(Id party_id) const {
+  return party_id != 0 && (party_id == filed_by_party_id || FindRespondent(party_id) != nullptr);
+}
+
+std::vector<Id> Case::PartyIds() const {
+  std::vector<Id> ids;
+  if (filed_by_party_id != 0) ids.push_back(filed_by_party_id);
+  for (const auto& r : respondents) ids.push_back(r.party_id);
+  return ids;
+}
+
+}  // namespace baraza

@@ -1,0 +1,250 @@
+// The domain model of the workflow core: contact groups, parties, cases, events,
+// notices and deadlines, as plain values. No I/O; values are not synchronised.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace baraza {
+
+using Id = int64_t;
+// Wall-clock time in milliseconds since the Unix epoch. The core never reads a
+// clock: callers pass `now` in.
+using UnixMillis = int64_t;
+using Millis = int64_t;
+
+inline constexpr Millis kSecond = 1000;
+inline constexpr Millis kDay = 24 * 3600 * kSecond;
+
+enum class GroupKind { kStanding = 1, kAdHoc = 2 };
+
+enum class PartyCategory {
+  kArmedFaction = 1,
+  kGovernment,
+  kCivilSociety,
+  kWomensGroup,
+  kEthnoculturalMinority,
+  kTraditionalAuthority,
+  kNgo,
+  kMission,
+};
+
+enum class Standard {
+  kMandate = 1,
+  kPeaceAgreement,
+  kInternationalLaw,
+  kUnCharter,
+  kUniversalMorality,
+  kAggressorVictim,
+  kPeaceProcess,
+};
+
+enum class Dimension {
+  kUseOfForce = 1,
+  kHumanitarianAid,
+  kInfrastructure,
+  kDdr,
+  kElectionSupport,
+  kGovernanceAssistance,
+  kEducationTraining,
+  kGoodOffices,
+};
+
+enum class CaseKind { kDispute = 1 };
+
+enum class CaseState {
+  kNegotiating = 1,
+  kAwaitingDecision,
+  kSettled,
+  kDefaultJudgement,
+  kMissionDecision,
+  kWithdrawn,
+  kClosed,
+};
+
+enum class Visibility { kGroup = 1, kMediatorOnly };
+enum class Role { kMediator = 1, kLiaison, kCommander, kSystem };
+enum class RespondentStatus { kAwaiting = 1, kAnswered, kDefaulted, kReferred };
+enum class SupportKind { kTranslation = 1, kTransport, kTraining, kMaterials, kTime };
+
+enum class EventType {
+  kFiled = 1,
+  kNotified,
+  kReminded,
+  kResponded,
+  kExtensionRequested,
+  kExtended,
+  kSupportGranted,
+  kSettled,
+  kDefaultJudgementEntered,
+  kReferredToMediator,
+  kDecided,
+  kWithdrawn,
+  kClosed,
+};
+
+enum class NoticeKind {
+  kCallToNegotiate = 1,
+  kReminder,
+  kDeadlineExtended,
+  kDefaultJudgement,
+  kOutcome,
+  kCaseFiled,
+};
+
+enum class DeadlineKind { kReminder = 1, kWindowClose };
+
+const char* Name(GroupKind v);
+const char* Name(PartyCategory v);
+const char* Name(Standard v);
+const char* Name(Dimension v);
+const char* Name(CaseState v);
+const char* Name(Visibility v);
+const char* Name(Role v);
+const char* Name(RespondentStatus v);
+const char* Name(SupportKind v);
+const char* Name(EventType v);
+const char* Name(NoticeKind v);
+
+// True for the stakeholders the paper asks to include besides the armed:
+// civil society, women's groups, minorities, traditional authorities, NGOs.
+bool IsUnarmed(PartyCategory c);
+
+struct Party {
+  Id id = 0;
+  Id group_id = 0;
+  std::string name;
+  PartyCategory category = PartyCategory::kCivilSociety;
+  int liaison_count = 0;
+  UnixMillis created_at = 0;
+};
+
+struct ContactGroup {
+  Id id = 0;
+  std::string name;
+  std::string purpose;
+  GroupKind kind = GroupKind::kStanding;
+  UnixMillis created_at = 0;
+  std::vector<Party> parties;
+
+  const Party* FindParty(Id party_id) const;
+  bool HasUnarmedStakeholders() const;
+};
+
+struct Liaison {
+  Id id = 0;
+  Id party_id = 0;
+  std::string name;
+  UnixMillis created_at = 0;
+};
+
+// Who acts. Mediators and the system act for the mission; a liaison speaks for
+// exactly one party.
+struct Actor {
+  Role role = Role::kSystem;
+  Id subject_id = 0;   // mediator, liaison or commander id
+  Id party_id = 0;     // for liaisons
+  Id group_id = 0;     // for liaisons
+  std::string Label() const;  // "mediator:1", "liaison:7", "barazad"
+  static Actor System() { return Actor{}; }
+};
+
+struct Respondent {
+  Id party_id = 0;
+  RespondentStatus status = RespondentStatus::kAwaiting;
+  UnixMillis notified_at = 0;
+  UnixMillis deadline = 0;
+  UnixMillis answered_at = 0;
+  int reminders_sent = 0;
+  // Whether the party had a liaison to receive the notice and the reminders.
+  bool notice_delivered = false;
+  bool reminder_delivered = false;
+};
+
+struct Position {
+  Id id = 0;  // 1, 2, ... within the case
+  Id party_id = 0;
+  std::string text;
+  Visibility visibility = Visibility::kGroup;
+  UnixMillis stated_at = 0;
+};
+
+struct ExtensionRequest {
+  Id party_id = 0;
+  Millis requested = 0;
+  std::string reason;
+  UnixMillis requested_at = 0;
+  bool open = true;
+};
+
+struct Outcome {
+  std::string text;
+  std::string rationale;
+  std::vector<Id> accepting_party_ids;
+  std::vector<Id> defaulted_party_ids;
+};
+
+struct Case {
+  Id id = 0;
+  Id group_id = 0;
+  CaseKind kind = CaseKind::kDispute;
+  CaseState state = CaseState::kNegotiating;
+  std::string title;
+  std::string description;
+  std::vector<Standard> standards;
+  Dimension dimension = Dimension::kUseOfForce;
+  Id filed_by_party_id = 0;  // 0: the mission
+  Millis window = 0;
+  UnixMillis filed_at = 0;
+  UnixMillis updated_at = 0;
+  std::vector<Respondent> respondents;
+  std::vector<Position> positions;
+  std::vector<ExtensionRequest> extension_requests;
+  Outcome outcome;
+  int64_t version = 0;      // bumped by every transition
+  int64_t event_count = 0;  // seq of the last event written
+
+  Respondent* FindRespondent(Id party_id);
+  const Respondent* FindRespondent(Id party_id) const;
+  // Filer (if a party) and respondents: the parties that may read the case.
+  bool InvolvesParty(Id party_id) const;
+  std::vector<Id> PartyIds() const;
+  bool IsOpen() const {
+    return state == CaseState::kNegotiating || state == CaseState::kAwaitingDecision;
+  }
+};
+
+struct Event {
+  Id case_id = 0;
+  int64_t seq = 0;
+  UnixMillis at = 0;
+  std::string actor;
+  EventType type = EventType::kFiled;
+  Id party_id = 0;
+  Visibility visibility = Visibility::kGroup;
+  std::map<std::string, std::string> details;
+};
+
+struct Notice {
+  Id id = 0;  // assigned by the store
+  Id case_id = 0;
+  Id party_id = 0;
+  NoticeKind kind = NoticeKind::kCallToNegotiate;
+  std::string text;
+  UnixMillis created_at = 0;
+  UnixMillis deadline = 0;  // 0 when none runs
+};
+
+// A moment at which the server must act on a case without being asked.
+struct Deadline {
+  Id case_id = 0;
+  Id party_id = 0;
+  DeadlineKind kind = DeadlineKind::kWindowClose;
+  UnixMillis due_at = 0;
+  bool operator==(const Deadline&) const = default;
+};
+
+}  // namespace baraza

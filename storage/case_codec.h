@@ -1,0 +1,19 @@
+// How the SQLite store serialises a case body and event details (JSON text).
+// Kept apart from SQL so that the format is tested on its own. Thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "services/workflow/model.h"
+#include "services/workflow/status.h"
+
+namespace baraza::codec {
+
+std::string EncodeCase(const Case& c);
+Result<Case> DecodeCase(const std::string& json);
+
+std::string EncodeDetails(const std::map<std::string, std::string>& details);
+std::map<std::string, std::string> DecodeDetails(const std::string& json);
+
+}  // namespace baraza::codec

@@ -1,0 +1,93 @@
+// CaseStore: what the workflow needs from durable storage, and nothing of SQL.
+// Implemented by SqliteCaseStore (the server) and MemoryCaseStore (unit tests);
+// tests/storage runs one contract suite on both. All methods are thread-safe.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/workflow/model.h"
+#include "services/workflow/status.h"
+
+namespace baraza {
+
+// A bearer token as stored: only the SHA-256 of the secret is kept.
+struct TokenRecord {
+  std::string hash;  // hex SHA-256 of the token
+  Role role = Role::kMediator;
+  Id subject_id = 0;
+  Id party_id = 0;   // liaisons only
+  Id group_id = 0;   // liaisons only
+  std::string label;
+  UnixMillis created_at = 0;
+  UnixMillis expires_at = 0;  // 0: never
+  UnixMillis revoked_at = 0;  // 0: not revoked
+};
+
+struct CaseFilter {
+  Id group_id = 0;                  // 0: any
+  Id party_id = 0;                  // 0: any; else cases the party is in
+  std::optional<CaseState> state;   // any when empty
+  Id before_id = 0;                 // paging: only ids below this; 0: from the newest
+  int limit = 50;
+};
+
+// The operations available inside one write transaction. Reads here see the
+// transaction's own earlier writes. Used only on the store's writer.
+class WriteTx {
+ public:
+  virtual ~WriteTx() = default;
+  virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
+  virtual Result<Party> GetParty(Id party_id) = 0;
+  virtual Result<Case> GetCase(Id case_id) = 0;
+  virtual Result<Id> InsertGroup(const ContactGroup& group) = 0;
+  virtual Result<Id> InsertParty(const Party& party) = 0;
+  virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;
+  virtual Status InsertToken(const TokenRecord& token) = 0;
+  // The id the next inserted case will have.
+  virtual Result<Id> NextCaseId() = 0;
+  // Writes the case (inserting or replacing it), appends its events, records its
+  // notices (assigning their ids in place) and replaces its pending deadlines.
+  // A case saved with a version other than the stored one + 1 is ABORTED.
+  virtual Status SaveCase(const Case& c, const std::vector<Event>& events,
+                          std::vector<Notice>& notices,
+                          const std::vector<Deadline>& deadlines) = 0;
+};
+
+class CaseStore {
+ public:
+  using WriteFn = std::function<Status(WriteTx&)>;
+  using DoneFn = std::function<void(Status)>;
+
+  virtual ~CaseStore() = default;
+
+  // Runs `fn` in a write transaction and calls `done` once it has committed
+  // (Ok) or rolled back (fn's error, or the commit's). The SQLite store runs
+  // fn on its writer thread and commits many waiting writes together; a write
+  // whose fn fails is rolled back alone. fn must not block.
+  virtual void Write(WriteFn fn, DoneFn done) = 0;
+  // Write, then wait for the outcome. Never call it from the writer itself.
+  Status WriteAndWait(WriteFn fn);
+
+  // Reads see committed data and never wait for the writer.
+  virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
+  virtual Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) = 0;
+  virtual Result<Party> GetParty(Id party_id) = 0;
+  virtual Result<Case> GetCase(Id case_id) = 0;
+  virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
+  virtual Result<std::vector<Event>> ListEvents(Id case_id) = 0;
+  virtual Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) = 0;
+  virtual Result<std::optional<TokenRecord>> FindToken(const std::string& hash) = 0;
+  virtual Result<int64_t> CountTokens(Role role) = 0;
+
+  // The earliest pending deadline, if any.
+  virtual Result<std::optional<UnixMillis>> NextDeadline() = 0;
+  // Up to `limit` cases with a deadline at or before `now`, earliest first.
+  virtual Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) = 0;
+  // Every pending deadline of one case (for tests and diagnostics).
+  virtual Result<std::vector<Deadline>> DeadlinesOf(Id case_id) = 0;
+};
+
+}  // namespace baraza

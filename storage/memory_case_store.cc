@@ -1,0 +1,223 @@
+#include "storage/memory_case_store.h"
+
+#include <algorithm>
+
+namespace baraza {
+namespace {
+
+Party WithLiaisonCount(const MemoryCaseStore::Data& d, Party p) {
+  p.liaison_count = static_cast<int>(std::count_if(
+      d.liaisons.begin(), d.liaisons.end(), [&](const auto& kv) { return kv.second.party_id == p.id; }));
+  return p;
+}
+
+Result<ContactGroup> GroupOf(const MemoryCaseStore::Data& d, Id group_id) {
+  auto it = d.groups.find(group_id);
+  if (it == d.groups.end())
+    return Status::NotFound("contact group " + std::to_string(group_id) + " does not exist");
+  ContactGroup g = it->second;
+  g.parties.clear();
+  for (const auto& [id, p] : d.parties)
+    if (p.group_id == group_id) g.parties.push_back(WithLiaisonCount(d, p));
+  return g;
+}
+
+Result<Party> PartyOf(const MemoryCaseStore::Data& d, Id party_id) {
+  auto it = d.parties.find(party_id);
+  if (it == d.parties.end())
+    return Status::NotFound("party " + std::to_string(party_id) + " does not exist");
+  return WithLiaisonCount(d, it->second);
+}
+
+Result<Case> CaseOf(const MemoryCaseStore::Data& d, Id case_id) {
+  auto it = d.cases.find(case_id);
+  if (it == d.cases.end())
+    return Status::NotFound("case " + std::to_string(case_id) + " does not exist");
+  return it->second;
+}
+
+Id NextKey(const auto& map) { return map.empty() ? 1 : map.rbegin()->first + 1; }
+
+class MemoryTx : public WriteTx {
+ public:
+  explicit MemoryTx(MemoryCaseStore::Data& d) : d_(d) {}
+  Result<ContactGroup> GetGroup(Id id) override { return GroupOf(d_, id); }
+  Result<Party> GetParty(Id id) override { return PartyOf(d_, id); }
+  Result<Case> GetCase(Id id) override { return CaseOf(d_, id); }
+  Result<Id> InsertGroup(const ContactGroup& g) override {
+    Id id = NextKey(d_.groups);
+    d_.groups[id] = g;
+    d_.groups[id].id = id;
+    return id;
+  }
+  Result<Id> InsertParty(const Party& p) override {
+    if (!d_.groups.count(p.group_id))
+      return Status::NotFound("contact group " + std::to_string(p.group_id) + " does not exist");
+    for (const auto& [id, other] : d_.parties)
+      if (other.group_id == p.group_id && other.name == p.name)
+        return Status::AlreadyExists("a party named \"" + p.name + "\" is already in the group");
+    Id id = NextKey(d_.parties);
+    d_.parties[id] = p;
+    d_.parties[id].id = id;
+    return id;
+  }
+  Result<Id> InsertLiaison(const Liaison& l) override {
+    if (!d_.parties.count(l.party_id))
+      return Status::NotFound("party " + std::to_string(l.party_id) + " does not exist");
+    Id id = NextKey(d_.liaisons);
+    d_.liaisons[id] = l;
+    d_.liaisons[id].id = id;
+    return id;
+  }
+  Status InsertToken(const TokenRecord& t) override {
+    if (!d_.tokens.emplace(t.hash, t).second) return Status::AlreadyExists("token exists");
+    return Status::Ok();
+  }
+  Result<Id> NextCaseId() override { return NextKey(d_.cases); }
+  Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+                  const std::vector<Deadline>& deadlines) override {
+    auto it = d_.cases.find(c.id);
+    int64_t stored = it == d_.cases.end() ? 0 : it->second.version;
+    if (c.version != stored + 1)
+      return Status(Code::kAborted, "case " + std::to_string(c.id) + " changed meanwhile (version " +
+                                        std::to_string(stored) + ")");
+    auto& log = d_.events[c.id];
+    for (const auto& e : events) {
+      if (!log.empty() && e.seq != log.back().seq + 1)
+        return Status::Internal("event " + std::to_string(e.seq) + " out of order");
+      log.push_back(e);
+    }
+    for (auto& n : notices) {
+      n.id = NextKey(d_.notices);
+      d_.notices[n.id] = n;
+    }
+    d_.cases[c.id] = c;
+    d_.deadlines[c.id] = deadlines;
+    if (deadlines.empty()) d_.deadlines.erase(c.id);
+    return Status::Ok();
+  }
+
+ private:
+  MemoryCaseStore::Data& d_;
+};
+
+}  // namespace
+
+void MemoryCaseStore::Write(WriteFn fn, DoneFn done) {
+  Status status;
+  {
+    std::lock_guard lock(mu_);
+    Data scratch = data_;
+    MemoryTx tx(scratch);
+    status = fn(tx);
+    if (status.ok()) data_ = std::move(scratch);
+  }
+  done(std::move(status));
+}
+
+Result<ContactGroup> MemoryCaseStore::GetGroup(Id id) {
+  std::lock_guard lock(mu_);
+  return GroupOf(data_, id);
+}
+
+Result<std::vector<ContactGroup>> MemoryCaseStore::ListGroups(Id after_id, int limit) {
+  std::lock_guard lock(mu_);
+  std::vector<ContactGroup> out;
+  for (auto it = data_.groups.upper_bound(after_id);
+       it != data_.groups.end() && static_cast<int>(out.size()) < limit; ++it)
+    out.push_back(GroupOf(data_, it->first).value());
+  return out;
+}
+
+Result<Party> MemoryCaseStore::GetParty(Id id) {
+  std::lock_guard lock(mu_);
+  return PartyOf(data_, id);
+}
+
+Result<Case> MemoryCaseStore::GetCase(Id id) {
+  std::lock_guard lock(mu_);
+  return CaseOf(data_, id);
+}
+
+Result<std::vector<Case>> MemoryCaseStore::ListCases(const CaseFilter& f) {
+  std::lock_guard lock(mu_);
+  std::vector<Case> out;
+  for (auto it = data_.cases.rbegin(); it != data_.cases.rend(); ++it) {
+    const Case& c = it->second;
+    if (static_cast<int>(out.size()) >= f.limit) break;
+    if (f.before_id && c.id >= f.before_id) continue;
+    if (f.group_id && c.group_id != f.group_id) continue;
+    if (f.party_id && !c.InvolvesParty(f.party_id)) continue;
+    if (f.state && c.state != *f.state) continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+Result<std::vector<Event>> MemoryCaseStore::ListEvents(Id case_id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.events.find(case_id);
+  if (it == data_.events.end()) return std::vector<Event>{};
+  return it->second;
+}
+
+Result<std::vector<Notice>> MemoryCaseStore::ListNotices(Id party_id, Id after_id, int limit) {
+  std::lock_guard lock(mu_);
+  std::vector<Notice> out;
+  for (auto it = data_.notices.upper_bound(after_id);
+       it != data_.notices.end() && static_cast<int>(out.size()) < limit; ++it)
+    if (it->second.party_id == party_id) out.push_back(it->second);
+  return out;
+}
+
+Result<std::optional<TokenRecord>> MemoryCaseStore::FindToken(const std::string& hash) {
+  std::lock_guard lock(mu_);
+  auto it = data_.tokens.find(hash);
+  if (it == data_.tokens.end()) return std::optional<TokenRecord>{};
+  return std::optional<TokenRecord>{it->second};
+}
+
+Result<int64_t> MemoryCaseStore::CountTokens(Role role) {
+  std::lock_guard lock(mu_);
+  return static_cast<int64_t>(std::count_if(data_.tokens.begin(), data_.tokens.end(),
+                                            [&](const auto& kv) { return kv.second.role == role; }));
+}
+
+Result<std::optional<UnixMillis>> MemoryCaseStore::NextDeadline() {
+  std::lock_guard lock(mu_);
+  std::optional<UnixMillis> next;
+  for (const auto& [id, ds] : data_.deadlines)
+    for (const auto& d : ds)
+      if (!next || d.due_at < *next) next = d.due_at;
+  return next;
+}
+
+Result<std::vector<Id>> MemoryCaseStore::CasesDue(UnixMillis now, int limit) {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<UnixMillis, Id>> due;
+  for (const auto& [id, ds] : data_.deadlines) {
+    UnixMillis earliest = INT64_MAX;
+    for (const auto& d : ds) earliest = std::min(earliest, d.due_at);
+    if (earliest <= now) due.emplace_back(earliest, id);
+  }
+  std::sort(due.begin(), due.end());
+  std::vector<Id> out;
+  for (const auto& [at, id] : due) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+Result<std::vector<Deadline>> MemoryCaseStore::DeadlinesOf(Id case_id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.deadlines.find(case_id);
+  if (it == data_.deadlines.end()) return std::vector<Deadline>{};
+  auto ds = it->second;
+  std::sort(ds.begin(), ds.end(), [](const Deadline& a, const Deadline& b) {
+    return std::tie(a.due_at, a.party_id, a.kind) < std::tie(b.due_at, b.party_id, b.kind);
+  });
+  return ds;
+}
+
+}  // namespace baraza

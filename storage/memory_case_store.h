@@ -1,0 +1,47 @@
+// MemoryCaseStore: a CaseStore held in memory, for unit tests of the
+// application and scheduler. Writes run at once on the caller's thread under a
+// mutex, on a copy that replaces the state only if the write succeeds. Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "storage/case_store.h"
+
+namespace baraza {
+
+class MemoryCaseStore : public CaseStore {
+ public:
+  // Everything the store holds; copied whole for each write transaction.
+  struct Data {
+    std::map<Id, ContactGroup> groups;  // parties held separately
+    std::map<Id, Party> parties;
+    std::map<Id, Liaison> liaisons;
+    std::map<std::string, TokenRecord> tokens;
+    std::map<Id, Case> cases;
+    std::map<Id, std::vector<Event>> events;
+    std::map<Id, Notice> notices;
+    std::map<Id, std::vector<Deadline>> deadlines;
+  };
+
+  void Write(WriteFn fn, DoneFn done) override;
+
+  Result<ContactGroup> GetGroup(Id group_id) override;
+  Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
+  Result<Party> GetParty(Id party_id) override;
+  Result<Case> GetCase(Id case_id) override;
+  Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
+  Result<std::vector<Event>> ListEvents(Id case_id) override;
+  Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
+  Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
+  Result<int64_t> CountTokens(Role role) override;
+  Result<std::optional<UnixMillis>> NextDeadline() override;
+  Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
+  Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
+
+ private:
+  std::mutex mu_;
+  Data data_;
+};
+
+}  // namespace baraza

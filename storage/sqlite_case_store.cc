@@ -1,0 +1,688 @@
+#include "storage/sqlite_case_store.h"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "storage/case_codec.h"
+
+namespace baraza {
+namespace sqlite {
+
+// Turns an SQLite result code into a Status a person can act on.
+Status ToStatus(int rc, sqlite3* db, const char* what) {
+  std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string msg = std::string(what) + ": " + detail;
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return Status::Unavailable("the disk holding the database is full; free space and retry (" +
+                                 msg + ")");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return Status::Unavailable("the database cannot be written (" + msg +
+                                 "); check the file's permissions and the disk");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is busy; retry (" + msg + ")");
+    case SQLITE_CONSTRAINT:
+      return Status::AlreadyExists(msg);
+    default:
+      return Status::Internal(msg);
+  }
+}
+
+// One SQLite connection with its prepared statements, cached by SQL text.
+// Used by one thread at a time.
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool writer) {
+    sqlite3* db = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    if (rc != SQLITE_OK) return ToStatus(rc, db, ("cannot open database " + path).c_str());
+    sqlite3_busy_timeout(db, 5000);
+    if (writer) {
+      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+    } else {
+      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=1"));
+    }
+    BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+    return conn;
+  }
+
+  ~Connection() {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* db() { return db_; }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (err) sqlite3_free(err);
+    if (rc != SQLITE_OK) return ToStatus(rc, db_, sql);
+    return Status::Ok();
+  }
+
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return ToStatus(rc, db_, "prepare");
+    cache_[sql] = st;
+    return st;
+  }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+// One execution of a cached statement: bind, step, read columns, reset.
+class Query {
+ public:
+  Query(Connection& c, const char* sql) : conn_(c) {
+    auto st = c.Prepare(sql);
+    if (st.ok()) st_ = *st;
+    else status_ = st.status();
+  }
+  ~Query() {
+    if (st_) {
+      sqlite3_reset(st_);
+      sqlite3_clear_bindings(st_);
+    }
+  }
+  Query& Bind(int64_t v) {
+    if (st_) sqlite3_bind_int64(st_, ++index_, v);
+    return *this;
+  }
+  Query& Bind(const std::string& v) {
+    if (st_) sqlite3_bind_text(st_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // Advances to the next row; false at the end or on error (see status()).
+  bool Next() {
+    if (!st_ || !status_.ok()) return false;
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) status_ = ToStatus(rc, conn_.db(), "query");
+    return false;
+  }
+  Status Run() {
+    while (Next()) {
+    }
+    return status_;
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(st_, col); }
+  bool IsNull(int col) { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+  std::string Text(int col) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  Connection& conn_;
+  sqlite3_stmt* st_ = nullptr;
+  int index_ = 0;
+  Status status_;
+};
+
+}  // namespace sqlite
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Query;
+
+// Schema version 1. Events are append-only: triggers refuse to change them.
+const char* const kSchemaV1 = R"sql(
+CREATE TABLE contact_groups(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL,
+  kind INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE parties(
+  id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES contact_groups(id),
+  name TEXT NOT NULL, category INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE(group_id, name));
+CREATE TABLE liaisons(
+  id INTEGER PRIMARY KEY, party_id INTEGER NOT NULL REFERENCES parties(id),
+  name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX liaisons_by_party ON liaisons(party_id);
+CREATE TABLE tokens(
+  hash TEXT PRIMARY KEY, role INTEGER NOT NULL, subject_id INTEGER NOT NULL,
+  party_id INTEGER NOT NULL, group_id INTEGER NOT NULL, label TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL)
+  WITHOUT ROWID;
+CREATE TABLE cases(
+  id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES contact_groups(id),
+  state INTEGER NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  body TEXT NOT NULL);
+CREATE INDEX cases_by_group ON cases(group_id, id);
+CREATE TABLE case_parties(
+  party_id INTEGER NOT NULL, case_id INTEGER NOT NULL, PRIMARY KEY(party_id, case_id))
+  WITHOUT ROWID;
+CREATE TABLE events(
+  case_id INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,
+  type INTEGER NOT NULL, party_id INTEGER NOT NULL, visibility INTEGER NOT NULL,
+  details TEXT NOT NULL, PRIMARY KEY(case_id, seq)) WITHOUT ROWID;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TABLE notices(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, party_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+  deadline INTEGER NOT NULL);
+CREATE INDEX notices_by_party ON notices(party_id, id);
+CREATE TABLE deadlines(
+  case_id INTEGER NOT NULL, party_id INTEGER NOT NULL, kind INTEGER NOT NULL,
+  due_at INTEGER NOT NULL, PRIMARY KEY(case_id, party_id, kind)) WITHOUT ROWID;
+CREATE INDEX deadlines_by_due ON deadlines(due_at, case_id);
+)sql";
+
+Status Migrate(Connection& c) {
+  Query q(c, "PRAGMA user_version");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no user_version") : q.status();
+  int64_t version = q.Int(0);
+  q.Run();
+  if (version > SqliteCaseStore::kSchemaVersion)
+    return Status::FailedPrecondition(
+        "the database schema is version " + std::to_string(version) + ", newer than the " +
+        std::to_string(SqliteCaseStore::kSchemaVersion) +
+        " this barazad knows; run a newer barazad or restore a matching backup");
+  if (version == SqliteCaseStore::kSchemaVersion) return Status::Ok();
+  BARAZA_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  Status s = Status::Ok();
+  if (version < 1) s = c.Exec(kSchemaV1);
+  if (s.ok()) s = c.Exec("PRAGMA user_version = 1");
+  if (s.ok()) s = c.Exec("COMMIT");
+  if (!s.ok()) c.Exec("ROLLBACK");
+  return s;
+}
+
+const char* const kPartyColumns =
+    "SELECT p.id, p.group_id, p.name, p.category, p.created_at, "
+    "(SELECT COUNT(*) FROM liaisons l WHERE l.party_id = p.id) FROM parties p ";
+
+Party ReadParty(Query& q) {
+  Party p;
+  p.id = q.Int(0);
+  p.group_id = q.Int(1);
+  p.name = q.Text(2);
+  p.category = static_cast<PartyCategory>(q.Int(3));
+  p.created_at = q.Int(4);
+  p.liaison_count = static_cast<int>(q.Int(5));
+  return p;
+}
+
+Result<Party> LoadParty(Connection& c, Id id) {
+  static const std::string sql = std::string(kPartyColumns) + "WHERE p.id = ?";
+  Query q(c, sql.c_str());
+  q.Bind(id);
+  if (!q.Next()) {
+    if (!q.status().ok()) return q.status();
+    return Status::NotFound("party " + std::to_string(id) + " does not exist");
+  }
+  return ReadParty(q);
+}
+
+Result<ContactGroup> LoadGroup(Connection& c, Id id) {
+  ContactGroup g;
+  {
+    Query q(c, "SELECT id, name, purpose, kind, created_at FROM contact_groups WHERE id = ?");
+    q.Bind(id);
+    if (!q.Next()) {
+      if (!q.status().ok()) return q.status();
+      return Status::NotFound("contact group " + std::to_string(id) + " does not exist");
+    }
+    g.id = q.Int(0);
+    g.name = q.Text(1);
+    g.purpose = q.Text(2);
+    g.kind = static_cast<GroupKind>(q.Int(3));
+    g.created_at = q.Int(4);
+  }
+  static const std::string sql = std::string(kPartyColumns) + "WHERE p.group_id = ? ORDER BY p.id";
+  Query q(c, sql.c_str());
+  q.Bind(id);
+  while (q.Next()) g.parties.push_back(ReadParty(q));
+  if (!q.status().ok()) return q.status();
+  return g;
+}
+
+Result<Case> LoadCase(Connection& c, Id id) {
+  Query q(c, "SELECT body FROM cases WHERE id = ?");
+  q.Bind(id);
+  if (!q.Next()) {
+    if (!q.status().ok()) return q.status();
+    return Status::NotFound("case " + std::to_string(id) + " does not exist");
+  }
+  return codec::DecodeCase(q.Text(0));
+}
+
+Result<Id> InsertReturningId(Query& q, Connection& c) {
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  return static_cast<Id>(sqlite3_last_insert_rowid(c.db()));
+}
+
+// The write transaction handed to each queued write, on the writer connection.
+class SqliteTx : public WriteTx {
+ public:
+  explicit SqliteTx(Connection& c) : c_(c) {}
+
+  Result<ContactGroup> GetGroup(Id id) override { return LoadGroup(c_, id); }
+  Result<Party> GetParty(Id id) override { return LoadParty(c_, id); }
+  Result<Case> GetCase(Id id) override { return LoadCase(c_, id); }
+
+  Result<Id> InsertGroup(const ContactGroup& g) override {
+    Query q(c_, "INSERT INTO contact_groups(name, purpose, kind, created_at) VALUES(?,?,?,?)");
+    q.Bind(g.name).Bind(g.purpose).Bind(static_cast<int64_t>(g.kind)).Bind(g.created_at);
+    return InsertReturningId(q, c_);
+  }
+
+  Result<Id> InsertParty(const Party& p) override {
+    auto g = LoadGroup(c_, p.group_id);
+    if (!g.ok()) return g.status();
+    for (const auto& other : g->parties)
+      if (other.name == p.name)
+        return Status::AlreadyExists("a party named \"" + p.name + "\" is already in contact group " +
+                                     std::to_string(p.group_id));
+    Query q(c_, "INSERT INTO parties(group_id, name, category, created_at) VALUES(?,?,?,?)");
+    q.Bind(p.group_id).Bind(p.name).Bind(static_cast<int64_t>(p.category)).Bind(p.created_at);
+    return InsertReturningId(q, c_);
+  }
+
+  Result<Id> InsertLiaison(const Liaison& l) override {
+    auto p = LoadParty(c_, l.party_id);
+    if (!p.ok()) return p.status();
+    Query q(c_, "INSERT INTO liaisons(party_id, name, created_at) VALUES(?,?,?)");
+    q.Bind(l.party_id).Bind(l.name).Bind(l.created_at);
+    return InsertReturningId(q, c_);
+  }
+
+  Status InsertToken(const TokenRecord& t) override {
+    Query q(c_,
+            "INSERT INTO tokens(hash, role, subject_id, party_id, group_id, label, created_at, "
+            "expires_at, revoked_at) VALUES(?,?,?,?,?,?,?,?,?)");
+    q.Bind(t.hash).Bind(static_cast<int64_t>(t.role)).Bind(t.subject_id).Bind(t.party_id)
+        .Bind(t.group_id).Bind(t.label).Bind(t.created_at).Bind(t.expires_at).Bind(t.revoked_at);
+    return q.Run();
+  }
+
+  Result<Id> NextCaseId() override {
+    Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
+    if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
+    return q.Int(0);
+  }
+
+  Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+                  const std::vector<Deadline>& deadlines) override {
+    int64_t stored = 0;
+    {
+      Query q(c_, "SELECT version FROM cases WHERE id = ?");
+      q.Bind(c.id);
+      if (q.Next()) stored = q.Int(0);
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    if (c.version != stored + 1)
+      return Status(Code::kAborted, "case " + std::to_string(c.id) +
+                                        " changed meanwhile (version " + std::to_string(stored) + ")");
+    {
+      Query q(c_,
+              "INSERT INTO cases(id, group_id, state, version, updated_at, body) VALUES(?,?,?,?,?,?) "
+              "ON CONFLICT(id) DO UPDATE SET state=excluded.state, version=excluded.version, "
+              "updated_at=excluded.updated_at, body=excluded.body");
+      q.Bind(c.id).Bind(c.group_id).Bind(static_cast<int64_t>(c.state)).Bind(c.version)
+          .Bind(c.updated_at).Bind(codec::EncodeCase(c));
+      BARAZA_RETURN_IF_ERROR(q.Run());
+    }
+    if (stored == 0) {
+      for (Id p : c.PartyIds()) {
+        Query q(c_, "INSERT OR IGNORE INTO case_parties(party_id, case_id) VALUES(?,?)");
+        q.Bind(p).Bind(c.id);
+        BARAZA_RETURN_IF_ERROR(q.Run());
+      }
+    }
+    for (const Event& e : events) {
+      Query q(c_,
+              "INSERT INTO events(case_id, seq, at, actor, type, party_id, visibility, details) "
+              "VALUES(?,?,?,?,?,?,?,?)");
+      q.Bind(e.case_id).Bind(e.seq).Bind(e.at).Bind(e.actor).Bind(static_cast<int64_t>(e.type))
+          .Bind(e.party_id).Bind(static_cast<int64_t>(e.visibility))
+          .Bind(codec::EncodeDetails(e.details));
+      BARAZA_RETURN_IF_ERROR(q.Run());
+    }
+    for (Notice& n : notices) {
+      Query q(c_,
+              "INSERT INTO notices(case_id, party_id, kind, text, created_at, deadline) "
+              "VALUES(?,?,?,?,?,?)");
+      q.Bind(n.case_id).Bind(n.party_id).Bind(static_cast<int64_t>(n.kind)).Bind(n.text)
+          .Bind(n.created_at).Bind(n.deadline);
+      auto id = InsertReturningId(q, c_);
+      if (!id.ok()) return id.status();
+      n.id = *id;
+    }
+    {
+      Query q(c_, "DELETE FROM deadlines WHERE case_id = ?");
+      q.Bind(c.id);
+      BARAZA_RETURN_IF_ERROR(q.Run());
+    }
+    for (const Deadline& d : deadlines) {
+      Query q(c_, "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?)");
+      q.Bind(d.case_id).Bind(d.party_id).Bind(static_cast<int64_t>(d.kind)).Bind(d.due_at);
+      BARAZA_RETURN_IF_ERROR(q.Run());
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace
+
+// A read connection borrowed from the pool for one call.
+class SqliteCaseStore::Lease {
+ public:
+  Lease(SqliteCaseStore& store, std::unique_ptr<Connection> conn, Status status)
+      : store_(store), conn_(std::move(conn)), status_(std::move(status)) {}
+  Lease(Lease&&) = default;
+  ~Lease() {
+    if (conn_) {
+      std::lock_guard lock(store_.pool_mu_);
+      store_.pool_.push_back(std::move(conn_));
+    }
+  }
+  bool ok() const { return conn_ != nullptr; }
+  const Status& status() const { return status_; }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  SqliteCaseStore& store_;
+  std::unique_ptr<Connection> conn_;
+  Status status_;
+};
+
+SqliteCaseStore::SqliteCaseStore(Options options) : options_(std::move(options)) {}
+
+Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& options) {
+  auto store = std::unique_ptr<SqliteCaseStore>(new SqliteCaseStore(options));
+  auto conn = Connection::Open(options.path, /*writer=*/true);
+  if (!conn.ok()) return conn.status();
+  BARAZA_RETURN_IF_ERROR(Migrate(**conn));
+  store->writer_conn_ = std::move(conn).value();
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return store;
+}
+
+SqliteCaseStore::~SqliteCaseStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  pool_.clear();
+  writer_conn_.reset();
+}
+
+void SqliteCaseStore::Write(WriteFn fn, DoneFn done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(Job{std::move(fn), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(Status::Unavailable("barazad is shutting down; retry once it is back"));
+}
+
+SqliteCaseStore::WriterStats SqliteCaseStore::Stats() {
+  std::lock_guard lock(queue_mu_);
+  return stats_;
+}
+
+void SqliteCaseStore::WriterLoop() {
+  Connection& c = *writer_conn_;
+  SqliteTx tx(c);
+  std::vector<Job> batch;
+  std::vector<Status> results;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    results.assign(batch.size(), Status::Ok());
+    Status begin = c.Exec("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
+      for (auto& job : batch) job.done(begin);
+      continue;
+    }
+    size_t applied = 0;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Status s = c.Exec("SAVEPOINT w");
+      if (s.ok()) {
+        try {
+          s = batch[i].fn(tx);
+        } catch (const std::exception& e) {
+          s = Status::Internal(std::string("write failed: ") + e.what());
+        }
+        if (s.ok()) {
+          s = c.Exec("RELEASE w");
+          ++applied;
+        } else {
+          c.Exec("ROLLBACK TO w");
+          c.Exec("RELEASE w");
+        }
+      }
+      results[i] = s;
+    }
+    Status commit = c.Exec("COMMIT");
+    if (!commit.ok()) {
+      c.Exec("ROLLBACK");
+      for (auto& r : results)
+        if (r.ok()) r = commit;
+    } else {
+      std::lock_guard lock(queue_mu_);
+      stats_.commits += 1;
+      stats_.writes += static_cast<int64_t>(applied);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  }
+}
+
+SqliteCaseStore::Lease SqliteCaseStore::Reader() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto conn = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(*this, std::move(conn), Status::Ok());
+    }
+  }
+  auto conn = Connection::Open(options_.path, /*writer=*/false);
+  if (!conn.ok()) return Lease(*this, nullptr, conn.status());
+  return Lease(*this, std::move(conn).value(), Status::Ok());
+}
+
+#define BARAZA_READER(name)          \
+  auto name = Reader();              \
+  if (!name.ok()) return name.status()
+
+Result<ContactGroup> SqliteCaseStore::GetGroup(Id id) {
+  BARAZA_READER(r);
+  return LoadGroup(*r, id);
+}
+
+Result<std::vector<ContactGroup>> SqliteCaseStore::ListGroups(Id after_id, int limit) {
+  BARAZA_READER(r);
+  std::vector<Id> ids;
+  {
+    Query q(*r, "SELECT id FROM contact_groups WHERE id > ? ORDER BY id LIMIT ?");
+    q.Bind(after_id).Bind(limit);
+    while (q.Next()) ids.push_back(q.Int(0));
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  std::vector<ContactGroup> out;
+  for (Id id : ids) {
+    auto g = LoadGroup(*r, id);
+    if (!g.ok()) return g.status();
+    out.push_back(std::move(g).value());
+  }
+  return out;
+}
+
+Result<Party> SqliteCaseStore::GetParty(Id id) {
+  BARAZA_READER(r);
+  return LoadParty(*r, id);
+}
+
+Result<Case> SqliteCaseStore::GetCase(Id id) {
+  BARAZA_READER(r);
+  return LoadCase(*r, id);
+}
+
+Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
+  BARAZA_READER(r);
+  const char* sql =
+      f.party_id
+          ? "SELECT c.body FROM case_parties cp JOIN cases c ON c.id = cp.case_id "
+            "WHERE cp.party_id = ?1 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
+            "AND (?4 = 0 OR c.id < ?4) ORDER BY cp.case_id DESC LIMIT ?5"
+          : "SELECT c.body FROM cases c WHERE ?1 = 0 AND (?2 = 0 OR c.group_id = ?2) "
+            "AND (?3 = 0 OR c.state = ?3) AND (?4 = 0 OR c.id < ?4) ORDER BY c.id DESC LIMIT ?5";
+  Query q(*r, sql);
+  q.Bind(f.party_id).Bind(f.group_id).Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
+      .Bind(f.before_id).Bind(f.limit);
+  std::vector<Case> out;
+  while (q.Next()) {
+    auto c = codec::DecodeCase(q.Text(0));
+    if (!c.ok()) return c.status();
+    out.push_back(std::move(c).value());
+  }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+Result<std::vector<Event>> SqliteCaseStore::ListEvents(Id case_id) {
+  BARAZA_READER(r);
+  Query q(*r,
+          "SELECT case_id, seq, at, actor, type, party_id, visibility, details FROM events "
+          "WHERE case_id = ? ORDER BY seq");
+  q.Bind(case_id);
+  std::vector<Event> out;
+  while (q.Next()) {
+    Event e;
+    e.case_id = q.Int(0);
+    e.seq = q.Int(1);
+    e.at = q.Int(2);
+    e.actor = q.Text(3);
+    e.type = static_cast<EventType>(q.Int(4));
+    e.party_id = q.Int(5);
+    e.visibility = static_cast<Visibility>(q.Int(6));
+    e.details = codec::DecodeDetails(q.Text(7));
+    out.push_back(std::move(e));
+  }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+Result<std::vector<Notice>> SqliteCaseStore::ListNotices(Id party_id, Id after_id, int limit) {
+  BARAZA_READER(r);
+  Query q(*r,
+          "SELECT id, case_id, party_id, kind, text, created_at, deadline FROM notices "
+          "WHERE party_id = ? AND id > ? ORDER BY id LIMIT ?");
+  q.Bind(party_id).Bind(after_id).Bind(limit);
+  std::vector<Notice> out;
+  while (q.Next()) {
+    Notice n;
+    n.id = q.Int(0);
+    n.case_id = q.Int(1);
+    n.party_id = q.Int(2);
+    n.kind = static_cast<NoticeKind>(q.Int(3));
+    n.text = q.Text(4);
+    n.created_at = q.Int(5);
+    n.deadline = q.Int(6);
+    out.push_back(std::move(n));
+  }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+Result<std::optional<TokenRecord>> SqliteCaseStore::FindToken(const std::string& hash) {
+  BARAZA_READER(r);
+  Query q(*r,
+          "SELECT hash, role, subject_id, party_id, group_id, label, created_at, expires_at, "
+          "revoked_at FROM tokens WHERE hash = ?");
+  q.Bind(hash);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return std::optional<TokenRecord>{};
+  }
+  TokenRecord t;
+  t.hash = q.Text(0);
+  t.role = static_cast<Role>(q.Int(1));
+  t.subject_id = q.Int(2);
+  t.party_id = q.Int(3);
+  t.group_id = q.Int(4);
+  t.label = q.Text(5);
+  t.created_at = q.Int(6);
+  t.expires_at = q.Int(7);
+  t.revoked_at = q.Int(8);
+  return std::optional<TokenRecord>{t};
+}
+
+Result<int64_t> SqliteCaseStore::CountTokens(Role role) {
+  BARAZA_READER(r);
+  Query q(*r, "SELECT COUNT(*) FROM tokens WHERE role = ?");
+  q.Bind(static_cast<int64_t>(role));
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no count") : q.status();
+  return q.Int(0);
+}
+
+Result<std::optional<UnixMillis>> SqliteCaseStore::NextDeadline() {
+  BARAZA_READER(r);
+  Query q(*r, "SELECT MIN(due_at) FROM deadlines");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no min") : q.status();
+  if (q.IsNull(0)) return std::optional<UnixMillis>{};
+  return std::optional<UnixMillis>{q.Int(0)};
+}
+
+Result<std::vector<Id>> SqliteCaseStore::CasesDue(UnixMillis now, int limit) {
+  BARAZA_READER(r);
+  Query q(*r,
+          "SELECT case_id, MIN(due_at) AS due FROM deadlines WHERE due_at <= ? "
+          "GROUP BY case_id ORDER BY due LIMIT ?");
+  q.Bind(now).Bind(limit);
+  std::vector<Id> out;
+  while (q.Next()) out.push_back(q.Int(0));
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+Result<std::vector<Deadline>> SqliteCaseStore::DeadlinesOf(Id case_id) {
+  BARAZA_READER(r);
+  Query q(*r,
+          "SELECT case_id, party_id, kind, due_at FROM deadlines WHERE case_id = ? "
+          "ORDER BY due_at, party_id, kind");
+  q.Bind(case_id);
+  std::vector<Deadline> out;
+  while (q.Next())
+    out.push_back({q.Int(0), q.Int(1), static_cast<DeadlineKind>(q.Int(2)), q.Int(3)});
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+}  // namespace baraza

@@ -1,0 +1,87 @@
+// SqliteCaseStore: the durable CaseStore of barazad, one SQLite file in WAL mode
+// with synchronous=FULL. One writer thread commits every waiting write in one
+// transaction (group commit); reads use a pool of their own connections and so
+// never wait behind a write. Thread-safe. Schema and migrations: docs/storage.md.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/case_store.h"
+
+namespace baraza {
+
+namespace sqlite {
+class Connection;
+}
+
+class SqliteCaseStore : public CaseStore {
+ public:
+  // The schema this binary writes; a database with a larger user_version is
+  // refused rather than misread.
+  static constexpr int kSchemaVersion = 1;
+
+  struct Options {
+    std::string path;
+    int max_batch = 1024;  // most writes one transaction commits together
+  };
+
+  // Opens (creating if needed) and migrates the database.
+  static Result<std::unique_ptr<SqliteCaseStore>> Open(const Options& options);
+  // Finishes every queued write, then closes the database.
+  ~SqliteCaseStore() override;
+
+  void Write(WriteFn fn, DoneFn done) override;
+
+  Result<ContactGroup> GetGroup(Id group_id) override;
+  Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
+  Result<Party> GetParty(Id party_id) override;
+  Result<Case> GetCase(Id case_id) override;
+  Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
+  Result<std::vector<Event>> ListEvents(Id case_id) override;
+  Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
+  Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
+  Result<int64_t> CountTokens(Role role) override;
+  Result<std::optional<UnixMillis>> NextDeadline() override;
+  Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
+  Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
+
+  // How many transactions the writer committed and how many writes they held
+  // (for the benchmark and tests of group commit).
+  struct WriterStats {
+    int64_t commits = 0;
+    int64_t writes = 0;
+  };
+  WriterStats Stats();
+
+ private:
+  struct Job {
+    WriteFn fn;
+    DoneFn done;
+  };
+  class Lease;
+
+  explicit SqliteCaseStore(Options options);
+  void WriterLoop();
+  Lease Reader();
+
+  Options options_;
+  std::unique_ptr<sqlite::Connection> writer_conn_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  WriterStats stats_;
+  std::thread writer_;
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<sqlite::Connection>> pool_;
+};
+
+}  // namespace baraza
