@@ -1,0 +1,246 @@
+#include "client/common/cli.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace baraza::cli {
+
+void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
+                    const std::string& default_token_file) {
+  common.program = "baraza-" + role;
+  if (const char* env = std::getenv("BARAZA_SERVER")) common.server = env;
+  common.token_file = default_token_file;
+  if (const char* env = std::getenv("BARAZA_TOKEN_FILE")) common.token_file = env;
+  app.add_option("--server", common.server, "barazad address (env BARAZA_SERVER)")
+      ->capture_default_str();
+  app.add_option("--token-file", common.token_file,
+                 "file holding your token, readable only by you (env BARAZA_TOKEN_FILE)")
+      ->capture_default_str();
+  app.add_option("-o,--output", common.output, "output format")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option("--timeout", common.timeout_seconds, "seconds to wait for the server per call")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  std::string home = std::getenv("HOME") ? std::getenv("HOME") : ".";
+  app.set_config("--config", home + "/.config/baraza/" + role + ".conf",
+                 "config file with the same keys as the flags (server, token-file, output)");
+  app.footer(
+      "Text arguments accept @FILE to read the text from a file (@- for stdin).\n"
+      "Exit codes: 0 ok, 1 other failure, 2 bad command line, 3 invalid argument, 4 not found,\n"
+      "5 permission denied or bad token, 6 not allowed in the case's current state,\n"
+      "7 server unavailable.");
+  app.require_subcommand(1);
+  // Let the common flags come anywhere, e.g. `case show 3 -o json`.
+  app.fallthrough();
+}
+
+int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& command) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return command();
+}
+
+std::optional<std::string> ReadTokenFile(const std::string& path, std::string* error) {
+  if (path.empty()) {
+    *error = "no token file: pass --token-file FILE (a mediator gives each liaison one)";
+    return std::nullopt;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    *error = "cannot read token file " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    *error = "token file " + path + " can be read by others; run: chmod 600 " + path;
+    return std::nullopt;
+  }
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) {
+    *error = "token file " + path + " is empty";
+    return std::nullopt;
+  }
+  return token;
+}
+
+bool WriteSecretFile(const std::string& path, const std::string& secret, std::string* error) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    *error = "cannot create " + path + ": " + std::strerror(errno) +
+             (errno == EEXIST ? " (choose a new file; an existing token is never overwritten)" : "");
+    return false;
+  }
+  std::string line = secret + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!ok) *error = "cannot write " + path;
+  return ok;
+}
+
+std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_code) {
+  std::string error;
+  auto token = ReadTokenFile(common.token_file, &error);
+  if (!token) {
+    std::cerr << common.program << ": " << error << std::endl;
+    *exit_code = kExitDenied;
+    return nullptr;
+  }
+  client::ClientOptions options;
+  options.server = common.server;
+  options.token = *token;
+  options.timeout = std::chrono::seconds(common.timeout_seconds);
+  return std::make_unique<client::BarazaClient>(options);
+}
+
+int ExitCodeFor(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return kExitOk;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::OUT_OF_RANGE: return kExitInvalid;
+    case grpc::StatusCode::NOT_FOUND: return kExitNotFound;
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::UNAUTHENTICATED: return kExitDenied;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::ALREADY_EXISTS: return kExitConflict;
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return kExitUnavailable;
+    default: return kExitFailure;
+  }
+}
+
+namespace {
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    default: return "ERROR";
+  }
+}
+}  // namespace
+
+int ReportError(const Common& common, const grpc::Status& status) {
+  std::string message = status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+    message += " (is barazad running at " + common.server + "? start it with ./deploy/run.sh)";
+  std::cerr << common.program << ": " << CodeName(status.error_code()) << ": " << message
+            << std::endl;
+  return ExitCodeFor(status.error_code());
+}
+
+std::optional<int64_t> ParseDuration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {  // bounded by the text's length
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start || i == text.size() || i - start > 9) return std::nullopt;
+    int64_t n = std::stoll(text.substr(start, i - start));
+    int64_t unit = 0;
+    switch (text[i]) {
+      case 's': unit = 1000; break;
+      case 'm': unit = 60 * 1000; break;
+      case 'h': unit = 3600 * 1000; break;
+      case 'd': unit = 24 * 3600 * 1000LL; break;
+      default: return std::nullopt;
+    }
+    total += n * unit;
+    ++i;
+  }
+  return total;
+}
+
+std::string FormatDuration(int64_t ms) {
+  if (ms % (24 * 3600 * 1000LL) == 0) return std::to_string(ms / (24 * 3600 * 1000LL)) + "d";
+  if (ms % (3600 * 1000) == 0) return std::to_string(ms / (3600 * 1000)) + "h";
+  if (ms % (60 * 1000) == 0) return std::to_string(ms / (60 * 1000)) + "m";
+  return std::to_string(ms / 1000) + "s";
+}
+
+namespace {
+std::string CommonPrefix(const google::protobuf::EnumDescriptor* d) {
+  // UNSPECIFIED value names the prefix: PARTY_CATEGORY_UNSPECIFIED → PARTY_CATEGORY_
+  std::string first = d->value(0)->name();
+  return first.substr(0, first.size() - std::strlen("UNSPECIFIED"));
+}
+}  // namespace
+
+std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value) {
+  const auto* v = d->FindValueByNumber(value);
+  if (!v) return std::to_string(value);
+  std::string name = v->name().substr(CommonPrefix(d).size());
+  for (char& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::vector<std::string> EnumLabels(const google::protobuf::EnumDescriptor* d) {
+  std::vector<std::string> out;
+  for (int i = 1; i < d->value_count(); ++i) out.push_back(EnumLabel(d, d->value(i)->number()));
+  return out;
+}
+
+std::optional<int> ParseEnum(const google::protobuf::EnumDescriptor* d, const std::string& label) {
+  for (int i = 1; i < d->value_count(); ++i)
+    if (EnumLabel(d, d->value(i)->number()) == label) return d->value(i)->number();
+  return std::nullopt;
+}
+
+CLI::Validator EnumValidator(const google::protobuf::EnumDescriptor* d) {
+  std::string all;
+  for (const auto& l : EnumLabels(d)) all += (all.empty() ? "" : "|") + l;
+  return CLI::Validator(
+      [d, all](std::string& value) -> std::string {
+        if (ParseEnum(d, value)) return {};
+        return "'" + value + "' is not one of " + all;
+      },
+      "{" + all + "}");
+}
+
+std::optional<std::string> ReadTextArg(const std::string& value, std::string* error) {
+  if (value.empty() || value[0] != '@') return value;
+  std::string path = value.substr(1);
+  std::stringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path);
+    if (!in) {
+      *error = "cannot read " + path + ": " + std::strerror(errno);
+      return std::nullopt;
+    }
+    buffer << in.rdbuf();
+  }
+  return buffer.str();
+}
+
+}  // namespace baraza::cli

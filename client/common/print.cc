@@ -1,0 +1,173 @@
+#include "client/common/print.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <iomanip>
+#include <iostream>
+
+namespace baraza::cli {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+std::string Time(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "-";
+  std::string s = TimeUtil::ToString(t);  // 2026-11-25T06:35:25.275Z
+  s = s.substr(0, 19);
+  s[10] = ' ';
+  return s + "Z";
+}
+
+template <typename Descriptor>
+std::string Label(const Descriptor* d, int v) {
+  return EnumLabel(d, v);
+}
+
+void Row(const std::string& key, const std::string& value) {
+  std::cout << std::left << std::setw(20) << (key + ":") << value << "\n";
+}
+
+}  // namespace
+
+void PrintJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  std::cout << out;
+  if (out.empty() || out.back() != '\n') std::cout << "\n";
+}
+
+void PrintGroup(const Common& c, const v1::ContactGroup& g) {
+  if (c.json()) return PrintJson(g);
+  Row("group", std::to_string(g.id()) + "  " + g.name());
+  Row("kind", Label(v1::GroupKind_descriptor(), g.kind()));
+  if (!g.purpose().empty()) Row("purpose", g.purpose());
+  std::cout << "parties:\n";
+  for (const auto& p : g.parties())
+    std::cout << "  " << std::setw(6) << p.id() << "  " << std::setw(24) << std::left
+              << Label(v1::PartyCategory_descriptor(), p.category()) << " " << p.name() << "  ("
+              << p.liaison_count() << " liaison" << (p.liaison_count() == 1 ? "" : "s") << ")\n";
+  if (g.parties_size() == 0) std::cout << "  (none yet: add one with `party add`)\n";
+  if (!g.has_unarmed_stakeholders())
+    std::cerr << "warning: group " << g.id()
+              << " has no unarmed stakeholders (civil society, women's groups, minorities, "
+                 "traditional authorities, NGOs); the process needs them.\n";
+}
+
+void PrintGroups(const Common& c, const v1::ListContactGroupsResponse& r) {
+  if (c.json()) return PrintJson(r);
+  std::cout << std::left << std::setw(8) << "ID" << std::setw(10) << "KIND" << std::setw(9)
+            << "PARTIES" << "NAME\n";
+  for (const auto& g : r.groups())
+    std::cout << std::setw(8) << g.id() << std::setw(10) << Label(v1::GroupKind_descriptor(), g.kind())
+              << std::setw(9) << g.parties_size() << g.name() << "\n";
+  if (!r.next_page_token().empty())
+    std::cerr << "more: --page-token " << r.next_page_token() << "\n";
+}
+
+void PrintParty(const Common& c, const v1::Party& p) {
+  if (c.json()) return PrintJson(p);
+  Row("party", std::to_string(p.id()) + "  " + p.name());
+  Row("group", std::to_string(p.group_id()));
+  Row("category", Label(v1::PartyCategory_descriptor(), p.category()));
+}
+
+void PrintCase(const Common& c, const v1::Case& k) {
+  if (c.json()) return PrintJson(k);
+  Row("case", std::to_string(k.id()) + "  " + k.title());
+  Row("state", Label(v1::CaseState_descriptor(), k.state()));
+  Row("group", std::to_string(k.group_id()));
+  Row("filed by", k.filed_by_party_id() ? "party " + std::to_string(k.filed_by_party_id()) : "the mission");
+  Row("filed at", Time(k.filed_at()));
+  std::string standards;
+  for (int s : k.standards()) standards += (standards.empty() ? "" : ", ") + Label(v1::Standard_descriptor(), s);
+  Row("standards", standards);
+  Row("dimension", Label(v1::OperationalDimension_descriptor(), k.dimension()));
+  Row("description", k.description());
+  std::cout << "respondents:\n";
+  for (const auto& r : k.respondents())
+    std::cout << "  party " << std::setw(6) << std::left << r.party_id() << std::setw(10)
+              << Label(v1::RespondentStatus_descriptor(), r.status()) << " deadline "
+              << Time(r.deadline()) << "  reminders " << r.reminders_sent() << "\n";
+  if (k.positions_size()) std::cout << "positions:\n";
+  for (const auto& p : k.positions())
+    std::cout << "  #" << p.id() << " party " << p.party_id() << " ("
+              << Label(v1::Visibility_descriptor(), p.visibility()) << ", " << Time(p.stated_at())
+              << "): " << p.text() << "\n";
+  for (const auto& r : k.extension_requests())
+    std::cout << "extension request: party " << r.party_id() << " asks "
+              << FormatDuration(r.requested().seconds() * 1000) << " (" << r.reason() << ")"
+              << (r.open() ? " — open" : " — granted") << "\n";
+  const auto& o = k.outcome();
+  if (!o.text().empty()) Row("outcome", o.text());
+  if (!o.rationale().empty()) Row("rationale", o.rationale());
+  if (o.accepting_party_ids_size()) {
+    std::string ids;
+    for (auto id : o.accepting_party_ids()) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+    Row("accepted by", ids);
+  }
+  if (o.defaulted_party_ids_size()) {
+    std::string ids;
+    for (auto id : o.defaulted_party_ids()) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+    Row("default judgement", "against party " + ids);
+  }
+}
+
+void PrintCases(const Common& c, const v1::ListCasesResponse& r) {
+  if (c.json()) return PrintJson(r);
+  std::cout << std::left << std::setw(8) << "ID" << std::setw(8) << "GROUP" << std::setw(20)
+            << "STATE" << std::setw(22) << "NEXT DEADLINE" << "TITLE\n";
+  for (const auto& k : r.cases()) {
+    google::protobuf::Timestamp next;
+    for (const auto& resp : k.respondents())
+      if (resp.status() == v1::RESPONDENT_STATUS_AWAITING &&
+          (next.seconds() == 0 || resp.deadline().seconds() < next.seconds()))
+        next = resp.deadline();
+    std::cout << std::setw(8) << k.id() << std::setw(8) << k.group_id() << std::setw(20)
+              << Label(v1::CaseState_descriptor(), k.state()) << std::setw(22) << Time(next)
+              << k.title() << "\n";
+  }
+  if (!r.next_page_token().empty()) std::cerr << "more: --page-token " << r.next_page_token() << "\n";
+}
+
+void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
+  if (c.json()) return PrintJson(r);
+  for (const auto& e : r.events()) {
+    std::cout << std::setw(4) << std::right << e.seq() << std::left << "  " << Time(e.at()) << "  "
+              << std::setw(14) << e.actor() << std::setw(26) << Label(v1::EventType_descriptor(), e.type());
+    if (e.party_id()) std::cout << "party " << e.party_id() << " ";
+    std::map<std::string, std::string> details(e.details().begin(), e.details().end());
+    for (const auto& [k, v] : details) std::cout << k << "=" << v << " ";
+    std::cout << "\n";
+  }
+}
+
+void PrintNotice(const Common& c, const v1::Notice& n) {
+  if (c.json()) {
+    std::string out;
+    (void)google::protobuf::util::MessageToJsonString(n, &out);  // one line per notice
+    std::cout << out << std::endl;
+    return;
+  }
+  std::cout << "#" << n.id() << "  " << Time(n.created_at()) << "  case " << n.case_id() << "  "
+            << Label(v1::NoticeKind_descriptor(), n.kind()) << "\n    " << n.text() << std::endl;
+}
+
+void PrintNotices(const Common& c, const v1::ListNoticesResponse& r) {
+  if (c.json()) return PrintJson(r);
+  for (const auto& n : r.notices()) PrintNotice(c, n);
+  if (r.notices_size() == 0) std::cerr << "no notices\n";
+}
+
+void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& w) {
+  if (c.json()) return PrintJson(w);
+  Row("role", Label(v1::Role_descriptor(), w.role()));
+  Row("subject", w.subject());
+  if (w.party_id()) Row("party", std::to_string(w.party_id()));
+  if (w.group_id()) Row("group", std::to_string(w.group_id()));
+}
+
+}  // namespace baraza::cli

@@ -1,1 +1,200 @@
-int main(){}
+// baraza-liaison: a faction liaison's command line — read the notices
+// addressed to your party, watch for new ones, answer them, ask for time.
+// Thin: parse, call barazad, print.
+#include <csignal>
+#include <iostream>
+
+#include "client/common/print.h"
+
+using namespace baraza;
+using namespace baraza::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"baraza-liaison: speak for your party in its cases — read and watch notices, "
+               "state positions, ask for more time."};
+  Common c;
+  AddCommonFlags(app, c, "liaison", "");
+  std::function<int()> run;
+  std::unique_ptr<client::BarazaClient> client;
+  int exit_code = kExitOk;
+  auto connect = [&]() -> client::BarazaClient* {
+    client = Connect(c, &exit_code);
+    return client.get();
+  };
+#define CONNECT_OR_FAIL()                  \
+  auto* cl = connect();                    \
+  if (!cl) return exit_code
+
+  app.add_subcommand("whoami", "show which party your token speaks for")->callback([&] {
+    run = [&] {
+      CONNECT_OR_FAIL();
+      return CallAndPrint<v1::WhoAmIResponse>(c, [&](auto* r) { return cl->WhoAmI({}, r); },
+                                              PrintWhoAmI);
+    };
+  });
+
+  app.add_subcommand("group", "show your party's contact group")->callback([&] {
+    run = [&] {
+      CONNECT_OR_FAIL();
+      v1::WhoAmIResponse who;
+      auto status = cl->WhoAmI({}, &who);
+      if (!status.ok()) return ReportError(c, status);
+      v1::GetContactGroupRequest req;
+      req.set_group_id(who.group_id());
+      return CallAndPrint<v1::ContactGroup>(c, [&](auto* r) { return cl->GetContactGroup(req, r); },
+                                            PrintGroup);
+    };
+  });
+
+  // ------------------------------------------------------------------ notice
+  auto* notice = app.add_subcommand("notice", "notices addressed to your party")->require_subcommand(1);
+  int64_t after = 0;
+  {
+    auto* cmd = notice->add_subcommand("list", "list your party's notices, oldest first");
+    cmd->add_option("--after", after, "only notices after this id");
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::ListNoticesRequest req;
+        req.set_after_notice_id(after);
+        return CallAndPrint<v1::ListNoticesResponse>(
+            c, [&](auto* r) { return cl->ListNotices(req, r); }, PrintNotices);
+      };
+    });
+  }
+  int max_count = 0, for_seconds = 0;
+  {
+    auto* cmd = notice->add_subcommand(
+        "watch", "print notices as they arrive (missed ones first); stop with Ctrl-C");
+    cmd->add_option("--after", after, "start after this notice id (0: from the first)");
+    cmd->add_option("--count", max_count, "stop after this many notices")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--for", for_seconds, "stop after this many seconds")->check(CLI::NonNegativeNumber);
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        auto ctx = cl->Context(/*with_deadline=*/false);
+        if (for_seconds > 0)
+          ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(for_seconds));
+        v1::WatchNoticesRequest req;
+        req.set_after_notice_id(after);
+        auto reader = cl->WatchNotices(ctx.get(), req);
+        v1::Notice n;
+        int seen = 0;
+        while ((max_count == 0 || seen < max_count) && reader->Read(&n)) {
+          PrintNotice(c, n);
+          ++seen;
+        }
+        if (max_count > 0 && seen >= max_count) {
+          ctx->TryCancel();
+          reader->Finish();
+          return int(kExitOk);
+        }
+        auto status = reader->Finish();
+        if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && for_seconds > 0)
+          return int(kExitOk);  // ran for the time asked
+        if (!status.ok()) return ReportError(c, status);
+        return int(kExitOk);
+      };
+    });
+  }
+
+  // -------------------------------------------------------------------- case
+  auto* kase = app.add_subcommand("case", "your party's cases")->require_subcommand(1);
+  int64_t case_id = 0;
+  auto case_id_arg = [&](CLI::App* cmd) {
+    cmd->add_option("case_id", case_id, "case id")->required()->check(CLI::PositiveNumber);
+  };
+  std::string state;
+  {
+    auto* cmd = kase->add_subcommand("list", "list your party's cases, newest first");
+    cmd->add_option("--state", state, "only cases in this state")
+        ->check(EnumValidator(v1::CaseState_descriptor()));
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::ListCasesRequest req;
+        if (!state.empty())
+          req.set_state(static_cast<v1::CaseState>(*ParseEnum(v1::CaseState_descriptor(), state)));
+        return CallAndPrint<v1::ListCasesResponse>(c, [&](auto* r) { return cl->ListCases(req, r); },
+                                                   PrintCases);
+      };
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("show", "show a case your party is in");
+    case_id_arg(cmd);
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::GetCaseRequest req;
+        req.set_case_id(case_id);
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->GetCase(req, r); }, PrintCase);
+      };
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("history", "list a case's events in order");
+    case_id_arg(cmd);
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::ListCaseEventsRequest req;
+        req.set_case_id(case_id);
+        return CallAndPrint<v1::ListCaseEventsResponse>(
+            c, [&](auto* r) { return cl->ListCaseEvents(req, r); }, PrintEvents);
+      };
+    });
+  }
+  std::string position, visibility = "group";
+  {
+    auto* cmd = kase->add_subcommand("respond", "state your party's position on a case");
+    case_id_arg(cmd);
+    cmd->add_option("--position", position, "the position (or @FILE)")->required();
+    cmd->add_option("--visibility", visibility,
+                    "group: the case's parties may read it; mediator-only: only the mediators")
+        ->check(EnumValidator(v1::Visibility_descriptor()))
+        ->capture_default_str();
+    cmd->callback([&] {
+      run = [&] {
+        std::string error;
+        auto text = ReadTextArg(position, &error);
+        if (!text) {
+          std::cerr << c.program << ": " << error << std::endl;
+          return int(kExitUsage);
+        }
+        CONNECT_OR_FAIL();
+        v1::RespondToNoticeRequest req;
+        req.set_case_id(case_id);
+        req.set_position(*text);
+        req.set_visibility(static_cast<v1::Visibility>(*ParseEnum(v1::Visibility_descriptor(), visibility)));
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RespondToNotice(req, r); }, PrintCase);
+      };
+    });
+  }
+  std::string by, reason;
+  {
+    auto* cmd = kase->add_subcommand("request-extension", "ask the mediator for more time");
+    case_id_arg(cmd);
+    cmd->add_option("--by", by, "how much more time, e.g. 3d")->required();
+    cmd->add_option("--reason", reason, "why you need it (only the mediators see it)")->required();
+    cmd->callback([&] {
+      run = [&] {
+        auto ms = ParseDuration(by);
+        if (!ms) {
+          std::cerr << c.program << ": --by '" << by
+                    << "' is not a duration; write it like 90s, 15m, 36h, 7d or 1h30m" << std::endl;
+          return int(kExitUsage);
+        }
+        CONNECT_OR_FAIL();
+        v1::RequestExtensionRequest req;
+        req.set_case_id(case_id);
+        req.mutable_extension()->set_seconds(*ms / 1000);
+        req.set_reason(reason);
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RequestExtension(req, r); }, PrintCase);
+      };
+    });
+  }
+#undef CONNECT_OR_FAIL
+
+  return Run(app, argc, argv, [&] { return run ? run() : int(kExitUsage); });
+}

@@ -1,1 +1,408 @@
-int main(){}
+// baraza-mediator: the mediator's command line — contact groups, parties,
+// liaisons, and every step of a case. Thin: parse, call barazad, print.
+#include <iostream>
+
+#include "client/common/print.h"
+
+using namespace baraza;
+using namespace baraza::cli;
+
+namespace {
+
+// Reads @FILE text arguments in place; prints why and returns false if one cannot be read.
+bool ResolveText(const Common& c, std::initializer_list<std::string*> values) {
+  for (std::string* v : values) {
+    std::string error;
+    auto text = ReadTextArg(*v, &error);
+    if (!text) {
+      std::cerr << c.program << ": " << error << std::endl;
+      return false;
+    }
+    *v = *text;
+  }
+  return true;
+}
+
+bool SetDuration(const Common& c, const std::string& text, const char* flag,
+                 google::protobuf::Duration* out) {
+  auto ms = ParseDuration(text);
+  if (!ms) {
+    std::cerr << c.program << ": " << flag << " '" << text
+              << "' is not a duration; write it like 90s, 15m, 36h, 7d or 1h30m" << std::endl;
+    return false;
+  }
+  out->set_seconds(*ms / 1000);
+  out->set_nanos(static_cast<int32_t>((*ms % 1000) * 1000000));
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"baraza-mediator: run a contact group's cases — create groups, register parties "
+               "and liaisons, file disputes, grant extensions and support, record outcomes."};
+  Common c;
+  AddCommonFlags(app, c, "mediator", "var/mediator.token");
+  std::function<int()> run;
+  std::unique_ptr<client::BarazaClient> client;
+  int exit_code = kExitOk;
+  auto connect = [&]() -> client::BarazaClient* {
+    client = Connect(c, &exit_code);
+    return client.get();
+  };
+#define CONNECT_OR_FAIL()                  \
+  auto* cl = connect();                    \
+  if (!cl) return exit_code
+
+  // ------------------------------------------------------------------ whoami
+  app.add_subcommand("whoami", "show who your token belongs to")->callback([&] {
+    run = [&] {
+      CONNECT_OR_FAIL();
+      return CallAndPrint<v1::WhoAmIResponse>(
+          c, [&](auto* r) { return cl->WhoAmI({}, r); }, PrintWhoAmI);
+    };
+  });
+
+  // ------------------------------------------------------------------- group
+  auto* group = app.add_subcommand("group", "contact groups")->require_subcommand(1);
+  v1::CreateContactGroupRequest create_group;
+  std::string group_kind = "standing";
+  {
+    auto* cmd = group->add_subcommand("create", "create a contact group");
+    cmd->add_option("--name", *create_group.mutable_name(), "the group's name")->required();
+    cmd->add_option("--purpose", *create_group.mutable_purpose(), "what the group is for");
+    cmd->add_option("--kind", group_kind, "standing (meets outside crises) or ad-hoc (one case)")
+        ->check(EnumValidator(v1::GroupKind_descriptor()))
+        ->capture_default_str();
+    cmd->callback([&] {
+      run = [&] {
+        if (!ResolveText(c, {create_group.mutable_purpose()})) return int(kExitUsage);
+        create_group.set_kind(static_cast<v1::GroupKind>(*ParseEnum(v1::GroupKind_descriptor(), group_kind)));
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::ContactGroup>(
+            c, [&](auto* r) { return cl->CreateContactGroup(create_group, r); }, PrintGroup);
+      };
+    });
+  }
+  v1::ListContactGroupsRequest list_groups;
+  {
+    auto* cmd = group->add_subcommand("list", "list contact groups");
+    cmd->add_option("--page-token", *list_groups.mutable_page_token(), "from the previous page");
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::ListContactGroupsResponse>(
+            c, [&](auto* r) { return cl->ListContactGroups(list_groups, r); }, PrintGroups);
+      };
+    });
+  }
+  v1::GetContactGroupRequest get_group;
+  int64_t show_group_id = 0;
+  {
+    auto* cmd = group->add_subcommand("show", "show a group with its parties");
+    cmd->add_option("group_id", show_group_id, "group id")->required()->check(CLI::PositiveNumber);
+    cmd->callback([&] {
+      run = [&] {
+        get_group.set_group_id(show_group_id);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::ContactGroup>(
+            c, [&](auto* r) { return cl->GetContactGroup(get_group, r); }, PrintGroup);
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------- party
+  auto* party = app.add_subcommand("party", "parties of a contact group")->require_subcommand(1);
+  v1::AddPartyRequest add_party;
+  std::string category;
+  int64_t party_group = 0;
+  {
+    auto* cmd = party->add_subcommand("add", "add a party to a group");
+    cmd->add_option("--group", party_group, "group id")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("--name", *add_party.mutable_name(), "the party's name")->required();
+    cmd->add_option("--category", category, "what kind of stakeholder it is")
+        ->required()
+        ->check(EnumValidator(v1::PartyCategory_descriptor()));
+    cmd->callback([&] {
+      run = [&] {
+        add_party.set_group_id(party_group);
+        add_party.set_category(
+            static_cast<v1::PartyCategory>(*ParseEnum(v1::PartyCategory_descriptor(), category)));
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Party>(c, [&](auto* r) { return cl->AddParty(add_party, r); },
+                                       PrintParty);
+      };
+    });
+  }
+
+  // ----------------------------------------------------------------- liaison
+  auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
+  v1::RegisterLiaisonRequest register_liaison;
+  int64_t liaison_party = 0;
+  std::string token_out;
+  {
+    auto* cmd = liaison->add_subcommand(
+        "register", "register a liaison for a party and write the liaison's token to a file");
+    cmd->add_option("--party", liaison_party, "party id")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("--name", *register_liaison.mutable_name(), "the liaison's name")->required();
+    cmd->add_option("--token-out", token_out,
+                    "new file to write the liaison's token to (mode 0600); hand it over securely")
+        ->required();
+    cmd->callback([&] {
+      run = [&] {
+        register_liaison.set_party_id(liaison_party);
+        CONNECT_OR_FAIL();
+        v1::RegisterLiaisonResponse resp;
+        auto status = cl->RegisterLiaison(register_liaison, &resp);
+        if (!status.ok()) return ReportError(c, status);
+        std::string error;
+        if (!WriteSecretFile(token_out, resp.token(), &error)) {
+          std::cerr << c.program << ": liaison " << resp.liaison().id()
+                    << " was registered but its token could not be saved: " << error
+                    << "; register the liaison again with another --token-out" << std::endl;
+          return int(kExitFailure);
+        }
+        if (c.json()) {
+          PrintJson(resp.liaison());
+        } else {
+          std::cout << "liaison " << resp.liaison().id() << " (" << resp.liaison().name()
+                    << ") registered for party " << resp.liaison().party_id() << "\n";
+        }
+        std::cerr << "token written to " << token_out << " (mode 0600)\n";
+        return int(kExitOk);
+      };
+    });
+  }
+
+  // -------------------------------------------------------------------- case
+  auto* kase = app.add_subcommand("case", "cases and their workflow")->require_subcommand(1);
+  int64_t case_id = 0;
+  auto case_id_arg = [&](CLI::App* cmd) {
+    cmd->add_option("case_id", case_id, "case id")->required()->check(CLI::PositiveNumber);
+  };
+
+  v1::FileDisputeRequest file;
+  int64_t file_group = 0, filed_by = 0;
+  std::vector<std::string> standards;
+  std::vector<int64_t> respondents;
+  std::string dimension, window;
+  {
+    auto* cmd = kase->add_subcommand("file", "file a dispute; its respondents are notified at once");
+    cmd->add_option("--group", file_group, "group id")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("--title", *file.mutable_title(), "short title")->required();
+    cmd->add_option("--description", *file.mutable_description(), "what is disputed (or @FILE)")
+        ->required();
+    cmd->add_option("--standard", standards, "standard(s) invoked; repeat for several")
+        ->required()
+        ->check(EnumValidator(v1::Standard_descriptor()));
+    cmd->add_option("--dimension", dimension, "operational dimension at stake")
+        ->required()
+        ->check(EnumValidator(v1::OperationalDimension_descriptor()));
+    cmd->add_option("--filed-by", filed_by, "party id that raises it (default: the mission)");
+    cmd->add_option("--respondent", respondents, "respondent party id; repeat for several")
+        ->required();
+    cmd->add_option("--window", window, "negotiation window per respondent, e.g. 7d, 36h")
+        ->required();
+    cmd->callback([&] {
+      run = [&] {
+        if (!ResolveText(c, {file.mutable_description()})) return int(kExitUsage);
+        if (!SetDuration(c, window, "--window", file.mutable_window())) return int(kExitUsage);
+        file.set_group_id(file_group);
+        file.set_filed_by_party_id(filed_by);
+        for (const auto& s : standards)
+          file.add_standards(static_cast<v1::Standard>(*ParseEnum(v1::Standard_descriptor(), s)));
+        file.set_dimension(static_cast<v1::OperationalDimension>(
+            *ParseEnum(v1::OperationalDimension_descriptor(), dimension)));
+        for (auto r : respondents) file.add_respondent_party_ids(r);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->FileDispute(file, r); }, PrintCase);
+      };
+    });
+  }
+
+  v1::ListCasesRequest list_cases;
+  int64_t list_group = 0, list_party = 0;
+  std::string list_state;
+  {
+    auto* cmd = kase->add_subcommand("list", "list cases, newest first");
+    cmd->add_option("--group", list_group, "only this group");
+    cmd->add_option("--party", list_party, "only cases this party is in");
+    cmd->add_option("--state", list_state, "only cases in this state")
+        ->check(EnumValidator(v1::CaseState_descriptor()));
+    cmd->add_option("--page-token", *list_cases.mutable_page_token(), "from the previous page");
+    cmd->callback([&] {
+      run = [&] {
+        list_cases.set_group_id(list_group);
+        list_cases.set_party_id(list_party);
+        if (!list_state.empty())
+          list_cases.set_state(static_cast<v1::CaseState>(*ParseEnum(v1::CaseState_descriptor(), list_state)));
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::ListCasesResponse>(
+            c, [&](auto* r) { return cl->ListCases(list_cases, r); }, PrintCases);
+      };
+    });
+  }
+
+  {
+    auto* cmd = kase->add_subcommand("show", "show a case");
+    case_id_arg(cmd);
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::GetCaseRequest req;
+        req.set_case_id(case_id);
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->GetCase(req, r); }, PrintCase);
+      };
+    });
+  }
+
+  {
+    auto* cmd = kase->add_subcommand("history", "list a case's events in order");
+    case_id_arg(cmd);
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::ListCaseEventsRequest req;
+        req.set_case_id(case_id);
+        return CallAndPrint<v1::ListCaseEventsResponse>(
+            c, [&](auto* r) { return cl->ListCaseEvents(req, r); }, PrintEvents);
+      };
+    });
+  }
+
+  int64_t for_party = 0;
+  std::string by, reason;
+  {
+    auto* cmd = kase->add_subcommand("extend", "move one respondent's deadline later");
+    case_id_arg(cmd);
+    cmd->add_option("--party", for_party, "the respondent party")->required();
+    cmd->add_option("--by", by, "how much longer, e.g. 3d")->required();
+    cmd->add_option("--reason", reason, "why (recorded in the history)")->required();
+    cmd->callback([&] {
+      run = [&] {
+        v1::GrantExtensionRequest req;
+        req.set_case_id(case_id);
+        req.set_party_id(for_party);
+        if (!SetDuration(c, by, "--by", req.mutable_extension())) return int(kExitUsage);
+        if (!ResolveText(c, {&reason})) return int(kExitUsage);
+        req.set_reason(reason);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->GrantExtension(req, r); }, PrintCase);
+      };
+    });
+  }
+
+  std::string support_kind, support_description, support_extend;
+  {
+    auto* cmd = kase->add_subcommand("support", "record capacity support for a respondent");
+    case_id_arg(cmd);
+    cmd->add_option("--party", for_party, "the respondent party")->required();
+    cmd->add_option("--kind", support_kind, "what kind of support")
+        ->required()
+        ->check(EnumValidator(v1::SupportKind_descriptor()));
+    cmd->add_option("--description", support_description, "what is provided")->required();
+    cmd->add_option("--extend", support_extend, "also extend the deadline, e.g. 2d (required for time)");
+    cmd->callback([&] {
+      run = [&] {
+        v1::GrantCapacitySupportRequest req;
+        req.set_case_id(case_id);
+        req.set_party_id(for_party);
+        req.set_kind(static_cast<v1::SupportKind>(*ParseEnum(v1::SupportKind_descriptor(), support_kind)));
+        if (!ResolveText(c, {&support_description})) return int(kExitUsage);
+        req.set_description(support_description);
+        if (!support_extend.empty() && !SetDuration(c, support_extend, "--extend", req.mutable_extension()))
+          return int(kExitUsage);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->GrantCapacitySupport(req, r); },
+                                      PrintCase);
+      };
+    });
+  }
+
+  std::string text, rationale;
+  std::vector<int64_t> accepted_by;
+  {
+    auto* cmd = kase->add_subcommand("settle", "record the agreement and who accepted it");
+    case_id_arg(cmd);
+    cmd->add_option("--text", text, "the agreement (or @FILE)")->required();
+    cmd->add_option("--accepted-by", accepted_by, "party id that accepted; repeat")->required();
+    cmd->callback([&] {
+      run = [&] {
+        v1::RecordSettlementRequest req;
+        req.set_case_id(case_id);
+        if (!ResolveText(c, {&text})) return int(kExitUsage);
+        req.set_text(text);
+        for (auto p : accepted_by) req.add_accepting_party_ids(p);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RecordSettlement(req, r); }, PrintCase);
+      };
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("decide", "record the mission's decision when no agreement was reached");
+    case_id_arg(cmd);
+    cmd->add_option("--text", text, "the decision (or @FILE)")->required();
+    cmd->add_option("--rationale", rationale, "why (or @FILE)")->required();
+    cmd->callback([&] {
+      run = [&] {
+        v1::RecordMissionDecisionRequest req;
+        req.set_case_id(case_id);
+        if (!ResolveText(c, {&text, &rationale})) return int(kExitUsage);
+        req.set_text(text);
+        req.set_rationale(rationale);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RecordMissionDecision(req, r); },
+                                      PrintCase);
+      };
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("withdraw", "withdraw an open case");
+    case_id_arg(cmd);
+    cmd->add_option("--reason", reason, "why")->required();
+    cmd->callback([&] {
+      run = [&] {
+        v1::WithdrawCaseRequest req;
+        req.set_case_id(case_id);
+        if (!ResolveText(c, {&reason})) return int(kExitUsage);
+        req.set_reason(reason);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->WithdrawCase(req, r); }, PrintCase);
+      };
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("close", "close a case that has an outcome");
+    case_id_arg(cmd);
+    cmd->callback([&] {
+      run = [&] {
+        v1::CloseCaseRequest req;
+        req.set_case_id(case_id);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->CloseCase(req, r); }, PrintCase);
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------ notice
+  auto* notice = app.add_subcommand("notice", "notices sent to parties")->require_subcommand(1);
+  v1::ListNoticesRequest list_notices;
+  int64_t notice_party = 0, notice_after = 0;
+  {
+    auto* cmd = notice->add_subcommand("list", "list the notices sent to a party");
+    cmd->add_option("--party", notice_party, "party id")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("--after", notice_after, "only notices after this id");
+    cmd->callback([&] {
+      run = [&] {
+        list_notices.set_party_id(notice_party);
+        list_notices.set_after_notice_id(notice_after);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::ListNoticesResponse>(
+            c, [&](auto* r) { return cl->ListNotices(list_notices, r); }, PrintNotices);
+      };
+    });
+  }
+#undef CONNECT_OR_FAIL
+
+  return Run(app, argc, argv, [&] { return run ? run() : int(kExitUsage); });
+}

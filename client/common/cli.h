@@ -1,0 +1,77 @@
+// What the role CLIs share: common flags (server, token file, output, config
+// file), reading a token file safely, parsing durations and enum names, and
+// mapping a gRPC error to a message on stderr and an exit code. Not thread-safe.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/support/status.h>
+
+#include "client/common/client.h"
+
+namespace baraza::cli {
+
+// Exit codes, the same for every role CLI (listed in each --help).
+enum ExitCode {
+  kExitOk = 0,
+  kExitFailure = 1,      // anything not below
+  kExitUsage = 2,        // bad command line
+  kExitInvalid = 3,      // INVALID_ARGUMENT, OUT_OF_RANGE
+  kExitNotFound = 4,     // NOT_FOUND
+  kExitDenied = 5,       // PERMISSION_DENIED, UNAUTHENTICATED
+  kExitConflict = 6,     // FAILED_PRECONDITION, ABORTED, ALREADY_EXISTS
+  kExitUnavailable = 7,  // UNAVAILABLE, DEADLINE_EXCEEDED: the server is unreachable or busy
+};
+
+struct Common {
+  std::string program;
+  std::string server = "127.0.0.1:50051";
+  std::string token_file;
+  std::string output = "table";
+  int timeout_seconds = 10;
+  bool json() const { return output == "json"; }
+};
+
+// Adds --server, --token-file, -o/--output, --timeout and --config (an INI/TOML
+// file with the same keys, by default ~/.config/baraza/<role>.conf).
+void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
+                    const std::string& default_token_file);
+
+// Parses the command line and runs the chosen command. Returns the exit code.
+int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& command);
+
+// Connects with the token from --token-file. On failure prints why and sets *exit_code.
+std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_code);
+
+// Reads a token file, refusing one that others may read. Returns nullopt and
+// sets *error when it cannot be used.
+std::optional<std::string> ReadTokenFile(const std::string& path, std::string* error);
+
+// Writes a secret (a new token) to a file only its owner can read.
+bool WriteSecretFile(const std::string& path, const std::string& secret, std::string* error);
+
+// Prints "<program>: <CODE>: <message>" to stderr and returns the exit code.
+int ReportError(const Common& common, const grpc::Status& status);
+int ExitCodeFor(grpc::StatusCode code);
+
+// "90s", "15m", "36h", "7d", "1h30m" → milliseconds. nullopt if malformed.
+std::optional<int64_t> ParseDuration(const std::string& text);
+std::string FormatDuration(int64_t millis);
+
+// Enum values on the command line are the proto names without their prefix,
+// in lower case with hyphens: PARTY_CATEGORY_ARMED_FACTION → "armed-faction".
+std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value);
+std::vector<std::string> EnumLabels(const google::protobuf::EnumDescriptor* d);
+std::optional<int> ParseEnum(const google::protobuf::EnumDescriptor* d, const std::string& label);
+// A CLI11 validator accepting exactly the labels of `d`.
+CLI::Validator EnumValidator(const google::protobuf::EnumDescriptor* d);
+
+// Text arguments: "@path" reads the text from a file ("@-" from stdin).
+std::optional<std::string> ReadTextArg(const std::string& value, std::string* error);
+
+}  // namespace baraza::cli

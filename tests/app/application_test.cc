@@ -1,0 +1,223 @@
+// The application layer over the in-memory store and a fake clock: access
+// rules, bad input that writes nothing, and the deadline runner.
+#include <catch2/catch.hpp>
+
+#include <future>
+
+#include "services/app/application.h"
+#include "services/auth/tokens.h"
+#include "services/scheduler/deadline_runner.h"
+#include "storage/memory_case_store.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fixtures.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+template <typename T, typename Fn>
+Result<T> Wait(Fn&& start) {
+  std::promise<Result<T>> p;
+  start([&p](Result<T> r) { p.set_value(std::move(r)); });
+  return p.get_future().get();
+}
+
+struct World {
+  MemoryCaseStore store;
+  FakeClock clock{kT0};
+  NoticeHub hub;
+  Application app{store, clock, hub};
+  ContactGroup group;
+  std::map<Id, std::string> tokens;  // party → liaison token
+
+  World() {
+    ContactGroup g;
+    g.name = "Kismayo contact group";
+    g.kind = GroupKind::kStanding;
+    auto created = Wait<ContactGroup>([&](auto cb) { app.CreateContactGroup(Mediator(), g, cb); });
+    REQUIRE(created.ok());
+    for (auto [name, cat] : std::vector<std::pair<std::string, PartyCategory>>{
+             {"Women's Association", PartyCategory::kWomensGroup},
+             {"Juba Valley Alliance", PartyCategory::kArmedFaction},
+             {"Government", PartyCategory::kGovernment}}) {
+      Party p;
+      p.group_id = created->id;
+      p.name = name;
+      p.category = cat;
+      auto party = Wait<Party>([&](auto cb) { app.AddParty(Mediator(), p, cb); });
+      REQUIRE(party.ok());
+      auto l = Wait<RegisteredLiaison>(
+          [&](auto cb) { app.RegisterLiaison(Mediator(), party->id, "liaison of " + name, cb); });
+      REQUIRE(l.ok());
+      tokens[party->id] = l->token;
+    }
+    group = *store.GetGroup(created->id);
+  }
+
+  Actor Liaison(Id party) { return *app.Authenticate(tokens.at(party)); }
+
+  Case File() {
+    auto f = TwoRespondentDispute();
+    f.group_id = group.id;
+    f.filed_by_party_id = group.parties[0].id;
+    f.respondent_party_ids = {group.parties[1].id, group.parties[2].id};
+    auto c = Wait<Case>([&](auto cb) { app.FileDispute(Mediator(), f, cb); });
+    REQUIRE(c.ok());
+    return *c;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("authenticate with a liaison token gives that party", "[app]") {
+  World w;
+  Id party = w.group.parties[1].id;
+  auto actor = w.app.Authenticate(w.tokens[party]);
+  REQUIRE(actor.ok());
+  CHECK(actor->role == Role::kLiaison);
+  CHECK(actor->party_id == party);
+  CHECK(actor->group_id == w.group.id);
+  CHECK(w.app.Authenticate("bz_unknown").status().code() == Code::kUnauthenticated);
+}
+
+TEST_CASE("the first mediator token is issued once", "[app]") {
+  World w;
+  auto first = w.app.IssueFirstMediatorToken();
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->empty());
+  CHECK(w.app.Authenticate(*first)->role == Role::kMediator);
+  CHECK(w.app.IssueFirstMediatorToken()->empty());
+}
+
+TEST_CASE("a case of another party answers exactly as a missing case", "[app]") {
+  World w;
+  Case c = w.File();
+  // A fourth party in the same group, not in the case.
+  Party p;
+  p.group_id = w.group.id;
+  p.name = "Outsider";
+  p.category = PartyCategory::kNgo;
+  auto outsider = Wait<Party>([&](auto cb) { w.app.AddParty(Mediator(), p, cb); });
+  auto l = Wait<RegisteredLiaison>([&](auto cb) { w.app.RegisterLiaison(Mediator(), outsider->id, "x", cb); });
+  Actor stranger = *w.app.Authenticate(l->token);
+  auto hidden = w.app.GetCase(stranger, c.id);
+  auto missing = w.app.GetCase(stranger, 4242);
+  CHECK(hidden.status().code() == Code::kNotFound);
+  CHECK(hidden.status().message() == "case " + std::to_string(c.id) + " does not exist");
+  CHECK(missing.status().message() == "case 4242 does not exist");
+  CHECK(w.app.ListCaseEvents(stranger, c.id).status().code() == Code::kNotFound);
+  auto respond = Wait<Case>([&](auto cb) {
+    w.app.ChangeCase(stranger, c.id,
+                     [](const Case& k, const Actor& a, UnixMillis now) {
+                       return workflow::Respond(k, "x", Visibility::kGroup, a, now);
+                     },
+                     cb);
+  });
+  CHECK(respond.status().code() == Code::kNotFound);
+  CHECK(w.app.ListCases(stranger, {})->empty());
+  CHECK(w.app.ListNotices(stranger, w.group.parties[1].id, 0, 10).status().code() ==
+        Code::kPermissionDenied);
+}
+
+TEST_CASE("bad input leaves the store unchanged", "[app]") {
+  World w;
+  Case c = w.File();
+  auto before_events = w.store.ListEvents(c.id)->size();
+  auto before_notices = w.store.ListNotices(w.group.parties[1].id, 0, 100)->size();
+  auto f = TwoRespondentDispute();
+  f.group_id = w.group.id;
+  f.respondent_party_ids = {w.group.parties[1].id, 9999};
+  auto bad = Wait<Case>([&](auto cb) { w.app.FileDispute(Mediator(), f, cb); });
+  CHECK(bad.status().code() == Code::kInvalidArgument);
+  auto settle_twice = [&] {
+    return Wait<Case>([&](auto cb) {
+      w.app.ChangeCase(Mediator(), c.id,
+                       [&](const Case& k, const Actor& a, UnixMillis now) {
+                         return workflow::RecordSettlement(k, "deal", {w.group.parties[1].id}, a, now);
+                       },
+                       cb);
+    });
+  };
+  REQUIRE(settle_twice().ok());
+  auto events_after_settle = w.store.ListEvents(c.id)->size();
+  auto second = settle_twice();
+  CHECK(second.status().code() == Code::kFailedPrecondition);
+  CHECK(w.store.ListEvents(c.id)->size() == events_after_settle);
+  CHECK(events_after_settle == before_events + 1);
+  CHECK(w.store.ListCases({})->size() == 1);
+  CHECK(w.store.ListNotices(w.group.parties[1].id, 0, 100)->size() == before_notices + 1);
+}
+
+TEST_CASE("a liaison's answer hides another party's mediator-only position", "[app]") {
+  World w;
+  Case c = w.File();
+  Id a = w.group.parties[1].id, b = w.group.parties[2].id;
+  auto r = Wait<Case>([&](auto cb) {
+    w.app.ChangeCase(w.Liaison(a), c.id,
+                     [](const Case& k, const Actor& who, UnixMillis now) {
+                       return workflow::Respond(k, "SENTINEL-7f3a", Visibility::kMediatorOnly, who, now);
+                     },
+                     cb);
+  });
+  REQUIRE(r.ok());
+  auto seen_by_b = w.app.GetCase(w.Liaison(b), c.id);
+  REQUIRE(seen_by_b.ok());
+  CHECK(seen_by_b->positions.empty());
+  auto history_for_b = w.app.ListCaseEvents(w.Liaison(b), c.id);
+  REQUIRE(history_for_b.ok());
+  for (const auto& e : *history_for_b)
+    for (const auto& [k, v] : e.details) CHECK(v.find("SENTINEL") == std::string::npos);
+  CHECK(w.app.GetCase(Mediator(), c.id)->positions.size() == 1);
+}
+
+TEST_CASE("deadline runner reminds and then judges by default exactly once", "[app][scheduler]") {
+  World w;
+  Case c = w.File();
+  Id a = w.group.parties[1].id, b = w.group.parties[2].id;
+  REQUIRE(Wait<Case>([&](auto cb) {
+            w.app.ChangeCase(w.Liaison(a), c.id,
+                             [](const Case& k, const Actor& who, UnixMillis now) {
+                               return workflow::Respond(k, "we agree", Visibility::kGroup, who, now);
+                             },
+                             cb);
+          }).ok());
+  std::vector<Notice> delivered;
+  w.hub.Subscribe(b, [&](const Notice& n) { delivered.push_back(n); });
+  DeadlineRunner runner(w.app);
+
+  CHECK(runner.RunDue(kT0 + kDay)->events == 0);
+  CHECK(runner.RunDue(kT0 + kWindow / 2)->events == 1);  // first reminder to B
+  CHECK(runner.RunDue(kT0 + kWindow / 2)->events == 0);  // not twice
+  CHECK(runner.RunDue(kT0 + kWindow * 9 / 10)->events == 1);
+  CHECK(runner.RunDue(kT0 + kWindow)->events == 1);  // default judgement against B
+  CHECK(runner.RunDue(kT0 + kWindow + kDay)->events == 0);
+  CHECK(runner.RunDue(kT0)->events == 0);  // clock moved back
+
+  auto done = *w.store.GetCase(c.id);
+  CHECK(done.state == CaseState::kDefaultJudgement);
+  CHECK(done.outcome.defaulted_party_ids == std::vector<Id>{b});
+  int judgements = 0;
+  auto history = w.store.ListEvents(c.id);
+  REQUIRE(history.ok());
+  for (const auto& e : *history)
+    judgements += e.type == EventType::kDefaultJudgementEntered;
+  CHECK(judgements == 1);
+  CHECK(w.store.DeadlinesOf(c.id)->empty());
+  // Party B's liaison was sent two reminders and the judgement as they committed.
+  REQUIRE(delivered.size() >= 3);
+  CHECK(delivered[0].kind == NoticeKind::kReminder);
+  CHECK(delivered[2].kind == NoticeKind::kDefaultJudgement);
+}
+
+TEST_CASE("token hashes are SHA-256 hex and tokens are random", "[app][auth]") {
+  CHECK(auth::HashToken("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  auto t1 = auth::GenerateToken(), t2 = auth::GenerateToken();
+  REQUIRE(t1.ok());
+  CHECK(t1->size() == 3 + 64);
+  CHECK(*t1 != *t2);
+  CHECK(auth::ParseBearer("Bearer xyz").value() == "xyz");
+  CHECK(auth::ParseBearer("xyz").status().code() == Code::kUnauthenticated);
+  CHECK(auth::ParseBearer("").status().code() == Code::kUnauthenticated);
+}

@@ -1,0 +1,335 @@
+// End-to-end: the real barazad binary on 127.0.0.1, a real SQLite file, driven
+// through the client library. Deadlines here are seconds long and the tests
+// poll the server, with bounded waits, until the server has acted by itself.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "tests/e2e/server_process.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Setup {
+  int64_t group = 0;
+  int64_t filer = 0, answers = 0, silent = 0;
+  std::string filer_token, answers_token, silent_token;
+};
+
+int64_t AddParty(client::BarazaClient& m, int64_t group, const std::string& name,
+                 v1::PartyCategory category) {
+  v1::AddPartyRequest req;
+  req.set_group_id(group);
+  req.set_name(name);
+  req.set_category(category);
+  v1::Party p;
+  auto s = m.AddParty(req, &p);
+  REQUIRE(s.ok());
+  return p.id();
+}
+
+std::string RegisterLiaison(client::BarazaClient& m, int64_t party) {
+  v1::RegisterLiaisonRequest req;
+  req.set_party_id(party);
+  req.set_name("liaison of " + std::to_string(party));
+  v1::RegisterLiaisonResponse resp;
+  auto s = m.RegisterLiaison(req, &resp);
+  REQUIRE(s.ok());
+  REQUIRE(resp.token().size() == 67);
+  return resp.token();
+}
+
+// A group of three parties, each with a liaison.
+Setup ThreeParties(client::BarazaClient& m) {
+  Setup s;
+  v1::CreateContactGroupRequest g;
+  g.set_name("Kismayo contact group");
+  g.set_kind(v1::GROUP_KIND_STANDING);
+  v1::ContactGroup group;
+  REQUIRE(m.CreateContactGroup(g, &group).ok());
+  s.group = group.id();
+  s.filer = AddParty(m, s.group, "Kismayo Women's Association", v1::PARTY_CATEGORY_WOMENS_GROUP);
+  s.answers = AddParty(m, s.group, "Juba Valley Alliance", v1::PARTY_CATEGORY_ARMED_FACTION);
+  s.silent = AddParty(m, s.group, "Somali National Front", v1::PARTY_CATEGORY_ARMED_FACTION);
+  s.filer_token = RegisterLiaison(m, s.filer);
+  s.answers_token = RegisterLiaison(m, s.answers);
+  s.silent_token = RegisterLiaison(m, s.silent);
+  return s;
+}
+
+v1::FileDisputeRequest Dispute(const Setup& s, int window_seconds) {
+  v1::FileDisputeRequest f;
+  f.set_group_id(s.group);
+  f.set_title("Checkpoint on the port road");
+  f.set_description("A checkpoint blocks aid convoys to the camps.");
+  f.add_standards(v1::STANDARD_PEACE_PROCESS);
+  f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
+  f.set_filed_by_party_id(s.filer);
+  f.add_respondent_party_ids(s.answers);
+  f.add_respondent_party_ids(s.silent);
+  f.mutable_window()->set_seconds(window_seconds);
+  return f;
+}
+
+v1::Case GetCase(client::BarazaClient& c, int64_t id) {
+  v1::GetCaseRequest req;
+  req.set_case_id(id);
+  v1::Case out;
+  auto s = c.GetCase(req, &out);
+  REQUIRE(s.ok());
+  return out;
+}
+
+// Polls until `pred` holds for the case, for at most `limit`.
+template <typename Pred>
+v1::Case WaitForCase(client::BarazaClient& c, int64_t id, std::chrono::seconds limit, Pred pred) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  v1::Case k = GetCase(c, id);
+  while (!pred(k) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(100ms);
+    k = GetCase(c, id);
+  }
+  return k;
+}
+
+std::vector<v1::Event> History(client::BarazaClient& c, int64_t id) {
+  v1::ListCaseEventsRequest req;
+  req.set_case_id(id);
+  v1::ListCaseEventsResponse resp;
+  REQUIRE(c.ListCaseEvents(req, &resp).ok());
+  return {resp.events().begin(), resp.events().end()};
+}
+
+int Count(const std::vector<v1::Event>& events, v1::EventType type, int64_t party) {
+  int n = 0;
+  for (const auto& e : events) n += e.type() == type && e.party_id() == party;
+  return n;
+}
+
+const v1::Respondent& RespondentOf(const v1::Case& k, int64_t party) {
+  for (const auto& r : k.respondents())
+    if (r.party_id() == party) return r;
+  FAIL("no respondent " << party);
+  return k.respondents(0);
+}
+
+}  // namespace
+
+TEST_CASE("dispute: one party answers, the silent one is reminded then judged by default",
+          "[e2e]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 4), &filed).ok());
+  CHECK(filed.state() == v1::CASE_STATE_NEGOTIATING);
+
+  auto answering = server.Client(s.answers_token);
+  v1::RespondToNoticeRequest respond;
+  respond.set_case_id(filed.id());
+  respond.set_position("We will open the checkpoint from 06:00 to 18:00.");
+  respond.set_visibility(v1::VISIBILITY_GROUP);
+  v1::Case after_answer;
+  REQUIRE(answering.RespondToNotice(respond, &after_answer).ok());
+
+  v1::Case done = WaitForCase(mediator, filed.id(), 20s, [](const v1::Case& k) {
+    return k.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT;
+  });
+  REQUIRE(done.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT);
+  REQUIRE(done.outcome().defaulted_party_ids_size() == 1);
+  CHECK(done.outcome().defaulted_party_ids(0) == s.silent);
+  CHECK(RespondentOf(done, s.answers).status() == v1::RESPONDENT_STATUS_ANSWERED);
+  CHECK(RespondentOf(done, s.silent).status() == v1::RESPONDENT_STATUS_DEFAULTED);
+
+  auto events = History(mediator, filed.id());
+  CHECK(Count(events, v1::EVENT_TYPE_REMINDED, s.silent) >= 1);
+  CHECK(Count(events, v1::EVENT_TYPE_REMINDED, s.answers) == 0);
+  CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent) == 1);
+  CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.answers) == 0);
+  for (const auto& e : events)
+    if (e.type() == v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED) CHECK(e.actor() == "barazad");
+
+  // The silent party's liaison was told: a call, reminder(s), the judgement.
+  auto silent = server.Client(s.silent_token);
+  v1::ListNoticesResponse notices;
+  REQUIRE(silent.ListNotices({}, &notices).ok());
+  std::vector<v1::NoticeKind> kinds;
+  for (const auto& n : notices.notices()) kinds.push_back(n.kind());
+  CHECK(kinds.front() == v1::NOTICE_KIND_CALL_TO_NEGOTIATE);
+  CHECK(std::count(kinds.begin(), kinds.end(), v1::NOTICE_KIND_REMINDER) >= 1);
+  CHECK(std::count(kinds.begin(), kinds.end(), v1::NOTICE_KIND_DEFAULT_JUDGEMENT) == 1);
+
+  v1::CloseCaseRequest close;
+  close.set_case_id(filed.id());
+  v1::Case closed;
+  REQUIRE(mediator.CloseCase(close, &closed).ok());
+  CHECK(closed.state() == v1::CASE_STATE_CLOSED);
+  CHECK(server.Stop() == 0);
+}
+
+TEST_CASE("restart across the deadline: the default judgement is entered once", "[e2e]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  Setup s;
+  int64_t case_id = 0;
+  google::protobuf::Timestamp deadline;
+  {
+    auto mediator = server.Client(server.mediator_token());
+    s = ThreeParties(mediator);
+    v1::Case filed;
+    REQUIRE(mediator.FileDispute(Dispute(s, 6), &filed).ok());
+    case_id = filed.id();
+    auto answering = server.Client(s.answers_token);
+    v1::RespondToNoticeRequest respond;
+    respond.set_case_id(case_id);
+    respond.set_position("Agreed in principle.");
+    respond.set_visibility(v1::VISIBILITY_MEDIATOR_ONLY);
+    v1::Case ignored;
+    REQUIRE(answering.RespondToNotice(respond, &ignored).ok());
+    // Wait for the first reminder (at half the window), then stop the server
+    // before the deadline.
+    v1::Case reminded = WaitForCase(mediator, case_id, 10s, [&](const v1::Case& k) {
+      return RespondentOf(k, s.silent).reminders_sent() >= 1;
+    });
+    REQUIRE(RespondentOf(reminded, s.silent).reminders_sent() >= 1);
+    REQUIRE(reminded.state() == v1::CASE_STATE_NEGOTIATING);
+    deadline = RespondentOf(reminded, s.silent).deadline();
+  }
+  REQUIRE(server.Stop() == 0);
+
+  // Stay down until the deadline has passed (bounded: the window is 6 s).
+  auto deadline_tp = std::chrono::system_clock::time_point(std::chrono::seconds(deadline.seconds()));
+  std::this_thread::sleep_until(deadline_tp + 1500ms);
+
+  REQUIRE(server.Start());
+  {
+    // Handled before SERVING: the answer is there at once.
+    auto mediator = server.Client(server.mediator_token());
+    v1::Case k = GetCase(mediator, case_id);
+    CHECK(k.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT);
+    CHECK(Count(History(mediator, case_id), v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent) == 1);
+  }
+  // Once more, killed hard this time: still exactly one.
+  server.Kill();
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  auto events = History(mediator, case_id);
+  CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent) == 1);
+  CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.answers) == 0);
+}
+
+TEST_CASE("WatchNotices delivers a new notice to a connected liaison", "[e2e]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  auto silent = server.Client(s.silent_token);
+  auto ctx = silent.Context(false);
+  ctx->set_deadline(std::chrono::system_clock::now() + 20s);
+  auto reader = silent.WatchNotices(ctx.get(), v1::WatchNoticesRequest());
+  std::this_thread::sleep_for(300ms);  // let the stream open before the notice exists
+
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  v1::Notice n;
+  REQUIRE(reader->Read(&n));
+  CHECK(n.case_id() == filed.id());
+  CHECK(n.party_id() == s.silent);
+  CHECK(n.kind() == v1::NOTICE_KIND_CALL_TO_NEGOTIATE);
+  ctx->TryCancel();
+  reader->Finish();
+}
+
+TEST_CASE("bad requests get the right code and write nothing", "[e2e]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  size_t events_before = History(mediator, filed.id()).size();
+  v1::Case out;
+
+  SECTION("no token") {
+    auto anonymous = server.Client("");
+    CHECK(anonymous.GetCase(v1::GetCaseRequest(), &out).error_code() ==
+          grpc::StatusCode::UNAUTHENTICATED);
+  }
+  SECTION("unknown token") {
+    auto stranger = server.Client("bz_0000");
+    v1::GetCaseRequest req;
+    req.set_case_id(filed.id());
+    CHECK(stranger.GetCase(req, &out).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  }
+  SECTION("a liaison filing a dispute") {
+    auto liaison = server.Client(s.filer_token);
+    CHECK(liaison.FileDispute(Dispute(s, 60), &out).error_code() ==
+          grpc::StatusCode::PERMISSION_DENIED);
+  }
+  SECTION("a window of zero, negative or over a year") {
+    for (int64_t seconds : {0LL, -5LL, 367LL * 86400}) {
+      auto req = Dispute(s, 0);
+      req.mutable_window()->set_seconds(seconds);
+      auto st = mediator.FileDispute(req, &out);
+      CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+      CHECK_THAT(st.error_message(), Catch::Contains("window"));
+    }
+  }
+  SECTION("a respondent outside the group") {
+    auto req = Dispute(s, 60);
+    req.add_respondent_party_ids(9999);
+    CHECK(mediator.FileDispute(req, &out).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  SECTION("an unknown enum value") {
+    auto req = Dispute(s, 60);
+    req.set_dimension(static_cast<v1::OperationalDimension>(77));
+    auto st = mediator.FileDispute(req, &out);
+    CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK_THAT(st.error_message(), Catch::Contains("dimension"));
+  }
+  SECTION("an unknown case") {
+    v1::GetCaseRequest req;
+    req.set_case_id(424242);
+    CHECK(mediator.GetCase(req, &out).error_code() == grpc::StatusCode::NOT_FOUND);
+  }
+  SECTION("the filer answering as if it were a respondent") {
+    auto filer = server.Client(s.filer_token);
+    v1::RespondToNoticeRequest req;
+    req.set_case_id(filed.id());
+    req.set_position("x");
+    req.set_visibility(v1::VISIBILITY_GROUP);
+    CHECK(filer.RespondToNotice(req, &out).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  }
+  SECTION("an over-long position") {
+    auto liaison = server.Client(s.answers_token);
+    v1::RespondToNoticeRequest req;
+    req.set_case_id(filed.id());
+    req.set_position(std::string(64 * 1024 + 1, 'x'));
+    req.set_visibility(v1::VISIBILITY_GROUP);
+    CHECK(liaison.RespondToNotice(req, &out).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  SECTION("a second settlement") {
+    v1::RecordSettlementRequest req;
+    req.set_case_id(filed.id());
+    req.set_text("Road opens by day");
+    req.add_accepting_party_ids(s.answers);
+    REQUIRE(mediator.RecordSettlement(req, &out).ok());
+    events_before += 1;
+    auto st = mediator.RecordSettlement(req, &out);
+    CHECK(st.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK_THAT(st.error_message(), Catch::Contains("SETTLED"));
+  }
+  CHECK(History(mediator, filed.id()).size() == events_before);
+  v1::ListCasesResponse all;
+  REQUIRE(mediator.ListCases(v1::ListCasesRequest(), &all).ok());
+  CHECK(all.cases_size() == 1);
+}

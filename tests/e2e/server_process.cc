@@ -1,0 +1,90 @@
+#include "tests/e2e/server_process.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+namespace baraza::testing {
+
+bool ServerProcess::Start() {
+  int out[2];
+  if (pipe(out) != 0) return false;
+  std::string db = db_path(), token = dir_.file("mediator.token"), log = dir_.file("barazad.log");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    FILE* err = freopen(log.c_str(), "a", stderr);
+    (void)err;
+    close(out[0]);
+    close(out[1]);
+    execl(BARAZAD_PATH, "barazad", "--listen", "127.0.0.1:0", "--db", db.c_str(),
+          "--mediator-token-file", token.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  // Read the "barazad listening on 127.0.0.1:PORT" line, for at most 20 s.
+  std::string buffer;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (port_ == 0 && std::chrono::steady_clock::now() < until) {
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    char chunk[256];
+    ssize_t n = read(out[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    buffer.append(chunk, static_cast<size_t>(n));
+    auto at = buffer.find("listening on ");
+    auto eol = buffer.find('\n', at == std::string::npos ? 0 : at);
+    if (at != std::string::npos && eol != std::string::npos) {
+      std::string addr = buffer.substr(at + 13, eol - at - 13);
+      port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
+    }
+  }
+  close(out[0]);
+  if (port_ == 0) {
+    std::ifstream in(log);
+    std::cerr << "barazad did not start; its log:\n" << in.rdbuf() << std::endl;
+    Kill();
+    return false;
+  }
+  return Client("").WaitUntilServing(std::chrono::seconds(20));
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  port_ = 0;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  port_ = 0;
+}
+
+std::string ServerProcess::mediator_token() const {
+  std::ifstream in(dir_.file("mediator.token"));
+  std::string token;
+  std::getline(in, token);
+  return token;
+}
+
+client::BarazaClient ServerProcess::Client(const std::string& token) const {
+  client::ClientOptions o;
+  o.server = address();
+  o.token = token;
+  o.timeout = std::chrono::seconds(10);
+  return client::BarazaClient(o);
+}
+
+}  // namespace baraza::testing

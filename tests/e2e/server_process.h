@@ -1,0 +1,37 @@
+// ServerProcess: starts the real barazad binary on 127.0.0.1 port 0 with a
+// database in a temporary directory, reads the port it prints, and stops it
+// (SIGTERM) or kills it (SIGKILL). For end-to-end tests. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+#include "client/common/client.h"
+#include "tests/fakes/temp_dir.h"
+
+namespace baraza::testing {
+
+class ServerProcess {
+ public:
+  // `dir` holds the database and the mediator token; it outlives restarts.
+  explicit ServerProcess(const TempDir& dir) : dir_(dir) {}
+  ~ServerProcess() { Kill(); }
+
+  // Starts barazad and waits until it serves (at most 20 s). Returns false on failure.
+  bool Start();
+  // SIGTERM, then waits for exit; returns the exit status (-1 if not running).
+  int Stop();
+  void Kill();
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string mediator_token() const;
+  client::BarazaClient Client(const std::string& token) const;
+  std::string db_path() const { return dir_.file("baraza.db"); }
+
+ private:
+  const TempDir& dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace baraza::testing

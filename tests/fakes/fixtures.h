@@ -1,0 +1,45 @@
+// Shared test fixtures: a contact group with three parties and a dispute
+// filed against two of them, built through the same core functions the server
+// uses. Not thread-safe.
+#pragma once
+
+#include "services/workflow/case_machine.h"
+
+namespace baraza::testing {
+
+inline constexpr Id kGroup = 1;
+inline constexpr Id kFilerParty = 1;   // a women's group that raises the dispute
+inline constexpr Id kPartyA = 2;       // an armed faction, respondent
+inline constexpr Id kPartyB = 3;       // the government, respondent
+inline constexpr Millis kWindow = 10 * kDay;
+inline constexpr UnixMillis kT0 = 1'780'000'000'000;
+
+inline ContactGroup ThreePartyGroup(int liaisons_each = 1) {
+  ContactGroup g;
+  g.id = kGroup;
+  g.name = "Kismayo contact group";
+  g.parties = {
+      {kFilerParty, kGroup, "Kismayo Women's Association", PartyCategory::kWomensGroup, liaisons_each, 0},
+      {kPartyA, kGroup, "Juba Valley Alliance", PartyCategory::kArmedFaction, liaisons_each, 0},
+      {kPartyB, kGroup, "Transitional Government", PartyCategory::kGovernment, liaisons_each, 0},
+  };
+  return g;
+}
+
+inline workflow::DisputeFiling TwoRespondentDispute() {
+  workflow::DisputeFiling f;
+  f.group_id = kGroup;
+  f.title = "Checkpoint on the port road";
+  f.description = "A checkpoint blocks aid convoys to the camps.";
+  f.standards = {Standard::kPeaceProcess};
+  f.dimension = Dimension::kHumanitarianAid;
+  f.filed_by_party_id = kFilerParty;
+  f.respondent_party_ids = {kPartyA, kPartyB};
+  f.window = kWindow;
+  return f;
+}
+
+inline Actor Mediator() { return Actor{Role::kMediator, 1, 0, 0}; }
+inline Actor LiaisonOf(Id party) { return Actor{Role::kLiaison, 100 + party, party, kGroup}; }
+
+}  // namespace baraza::testing

@@ -1,0 +1,323 @@
+// The CaseStore contract, run against both stores: SQLite (the server's) and
+// in-memory (the unit tests'). Plus what only the SQLite store promises.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "storage/memory_case_store.h"
+#include "storage/sqlite_case_store.h"
+#include "tests/fakes/fixtures.h"
+#include "tests/fakes/temp_dir.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+struct MemoryStore {
+  std::unique_ptr<CaseStore> Make() { return std::make_unique<MemoryCaseStore>(); }
+};
+
+struct SqliteStore {
+  TempDir dir;
+  std::unique_ptr<CaseStore> Make() {
+    auto s = SqliteCaseStore::Open({dir.file("baraza.db")});
+    REQUIRE(s.ok());
+    return std::move(s).value();
+  }
+};
+
+// Creates the fixture group and parties in the store; returns the group.
+ContactGroup Seed(CaseStore& store) {
+  ContactGroup g = ThreePartyGroup(0);
+  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
+    auto gid = tx.InsertGroup(g);
+    if (!gid.ok()) return gid.status();
+    for (auto& p : g.parties) {
+      p.group_id = *gid;
+      auto pid = tx.InsertParty(p);
+      if (!pid.ok()) return pid.status();
+      p.id = *pid;
+    }
+    g.id = *gid;
+    return Status::Ok();
+  });
+  REQUIRE(s.ok());
+  return g;
+}
+
+workflow::Transition FileIn(CaseStore& store, const ContactGroup& g) {
+  workflow::Transition out;
+  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
+    auto id = tx.NextCaseId();
+    if (!id.ok()) return id.status();
+    auto f = TwoRespondentDispute();
+    f.group_id = g.id;
+    f.filed_by_party_id = g.parties[0].id;
+    f.respondent_party_ids = {g.parties[1].id, g.parties[2].id};
+    auto t = workflow::FileDispute(*id, f, g, Mediator(), kT0);
+    if (!t.ok()) return t.status();
+    out = *t;
+    return tx.SaveCase(out.next, out.events, out.notices, workflow::PendingDeadlines(out.next));
+  });
+  REQUIRE(s.ok());
+  return out;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("store keeps groups, parties and liaisons", "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  Status s = store->WriteAndWait([&](WriteTx& tx) {
+    Liaison l;
+    l.party_id = g.parties[1].id;
+    l.name = "Hassan";
+    return tx.InsertLiaison(l).status();
+  });
+  REQUIRE(s.ok());
+  auto got = store->GetGroup(g.id);
+  REQUIRE(got.ok());
+  CHECK(got->name == g.name);
+  REQUIRE(got->parties.size() == 3);
+  CHECK(got->parties[1].liaison_count == 1);
+  CHECK(got->parties[0].liaison_count == 0);
+  CHECK(store->GetGroup(999).status().code() == Code::kNotFound);
+  auto groups = store->ListGroups(0, 10);
+  REQUIRE(groups.ok());
+  CHECK(groups->size() == 1);
+}
+
+TEMPLATE_TEST_CASE("store refuses a duplicate party name in a group", "[store]", MemoryStore,
+                   SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  Status s = store->WriteAndWait([&](WriteTx& tx) {
+    Party p = g.parties[0];
+    return tx.InsertParty(p).status();
+  });
+  CHECK(s.code() == Code::kAlreadyExists);
+  CHECK(store->GetGroup(g.id)->parties.size() == 3);
+}
+
+TEMPLATE_TEST_CASE("store saves a case with its events, notices and deadlines together", "[store]",
+                   MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  auto t = FileIn(*store, g);
+  auto c = store->GetCase(t.next.id);
+  REQUIRE(c.ok());
+  CHECK(c->title == t.next.title);
+  CHECK(c->respondents.size() == 2);
+  CHECK(store->ListEvents(c->id)->size() == 3);
+  auto notices = store->ListNotices(g.parties[1].id, 0, 10);
+  REQUIRE(notices.ok());
+  REQUIRE(notices->size() == 1);
+  CHECK(notices->front().id > 0);
+  CHECK(store->DeadlinesOf(c->id)->size() == 4);
+  CHECK(**store->NextDeadline() == kT0 + kWindow / 2);
+  CHECK(store->CasesDue(kT0, 10)->empty());
+  CHECK(*store->CasesDue(kT0 + kWindow / 2, 10) == std::vector<Id>{c->id});
+}
+
+TEMPLATE_TEST_CASE("store lists cases by group, party and state, newest first", "[store]",
+                   MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  Id first = FileIn(*store, g).next.id;
+  Id second = FileIn(*store, g).next.id;
+  CaseFilter all;
+  auto cases = store->ListCases(all);
+  REQUIRE(cases.ok());
+  REQUIRE(cases->size() == 2);
+  CHECK((*cases)[0].id == second);
+  CaseFilter page;
+  page.before_id = second;
+  CHECK(store->ListCases(page)->front().id == first);
+  CaseFilter by_party;
+  by_party.party_id = g.parties[2].id;
+  CHECK(store->ListCases(by_party)->size() == 2);
+  by_party.party_id = 999;
+  CHECK(store->ListCases(by_party)->empty());
+  CaseFilter settled;
+  settled.state = CaseState::kSettled;
+  CHECK(store->ListCases(settled)->empty());
+}
+
+TEMPLATE_TEST_CASE("store rejects a case saved over a newer version", "[store]", MemoryStore,
+                   SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  auto t = FileIn(*store, g);
+  std::vector<Notice> none;
+  Status s = store->WriteAndWait(
+      [&](WriteTx& tx) { return tx.SaveCase(t.next, {}, none, {}); });  // same version again
+  CHECK(s.code() == Code::kAborted);
+  CHECK(store->ListEvents(t.next.id)->size() == 3);
+}
+
+TEMPLATE_TEST_CASE("store writes nothing of a write that fails halfway", "[store]", MemoryStore,
+                   SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  Status s = store->WriteAndWait([&](WriteTx& tx) -> Status {
+    ContactGroup other;
+    other.name = "second";
+    auto id = tx.InsertGroup(other);
+    if (!id.ok()) return id.status();
+    return Status::Internal("injected failure after the first insert");
+  });
+  CHECK(s.code() == Code::kInternal);
+  CHECK(store->ListGroups(0, 10)->size() == 1);
+}
+
+TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  TokenRecord t;
+  t.hash = "abc123";
+  t.role = Role::kMediator;
+  t.subject_id = 1;
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertToken(t); }).ok());
+  auto found = store->FindToken("abc123");
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->role == Role::kMediator);
+  CHECK_FALSE(store->FindToken("nope")->has_value());
+  CHECK(*store->CountTokens(Role::kMediator) == 1);
+  CHECK(*store->CountTokens(Role::kLiaison) == 0);
+}
+
+// ------------------------------------------------------- SQLite only ---
+
+TEST_CASE("sqlite store keeps everything across a reopen", "[store][sqlite]") {
+  TempDir dir;
+  Id case_id = 0;
+  {
+    auto store = SqliteCaseStore::Open({dir.file("b.db")});
+    REQUIRE(store.ok());
+    ContactGroup g = Seed(**store);
+    case_id = FileIn(**store, g).next.id;
+  }
+  auto store = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(store.ok());
+  CHECK((*store)->GetCase(case_id).ok());
+  CHECK((*store)->ListEvents(case_id)->size() == 3);
+  CHECK((*store)->DeadlinesOf(case_id)->size() == 4);
+}
+
+TEST_CASE("sqlite store refuses a database newer than it knows", "[store][sqlite]") {
+  TempDir dir;
+  { REQUIRE(SqliteCaseStore::Open({dir.file("b.db")}).ok()); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("b.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(store.status().message(), Catch::Contains("newer"));
+}
+
+TEST_CASE("sqlite store runs in WAL mode with synchronous FULL", "[store][sqlite]") {
+  TempDir dir;
+  { REQUIRE(SqliteCaseStore::Open({dir.file("b.db")}).ok()); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("b.db").c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_CASE("sqlite store history refuses edits and deletes", "[store][sqlite]") {
+  TempDir dir;
+  {
+    auto store = SqliteCaseStore::Open({dir.file("b.db")});
+    REQUIRE(store.ok());
+    FileIn(**store, Seed(**store));
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("b.db").c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE events SET actor = 'x'", nullptr, nullptr, nullptr) != SQLITE_OK);
+  CHECK(sqlite3_exec(db, "DELETE FROM events", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(db);
+}
+
+TEST_CASE("sqlite store commits concurrent writes together and isolates a failing one",
+          "[store][sqlite]") {
+  TempDir dir;
+  auto opened = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+  constexpr int kWrites = 200;
+  std::vector<std::future<Status>> results;
+  // Hold the writer busy with a first write so the rest queue up behind it.
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  auto first = std::make_shared<std::promise<Status>>();
+  results.push_back(first->get_future());
+  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); },
+              [first](Status s) { first->set_value(s); });
+  for (int i = 0; i < kWrites; ++i) {
+    auto p = std::make_shared<std::promise<Status>>();
+    results.push_back(p->get_future());
+    store.Write(
+        [i](WriteTx& tx) -> Status {
+          if (i == 50) return Status::InvalidArgument("this one fails");
+          ContactGroup g;
+          g.name = "group " + std::to_string(i);
+          return tx.InsertGroup(g).status();
+        },
+        [p](Status s) { p->set_value(s); });
+  }
+  release.set_value();
+  int failed = 0;
+  for (auto& f : results) failed += f.get().ok() ? 0 : 1;
+  CHECK(failed == 1);
+  CHECK(store.ListGroups(0, 1000)->size() == kWrites - 1);
+  auto stats = store.Stats();
+  CHECK(stats.writes == kWrites);        // the gate write plus 199 groups
+  CHECK(stats.commits < kWrites / 10);   // batched, not one commit per write
+}
+
+TEST_CASE("sqlite store reads while a write is in progress", "[store][sqlite]") {
+  TempDir dir;
+  auto opened = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+  ContactGroup g = Seed(store);
+  std::promise<void> release, started;
+  auto gate = release.get_future().share();
+  std::promise<Status> done;
+  store.Write(
+      [&](WriteTx& tx) {
+        ContactGroup other;
+        other.name = "uncommitted";
+        auto s = tx.InsertGroup(other).status();
+        started.set_value();
+        gate.wait();
+        return s;
+      },
+      [&](Status s) { done.set_value(s); });
+  started.get_future().wait();
+  // The writer holds an open transaction; a read answers at once, from the
+  // last committed state.
+  auto groups = store.ListGroups(0, 10);
+  REQUIRE(groups.ok());
+  CHECK(groups->size() == 1);
+  release.set_value();
+  CHECK(done.get_future().get().ok());
+  CHECK(store.ListGroups(0, 10)->size() == 2);
+}
