@@ -45,6 +45,7 @@ class WriteTx {
   virtual Result<Id> InsertGroup(const ContactGroup& group) = 0;
   virtual Result<Id> InsertParty(const Party& party) = 0;
   virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;
+  virtual Result<Id> InsertCommander(const Commander& commander) = 0;
   virtual Status InsertToken(const TokenRecord& token) = 0;
   // The id the next inserted case will have.
   virtual Result<Id> NextCaseId() = 0;

@@ -69,6 +69,12 @@ class MemoryTx : public WriteTx {
     d_.liaisons[id].id = id;
     return id;
   }
+  Result<Id> InsertCommander(const Commander& c) override {
+    Id id = NextKey(d_.commanders);
+    d_.commanders[id] = c;
+    d_.commanders[id].id = id;
+    return id;
+  }
   Status InsertToken(const TokenRecord& t) override {
     if (!d_.tokens.emplace(t.hash, t).second) return Status::AlreadyExists("token exists");
     return Status::Ok();

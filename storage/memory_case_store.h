@@ -17,6 +17,7 @@ class MemoryCaseStore : public CaseStore {
     std::map<Id, ContactGroup> groups;  // parties held separately
     std::map<Id, Party> parties;
     std::map<Id, Liaison> liaisons;
+    std::map<Id, Commander> commanders;
     std::map<std::string, TokenRecord> tokens;
     std::map<Id, Case> cases;
     std::map<Id, std::vector<Event>> events;

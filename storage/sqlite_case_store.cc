@@ -154,6 +154,8 @@ CREATE TABLE liaisons(
   id INTEGER PRIMARY KEY, party_id INTEGER NOT NULL REFERENCES parties(id),
   name TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE INDEX liaisons_by_party ON liaisons(party_id);
+CREATE TABLE commanders(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE tokens(
   hash TEXT PRIMARY KEY, role INTEGER NOT NULL, subject_id INTEGER NOT NULL,
   party_id INTEGER NOT NULL, group_id INTEGER NOT NULL, label TEXT NOT NULL,
@@ -302,6 +304,12 @@ class SqliteTx : public WriteTx {
     if (!p.ok()) return p.status();
     Query q(c_, "INSERT INTO liaisons(party_id, name, created_at) VALUES(?,?,?)");
     q.Bind(l.party_id).Bind(l.name).Bind(l.created_at);
+    return InsertReturningId(q, c_);
+  }
+
+  Result<Id> InsertCommander(const Commander& commander) override {
+    Query q(c_, "INSERT INTO commanders(name, created_at) VALUES(?,?)");
+    q.Bind(commander.name).Bind(commander.created_at);
     return InsertReturningId(q, c_);
   }
 

@@ -24,8 +24,9 @@ void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
   app.add_option("--token-file", common.token_file,
                  "file holding your token, readable only by you (env BARAZA_TOKEN_FILE)")
       ->capture_default_str();
-  app.add_option("-o,--output", common.output, "output format")
-      ->check(CLI::IsMember({"table", "json"}))
+  app.add_option("-o,--output", common.output,
+                 "output format: table, json, or id (only the ids, one per line, for scripts)")
+      ->check(CLI::IsMember({"table", "json", "id"}))
       ->capture_default_str();
   app.add_option("--timeout", common.timeout_seconds, "seconds to wait for the server per call")
       ->check(CLI::Range(1, 3600))

@@ -35,6 +35,8 @@ struct Common {
   std::string output = "table";
   int timeout_seconds = 10;
   bool json() const { return output == "json"; }
+  // -o id: only the id(s) of what the command returns, one per line, for scripts.
+  bool id_only() const { return output == "id"; }
 };
 
 // Adds --server, --token-file, -o/--output, --timeout and --config (an INI/TOML

@@ -41,6 +41,7 @@ class BarazaClient {
   BARAZA_RPC(groups, AddParty, AddPartyRequest, Party)
   BARAZA_RPC(groups, RegisterLiaison, RegisterLiaisonRequest, RegisterLiaisonResponse)
   BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
+  BARAZA_RPC(access, RegisterCommander, RegisterCommanderRequest, RegisterCommanderResponse)
   BARAZA_RPC(cases, FileDispute, FileDisputeRequest, Case)
   BARAZA_RPC(cases, GetCase, GetCaseRequest, Case)
   BARAZA_RPC(cases, ListCases, ListCasesRequest, ListCasesResponse)

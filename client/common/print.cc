@@ -28,6 +28,8 @@ void Row(const std::string& key, const std::string& value) {
   std::cout << std::left << std::setw(20) << (key + ":") << value << "\n";
 }
 
+void Id(int64_t id) { std::cout << id << std::endl; }
+
 }  // namespace
 
 void PrintJson(const google::protobuf::Message& message) {
@@ -41,6 +43,7 @@ void PrintJson(const google::protobuf::Message& message) {
 }
 
 void PrintGroup(const Common& c, const v1::ContactGroup& g) {
+  if (c.id_only()) return Id(g.id());
   if (c.json()) return PrintJson(g);
   Row("group", std::to_string(g.id()) + "  " + g.name());
   Row("kind", Label(v1::GroupKind_descriptor(), g.kind()));
@@ -51,13 +54,17 @@ void PrintGroup(const Common& c, const v1::ContactGroup& g) {
               << Label(v1::PartyCategory_descriptor(), p.category()) << " " << p.name() << "  ("
               << p.liaison_count() << " liaison" << (p.liaison_count() == 1 ? "" : "s") << ")\n";
   if (g.parties_size() == 0) std::cout << "  (none yet: add one with `party add`)\n";
-  if (!g.has_unarmed_stakeholders())
+  if (g.parties_size() > 0 && !g.has_unarmed_stakeholders())
     std::cerr << "warning: group " << g.id()
               << " has no unarmed stakeholders (civil society, women's groups, minorities, "
                  "traditional authorities, NGOs); the process needs them.\n";
 }
 
 void PrintGroups(const Common& c, const v1::ListContactGroupsResponse& r) {
+  if (c.id_only()) {
+    for (const auto& g : r.groups()) Id(g.id());
+    return;
+  }
   if (c.json()) return PrintJson(r);
   std::cout << std::left << std::setw(8) << "ID" << std::setw(10) << "KIND" << std::setw(9)
             << "PARTIES" << "NAME\n";
@@ -69,6 +76,7 @@ void PrintGroups(const Common& c, const v1::ListContactGroupsResponse& r) {
 }
 
 void PrintParty(const Common& c, const v1::Party& p) {
+  if (c.id_only()) return Id(p.id());
   if (c.json()) return PrintJson(p);
   Row("party", std::to_string(p.id()) + "  " + p.name());
   Row("group", std::to_string(p.group_id()));
@@ -76,6 +84,7 @@ void PrintParty(const Common& c, const v1::Party& p) {
 }
 
 void PrintCase(const Common& c, const v1::Case& k) {
+  if (c.id_only()) return Id(k.id());
   if (c.json()) return PrintJson(k);
   Row("case", std::to_string(k.id()) + "  " + k.title());
   Row("state", Label(v1::CaseState_descriptor(), k.state()));
@@ -117,6 +126,10 @@ void PrintCase(const Common& c, const v1::Case& k) {
 }
 
 void PrintCases(const Common& c, const v1::ListCasesResponse& r) {
+  if (c.id_only()) {
+    for (const auto& k : r.cases()) Id(k.id());
+    return;
+  }
   if (c.json()) return PrintJson(r);
   std::cout << std::left << std::setw(8) << "ID" << std::setw(8) << "GROUP" << std::setw(20)
             << "STATE" << std::setw(22) << "NEXT DEADLINE" << "TITLE\n";
@@ -134,6 +147,10 @@ void PrintCases(const Common& c, const v1::ListCasesResponse& r) {
 }
 
 void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
+  if (c.id_only()) {
+    for (const auto& e : r.events()) Id(e.seq());
+    return;
+  }
   if (c.json()) return PrintJson(r);
   for (const auto& e : r.events()) {
     std::cout << std::setw(4) << std::right << e.seq() << std::left << "  " << Time(e.at()) << "  "
@@ -146,6 +163,7 @@ void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
 }
 
 void PrintNotice(const Common& c, const v1::Notice& n) {
+  if (c.id_only()) return Id(n.id());
   if (c.json()) {
     std::string out;
     (void)google::protobuf::util::MessageToJsonString(n, &out);  // one line per notice
@@ -163,6 +181,7 @@ void PrintNotices(const Common& c, const v1::ListNoticesResponse& r) {
 }
 
 void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& w) {
+  if (c.id_only()) return Id(w.party_id());
   if (c.json()) return PrintJson(w);
   Row("role", Label(v1::Role_descriptor(), w.role()));
   Row("subject", w.subject());

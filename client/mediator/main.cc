@@ -1,5 +1,6 @@
 // baraza-mediator: the mediator's command line — contact groups, parties,
 // liaisons, and every step of a case. Thin: parse, call barazad, print.
+#include <filesystem>
 #include <iostream>
 
 #include "client/common/print.h"
@@ -34,6 +35,36 @@ bool SetDuration(const Common& c, const std::string& text, const char* flag,
   out->set_seconds(*ms / 1000);
   out->set_nanos(static_cast<int32_t>((*ms % 1000) * 1000000));
   return true;
+}
+
+// Refuses an existing --token-out before anything is registered, so that no
+// token is issued that cannot be saved.
+bool TokenFileIsFree(const Common& c, const std::string& path) {
+  if (!std::filesystem::exists(path)) return true;
+  std::cerr << c.program << ": " << path
+            << " already exists; choose a new file (an existing token is never overwritten)"
+            << std::endl;
+  return false;
+}
+
+// Writes a newly issued token to `path` (mode 0600) and reports who it is for.
+int SaveIssuedToken(const Common& c, const std::string& path, const std::string& token,
+                    const std::string& who, int64_t id, const google::protobuf::Message& record) {
+  std::string error;
+  if (!WriteSecretFile(path, token, &error)) {
+    std::cerr << c.program << ": " << who << " was registered but the token could not be saved: "
+              << error << "; register again with another --token-out" << std::endl;
+    return kExitFailure;
+  }
+  if (c.id_only()) {
+    std::cout << id << std::endl;
+  } else if (c.json()) {
+    PrintJson(record);
+  } else {
+    std::cout << who << " registered\n";
+  }
+  std::cerr << "token written to " << path << " (mode 0600)\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -151,25 +182,44 @@ int main(int argc, char** argv) {
     cmd->callback([&] {
       run = [&] {
         register_liaison.set_party_id(liaison_party);
+        if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::RegisterLiaisonResponse resp;
         auto status = cl->RegisterLiaison(register_liaison, &resp);
         if (!status.ok()) return ReportError(c, status);
-        std::string error;
-        if (!WriteSecretFile(token_out, resp.token(), &error)) {
-          std::cerr << c.program << ": liaison " << resp.liaison().id()
-                    << " was registered but its token could not be saved: " << error
-                    << "; register the liaison again with another --token-out" << std::endl;
-          return int(kExitFailure);
-        }
-        if (c.json()) {
-          PrintJson(resp.liaison());
-        } else {
-          std::cout << "liaison " << resp.liaison().id() << " (" << resp.liaison().name()
-                    << ") registered for party " << resp.liaison().party_id() << "\n";
-        }
-        std::cerr << "token written to " << token_out << " (mode 0600)\n";
-        return int(kExitOk);
+        std::string who = "liaison " + std::to_string(resp.liaison().id()) + " (" +
+                          resp.liaison().name() + ") for party " +
+                          std::to_string(resp.liaison().party_id());
+        return SaveIssuedToken(c, token_out, resp.token(), who, resp.liaison().id(),
+                               resp.liaison());
+      };
+    });
+  }
+
+  // --------------------------------------------------------------- commander
+  auto* commander =
+      app.add_subcommand("commander", "peacekeeper commanders")->require_subcommand(1);
+  v1::RegisterCommanderRequest register_commander;
+  {
+    auto* cmd = commander->add_subcommand(
+        "register", "register a peacekeeper commander and write the commander's token to a file");
+    cmd->add_option("--name", *register_commander.mutable_name(),
+                    "the commander's name and post, e.g. \"Col. A. Diallo, Sector South\"")
+        ->required();
+    cmd->add_option("--token-out", token_out,
+                    "new file to write the commander's token to (mode 0600); hand it over securely")
+        ->required();
+    cmd->callback([&] {
+      run = [&] {
+        if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
+        CONNECT_OR_FAIL();
+        v1::RegisterCommanderResponse resp;
+        auto status = cl->RegisterCommander(register_commander, &resp);
+        if (!status.ok()) return ReportError(c, status);
+        std::string who = "commander " + std::to_string(resp.commander().id()) + " (" +
+                          resp.commander().name() + ")";
+        return SaveIssuedToken(c, token_out, resp.token(), who, resp.commander().id(),
+                               resp.commander());
       };
     });
   }

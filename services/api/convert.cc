@@ -48,6 +48,12 @@ void ToProto(const Liaison& in, v1::Liaison* out) {
   ToTimestamp(in.created_at, out->mutable_created_at());
 }
 
+void ToProto(const Commander& in, v1::Commander* out) {
+  out->set_id(in.id);
+  out->set_name(in.name);
+  ToTimestamp(in.created_at, out->mutable_created_at());
+}
+
 void ToProto(const Case& in, v1::Case* out) {
   out->set_id(in.id);
   out->set_group_id(in.group_id);

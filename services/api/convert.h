@@ -15,6 +15,7 @@ namespace baraza::api {
 void ToProto(const Party& in, v1::Party* out);
 void ToProto(const ContactGroup& in, v1::ContactGroup* out);
 void ToProto(const Liaison& in, v1::Liaison* out);
+void ToProto(const Commander& in, v1::Commander* out);
 void ToProto(const Case& in, v1::Case* out);
 void ToProto(const Event& in, v1::Event* out);
 void ToProto(const Notice& in, v1::Notice* out);

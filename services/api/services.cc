@@ -164,6 +164,21 @@ ServerUnaryReactor* AccessServiceImpl::WhoAmI(CallbackServerContext* ctx, const 
   return Finish(ctx, Status::Ok());
 }
 
+ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* ctx,
+                                                         const v1::RegisterCommanderRequest* req,
+                                                         v1::RegisterCommanderResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  auto* reactor = ctx->DefaultReactor();
+  app_.RegisterCommander(*actor, req->name(), [reactor, resp](Result<RegisteredCommander> r) {
+    if (r.ok()) {
+      ToProto(r->commander, resp->mutable_commander());
+      resp->set_token(r->token);
+    }
+    reactor->Finish(ToGrpcStatus(r.status()));
+  });
+  return reactor;
+}
+
 // ------------------------------------------------------------------ cases ---
 
 ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Actor& actor,

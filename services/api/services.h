@@ -36,6 +36,9 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
   explicit AccessServiceImpl(Application& app) : app_(app) {}
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx, const v1::WhoAmIRequest* req,
                                    v1::WhoAmIResponse* resp) override;
+  grpc::ServerUnaryReactor* RegisterCommander(grpc::CallbackServerContext* ctx,
+                                              const v1::RegisterCommanderRequest* req,
+                                              v1::RegisterCommanderResponse* resp) override;
 
  private:
   Application& app_;

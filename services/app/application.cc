@@ -71,6 +71,33 @@ Result<std::string> Application::IssueFirstMediatorToken() {
   return token;
 }
 
+void Application::RegisterCommander(const Actor& actor, const std::string& name,
+                                    Callback<RegisteredCommander> done) {
+  Status s = RequireMediator(actor, "register a commander");
+  if (s.ok()) s = CheckText("name", name, kMaxNameBytes, true);
+  if (!s.ok()) return done(s);
+  auto token = auth::GenerateToken();
+  if (!token.ok()) return done(token.status());
+  auto out = std::make_shared<RegisteredCommander>();
+  out->token = *token;
+  out->commander.name = name;
+  out->commander.created_at = clock_.Now();
+  store_.Write(
+      [out](WriteTx& tx) {
+        auto id = tx.InsertCommander(out->commander);
+        if (!id.ok()) return id.status();
+        out->commander.id = *id;
+        TokenRecord rec;
+        rec.hash = auth::HashToken(out->token);
+        rec.role = Role::kCommander;
+        rec.subject_id = *id;
+        rec.label = "commander " + out->commander.name;
+        rec.created_at = out->commander.created_at;
+        return tx.InsertToken(rec);
+      },
+      [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
 // ----------------------------------------------------------------- groups ---
 
 void Application::CreateContactGroup(const Actor& actor, const ContactGroup& group,

@@ -23,6 +23,11 @@ struct RegisteredLiaison {
   std::string token;  // shown once
 };
 
+struct RegisteredCommander {
+  Commander commander;
+  std::string token;  // shown once
+};
+
 class Application {
  public:
   Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy = {});
@@ -37,6 +42,9 @@ class Application {
   // On first start: issues the first mediator token and returns it. Returns an
   // empty string when a mediator token exists already.
   Result<std::string> IssueFirstMediatorToken();
+  // Registers a peacekeeper commander and issues its token. Mediator only.
+  void RegisterCommander(const Actor& actor, const std::string& name,
+                         Callback<RegisteredCommander> done);
 
   // --- contact groups ---
   void CreateContactGroup(const Actor& actor, const ContactGroup& group, Callback<ContactGroup> done);

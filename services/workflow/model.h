@@ -141,6 +141,13 @@ struct Liaison {
   UnixMillis created_at = 0;
 };
 
+// A peacekeeper commander known to the server (tokens are issued per commander).
+struct Commander {
+  Id id = 0;
+  std::string name;
+  UnixMillis created_at = 0;
+};
+
 // Who acts. Mediators and the system act for the mission; a liaison speaks for
 // exactly one party.
 struct Actor {

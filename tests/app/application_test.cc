@@ -81,6 +81,45 @@ TEST_CASE("authenticate with a liaison token gives that party", "[app]") {
   CHECK(w.app.Authenticate("bz_unknown").status().code() == Code::kUnauthenticated);
 }
 
+TEST_CASE("a mediator registers a commander whose token acts as that commander", "[app]") {
+  World w;
+  auto issued = Wait<RegisteredCommander>(
+      [&](auto cb) { w.app.RegisterCommander(Mediator(), "Col. A. Diallo, Sector South", cb); });
+  REQUIRE(issued.ok());
+  auto actor = w.app.Authenticate(issued->token);
+  REQUIRE(actor.ok());
+  CHECK(actor->role == Role::kCommander);
+  CHECK(actor->subject_id == issued->commander.id);
+  CHECK(actor->Label() == "commander:" + std::to_string(issued->commander.id));
+  CHECK(actor->party_id == 0);
+}
+
+TEST_CASE("only a mediator registers a commander, and a name is required", "[app]") {
+  World w;
+  Id party = w.group.parties[1].id;
+  auto by_liaison = Wait<RegisteredCommander>(
+      [&](auto cb) { w.app.RegisterCommander(w.Liaison(party), "Col. Diallo", cb); });
+  CHECK(by_liaison.status().code() == Code::kPermissionDenied);
+  auto blank = Wait<RegisteredCommander>([&](auto cb) { w.app.RegisterCommander(Mediator(), "  ", cb); });
+  CHECK(blank.status().code() == Code::kInvalidArgument);
+  CHECK(*w.store.CountTokens(Role::kCommander) == 0);
+}
+
+TEST_CASE("a commander cannot file a dispute nor read a case", "[app]") {
+  World w;
+  Case c = w.File();
+  auto issued = Wait<RegisteredCommander>(
+      [&](auto cb) { w.app.RegisterCommander(Mediator(), "Col. Diallo", cb); });
+  REQUIRE(issued.ok());
+  Actor commander = *w.app.Authenticate(issued->token);
+  auto f = TwoRespondentDispute();
+  f.group_id = w.group.id;
+  f.respondent_party_ids = {w.group.parties[1].id};
+  auto filed = Wait<Case>([&](auto cb) { w.app.FileDispute(commander, f, cb); });
+  CHECK(filed.status().code() == Code::kPermissionDenied);
+  CHECK(w.app.GetCase(commander, c.id).status().code() == Code::kNotFound);
+}
+
 TEST_CASE("the first mediator token is issued once", "[app]") {
   World w;
   auto first = w.app.IssueFirstMediatorToken();

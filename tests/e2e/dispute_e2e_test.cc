@@ -333,3 +333,36 @@ TEST_CASE("bad requests get the right code and write nothing", "[e2e]") {
   REQUIRE(mediator.ListCases(v1::ListCasesRequest(), &all).ok());
   CHECK(all.cases_size() == 1);
 }
+
+TEST_CASE("a commander token issued by a mediator is a commander with no access to cases yet",
+          "[e2e]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+
+  v1::RegisterCommanderRequest reg;
+  reg.set_name("Col. A. Diallo, Sector South");
+  v1::RegisterCommanderResponse issued;
+  REQUIRE(mediator.RegisterCommander(reg, &issued).ok());
+  CHECK(issued.commander().id() > 0);
+
+  auto commander = server.Client(issued.token());
+  v1::WhoAmIResponse who;
+  REQUIRE(commander.WhoAmI({}, &who).ok());
+  CHECK(who.role() == v1::ROLE_COMMANDER);
+  CHECK(who.subject() == "commander:" + std::to_string(issued.commander().id()));
+
+  v1::GetCaseRequest get;
+  get.set_case_id(filed.id());
+  v1::Case out;
+  CHECK(commander.GetCase(get, &out).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(commander.FileDispute(Dispute(s, 60), &out).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+  // Only a mediator issues commander tokens.
+  auto liaison = server.Client(s.answers_token);
+  CHECK(liaison.RegisterCommander(reg, &issued).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+}

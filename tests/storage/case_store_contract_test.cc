@@ -197,6 +197,25 @@ TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, Sq
   CHECK(*store->CountTokens(Role::kLiaison) == 0);
 }
 
+TEMPLATE_TEST_CASE("store numbers commanders from one", "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  std::vector<Id> ids;
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                for (const char* name : {"Col. Diallo", "Maj. Okafor"}) {
+                  Commander c;
+                  c.name = name;
+                  auto id = tx.InsertCommander(c);
+                  if (!id.ok()) return id.status();
+                  ids.push_back(*id);
+                }
+                return Status::Ok();
+              })
+              .ok());
+  CHECK(ids == std::vector<Id>{1, 2});
+}
+
 // ------------------------------------------------------- SQLite only ---
 
 TEST_CASE("sqlite store keeps everything across a reopen", "[store][sqlite]") {
