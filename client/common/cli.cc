@@ -227,6 +227,19 @@ CLI::Validator EnumValidator(const google::protobuf::EnumDescriptor* d) {
       "{" + all + "}");
 }
 
+bool SetDuration(const Common& c, const std::string& text, const char* flag,
+                 google::protobuf::Duration* out) {
+  auto ms = ParseDuration(text);
+  if (!ms) {
+    std::cerr << c.program << ": " << flag << " '" << text
+              << "' is not a duration; write it like 90s, 15m, 36h, 7d or 1h30m" << std::endl;
+    return false;
+  }
+  out->set_seconds(*ms / 1000);
+  out->set_nanos(static_cast<int32_t>((*ms % 1000) * 1000000));
+  return true;
+}
+
 std::optional<std::string> ReadTextArg(const std::string& value, std::string* error) {
   if (value.empty() || value[0] != '@') return value;
   std::string path = value.substr(1);

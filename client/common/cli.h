@@ -10,6 +10,7 @@
 #include <string>
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/duration.pb.h>
 #include <grpcpp/support/status.h>
 
 #include "client/common/client.h"
@@ -49,6 +50,37 @@ int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& comman
 
 // Connects with the token from --token-file. On failure prints why and sets *exit_code.
 std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_code);
+
+// One role CLI: its common flags, the command the command line chose, and the
+// connection that command opens. Commands set `run` in their CLI11 callback.
+struct Program {
+  Program(CLI::App& app, const std::string& role, const std::string& default_token_file) : app(app) {
+    AddCommonFlags(app, c, role, default_token_file);
+  }
+  // Connects with the token from --token-file; nullptr (and exit_code set) on failure.
+  client::BarazaClient* Connect() {
+    client = cli::Connect(c, &exit_code);
+    return client.get();
+  }
+  int Main(int argc, char** argv) {
+    return Run(app, argc, argv, [this] { return run ? run() : int(kExitUsage); });
+  }
+
+  CLI::App& app;
+  Common c;
+  std::function<int()> run;
+  std::unique_ptr<client::BarazaClient> client;
+  int exit_code = kExitOk;
+};
+
+// Inside a command's `run`: connects or returns the failure's exit code.
+#define BARAZA_CONNECT_OR_FAIL(program) \
+  auto* cl = (program).Connect();        \
+  if (!cl) return (program).exit_code
+
+// Parses a duration flag into `out`; prints how to write one and returns false if malformed.
+bool SetDuration(const Common& c, const std::string& text, const char* flag,
+                 google::protobuf::Duration* out);
 
 // Reads a token file, refusing one that others may read. Returns nullopt and
 // sets *error when it cannot be used.

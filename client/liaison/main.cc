@@ -4,6 +4,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "client/common/commands.h"
 #include "client/common/print.h"
 
 using namespace baraza;
@@ -12,26 +13,12 @@ using namespace baraza::cli;
 int main(int argc, char** argv) {
   CLI::App app{"baraza-liaison: speak for your party in its cases — read and watch notices, "
                "state positions, ask for more time."};
-  Common c;
-  AddCommonFlags(app, c, "liaison", "");
-  std::function<int()> run;
-  std::unique_ptr<client::BarazaClient> client;
-  int exit_code = kExitOk;
-  auto connect = [&]() -> client::BarazaClient* {
-    client = Connect(c, &exit_code);
-    return client.get();
-  };
-#define CONNECT_OR_FAIL()                  \
-  auto* cl = connect();                    \
-  if (!cl) return exit_code
+  Program p(app, "liaison", "");
+  Common& c = p.c;
+  auto& run = p.run;
+#define CONNECT_OR_FAIL() BARAZA_CONNECT_OR_FAIL(p)
 
-  app.add_subcommand("whoami", "show which party your token speaks for")->callback([&] {
-    run = [&] {
-      CONNECT_OR_FAIL();
-      return CallAndPrint<v1::WhoAmIResponse>(c, [&](auto* r) { return cl->WhoAmI({}, r); },
-                                              PrintWhoAmI);
-    };
-  });
+  AddWhoAmI(p, "show which party your token speaks for");
 
   app.add_subcommand("group", "show your party's contact group")->callback([&] {
     run = [&] {
@@ -101,9 +88,6 @@ int main(int argc, char** argv) {
   // -------------------------------------------------------------------- case
   auto* kase = app.add_subcommand("case", "your party's cases")->require_subcommand(1);
   int64_t case_id = 0;
-  auto case_id_arg = [&](CLI::App* cmd) {
-    cmd->add_option("case_id", case_id, "case id")->required()->check(CLI::PositiveNumber);
-  };
   std::string state;
   {
     auto* cmd = kase->add_subcommand("list", "list your party's cases, newest first");
@@ -120,35 +104,12 @@ int main(int argc, char** argv) {
       };
     });
   }
-  {
-    auto* cmd = kase->add_subcommand("show", "show a case your party is in");
-    case_id_arg(cmd);
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        v1::GetCaseRequest req;
-        req.set_case_id(case_id);
-        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->GetCase(req, r); }, PrintCase);
-      };
-    });
-  }
-  {
-    auto* cmd = kase->add_subcommand("history", "list a case's events in order");
-    case_id_arg(cmd);
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        v1::ListCaseEventsRequest req;
-        req.set_case_id(case_id);
-        return CallAndPrint<v1::ListCaseEventsResponse>(
-            c, [&](auto* r) { return cl->ListCaseEvents(req, r); }, PrintEvents);
-      };
-    });
-  }
+  AddCaseShow(p, kase, "show a case your party is in");
+  AddCaseHistory(p, kase);
   std::string position, visibility = "group";
   {
     auto* cmd = kase->add_subcommand("respond", "state your party's position on a case");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--position", position, "the position (or @FILE)")->required();
     cmd->add_option("--visibility", visibility,
                     "group: the case's parties may read it; mediator-only: only the mediators")
@@ -174,21 +135,15 @@ int main(int argc, char** argv) {
   std::string by, reason;
   {
     auto* cmd = kase->add_subcommand("request-extension", "ask the mediator for more time");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--by", by, "how much more time, e.g. 3d")->required();
     cmd->add_option("--reason", reason, "why you need it (only the mediators see it)")->required();
     cmd->callback([&] {
       run = [&] {
-        auto ms = ParseDuration(by);
-        if (!ms) {
-          std::cerr << c.program << ": --by '" << by
-                    << "' is not a duration; write it like 90s, 15m, 36h, 7d or 1h30m" << std::endl;
-          return int(kExitUsage);
-        }
-        CONNECT_OR_FAIL();
         v1::RequestExtensionRequest req;
+        if (!SetDuration(c, by, "--by", req.mutable_extension())) return int(kExitUsage);
+        CONNECT_OR_FAIL();
         req.set_case_id(case_id);
-        req.mutable_extension()->set_seconds(*ms / 1000);
         req.set_reason(reason);
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RequestExtension(req, r); }, PrintCase);
       };
@@ -196,5 +151,5 @@ int main(int argc, char** argv) {
   }
 #undef CONNECT_OR_FAIL
 
-  return Run(app, argc, argv, [&] { return run ? run() : int(kExitUsage); });
+  return p.Main(argc, argv);
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "client/common/commands.h"
 #include "client/common/print.h"
 
 using namespace baraza;
@@ -21,19 +22,6 @@ bool ResolveText(const Common& c, std::initializer_list<std::string*> values) {
     }
     *v = *text;
   }
-  return true;
-}
-
-bool SetDuration(const Common& c, const std::string& text, const char* flag,
-                 google::protobuf::Duration* out) {
-  auto ms = ParseDuration(text);
-  if (!ms) {
-    std::cerr << c.program << ": " << flag << " '" << text
-              << "' is not a duration; write it like 90s, 15m, 36h, 7d or 1h30m" << std::endl;
-    return false;
-  }
-  out->set_seconds(*ms / 1000);
-  out->set_nanos(static_cast<int32_t>((*ms % 1000) * 1000000));
   return true;
 }
 
@@ -72,27 +60,13 @@ int SaveIssuedToken(const Common& c, const std::string& path, const std::string&
 int main(int argc, char** argv) {
   CLI::App app{"baraza-mediator: run a contact group's cases — create groups, register parties "
                "and liaisons, file disputes, grant extensions and support, record outcomes."};
-  Common c;
-  AddCommonFlags(app, c, "mediator", "var/mediator.token");
-  std::function<int()> run;
-  std::unique_ptr<client::BarazaClient> client;
-  int exit_code = kExitOk;
-  auto connect = [&]() -> client::BarazaClient* {
-    client = Connect(c, &exit_code);
-    return client.get();
-  };
-#define CONNECT_OR_FAIL()                  \
-  auto* cl = connect();                    \
-  if (!cl) return exit_code
+  Program p(app, "mediator", "var/mediator.token");
+  Common& c = p.c;
+  auto& run = p.run;
+#define CONNECT_OR_FAIL() BARAZA_CONNECT_OR_FAIL(p)
 
   // ------------------------------------------------------------------ whoami
-  app.add_subcommand("whoami", "show who your token belongs to")->callback([&] {
-    run = [&] {
-      CONNECT_OR_FAIL();
-      return CallAndPrint<v1::WhoAmIResponse>(
-          c, [&](auto* r) { return cl->WhoAmI({}, r); }, PrintWhoAmI);
-    };
-  });
+  AddWhoAmI(p, "show who your token belongs to");
 
   // ------------------------------------------------------------------- group
   auto* group = app.add_subcommand("group", "contact groups")->require_subcommand(1);
@@ -227,9 +201,6 @@ int main(int argc, char** argv) {
   // -------------------------------------------------------------------- case
   auto* kase = app.add_subcommand("case", "cases and their workflow")->require_subcommand(1);
   int64_t case_id = 0;
-  auto case_id_arg = [&](CLI::App* cmd) {
-    cmd->add_option("case_id", case_id, "case id")->required()->check(CLI::PositiveNumber);
-  };
 
   v1::FileDisputeRequest file;
   int64_t file_group = 0, filed_by = 0;
@@ -293,38 +264,15 @@ int main(int argc, char** argv) {
     });
   }
 
-  {
-    auto* cmd = kase->add_subcommand("show", "show a case");
-    case_id_arg(cmd);
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        v1::GetCaseRequest req;
-        req.set_case_id(case_id);
-        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->GetCase(req, r); }, PrintCase);
-      };
-    });
-  }
 
-  {
-    auto* cmd = kase->add_subcommand("history", "list a case's events in order");
-    case_id_arg(cmd);
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        v1::ListCaseEventsRequest req;
-        req.set_case_id(case_id);
-        return CallAndPrint<v1::ListCaseEventsResponse>(
-            c, [&](auto* r) { return cl->ListCaseEvents(req, r); }, PrintEvents);
-      };
-    });
-  }
+  AddCaseShow(p, kase, "show a case");
+  AddCaseHistory(p, kase);
 
   int64_t for_party = 0;
   std::string by, reason;
   {
     auto* cmd = kase->add_subcommand("extend", "move one respondent's deadline later");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--party", for_party, "the respondent party")->required();
     cmd->add_option("--by", by, "how much longer, e.g. 3d")->required();
     cmd->add_option("--reason", reason, "why (recorded in the history)")->required();
@@ -345,7 +293,7 @@ int main(int argc, char** argv) {
   std::string support_kind, support_description, support_extend;
   {
     auto* cmd = kase->add_subcommand("support", "record capacity support for a respondent");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--party", for_party, "the respondent party")->required();
     cmd->add_option("--kind", support_kind, "what kind of support")
         ->required()
@@ -373,7 +321,7 @@ int main(int argc, char** argv) {
   std::vector<int64_t> accepted_by;
   {
     auto* cmd = kase->add_subcommand("settle", "record the agreement and who accepted it");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--text", text, "the agreement (or @FILE)")->required();
     cmd->add_option("--accepted-by", accepted_by, "party id that accepted; repeat")->required();
     cmd->callback([&] {
@@ -390,7 +338,7 @@ int main(int argc, char** argv) {
   }
   {
     auto* cmd = kase->add_subcommand("decide", "record the mission's decision when no agreement was reached");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--text", text, "the decision (or @FILE)")->required();
     cmd->add_option("--rationale", rationale, "why (or @FILE)")->required();
     cmd->callback([&] {
@@ -408,7 +356,7 @@ int main(int argc, char** argv) {
   }
   {
     auto* cmd = kase->add_subcommand("withdraw", "withdraw an open case");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--reason", reason, "why")->required();
     cmd->callback([&] {
       run = [&] {
@@ -423,7 +371,7 @@ int main(int argc, char** argv) {
   }
   {
     auto* cmd = kase->add_subcommand("close", "close a case that has an outcome");
-    case_id_arg(cmd);
+    AddCaseIdArg(cmd, &case_id);
     cmd->callback([&] {
       run = [&] {
         v1::CloseCaseRequest req;
@@ -454,5 +402,5 @@ int main(int argc, char** argv) {
   }
 #undef CONNECT_OR_FAIL
 
-  return Run(app, argc, argv, [&] { return run ? run() : int(kExitUsage); });
+  return p.Main(argc, argv);
 }

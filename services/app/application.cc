@@ -28,6 +28,25 @@ Status RequireMediator(const Actor& actor, const char* what) {
   return Status::PermissionDenied(std::string("only a mediator may ") + what);
 }
 
+// Checks that a mediator registers someone with a usable name, then makes the token.
+Result<std::string> NewTokenFor(const Actor& actor, const char* what, const std::string& name) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, what));
+  BARAZA_RETURN_IF_ERROR(CheckText("name", name, kMaxNameBytes, true));
+  return auth::GenerateToken();
+}
+
+// The stored form of a newly issued token: its hash, never the token itself.
+TokenRecord RecordOf(const std::string& token, Role role, Id subject_id, std::string label,
+                     UnixMillis created_at) {
+  TokenRecord rec;
+  rec.hash = auth::HashToken(token);
+  rec.role = role;
+  rec.subject_id = subject_id;
+  rec.label = std::move(label);
+  rec.created_at = created_at;
+  return rec;
+}
+
 }  // namespace
 
 Application::Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy)
@@ -61,22 +80,14 @@ Result<std::string> Application::IssueFirstMediatorToken() {
   if (*count > 0) return std::string();
   auto token = auth::GenerateToken();
   if (!token.ok()) return token.status();
-  TokenRecord rec;
-  rec.hash = auth::HashToken(*token);
-  rec.role = Role::kMediator;
-  rec.subject_id = 1;
-  rec.label = "first mediator";
-  rec.created_at = clock_.Now();
+  TokenRecord rec = RecordOf(*token, Role::kMediator, 1, "first mediator", clock_.Now());
   BARAZA_RETURN_IF_ERROR(store_.WriteAndWait([rec](WriteTx& tx) { return tx.InsertToken(rec); }));
   return token;
 }
 
 void Application::RegisterCommander(const Actor& actor, const std::string& name,
                                     Callback<RegisteredCommander> done) {
-  Status s = RequireMediator(actor, "register a commander");
-  if (s.ok()) s = CheckText("name", name, kMaxNameBytes, true);
-  if (!s.ok()) return done(s);
-  auto token = auth::GenerateToken();
+  auto token = NewTokenFor(actor, "register a commander", name);
   if (!token.ok()) return done(token.status());
   auto out = std::make_shared<RegisteredCommander>();
   out->token = *token;
@@ -87,13 +98,9 @@ void Application::RegisterCommander(const Actor& actor, const std::string& name,
         auto id = tx.InsertCommander(out->commander);
         if (!id.ok()) return id.status();
         out->commander.id = *id;
-        TokenRecord rec;
-        rec.hash = auth::HashToken(out->token);
-        rec.role = Role::kCommander;
-        rec.subject_id = *id;
-        rec.label = "commander " + out->commander.name;
-        rec.created_at = out->commander.created_at;
-        return tx.InsertToken(rec);
+        return tx.InsertToken(RecordOf(out->token, Role::kCommander, *id,
+                                       "commander " + out->commander.name,
+                                       out->commander.created_at));
       },
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });
 }
@@ -159,10 +166,7 @@ void Application::AddParty(const Actor& actor, const Party& party, Callback<Part
 
 void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
                                   Callback<RegisteredLiaison> done) {
-  Status s = RequireMediator(actor, "register a liaison");
-  if (s.ok()) s = CheckText("name", name, kMaxNameBytes, true);
-  if (!s.ok()) return done(s);
-  auto token = auth::GenerateToken();
+  auto token = NewTokenFor(actor, "register a liaison", name);
   if (!token.ok()) return done(token.status());
   auto out = std::make_shared<RegisteredLiaison>();
   out->token = *token;
@@ -176,14 +180,10 @@ void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::st
         auto id = tx.InsertLiaison(out->liaison);
         if (!id.ok()) return id.status();
         out->liaison.id = *id;
-        TokenRecord rec;
-        rec.hash = auth::HashToken(out->token);
-        rec.role = Role::kLiaison;
-        rec.subject_id = *id;
+        TokenRecord rec = RecordOf(out->token, Role::kLiaison, *id, "liaison " + out->liaison.name,
+                                   out->liaison.created_at);
         rec.party_id = party->id;
         rec.group_id = party->group_id;
-        rec.label = "liaison " + out->liaison.name;
-        rec.created_at = out->liaison.created_at;
         return tx.InsertToken(rec);
       },
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });

@@ -2,7 +2,6 @@
 // through the client library. Deadlines here are seconds long and the tests
 // poll the server, with bounded waits, until the server has acted by itself.
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "tests/e2e/server_process.h"
@@ -116,15 +115,28 @@ const v1::Respondent& RespondentOf(const v1::Case& k, int64_t party) {
   return k.respondents(0);
 }
 
+// A running barazad with a group of three parties, each with a liaison, as
+// most tests here start.
+class WithThreeParties {
+ protected:
+  WithThreeParties() {
+    REQUIRE(server.Start());
+    auto m = Mediator();
+    s = ThreeParties(m);
+  }
+  client::BarazaClient Mediator() { return server.Client(server.mediator_token()); }
+
+  TempDir dir;
+  ServerProcess server{dir};
+  Setup s;
+};
+
 }  // namespace
 
-TEST_CASE("dispute: one party answers, the silent one is reminded then judged by default",
-          "[e2e]") {
-  TempDir dir;
-  ServerProcess server(dir);
-  REQUIRE(server.Start());
-  auto mediator = server.Client(server.mediator_token());
-  Setup s = ThreeParties(mediator);
+TEST_CASE_METHOD(WithThreeParties,
+                 "dispute: one party answers, the silent one is reminded then judged by default",
+                 "[e2e]") {
+  auto mediator = Mediator();
 
   v1::Case filed;
   REQUIRE(mediator.FileDispute(Dispute(s, 4), &filed).ok());
@@ -205,7 +217,8 @@ TEST_CASE("restart across the deadline: the default judgement is entered once", 
   REQUIRE(server.Stop() == 0);
 
   // Stay down until the deadline has passed (bounded: the window is 6 s).
-  auto deadline_tp = std::chrono::system_clock::time_point(std::chrono::seconds(deadline.seconds()));
+  auto deadline_tp =
+      std::chrono::system_clock::time_point(std::chrono::seconds(deadline.seconds()));
   std::this_thread::sleep_until(deadline_tp + 1500ms);
 
   REQUIRE(server.Start());
@@ -214,7 +227,8 @@ TEST_CASE("restart across the deadline: the default judgement is entered once", 
     auto mediator = server.Client(server.mediator_token());
     v1::Case k = GetCase(mediator, case_id);
     CHECK(k.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT);
-    CHECK(Count(History(mediator, case_id), v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent) == 1);
+    CHECK(Count(History(mediator, case_id), v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent) ==
+          1);
   }
   // Once more, killed hard this time: still exactly one.
   server.Kill();
@@ -225,12 +239,9 @@ TEST_CASE("restart across the deadline: the default judgement is entered once", 
   CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.answers) == 0);
 }
 
-TEST_CASE("WatchNotices delivers a new notice to a connected liaison", "[e2e]") {
-  TempDir dir;
-  ServerProcess server(dir);
-  REQUIRE(server.Start());
-  auto mediator = server.Client(server.mediator_token());
-  Setup s = ThreeParties(mediator);
+TEST_CASE_METHOD(WithThreeParties, "WatchNotices delivers a new notice to a connected liaison",
+                 "[e2e]") {
+  auto mediator = Mediator();
   auto silent = server.Client(s.silent_token);
   auto ctx = silent.Context(false);
   ctx->set_deadline(std::chrono::system_clock::now() + 20s);
@@ -248,12 +259,8 @@ TEST_CASE("WatchNotices delivers a new notice to a connected liaison", "[e2e]") 
   reader->Finish();
 }
 
-TEST_CASE("bad requests get the right code and write nothing", "[e2e]") {
-  TempDir dir;
-  ServerProcess server(dir);
-  REQUIRE(server.Start());
-  auto mediator = server.Client(server.mediator_token());
-  Setup s = ThreeParties(mediator);
+TEST_CASE_METHOD(WithThreeParties, "bad requests get the right code and write nothing", "[e2e]") {
+  auto mediator = Mediator();
   v1::Case filed;
   REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
   size_t events_before = History(mediator, filed.id()).size();
@@ -334,13 +341,10 @@ TEST_CASE("bad requests get the right code and write nothing", "[e2e]") {
   CHECK(all.cases_size() == 1);
 }
 
-TEST_CASE("a commander token issued by a mediator is a commander with no access to cases yet",
-          "[e2e]") {
-  TempDir dir;
-  ServerProcess server(dir);
-  REQUIRE(server.Start());
-  auto mediator = server.Client(server.mediator_token());
-  Setup s = ThreeParties(mediator);
+TEST_CASE_METHOD(
+    WithThreeParties,
+    "a commander token issued by a mediator is a commander with no access to cases yet", "[e2e]") {
+  auto mediator = Mediator();
   v1::Case filed;
   REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
 
@@ -364,5 +368,6 @@ TEST_CASE("a commander token issued by a mediator is a commander with no access 
         grpc::StatusCode::PERMISSION_DENIED);
   // Only a mediator issues commander tokens.
   auto liaison = server.Client(s.answers_token);
-  CHECK(liaison.RegisterCommander(reg, &issued).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK(liaison.RegisterCommander(reg, &issued).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
 }
