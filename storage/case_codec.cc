@@ -42,6 +42,25 @@ void from_json(const json& j, ExtensionRequest& r) {
   r.open = j.at("open");
 }
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EmergencyAction, occurred_at, location, threat,
+                                                narrowness)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Statement, id, text, commander_id, at)
+
+void to_json(json& j, const Appeal& a) {
+  j = json{{"id", a.id},           {"party_id", a.party_id},
+           {"grounds", a.grounds}, {"requested_remedy", a.requested_remedy},
+           {"filed_at", a.filed_at}};
+  if (a.answer) j["answer"] = *a.answer;
+}
+void from_json(const json& j, Appeal& a) {
+  a.id = j.at("id");
+  a.party_id = j.at("party_id");
+  a.grounds = j.at("grounds");
+  a.requested_remedy = j.at("requested_remedy");
+  a.filed_at = j.at("filed_at");
+  if (j.contains("answer")) a.answer = j.at("answer").get<Statement>();
+}
+
 namespace codec {
 
 std::string EncodeCase(const Case& c) {
@@ -66,7 +85,17 @@ std::string EncodeCase(const Case& c) {
           {{"text", c.outcome.text},
            {"rationale", c.outcome.rationale},
            {"accepting", c.outcome.accepting_party_ids},
-           {"defaulted", c.outcome.defaulted_party_ids}}},
+           {"defaulted", c.outcome.defaulted_party_ids},
+           {"action_decision", c.outcome.action_decision ? static_cast<int>(*c.outcome.action_decision) : 0},
+           {"ruling", c.outcome.ruling ? static_cast<int>(*c.outcome.ruling) : 0},
+           {"remedy", c.outcome.remedy},
+           {"unchallenged", c.outcome.unchallenged}}},
+         {"filed_by_commander_id", c.filed_by_commander_id},
+         {"action", c.action},
+         {"affected_party_ids", c.affected_party_ids},
+         {"appeal_deadline", c.appeal_deadline},
+         {"explanations", c.explanations},
+         {"appeals", c.appeals},
          {"version", c.version},
          {"event_count", c.event_count}};
   return j.dump();
@@ -96,6 +125,16 @@ Result<Case> DecodeCase(const std::string& text) {
     c.outcome.rationale = o.at("rationale");
     c.outcome.accepting_party_ids = o.at("accepting").get<std::vector<Id>>();
     c.outcome.defaulted_party_ids = o.at("defaulted").get<std::vector<Id>>();
+    if (int d = o.value("action_decision", 0)) c.outcome.action_decision = static_cast<ActionDecision>(d);
+    if (int r = o.value("ruling", 0)) c.outcome.ruling = static_cast<Ruling>(r);
+    c.outcome.remedy = o.value("remedy", "");
+    c.outcome.unchallenged = o.value("unchallenged", false);
+    c.filed_by_commander_id = j.value("filed_by_commander_id", Id{0});
+    c.action = j.value("action", EmergencyAction{});
+    c.affected_party_ids = j.value("affected_party_ids", std::vector<Id>{});
+    c.appeal_deadline = j.value("appeal_deadline", UnixMillis{0});
+    c.explanations = j.value("explanations", std::vector<Statement>{});
+    c.appeals = j.value("appeals", std::vector<Appeal>{});
     c.version = j.at("version");
     c.event_count = j.at("event_count");
     return c;

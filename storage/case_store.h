@@ -29,6 +29,7 @@ struct TokenRecord {
 struct CaseFilter {
   Id group_id = 0;                  // 0: any
   Id party_id = 0;                  // 0: any; else cases the party is in
+  Id commander_id = 0;              // 0: any; else cases the commander filed (ignored with party_id)
   std::optional<CaseState> state;   // any when empty
   Id before_id = 0;                 // paging: only ids below this; 0: from the newest
   int limit = 50;

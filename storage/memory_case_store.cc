@@ -154,6 +154,7 @@ Result<std::vector<Case>> MemoryCaseStore::ListCases(const CaseFilter& f) {
     if (f.before_id && c.id >= f.before_id) continue;
     if (f.group_id && c.group_id != f.group_id) continue;
     if (f.party_id && !c.InvolvesParty(f.party_id)) continue;
+    if (!f.party_id && f.commander_id && c.filed_by_commander_id != f.commander_id) continue;
     if (f.state && c.state != *f.state) continue;
     out.push_back(c);
   }

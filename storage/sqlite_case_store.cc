@@ -145,7 +145,7 @@ using sqlite::Query;
 const char* const kSchemaV1 = R"sql(
 CREATE TABLE contact_groups(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL,
-  kind INTEGER NOT NULL, created_at INTEGER NOT NULL);
+  kind INTEGER NOT NULL, appeal_window INTEGER NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE parties(
   id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES contact_groups(id),
   name TEXT NOT NULL, category INTEGER NOT NULL, created_at INTEGER NOT NULL,
@@ -164,8 +164,9 @@ CREATE TABLE tokens(
 CREATE TABLE cases(
   id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES contact_groups(id),
   state INTEGER NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  body TEXT NOT NULL);
+  commander_id INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE INDEX cases_by_group ON cases(group_id, id);
+CREATE INDEX cases_by_commander ON cases(commander_id, id) WHERE commander_id != 0;
 CREATE TABLE case_parties(
   party_id INTEGER NOT NULL, case_id INTEGER NOT NULL, PRIMARY KEY(party_id, case_id))
   WITHOUT ROWID;
@@ -237,7 +238,8 @@ Result<Party> LoadParty(Connection& c, Id id) {
 Result<ContactGroup> LoadGroup(Connection& c, Id id) {
   ContactGroup g;
   {
-    Query q(c, "SELECT id, name, purpose, kind, created_at FROM contact_groups WHERE id = ?");
+    Query q(c, "SELECT id, name, purpose, kind, created_at, appeal_window FROM contact_groups "
+                "WHERE id = ?");
     q.Bind(id);
     if (!q.Next()) {
       if (!q.status().ok()) return q.status();
@@ -248,6 +250,7 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
     g.purpose = q.Text(2);
     g.kind = static_cast<GroupKind>(q.Int(3));
     g.created_at = q.Int(4);
+    g.appeal_window = q.Int(5);
   }
   static const std::string sql = std::string(kPartyColumns) + "WHERE p.group_id = ? ORDER BY p.id";
   Query q(c, sql.c_str());
@@ -282,8 +285,11 @@ class SqliteTx : public WriteTx {
   Result<Case> GetCase(Id id) override { return LoadCase(c_, id); }
 
   Result<Id> InsertGroup(const ContactGroup& g) override {
-    Query q(c_, "INSERT INTO contact_groups(name, purpose, kind, created_at) VALUES(?,?,?,?)");
-    q.Bind(g.name).Bind(g.purpose).Bind(static_cast<int64_t>(g.kind)).Bind(g.created_at);
+    Query q(c_,
+            "INSERT INTO contact_groups(name, purpose, kind, appeal_window, created_at) "
+            "VALUES(?,?,?,?,?)");
+    q.Bind(g.name).Bind(g.purpose).Bind(static_cast<int64_t>(g.kind)).Bind(g.appeal_window)
+        .Bind(g.created_at);
     return InsertReturningId(q, c_);
   }
 
@@ -342,11 +348,12 @@ class SqliteTx : public WriteTx {
                                         " changed meanwhile (version " + std::to_string(stored) + ")");
     {
       Query q(c_,
-              "INSERT INTO cases(id, group_id, state, version, updated_at, body) VALUES(?,?,?,?,?,?) "
+              "INSERT INTO cases(id, group_id, state, version, updated_at, body, commander_id) "
+              "VALUES(?,?,?,?,?,?,?) "
               "ON CONFLICT(id) DO UPDATE SET state=excluded.state, version=excluded.version, "
               "updated_at=excluded.updated_at, body=excluded.body");
       q.Bind(c.id).Bind(c.group_id).Bind(static_cast<int64_t>(c.state)).Bind(c.version)
-          .Bind(c.updated_at).Bind(codec::EncodeCase(c));
+          .Bind(c.updated_at).Bind(codec::EncodeCase(c)).Bind(c.filed_by_commander_id);
       BARAZA_RETURN_IF_ERROR(q.Run());
     }
     if (stored == 0) {
@@ -569,10 +576,11 @@ Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
           ? "SELECT c.body FROM case_parties cp JOIN cases c ON c.id = cp.case_id "
             "WHERE cp.party_id = ?1 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
             "AND (?4 = 0 OR c.id < ?4) ORDER BY cp.case_id DESC LIMIT ?5"
-          : "SELECT c.body FROM cases c WHERE ?1 = 0 AND (?2 = 0 OR c.group_id = ?2) "
+          : "SELECT c.body FROM cases c WHERE (?1 = 0 OR c.commander_id = ?1) "
+            "AND (?2 = 0 OR c.group_id = ?2) "
             "AND (?3 = 0 OR c.state = ?3) AND (?4 = 0 OR c.id < ?4) ORDER BY c.id DESC LIMIT ?5";
   Query q(*r, sql);
-  q.Bind(f.party_id).Bind(f.group_id).Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
+  q.Bind(f.party_id ? f.party_id : f.commander_id).Bind(f.group_id).Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
       .Bind(f.before_id).Bind(f.limit);
   std::vector<Case> out;
   while (q.Next()) {

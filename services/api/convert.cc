@@ -39,6 +39,7 @@ void ToProto(const ContactGroup& in, v1::ContactGroup* out) {
   for (const auto& p : in.parties) ToProto(p, out->add_parties());
   out->set_has_unarmed_stakeholders(in.HasUnarmedStakeholders());
   ToTimestamp(in.created_at, out->mutable_created_at());
+  ToDuration(in.appeal_window, out->mutable_appeal_window());
 }
 
 void ToProto(const Liaison& in, v1::Liaison* out) {
@@ -97,7 +98,57 @@ void ToProto(const Case& in, v1::Case* out) {
   oc->set_rationale(in.outcome.rationale);
   for (Id id : in.outcome.accepting_party_ids) oc->add_accepting_party_ids(id);
   for (Id id : in.outcome.defaulted_party_ids) oc->add_defaulted_party_ids(id);
+  if (in.outcome.action_decision)
+    oc->set_action_decision(static_cast<v1::ActionDecision>(*in.outcome.action_decision));
+  if (in.outcome.ruling) oc->set_ruling(static_cast<v1::Ruling>(*in.outcome.ruling));
+  oc->set_remedy(in.outcome.remedy);
+  oc->set_unchallenged(in.outcome.unchallenged);
   out->set_version(in.version);
+  out->set_filed_by_commander_id(in.filed_by_commander_id);
+  if (in.kind != CaseKind::kEmergencyAction) return;
+  auto* a = out->mutable_action();
+  ToTimestamp(in.action.occurred_at, a->mutable_occurred_at());
+  a->set_location(in.action.location);
+  a->set_threat(in.action.threat);
+  a->set_narrowness(in.action.narrowness);
+  for (Id id : in.affected_party_ids) out->add_affected_party_ids(id);
+  ToTimestamp(in.appeal_deadline, out->mutable_appeal_deadline());
+  for (const Statement& s : in.explanations) ToProto(s, out->add_explanations());
+  for (const Appeal& ap : in.appeals) {
+    auto* o = out->add_appeals();
+    o->set_id(ap.id);
+    o->set_party_id(ap.party_id);
+    o->set_grounds(ap.grounds);
+    o->set_requested_remedy(ap.requested_remedy);
+    ToTimestamp(ap.filed_at, o->mutable_filed_at());
+    if (ap.answer) ToProto(*ap.answer, o->mutable_answer());
+  }
+}
+
+void ToProto(const Statement& in, v1::Statement* out) {
+  out->set_id(in.id);
+  out->set_text(in.text);
+  out->set_commander_id(in.commander_id);
+  ToTimestamp(in.at, out->mutable_at());
+}
+
+void ToProto(const workflow::ParticipationRecord& in, v1::ParticipationRecord* out) {
+  out->set_party_id(in.party_id);
+  out->set_cases(in.cases);
+  out->set_notices_received(in.notices_received);
+  out->set_answered_on_time(in.answered_on_time);
+  out->set_answered_late(in.answered_late);
+  out->set_never_answered(in.never_answered);
+  out->set_referred(in.referred);
+  out->set_extensions_requested(in.extensions_requested);
+  out->set_extensions_granted(in.extensions_granted);
+  out->set_support_granted(in.support_granted);
+  out->set_emergency_actions_affecting(in.emergency_actions_affecting);
+  out->set_appeals_filed(in.appeals_filed);
+  out->set_appeals_upheld(in.appeals_upheld);
+  out->set_appeals_upheld_with_remedy(in.appeals_upheld_with_remedy);
+  out->set_appeals_overturned(in.appeals_overturned);
+  out->set_appeals_pending(in.appeals_pending);
 }
 
 void ToProto(const Event& in, v1::Event* out) {
@@ -164,6 +215,13 @@ Result<Visibility> FromProto(v1::Visibility v, const char* field) {
 }
 Result<SupportKind> FromProto(v1::SupportKind v, const char* field) {
   return Enum<SupportKind>(v, field, v1::SupportKind_IsValid, Names(v1::SupportKind_descriptor()));
+}
+Result<ActionDecision> FromProto(v1::ActionDecision v, const char* field) {
+  return Enum<ActionDecision>(v, field, v1::ActionDecision_IsValid,
+                              Names(v1::ActionDecision_descriptor()));
+}
+Result<Ruling> FromProto(v1::Ruling v, const char* field) {
+  return Enum<Ruling>(v, field, v1::Ruling_IsValid, Names(v1::Ruling_descriptor()));
 }
 
 }  // namespace baraza::api

@@ -8,6 +8,7 @@
 
 #include "baraza/v1/types.pb.h"
 #include "services/workflow/model.h"
+#include "services/workflow/participation.h"
 #include "services/workflow/status.h"
 
 namespace baraza::api {
@@ -19,6 +20,8 @@ void ToProto(const Commander& in, v1::Commander* out);
 void ToProto(const Case& in, v1::Case* out);
 void ToProto(const Event& in, v1::Event* out);
 void ToProto(const Notice& in, v1::Notice* out);
+void ToProto(const Statement& in, v1::Statement* out);
+void ToProto(const workflow::ParticipationRecord& in, v1::ParticipationRecord* out);
 void ToTimestamp(UnixMillis t, google::protobuf::Timestamp* out);
 void ToDuration(Millis d, google::protobuf::Duration* out);
 
@@ -32,5 +35,7 @@ Result<Dimension> FromProto(v1::OperationalDimension v, const char* field);
 Result<CaseState> FromProto(v1::CaseState v, const char* field);
 Result<Visibility> FromProto(v1::Visibility v, const char* field);
 Result<SupportKind> FromProto(v1::SupportKind v, const char* field);
+Result<ActionDecision> FromProto(v1::ActionDecision v, const char* field);
+Result<Ruling> FromProto(v1::Ruling v, const char* field);
 
 }  // namespace baraza::api

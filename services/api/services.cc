@@ -4,7 +4,10 @@
 #include <deque>
 #include <mutex>
 
+#include <google/protobuf/util/time_util.h>
+
 #include "services/api/convert.h"
+#include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
 #include "services/auth/tokens.h"
 
@@ -93,6 +96,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::CreateContactGroup(
   g.name = req->name();
   g.purpose = req->purpose();
   g.kind = kind;
+  if (req->has_appeal_window()) g.appeal_window = FromDuration(req->appeal_window());
   auto* reactor = ctx->DefaultReactor();
   app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(reactor, resp));
   return reactor;
@@ -152,6 +156,15 @@ ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
   return reactor;
 }
 
+ServerUnaryReactor* ContactGroupServiceImpl::GetParticipationRecord(
+    CallbackServerContext* ctx, const v1::GetParticipationRecordRequest* req,
+    v1::ParticipationRecord* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
+  return Answer(ctx, app_.GetParticipationRecord(*actor, req->party_id()),
+                [resp](const workflow::ParticipationRecord& r) { ToProto(r, resp); });
+}
+
 // ----------------------------------------------------------------- access ---
 
 ServerUnaryReactor* AccessServiceImpl::WhoAmI(CallbackServerContext* ctx, const v1::WhoAmIRequest*,
@@ -190,29 +203,144 @@ ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Ac
   return reactor;
 }
 
+namespace {
+
+// The parts a dispute and a contemplated action share.
+Result<workflow::DisputeFiling> Filing(Id group_id, const std::string& title,
+                                       const std::string& description,
+                                       const google::protobuf::RepeatedField<int>& standards,
+                                       v1::OperationalDimension dimension,
+                                       const google::protobuf::RepeatedField<int64_t>& parties,
+                                       bool has_window, const google::protobuf::Duration& window) {
+  BARAZA_RETURN_IF_ERROR(RequireId(group_id, "group_id"));
+  auto dim = FromProto(dimension, "dimension");
+  if (!dim.ok()) return dim.status();
+  workflow::DisputeFiling f;
+  f.group_id = group_id;
+  f.title = title;
+  f.description = description;
+  for (int s : standards) {
+    auto standard = FromProto(static_cast<v1::Standard>(s), "standards");
+    if (!standard.ok()) return standard.status();
+    f.standards.push_back(*standard);
+  }
+  f.dimension = *dim;
+  f.respondent_party_ids.assign(parties.begin(), parties.end());
+  if (!has_window)
+    return Status::InvalidArgument("window is required (the length of each party's negotiation "
+                                   "window)");
+  f.window = FromDuration(window);
+  return f;
+}
+
+}  // namespace
+
+ServerUnaryReactor* CaseServiceImpl::Open(CallbackServerContext* ctx, const Actor& actor,
+                                          Id group_id, Application::CaseFactory make,
+                                          v1::Case* resp) {
+  auto* reactor = ctx->DefaultReactor();
+  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(reactor, resp));
+  return reactor;
+}
+
 ServerUnaryReactor* CaseServiceImpl::FileDispute(CallbackServerContext* ctx,
                                                  const v1::FileDisputeRequest* req, v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
-  BARAZA_CHECK(RequireId(req->group_id(), "group_id"));
-  BARAZA_ASSIGN(dimension, FromProto(req->dimension(), "dimension"));
-  workflow::DisputeFiling f;
-  f.group_id = req->group_id();
-  f.title = req->title();
-  f.description = req->description();
-  for (int s : req->standards()) {
-    BARAZA_ASSIGN(standard, FromProto(static_cast<v1::Standard>(s), "standards"));
-    f.standards.push_back(standard);
-  }
-  f.dimension = dimension;
+  BARAZA_ASSIGN(f, Filing(req->group_id(), req->title(), req->description(), req->standards(),
+                          req->dimension(), req->respondent_party_ids(), req->has_window(),
+                          req->window()));
   f.filed_by_party_id = req->filed_by_party_id();
-  f.respondent_party_ids.assign(req->respondent_party_ids().begin(), req->respondent_party_ids().end());
-  if (!req->has_window())
-    return Finish(ctx, Status::InvalidArgument("window is required (the length of each "
-                                               "respondent's negotiation window)"));
-  f.window = FromDuration(req->window());
   auto* reactor = ctx->DefaultReactor();
   app_.FileDispute(*actor, f, Reply<Case>(reactor, resp));
   return reactor;
+}
+
+ServerUnaryReactor* CaseServiceImpl::FileContemplatedAction(
+    CallbackServerContext* ctx, const v1::FileContemplatedActionRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(f, Filing(req->group_id(), req->title(), req->description(), req->standards(),
+                          req->dimension(), req->target_party_ids(), req->has_window(),
+                          req->window()));
+  return Open(ctx, *actor, f.group_id,
+              [f](Id id, const ContactGroup& g, const Actor& a, UnixMillis now) {
+                return workflow::FileContemplatedAction(id, f, g, a, now);
+              },
+              resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::LogEmergencyAction(
+    CallbackServerContext* ctx, const v1::LogEmergencyActionRequest* req, v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->group_id(), "group_id"));
+  workflow::EmergencyFiling f;
+  f.group_id = req->group_id();
+  f.title = req->title();
+  f.description = req->description();
+  if (req->dimension() != v1::OPERATIONAL_DIMENSION_UNSPECIFIED) {
+    BARAZA_ASSIGN(dimension, FromProto(req->dimension(), "dimension"));
+    f.dimension = dimension;
+  }
+  f.affected_party_ids.assign(req->affected_party_ids().begin(), req->affected_party_ids().end());
+  const auto& a = req->action();
+  if (a.has_occurred_at())
+    f.action.occurred_at = google::protobuf::util::TimeUtil::TimestampToMilliseconds(a.occurred_at());
+  f.action.location = a.location();
+  f.action.threat = a.threat();
+  f.action.narrowness = a.narrowness();
+  return Open(ctx, *actor, f.group_id,
+              [f](Id id, const ContactGroup& g, const Actor& who, UnixMillis now) {
+                return workflow::LogEmergencyAction(id, f, g, who, now);
+              },
+              resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::ExplainAction(CallbackServerContext* ctx,
+                                                   const v1::ExplainActionRequest* req,
+                                                   v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Change(ctx, *actor, req->case_id(),
+                [text = req->text()](const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::ExplainAction(c, text, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::AppealAction(CallbackServerContext* ctx,
+                                                  const v1::AppealActionRequest* req,
+                                                  v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Change(ctx, *actor, req->case_id(),
+                [grounds = req->grounds(), remedy = req->requested_remedy()](
+                    const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::FileAppeal(c, grounds, remedy, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::AnswerAppeal(CallbackServerContext* ctx,
+                                                  const v1::AnswerAppealRequest* req,
+                                                  v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->appeal_id(), "appeal_id"));
+  return Change(ctx, *actor, req->case_id(),
+                [appeal = req->appeal_id(), text = req->text()](const Case& c, const Actor& a,
+                                                                UnixMillis now) {
+                  return workflow::AnswerAppeal(c, appeal, text, a, now);
+                },
+                resp);
+}
+
+ServerUnaryReactor* CaseServiceImpl::RuleOnAppeal(CallbackServerContext* ctx,
+                                                  const v1::RuleOnAppealRequest* req,
+                                                  v1::Case* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(ruling, FromProto(req->ruling(), "ruling"));
+  return Change(ctx, *actor, req->case_id(),
+                [ruling, reasons = req->reasons(), remedy = req->remedy()](
+                    const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::RuleOnAppeal(c, ruling, reasons, remedy, a, now);
+                },
+                resp);
 }
 
 ServerUnaryReactor* CaseServiceImpl::GetCase(CallbackServerContext* ctx,
@@ -311,10 +439,15 @@ ServerUnaryReactor* CaseServiceImpl::RecordSettlement(CallbackServerContext* ctx
 ServerUnaryReactor* CaseServiceImpl::RecordMissionDecision(
     CallbackServerContext* ctx, const v1::RecordMissionDecisionRequest* req, v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
+  std::optional<ActionDecision> action;
+  if (req->action_decision() != v1::ACTION_DECISION_UNSPECIFIED) {
+    BARAZA_ASSIGN(decision, FromProto(req->action_decision(), "action_decision"));
+    action = decision;
+  }
   return Change(ctx, *actor, req->case_id(),
-                [text = req->text(), rationale = req->rationale()](const Case& c, const Actor& a,
-                                                                   UnixMillis now) {
-                  return workflow::RecordMissionDecision(c, text, rationale, a, now);
+                [text = req->text(), rationale = req->rationale(), action](
+                    const Case& c, const Actor& a, UnixMillis now) {
+                  return workflow::RecordMissionDecision(c, text, rationale, action, a, now);
                 },
                 resp);
 }

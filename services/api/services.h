@@ -26,6 +26,9 @@ class ContactGroupServiceImpl final : public v1::ContactGroupService::CallbackSe
   grpc::ServerUnaryReactor* RegisterLiaison(grpc::CallbackServerContext* ctx,
                                             const v1::RegisterLiaisonRequest* req,
                                             v1::RegisterLiaisonResponse* resp) override;
+  grpc::ServerUnaryReactor* GetParticipationRecord(grpc::CallbackServerContext* ctx,
+                                                   const v1::GetParticipationRecordRequest* req,
+                                                   v1::ParticipationRecord* resp) override;
 
  private:
   Application& app_;
@@ -79,10 +82,30 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
   grpc::ServerUnaryReactor* ListCaseEvents(grpc::CallbackServerContext* ctx,
                                            const v1::ListCaseEventsRequest* req,
                                            v1::ListCaseEventsResponse* resp) override;
+  grpc::ServerUnaryReactor* FileContemplatedAction(grpc::CallbackServerContext* ctx,
+                                                   const v1::FileContemplatedActionRequest* req,
+                                                   v1::Case* resp) override;
+  grpc::ServerUnaryReactor* LogEmergencyAction(grpc::CallbackServerContext* ctx,
+                                               const v1::LogEmergencyActionRequest* req,
+                                               v1::Case* resp) override;
+  grpc::ServerUnaryReactor* ExplainAction(grpc::CallbackServerContext* ctx,
+                                          const v1::ExplainActionRequest* req,
+                                          v1::Case* resp) override;
+  grpc::ServerUnaryReactor* AppealAction(grpc::CallbackServerContext* ctx,
+                                         const v1::AppealActionRequest* req,
+                                         v1::Case* resp) override;
+  grpc::ServerUnaryReactor* AnswerAppeal(grpc::CallbackServerContext* ctx,
+                                         const v1::AnswerAppealRequest* req,
+                                         v1::Case* resp) override;
+  grpc::ServerUnaryReactor* RuleOnAppeal(grpc::CallbackServerContext* ctx,
+                                         const v1::RuleOnAppealRequest* req,
+                                         v1::Case* resp) override;
 
  private:
   grpc::ServerUnaryReactor* Change(grpc::CallbackServerContext* ctx, const Actor& actor,
                                    Id case_id, Application::CaseCommand command, v1::Case* resp);
+  grpc::ServerUnaryReactor* Open(grpc::CallbackServerContext* ctx, const Actor& actor,
+                                 Id group_id, Application::CaseFactory make, v1::Case* resp);
   Application& app_;
 };
 

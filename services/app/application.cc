@@ -112,6 +112,7 @@ void Application::CreateContactGroup(const Actor& actor, const ContactGroup& gro
   Status s = RequireMediator(actor, "create a contact group");
   if (s.ok()) s = CheckText("name", group.name, kMaxNameBytes, true);
   if (s.ok()) s = CheckText("purpose", group.purpose, kMaxTextBytes, false);
+  if (s.ok()) s = workflow::CheckDuration("appeal window", group.appeal_window);
   if (!s.ok()) return done(s);
   auto out = std::make_shared<ContactGroup>(group);
   out->created_at = clock_.Now();
@@ -216,17 +217,18 @@ struct Committed {
 };
 }  // namespace
 
-void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling& filing,
-                              Callback<Case> done) {
-  if (actor.role != Role::kMediator) return done(RequireMediator(actor, "file a dispute"));
+void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
+                           Callback<Case> done) {
+  if (actor.role == Role::kLiaison)
+    return done(Status::PermissionDenied("a liaison does not open cases; ask a mediator"));
   auto out = std::make_shared<Committed>();
   store_.Write(
-      [this, actor, filing, out](WriteTx& tx) -> Status {
-        auto group = tx.GetGroup(filing.group_id);
+      [this, actor, group_id, make = std::move(make), out](WriteTx& tx) -> Status {
+        auto group = tx.GetGroup(group_id);
         if (!group.ok()) return group.status();
         auto id = tx.NextCaseId();
         if (!id.ok()) return id.status();
-        auto t = workflow::FileDispute(*id, filing, *group, actor, clock_.Now(), policy_);
+        auto t = make(*id, *group, actor, clock_.Now());
         if (!t.ok()) return t.status();
         out->next = t->next;
         return Commit(tx, *t, out->notices, out->next_deadline);
@@ -236,6 +238,16 @@ void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling&
         AfterCommit(out->notices, out->next_deadline);
         done(out->next);
       });
+}
+
+void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling& filing,
+                              Callback<Case> done) {
+  if (actor.role != Role::kMediator) return done(RequireMediator(actor, "file a dispute"));
+  OpenCase(actor, filing.group_id,
+           [filing](Id id, const ContactGroup& group, const Actor& who, UnixMillis now) {
+             return workflow::FileDispute(id, filing, group, who, now);
+           },
+           std::move(done));
 }
 
 void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command,
@@ -270,8 +282,11 @@ Result<std::vector<Case>> Application::ListCases(const Actor& actor, CaseFilter 
     if (filter.party_id != 0 && filter.party_id != actor.party_id)
       return Status::PermissionDenied("a liaison lists only the cases of its own party");
     filter.party_id = actor.party_id;
+  } else if (actor.role == Role::kCommander) {
+    filter.party_id = 0;
+    filter.commander_id = actor.subject_id;  // a commander lists the cases it filed
   } else if (actor.role != Role::kMediator) {
-    return Status::PermissionDenied("only mediators and liaisons may list cases");
+    return Status::PermissionDenied("only mediators, liaisons and commanders may list cases");
   }
   auto cases = store_.ListCases(filter);
   if (!cases.ok()) return cases.status();
@@ -287,6 +302,30 @@ Result<std::vector<Event>> Application::ListCaseEvents(const Actor& actor, Id ca
   if (!events.ok()) return events.status();
   std::erase_if(*events, [&](const Event& e) { return !workflow::CanSeeEvent(actor, e); });
   return events;
+}
+
+Result<workflow::ParticipationRecord> Application::GetParticipationRecord(const Actor& actor,
+                                                                         Id party_id) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "read a participation record"));
+  auto party = store_.GetParty(party_id);
+  if (!party.ok()) return party.status();
+  std::vector<std::vector<Event>> histories;
+  CaseFilter filter;
+  filter.party_id = party_id;
+  filter.limit = 500;
+  // Bounded: each page moves before_id down, and ids are positive.
+  for (;;) {
+    auto page = store_.ListCases(filter);
+    if (!page.ok()) return page.status();
+    for (const Case& c : *page) {
+      auto events = store_.ListEvents(c.id);
+      if (!events.ok()) return events.status();
+      histories.push_back(std::move(events).value());
+    }
+    if (static_cast<int>(page->size()) < filter.limit) break;
+    filter.before_id = page->back().id;
+  }
+  return workflow::Tally(party_id, histories);
 }
 
 Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id party_id, Id after_id,

@@ -11,6 +11,7 @@
 #include "services/app/clock.h"
 #include "services/app/notice_hub.h"
 #include "services/workflow/case_machine.h"
+#include "services/workflow/participation.h"
 #include "storage/case_store.h"
 
 namespace baraza {
@@ -55,10 +56,18 @@ class Application {
                        Callback<RegisteredLiaison> done);
 
   // --- cases ---
+  // Makes a new case in `group` with the id the store reserved; a function of the core.
+  using CaseFactory = std::function<Result<workflow::Transition>(
+      Id case_id, const ContactGroup& group, const Actor&, UnixMillis now)>;
+  // Runs `make` inside one write with the group as it stands and commits the new
+  // case with its events, notices and deadlines.
+  void OpenCase(const Actor& actor, Id group_id, CaseFactory make, Callback<Case> done);
   void FileDispute(const Actor& actor, const workflow::DisputeFiling& filing, Callback<Case> done);
   Result<Case> GetCase(const Actor& actor, Id case_id);
   Result<std::vector<Case>> ListCases(const Actor& actor, CaseFilter filter);
   Result<std::vector<Event>> ListCaseEvents(const Actor& actor, Id case_id);
+  // A party's participation record, derived from the events of all its cases. Mediators.
+  Result<workflow::ParticipationRecord> GetParticipationRecord(const Actor& actor, Id party_id);
 
   // A command of the core applied to the current case at the time of the write.
   using CaseCommand =

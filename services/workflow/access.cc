@@ -12,6 +12,8 @@ bool SeesEverything(const Actor& a) {
 
 bool CanSeeCase(const Actor& actor, const Case& c) {
   if (SeesEverything(actor)) return true;
+  if (actor.role == Role::kCommander)
+    return c.filed_by_commander_id != 0 && c.filed_by_commander_id == actor.subject_id;
   return actor.role == Role::kLiaison && c.InvolvesParty(actor.party_id);
 }
 

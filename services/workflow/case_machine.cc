@@ -4,81 +4,13 @@
 #include <ctime>
 #include <set>
 
+#include "services/workflow/emergency_machine.h"
+#include "services/workflow/transition_builder.h"
+
 namespace baraza::workflow {
 namespace {
 
-std::string CaseRef(const Case& c) {
-  return "case " + std::to_string(c.id) + " \"" + c.title + "\"";
-}
-
-std::string PartyRef(Id party_id) { return "party " + std::to_string(party_id); }
-
-// Builds the transition of one command: a copy of the case whose version moves
-// on, and helpers that number events as they are added.
-class Builder {
- public:
-  Builder(const Case& c, const Actor& actor, UnixMillis now) : actor_(actor), now_(now) {
-    t_.next = c;
-    t_.next.version += 1;
-    t_.next.updated_at = now;
-  }
-
-  Case& next() { return t_.next; }
-
-  Event& AddEvent(EventType type, Id party_id = 0,
-                  std::map<std::string, std::string> details = {},
-                  Visibility visibility = Visibility::kGroup) {
-    Event e;
-    e.case_id = t_.next.id;
-    e.seq = ++t_.next.event_count;
-    e.at = now_;
-    e.actor = actor_.Label();
-    e.type = type;
-    e.party_id = party_id;
-    e.visibility = visibility;
-    e.details = std::move(details);
-    t_.events.push_back(std::move(e));
-    return t_.events.back();
-  }
-
-  void AddNotice(Id party_id, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
-    Notice n;
-    n.case_id = t_.next.id;
-    n.party_id = party_id;
-    n.kind = kind;
-    n.text = std::move(text);
-    n.created_at = now_;
-    n.deadline = deadline;
-    t_.notices.push_back(std::move(n));
-  }
-
-  // Tells every party of the case how it ended.
-  void NotifyOutcome(const std::string& what) {
-    for (Id p : t_.next.PartyIds())
-      AddNotice(p, NoticeKind::kOutcome, CaseRef(t_.next) + ": " + what + ".");
-  }
-
-  Transition Take() { return std::move(t_); }
-
- private:
-  Transition t_;
-  Actor actor_;
-  UnixMillis now_;
-};
-
-Status RequireMediator(const Actor& actor, const char* what) {
-  if (actor.role == Role::kMediator) return Status::Ok();
-  return Status::PermissionDenied(std::string("only a mediator may ") + what);
-}
-
-Status RequireState(const Case& c, std::initializer_list<CaseState> allowed, const char* what) {
-  for (CaseState s : allowed)
-    if (c.state == s) return Status::Ok();
-  std::string names;
-  for (CaseState s : allowed) names += (names.empty() ? "" : " or ") + std::string(Name(s));
-  return Status::FailedPrecondition(CaseRef(c) + " is " + Name(c.state) + "; " + what +
-                                    " is allowed only when it is " + names);
-}
+using namespace detail;
 
 // The respondent that a time-limited request concerns, still awaited and
 // inside its window.
@@ -164,16 +96,23 @@ Status CheckDuration(const char* field, Millis value) {
   return Status::Ok();
 }
 
-Result<Transition> FileDispute(Id case_id, const DisputeFiling& f, const ContactGroup& group,
-                               const Actor& actor, UnixMillis now, const Policy& policy) {
-  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "file a dispute"));
+namespace {
+
+// Opens a negotiation (a dispute or a contemplated action): checks the filing,
+// notifies each respondent and starts its window.
+Result<Transition> OpenNegotiation(Id case_id, CaseKind kind, const DisputeFiling& f,
+                                   const ContactGroup& group, const Actor& actor,
+                                   UnixMillis now) {
+  const bool contemplated = kind == CaseKind::kContemplatedAction;
   BARAZA_RETURN_IF_ERROR(CheckText("title", f.title, kMaxNameBytes, true));
   BARAZA_RETURN_IF_ERROR(CheckText("description", f.description, kMaxTextBytes, true));
   BARAZA_RETURN_IF_ERROR(CheckDuration("window", f.window));
   if (f.standards.empty())
     return Status::InvalidArgument("name at least one standard the dispute appeals to");
   if (f.respondent_party_ids.empty())
-    return Status::InvalidArgument("name at least one respondent party");
+    return Status::InvalidArgument(contemplated
+                                       ? "name at least one party the action is contemplated against"
+                                       : "name at least one respondent party");
   if (f.respondent_party_ids.size() > kMaxRespondents)
     return Status::InvalidArgument("at most " + std::to_string(kMaxRespondents) +
                                    " respondents per case");
@@ -194,13 +133,14 @@ Result<Transition> FileDispute(Id case_id, const DisputeFiling& f, const Contact
   Case c;
   c.id = case_id;
   c.group_id = group.id;
-  c.kind = CaseKind::kDispute;
+  c.kind = kind;
   c.state = CaseState::kNegotiating;
   c.title = f.title;
   c.description = f.description;
   c.standards = f.standards;
   c.dimension = f.dimension;
   c.filed_by_party_id = f.filed_by_party_id;
+  if (actor.role == Role::kCommander) c.filed_by_commander_id = actor.subject_id;
   c.window = f.window;
   c.filed_at = now;
   c.version = 0;
@@ -208,7 +148,8 @@ Result<Transition> FileDispute(Id case_id, const DisputeFiling& f, const Contact
   std::string standards;
   for (Standard s : f.standards) standards += (standards.empty() ? "" : ", ") + std::string(Name(s));
   b.AddEvent(EventType::kFiled, f.filed_by_party_id,
-             {{"title", f.title},
+             {{"kind", Name(kind)},
+              {"title", f.title},
               {"standards", standards},
               {"dimension", Name(f.dimension)},
               {"window_seconds", std::to_string(f.window / kSecond)}});
@@ -222,15 +163,38 @@ Result<Transition> FileDispute(Id case_id, const DisputeFiling& f, const Contact
                {{"deadline", FormatTime(r.deadline)},
                 {"liaisons", std::to_string(group.FindParty(p)->liaison_count)}});
     b.AddNotice(p, NoticeKind::kCallToNegotiate,
-                CaseRef(c) + ": your party is called to negotiate (" + Name(f.dimension) +
-                    "). State your position by " + FormatTime(r.deadline) + ".",
+                CaseRef(c) +
+                    (contemplated ? ": the mission contemplates action concerning your party (" +
+                                        std::string(Name(f.dimension)) + ") and tells you first"
+                                  : ": your party is called to negotiate (" +
+                                        std::string(Name(f.dimension)) + ")") +
+                    ". State your position by " + FormatTime(r.deadline) + ".",
                 r.deadline);
   }
   if (f.filed_by_party_id != 0)
     b.AddNotice(f.filed_by_party_id, NoticeKind::kCaseFiled,
                 CaseRef(c) + ": your dispute was filed and the respondents were notified.");
-  (void)policy;
   return b.Take();
+}
+
+}  // namespace
+
+Result<Transition> FileDispute(Id case_id, const DisputeFiling& f, const ContactGroup& group,
+                               const Actor& actor, UnixMillis now) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "file a dispute"));
+  return OpenNegotiation(case_id, CaseKind::kDispute, f, group, actor, now);
+}
+
+Result<Transition> FileContemplatedAction(Id case_id, const DisputeFiling& f,
+                                          const ContactGroup& group, const Actor& actor,
+                                          UnixMillis now) {
+  if (actor.role != Role::kMediator && actor.role != Role::kCommander)
+    return Status::PermissionDenied(
+        "only a mediator or a commander may file a notice of contemplated action");
+  if (f.filed_by_party_id != 0)
+    return Status::InvalidArgument(
+        "a contemplated action is filed by the mission; leave filed_by_party_id empty");
+  return OpenNegotiation(case_id, CaseKind::kContemplatedAction, f, group, actor, now);
 }
 
 Result<Transition> Respond(const Case& c, const std::string& position, Visibility visibility,
@@ -246,7 +210,11 @@ Result<Transition> Respond(const Case& c, const std::string& position, Visibilit
                                     CaseRef(c) + "; only respondents answer its notices");
   Builder b(c, actor, now);
   Respondent& r = *b.next().FindRespondent(actor.party_id);
+  std::map<std::string, std::string> details;
   if (r.status == RespondentStatus::kAwaiting) {
+    // The participation record counts an answer after the first deadline
+    // (possible only after an extension) as late.
+    details["answer"] = now < r.notified_at + c.window ? "on time" : "late";
     if (now >= r.deadline)
       return Status::FailedPrecondition("the negotiation window of " + PartyRef(r.party_id) +
                                         " in " + CaseRef(c) + " closed at " +
@@ -264,9 +232,9 @@ Result<Transition> Respond(const Case& c, const std::string& position, Visibilit
   p.visibility = visibility;
   p.stated_at = now;
   b.next().positions.push_back(p);
-  b.AddEvent(EventType::kResponded, actor.party_id,
-             {{"position_id", std::to_string(p.id)}, {"visibility", Name(visibility)}},
-             visibility);
+  details["position_id"] = std::to_string(p.id);
+  details["visibility"] = Name(visibility);
+  b.AddEvent(EventType::kResponded, actor.party_id, std::move(details), visibility);
   SettleWindow(b.next());
   return b.Take();
 }
@@ -343,18 +311,31 @@ Result<Transition> RecordSettlement(const Case& c, const std::string& text,
 }
 
 Result<Transition> RecordMissionDecision(const Case& c, const std::string& text,
-                                         const std::string& rationale, const Actor& actor,
+                                         const std::string& rationale,
+                                         std::optional<ActionDecision> action, const Actor& actor,
                                          UnixMillis now) {
   BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "record a mission decision"));
   BARAZA_RETURN_IF_ERROR(CheckText("decision text", text, kMaxTextBytes, true));
   BARAZA_RETURN_IF_ERROR(CheckText("rationale", rationale, kMaxTextBytes, true));
+  if (c.kind == CaseKind::kContemplatedAction && !action)
+    return Status::InvalidArgument(CaseRef(c) +
+                                   " is a contemplated action; say whether the mission will "
+                                   "proceed, modify or abandon it");
+  if (c.kind != CaseKind::kContemplatedAction && action)
+    return Status::InvalidArgument("proceed, modify or abandon applies only to contemplated "
+                                   "actions; " + CaseRef(c) + " is a " + Name(c.kind));
   BARAZA_RETURN_IF_ERROR(RequireState(c, {CaseState::kAwaitingDecision}, "a mission decision"));
   Builder b(c, actor, now);
   b.next().state = CaseState::kMissionDecision;
   b.next().outcome.text = text;
   b.next().outcome.rationale = rationale;
-  b.AddEvent(EventType::kDecided, 0, {{"rationale", rationale}});
-  b.NotifyOutcome("the mission recorded its decision");
+  b.next().outcome.action_decision = action;
+  std::map<std::string, std::string> details{{"rationale", rationale}};
+  if (action) details["action"] = Name(*action);
+  b.AddEvent(EventType::kDecided, 0, std::move(details));
+  b.NotifyOutcome(action ? std::string("the mission decided to ") + Name(*action) +
+                               " the contemplated action"
+                         : std::string("the mission recorded its decision"));
   return b.Take();
 }
 
@@ -376,7 +357,8 @@ Result<Transition> Close(const Case& c, const Actor& actor, UnixMillis now) {
   BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "close a case"));
   BARAZA_RETURN_IF_ERROR(RequireState(c,
                                       {CaseState::kSettled, CaseState::kDefaultJudgement,
-                                       CaseState::kMissionDecision, CaseState::kWithdrawn},
+                                       CaseState::kMissionDecision, CaseState::kWithdrawn,
+                                       CaseState::kRuled},
                                       "closing"));
   Builder b(c, actor, now);
   std::string outcome = Name(c.state);
@@ -387,6 +369,7 @@ Result<Transition> Close(const Case& c, const Actor& actor, UnixMillis now) {
 
 Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
                        const Policy& policy) {
+  if (c.kind == CaseKind::kEmergencyAction) return OnAppealDeadline(c, now);
   Builder b(c, Actor::System(), now);
   if (c.state != CaseState::kNegotiating) {
     Transition none;
@@ -454,6 +437,7 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
 }
 
 std::vector<Deadline> PendingDeadlines(const Case& c, const Policy& policy) {
+  if (c.kind == CaseKind::kEmergencyAction) return PendingAppealDeadlines(c);
   std::vector<Deadline> out;
   if (c.state != CaseState::kNegotiating) return out;
   for (const Respondent& r : c.respondents) {

@@ -4,6 +4,7 @@
 // thread-safe because it touches only its arguments.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,9 +50,15 @@ Status CheckText(const char* field, const std::string& value, size_t max_bytes, 
 // Checks a window or an extension: more than zero, at most kMaxWindow.
 Status CheckDuration(const char* field, Millis value);
 
-// `case_id` is the id the store reserved for the new case.
+// `case_id` is the id the store reserved for the new case. Mediators only.
 Result<Transition> FileDispute(Id case_id, const DisputeFiling& filing, const ContactGroup& group,
-                               const Actor& actor, UnixMillis now, const Policy& policy = {});
+                               const Actor& actor, UnixMillis now);
+// A notice of contemplated coercive or preventive action: the mission tells the
+// parties concerned (the respondents) before acting. Same window, reminders and
+// default judgement as a dispute. Mediators or commanders; filed by the mission.
+Result<Transition> FileContemplatedAction(Id case_id, const DisputeFiling& filing,
+                                          const ContactGroup& group, const Actor& actor,
+                                          UnixMillis now);
 Result<Transition> Respond(const Case& c, const std::string& position, Visibility visibility,
                            const Actor& actor, UnixMillis now);
 Result<Transition> RequestExtension(const Case& c, Millis extension, const std::string& reason,
@@ -64,8 +71,11 @@ Result<Transition> GrantCapacitySupport(const Case& c, Id party_id, SupportKind 
 Result<Transition> RecordSettlement(const Case& c, const std::string& text,
                                     const std::vector<Id>& accepting_party_ids,
                                     const Actor& actor, UnixMillis now);
+// For a contemplated action `action` (proceed, modify, abandon) is required;
+// for a dispute it must be empty.
 Result<Transition> RecordMissionDecision(const Case& c, const std::string& text,
-                                         const std::string& rationale, const Actor& actor,
+                                         const std::string& rationale,
+                                         std::optional<ActionDecision> action, const Actor& actor,
                                          UnixMillis now);
 Result<Transition> Withdraw(const Case& c, const std::string& reason, const Actor& actor,
                             UnixMillis now);

@@ -62,6 +62,9 @@ const char* Name(CaseState v) {
     case CaseState::kMissionDecision: return "MISSION_DECISION";
     case CaseState::kWithdrawn: return "WITHDRAWN";
     case CaseState::kClosed: return "CLOSED";
+    case CaseState::kAppealWindow: return "APPEAL_WINDOW";
+    case CaseState::kUnderAppeal: return "UNDER_APPEAL";
+    case CaseState::kRuled: return "RULED";
   }
   return "?";
 }
@@ -116,6 +119,12 @@ const char* Name(EventType v) {
     case EventType::kDecided: return "decided";
     case EventType::kWithdrawn: return "withdrawn";
     case EventType::kClosed: return "closed";
+    case EventType::kEmergencyActionLogged: return "emergency action logged";
+    case EventType::kExplained: return "explained";
+    case EventType::kAppealed: return "appealed";
+    case EventType::kAppealAnswered: return "appeal answered";
+    case EventType::kRuled: return "ruled";
+    case EventType::kClosedUnchallenged: return "closed unchallenged";
   }
   return "?";
 }
@@ -128,6 +137,35 @@ const char* Name(NoticeKind v) {
     case NoticeKind::kDefaultJudgement: return "default judgement";
     case NoticeKind::kOutcome: return "outcome";
     case NoticeKind::kCaseFiled: return "case filed";
+    case NoticeKind::kEmergencyAction: return "emergency action";
+    case NoticeKind::kAppeal: return "appeal";
+  }
+  return "?";
+}
+
+const char* Name(CaseKind v) {
+  switch (v) {
+    case CaseKind::kDispute: return "dispute";
+    case CaseKind::kContemplatedAction: return "contemplated action";
+    case CaseKind::kEmergencyAction: return "emergency action";
+  }
+  return "?";
+}
+
+const char* Name(ActionDecision v) {
+  switch (v) {
+    case ActionDecision::kProceed: return "proceed";
+    case ActionDecision::kModify: return "modify";
+    case ActionDecision::kAbandon: return "abandon";
+  }
+  return "?";
+}
+
+const char* Name(Ruling v) {
+  switch (v) {
+    case Ruling::kUpheld: return "upheld";
+    case Ruling::kUpheldWithRemedy: return "upheld with remedy";
+    case Ruling::kOverturned: return "overturned";
   }
   return "?";
 }
@@ -163,14 +201,21 @@ const Respondent* Case::FindRespondent(Id party_id) const {
   return const_cast<Case*>(this)->FindRespondent(party_id);
 }
 
+bool Case::IsAffected(Id party_id) const {
+  return std::find(affected_party_ids.begin(), affected_party_ids.end(), party_id) !=
+         affected_party_ids.end();
+}
+
 bool Case::InvolvesParty(Id party_id) const {
-  return party_id != 0 && (party_id == filed_by_party_id || FindRespondent(party_id) != nullptr);
+  return party_id != 0 && (party_id == filed_by_party_id || FindRespondent(party_id) != nullptr ||
+                           IsAffected(party_id));
 }
 
 std::vector<Id> Case::PartyIds() const {
   std::vector<Id> ids;
   if (filed_by_party_id != 0) ids.push_back(filed_by_party_id);
   for (const auto& r : respondents) ids.push_back(r.party_id);
+  for (Id p : affected_party_ids) ids.push_back(p);
   return ids;
 }
 

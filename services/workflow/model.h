@@ -53,7 +53,10 @@ enum class Dimension {
   kGoodOffices,
 };
 
-enum class CaseKind { kDispute = 1 };
+// The paper's three kinds of case: a dispute; a notice of contemplated
+// coercive or preventive action; an emergency action taken first and open to
+// appeal afterwards.
+enum class CaseKind { kDispute = 1, kContemplatedAction, kEmergencyAction };
 
 enum class CaseState {
   kNegotiating = 1,
@@ -63,7 +66,15 @@ enum class CaseState {
   kMissionDecision,
   kWithdrawn,
   kClosed,
+  kAppealWindow,  // emergency action logged; affected parties may appeal
+  kUnderAppeal,   // at least one appeal filed; others may still appeal in the window
+  kRuled,         // the mediator ruled on the appeal(s)
 };
+
+// What the mission decided on a contemplated action.
+enum class ActionDecision { kProceed = 1, kModify, kAbandon };
+// The ruling on an appealed emergency action.
+enum class Ruling { kUpheld = 1, kUpheldWithRemedy, kOverturned };
 
 enum class Visibility { kGroup = 1, kMediatorOnly };
 enum class Role { kMediator = 1, kLiaison, kCommander, kSystem };
@@ -84,6 +95,12 @@ enum class EventType {
   kDecided,
   kWithdrawn,
   kClosed,
+  kEmergencyActionLogged,
+  kExplained,
+  kAppealed,
+  kAppealAnswered,
+  kRuled,
+  kClosedUnchallenged,
 };
 
 enum class NoticeKind {
@@ -93,9 +110,11 @@ enum class NoticeKind {
   kDefaultJudgement,
   kOutcome,
   kCaseFiled,
+  kEmergencyAction,  // an emergency action affected the party, or its group
+  kAppeal,           // an appeal was filed on a case the party is in
 };
 
-enum class DeadlineKind { kReminder = 1, kWindowClose };
+enum class DeadlineKind { kReminder = 1, kWindowClose, kAppealWindowClose };
 
 const char* Name(GroupKind v);
 const char* Name(PartyCategory v);
@@ -108,6 +127,9 @@ const char* Name(RespondentStatus v);
 const char* Name(SupportKind v);
 const char* Name(EventType v);
 const char* Name(NoticeKind v);
+const char* Name(CaseKind v);
+const char* Name(ActionDecision v);
+const char* Name(Ruling v);
 
 // True for the stakeholders the paper asks to include besides the armed:
 // civil society, women's groups, minorities, traditional authorities, NGOs.
@@ -127,6 +149,8 @@ struct ContactGroup {
   std::string name;
   std::string purpose;
   GroupKind kind = GroupKind::kStanding;
+  // How long affected parties have to appeal an emergency action in this group.
+  Millis appeal_window = 7 * kDay;
   UnixMillis created_at = 0;
   std::vector<Party> parties;
 
@@ -192,6 +216,35 @@ struct Outcome {
   std::string rationale;
   std::vector<Id> accepting_party_ids;
   std::vector<Id> defaulted_party_ids;
+  std::optional<ActionDecision> action_decision;  // contemplated actions
+  std::optional<Ruling> ruling;                   // appealed emergency actions
+  std::string remedy;                             // with a ruling
+  bool unchallenged = false;  // emergency action closed with no appeal in the window
+};
+
+// What a commander did without prior consultation, as logged.
+struct EmergencyAction {
+  UnixMillis occurred_at = 0;
+  std::string location;
+  std::string threat;      // the clear and immediate threat to civilians
+  std::string narrowness;  // how it was kept to stopping the harm
+};
+
+// A commander's explanation of the action, or answer to an appeal.
+struct Statement {
+  Id id = 0;  // 1, 2, ... within the case
+  std::string text;
+  Id commander_id = 0;
+  UnixMillis at = 0;
+};
+
+struct Appeal {
+  Id id = 0;  // 1, 2, ... within the case
+  Id party_id = 0;
+  std::string grounds;
+  std::string requested_remedy;
+  UnixMillis filed_at = 0;
+  std::optional<Statement> answer;
 };
 
 struct Case {
@@ -204,6 +257,7 @@ struct Case {
   std::vector<Standard> standards;
   Dimension dimension = Dimension::kUseOfForce;
   Id filed_by_party_id = 0;  // 0: the mission
+  Id filed_by_commander_id = 0;  // the commander who filed it, if one did
   Millis window = 0;
   UnixMillis filed_at = 0;
   UnixMillis updated_at = 0;
@@ -211,17 +265,21 @@ struct Case {
   std::vector<Position> positions;
   std::vector<ExtensionRequest> extension_requests;
   Outcome outcome;
+  // Emergency actions only.
+  EmergencyAction action;
+  std::vector<Id> affected_party_ids;
+  UnixMillis appeal_deadline = 0;
+  std::vector<Statement> explanations;
+  std::vector<Appeal> appeals;
   int64_t version = 0;      // bumped by every transition
   int64_t event_count = 0;  // seq of the last event written
 
   Respondent* FindRespondent(Id party_id);
   const Respondent* FindRespondent(Id party_id) const;
-  // Filer (if a party) and respondents: the parties that may read the case.
+  // Filer (if a party), respondents and affected parties: the parties that may read the case.
   bool InvolvesParty(Id party_id) const;
   std::vector<Id> PartyIds() const;
-  bool IsOpen() const {
-    return state == CaseState::kNegotiating || state == CaseState::kAwaitingDecision;
-  }
+  bool IsAffected(Id party_id) const;
 };
 
 struct Event {

@@ -227,19 +227,19 @@ TEST_CASE("record settlement accepted by an outsider is rejected", "[workflow]")
 
 TEST_CASE("record mission decision when awaiting decision decides", "[workflow]") {
   auto t = RecordMissionDecision(BothAnswered(), "Checkpoint removed", "Aid access is in the "
-                                 "peace agreement", Mediator(), kT0 + 10);
+                                 "peace agreement", std::nullopt, Mediator(), kT0 + 10);
   REQUIRE(t.ok());
   CHECK(t->next.state == CaseState::kMissionDecision);
   CHECK(t->next.outcome.rationale == "Aid access is in the peace agreement");
 }
 
 TEST_CASE("record mission decision when negotiating is rejected", "[workflow]") {
-  CHECK(RecordMissionDecision(Filed(), "x", "y", Mediator(), kT0).status().code() ==
+  CHECK(RecordMissionDecision(Filed(), "x", "y", std::nullopt, Mediator(), kT0).status().code() ==
         Code::kFailedPrecondition);
 }
 
 TEST_CASE("record mission decision without a rationale is rejected", "[workflow]") {
-  CHECK(RecordMissionDecision(BothAnswered(), "x", "", Mediator(), kT0).status().code() ==
+  CHECK(RecordMissionDecision(BothAnswered(), "x", "", std::nullopt, Mediator(), kT0).status().code() ==
         Code::kInvalidArgument);
 }
 

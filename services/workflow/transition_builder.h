@@ -1,0 +1,86 @@
+// Shared by the workflow core's state machines (disputes and contemplated
+// actions in case_machine.cc, emergency actions in emergency_machine.cc). Internal.
+#pragma once
+
+#include <initializer_list>
+#include <map>
+#include <string>
+
+#include "services/workflow/case_machine.h"
+
+namespace baraza::workflow::detail {
+
+inline std::string CaseRef(const Case& c) {
+  return "case " + std::to_string(c.id) + " \"" + c.title + "\"";
+}
+
+inline std::string PartyRef(Id party_id) { return "party " + std::to_string(party_id); }
+
+// Builds the transition of one command: a copy of the case whose version moves
+// on, and helpers that number events as they are added.
+class Builder {
+ public:
+  Builder(const Case& c, const Actor& actor, UnixMillis now) : actor_(actor), now_(now) {
+    t_.next = c;
+    t_.next.version += 1;
+    t_.next.updated_at = now;
+  }
+
+  Case& next() { return t_.next; }
+
+  Event& AddEvent(EventType type, Id party_id = 0,
+                  std::map<std::string, std::string> details = {},
+                  Visibility visibility = Visibility::kGroup) {
+    Event e;
+    e.case_id = t_.next.id;
+    e.seq = ++t_.next.event_count;
+    e.at = now_;
+    e.actor = actor_.Label();
+    e.type = type;
+    e.party_id = party_id;
+    e.visibility = visibility;
+    e.details = std::move(details);
+    t_.events.push_back(std::move(e));
+    return t_.events.back();
+  }
+
+  void AddNotice(Id party_id, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
+    Notice n;
+    n.case_id = t_.next.id;
+    n.party_id = party_id;
+    n.kind = kind;
+    n.text = std::move(text);
+    n.created_at = now_;
+    n.deadline = deadline;
+    t_.notices.push_back(std::move(n));
+  }
+
+  // Tells every party of the case how it ended.
+  void NotifyOutcome(const std::string& what) {
+    for (Id p : t_.next.PartyIds())
+      AddNotice(p, NoticeKind::kOutcome, CaseRef(t_.next) + ": " + what + ".");
+  }
+
+  Transition Take() { return std::move(t_); }
+
+ private:
+  Transition t_;
+  Actor actor_;
+  UnixMillis now_;
+};
+
+inline Status RequireMediator(const Actor& actor, const char* what) {
+  if (actor.role == Role::kMediator) return Status::Ok();
+  return Status::PermissionDenied(std::string("only a mediator may ") + what);
+}
+
+inline Status RequireState(const Case& c, std::initializer_list<CaseState> allowed, const char* what) {
+  for (CaseState s : allowed)
+    if (c.state == s) return Status::Ok();
+  std::string names;
+  for (CaseState s : allowed) names += (names.empty() ? "" : " or ") + std::string(Name(s));
+  return Status::FailedPrecondition(CaseRef(c) + " is " + Name(c.state) + "; " + what +
+                                    " is allowed only when it is " + names);
+}
+
+}  // namespace baraza::workflow::detail
