@@ -227,6 +227,19 @@ CLI::Validator EnumValidator(const google::protobuf::EnumDescriptor* d) {
       "{" + all + "}");
 }
 
+bool ResolveText(const Common& c, std::initializer_list<std::string*> values) {
+  for (std::string* v : values) {
+    std::string error;
+    auto text = ReadTextArg(*v, &error);
+    if (!text) {
+      std::cerr << c.program << ": " << error << std::endl;
+      return false;
+    }
+    *v = *text;
+  }
+  return true;
+}
+
 bool SetDuration(const Common& c, const std::string& text, const char* flag,
                  google::protobuf::Duration* out) {
   auto ms = ParseDuration(text);

@@ -107,5 +107,7 @@ CLI::Validator EnumValidator(const google::protobuf::EnumDescriptor* d);
 
 // Text arguments: "@path" reads the text from a file ("@-" from stdin).
 std::optional<std::string> ReadTextArg(const std::string& value, std::string* error);
+// Reads @FILE text arguments in place; prints why and returns false if one cannot be read.
+bool ResolveText(const Common& c, std::initializer_list<std::string*> values);
 
 }  // namespace baraza::cli

@@ -40,6 +40,7 @@ class BarazaClient {
   BARAZA_RPC(groups, ListContactGroups, ListContactGroupsRequest, ListContactGroupsResponse)
   BARAZA_RPC(groups, AddParty, AddPartyRequest, Party)
   BARAZA_RPC(groups, RegisterLiaison, RegisterLiaisonRequest, RegisterLiaisonResponse)
+  BARAZA_RPC(groups, GetParticipationRecord, GetParticipationRecordRequest, ParticipationRecord)
   BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
   BARAZA_RPC(access, RegisterCommander, RegisterCommanderRequest, RegisterCommanderResponse)
   BARAZA_RPC(cases, FileDispute, FileDisputeRequest, Case)
@@ -54,6 +55,12 @@ class BarazaClient {
   BARAZA_RPC(cases, WithdrawCase, WithdrawCaseRequest, Case)
   BARAZA_RPC(cases, CloseCase, CloseCaseRequest, Case)
   BARAZA_RPC(cases, ListCaseEvents, ListCaseEventsRequest, ListCaseEventsResponse)
+  BARAZA_RPC(cases, FileContemplatedAction, FileContemplatedActionRequest, Case)
+  BARAZA_RPC(cases, LogEmergencyAction, LogEmergencyActionRequest, Case)
+  BARAZA_RPC(cases, ExplainAction, ExplainActionRequest, Case)
+  BARAZA_RPC(cases, AppealAction, AppealActionRequest, Case)
+  BARAZA_RPC(cases, AnswerAppeal, AnswerAppealRequest, Case)
+  BARAZA_RPC(cases, RuleOnAppeal, RuleOnAppealRequest, Case)
   BARAZA_RPC(notices, ListNotices, ListNoticesRequest, ListNoticesResponse)
 #undef BARAZA_RPC
 

@@ -49,4 +49,73 @@ void AddCaseHistory(Program& p, CLI::App* kase) {
   });
 }
 
+void AddContemplate(Program& p, CLI::App& parent, const std::string& name) {
+  struct Flags {
+    v1::FileContemplatedActionRequest req;
+    std::vector<std::string> standards;
+    std::vector<int64_t> targets;
+    std::string window, dimension;
+    int64_t group = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* cmd = parent.add_subcommand(
+      name,
+      "give notice of contemplated coercive or preventive action; the parties concerned may "
+      "answer within the window, or face a default judgement");
+  cmd->add_option("--group", f->group, "contact group id")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--title", *f->req.mutable_title(), "short title")->required();
+  cmd->add_option("--description", *f->req.mutable_description(),
+                  "what is contemplated and why (or @FILE)")
+      ->required();
+  cmd->add_option("--standard", f->standards, "standard(s) invoked; repeat for several")
+      ->required()
+      ->check(EnumValidator(v1::Standard_descriptor()));
+  cmd->add_option("--dimension", f->dimension, "operational dimension")
+      ->required()
+      ->check(EnumValidator(v1::OperationalDimension_descriptor()));
+  cmd->add_option("--target", f->targets, "party id concerned; repeat for several")->required();
+  cmd->add_option("--window", f->window, "how long each party has to answer, e.g. 3d")->required();
+  cmd->callback([&p, f] {
+    p.run = [&p, f] {
+      auto& req = f->req;
+      req.set_group_id(f->group);
+      if (!ResolveText(p.c, {req.mutable_description()})) return int(kExitUsage);
+      if (!SetDuration(p.c, f->window, "--window", req.mutable_window())) return int(kExitUsage);
+      for (const auto& s : f->standards)
+        req.add_standards(static_cast<v1::Standard>(*ParseEnum(v1::Standard_descriptor(), s)));
+      req.set_dimension(static_cast<v1::OperationalDimension>(
+          *ParseEnum(v1::OperationalDimension_descriptor(), f->dimension)));
+      for (auto t : f->targets) req.add_target_party_ids(t);
+      BARAZA_CONNECT_OR_FAIL(p);
+      return CallAndPrint<v1::Case>(p.c, [&](auto* r) { return cl->FileContemplatedAction(req, r); },
+                                    PrintCase);
+    };
+  });
+}
+
+void AddCaseList(Program& p, CLI::App* kase, const std::string& help) {
+  struct Flags {
+    std::string state, page_token;
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = kase->add_subcommand("list", help);
+  cmd->add_option("--state", flags->state, "only cases in this state")
+      ->check(EnumValidator(v1::CaseState_descriptor()));
+  cmd->add_option("--page-token", flags->page_token, "from the previous page");
+  cmd->callback([&p, flags] {
+    p.run = [&p, flags] {
+      BARAZA_CONNECT_OR_FAIL(p);
+      v1::ListCasesRequest req;
+      if (!flags->state.empty())
+        req.set_state(
+            static_cast<v1::CaseState>(*ParseEnum(v1::CaseState_descriptor(), flags->state)));
+      req.set_page_token(flags->page_token);
+      return CallAndPrint<v1::ListCasesResponse>(
+          p.c, [&](auto* r) { return cl->ListCases(req, r); }, PrintCases);
+    };
+  });
+}
+
 }  // namespace baraza::cli

@@ -30,6 +30,30 @@ void Row(const std::string& key, const std::string& value) {
 
 void Id(int64_t id) { std::cout << id << std::endl; }
 
+std::string Ids(const google::protobuf::RepeatedField<int64_t>& ids) {
+  std::string out;
+  for (auto id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
+  return out;
+}
+
+// What an emergency action was, its explanations and its appeals.
+void PrintAction(const v1::Case& k) {
+  const auto& a = k.action();
+  Row("occurred", Time(a.occurred_at()) + " at " + a.location());
+  Row("threat", a.threat());
+  Row("kept narrow", a.narrowness());
+  Row("affected parties", Ids(k.affected_party_ids()));
+  Row("appeal deadline", Time(k.appeal_deadline()));
+  for (const auto& e : k.explanations())
+    std::cout << "explanation #" << e.id() << " (" << Time(e.at()) << "): " << e.text() << "\n";
+  for (const auto& ap : k.appeals()) {
+    std::cout << "appeal #" << ap.id() << " by party " << ap.party_id() << " (" << Time(ap.filed_at())
+              << "): " << ap.grounds() << "\n";
+    if (!ap.requested_remedy().empty()) std::cout << "    asks: " << ap.requested_remedy() << "\n";
+    if (ap.has_answer()) std::cout << "    answer: " << ap.answer().text() << "\n";
+  }
+}
+
 }  // namespace
 
 void PrintJson(const google::protobuf::Message& message) {
@@ -87,16 +111,21 @@ void PrintCase(const Common& c, const v1::Case& k) {
   if (c.id_only()) return Id(k.id());
   if (c.json()) return PrintJson(k);
   Row("case", std::to_string(k.id()) + "  " + k.title());
+  Row("kind", Label(v1::CaseKind_descriptor(), k.kind()));
   Row("state", Label(v1::CaseState_descriptor(), k.state()));
   Row("group", std::to_string(k.group_id()));
-  Row("filed by", k.filed_by_party_id() ? "party " + std::to_string(k.filed_by_party_id()) : "the mission");
+  Row("filed by", k.filed_by_party_id()       ? "party " + std::to_string(k.filed_by_party_id())
+                  : k.filed_by_commander_id() ? "the mission (commander " +
+                                                    std::to_string(k.filed_by_commander_id()) + ")"
+                                              : "the mission");
   Row("filed at", Time(k.filed_at()));
   std::string standards;
   for (int s : k.standards()) standards += (standards.empty() ? "" : ", ") + Label(v1::Standard_descriptor(), s);
-  Row("standards", standards);
+  if (!standards.empty()) Row("standards", standards);
   Row("dimension", Label(v1::OperationalDimension_descriptor(), k.dimension()));
   Row("description", k.description());
-  std::cout << "respondents:\n";
+  if (k.kind() == v1::CASE_KIND_EMERGENCY_ACTION) PrintAction(k);
+  if (k.respondents_size()) std::cout << "respondents:\n";
   for (const auto& r : k.respondents())
     std::cout << "  party " << std::setw(6) << std::left << r.party_id() << std::setw(10)
               << Label(v1::RespondentStatus_descriptor(), r.status()) << " deadline "
@@ -118,6 +147,10 @@ void PrintCase(const Common& c, const v1::Case& k) {
     for (auto id : o.accepting_party_ids()) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
     Row("accepted by", ids);
   }
+  if (o.action_decision()) Row("action", Label(v1::ActionDecision_descriptor(), o.action_decision()));
+  if (o.ruling()) Row("ruling", Label(v1::Ruling_descriptor(), o.ruling()));
+  if (!o.remedy().empty()) Row("remedy", o.remedy());
+  if (o.unchallenged()) Row("outcome", "unchallenged: no party appealed in the window");
   if (o.defaulted_party_ids_size()) {
     std::string ids;
     for (auto id : o.defaulted_party_ids()) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
@@ -178,6 +211,27 @@ void PrintNotices(const Common& c, const v1::ListNoticesResponse& r) {
   if (c.json()) return PrintJson(r);
   for (const auto& n : r.notices()) PrintNotice(c, n);
   if (r.notices_size() == 0) std::cerr << "no notices\n";
+}
+
+void PrintRecord(const Common& c, const v1::ParticipationRecord& r) {
+  if (c.id_only()) return Id(r.party_id());
+  if (c.json()) return PrintJson(r);
+  Row("party", std::to_string(r.party_id()));
+  Row("cases", std::to_string(r.cases()));
+  Row("notices received", std::to_string(r.notices_received()));
+  Row("answered on time", std::to_string(r.answered_on_time()));
+  Row("answered late", std::to_string(r.answered_late()));
+  Row("never answered", std::to_string(r.never_answered()) + " (default judgements)");
+  Row("referred", std::to_string(r.referred()));
+  Row("extensions", std::to_string(r.extensions_requested()) + " asked, " +
+                        std::to_string(r.extensions_granted()) + " granted");
+  Row("support granted", std::to_string(r.support_granted()));
+  Row("emergency actions", std::to_string(r.emergency_actions_affecting()) + " affecting it");
+  Row("appeals", std::to_string(r.appeals_filed()) + " filed: " +
+                     std::to_string(r.appeals_overturned()) + " overturned, " +
+                     std::to_string(r.appeals_upheld_with_remedy()) + " upheld with remedy, " +
+                     std::to_string(r.appeals_upheld()) + " upheld, " +
+                     std::to_string(r.appeals_pending()) + " pending");
 }
 
 void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& w) {

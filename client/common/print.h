@@ -20,6 +20,7 @@ void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& events);
 void PrintNotice(const Common& c, const v1::Notice& notice);
 void PrintNotices(const Common& c, const v1::ListNoticesResponse& notices);
 void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& who);
+void PrintRecord(const Common& c, const v1::ParticipationRecord& record);
 
 // Runs a call and prints its answer with `print`, or reports the error.
 template <typename Resp, typename CallFn, typename PrintFn>

@@ -88,22 +88,7 @@ int main(int argc, char** argv) {
   // -------------------------------------------------------------------- case
   auto* kase = app.add_subcommand("case", "your party's cases")->require_subcommand(1);
   int64_t case_id = 0;
-  std::string state;
-  {
-    auto* cmd = kase->add_subcommand("list", "list your party's cases, newest first");
-    cmd->add_option("--state", state, "only cases in this state")
-        ->check(EnumValidator(v1::CaseState_descriptor()));
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        v1::ListCasesRequest req;
-        if (!state.empty())
-          req.set_state(static_cast<v1::CaseState>(*ParseEnum(v1::CaseState_descriptor(), state)));
-        return CallAndPrint<v1::ListCasesResponse>(c, [&](auto* r) { return cl->ListCases(req, r); },
-                                                   PrintCases);
-      };
-    });
-  }
+  AddCaseList(p, kase, "list your party's cases, newest first");
   AddCaseShow(p, kase, "show a case your party is in");
   AddCaseHistory(p, kase);
   std::string position, visibility = "group";
@@ -117,16 +102,11 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->callback([&] {
       run = [&] {
-        std::string error;
-        auto text = ReadTextArg(position, &error);
-        if (!text) {
-          std::cerr << c.program << ": " << error << std::endl;
-          return int(kExitUsage);
-        }
+        if (!ResolveText(c, {&position})) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::RespondToNoticeRequest req;
         req.set_case_id(case_id);
-        req.set_position(*text);
+        req.set_position(position);
         req.set_visibility(static_cast<v1::Visibility>(*ParseEnum(v1::Visibility_descriptor(), visibility)));
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RespondToNotice(req, r); }, PrintCase);
       };
@@ -146,6 +126,26 @@ int main(int argc, char** argv) {
         req.set_case_id(case_id);
         req.set_reason(reason);
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RequestExtension(req, r); }, PrintCase);
+      };
+    });
+  }
+  std::string grounds, requested_remedy;
+  {
+    auto* cmd = kase->add_subcommand(
+        "appeal", "appeal an emergency action that affected your party, inside its appeal window");
+    AddCaseIdArg(cmd, &case_id);
+    cmd->add_option("--grounds", grounds, "why the action was wrong (or @FILE)")->required();
+    cmd->add_option("--remedy", requested_remedy, "what your party asks for (or @FILE)");
+    cmd->callback([&] {
+      run = [&] {
+        if (!ResolveText(c, {&grounds, &requested_remedy})) return int(kExitUsage);
+        CONNECT_OR_FAIL();
+        v1::AppealActionRequest req;
+        req.set_case_id(case_id);
+        req.set_grounds(grounds);
+        req.set_requested_remedy(requested_remedy);
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->AppealAction(req, r); },
+                                      PrintCase);
       };
     });
   }

@@ -11,20 +11,6 @@ using namespace baraza::cli;
 
 namespace {
 
-// Reads @FILE text arguments in place; prints why and returns false if one cannot be read.
-bool ResolveText(const Common& c, std::initializer_list<std::string*> values) {
-  for (std::string* v : values) {
-    std::string error;
-    auto text = ReadTextArg(*v, &error);
-    if (!text) {
-      std::cerr << c.program << ": " << error << std::endl;
-      return false;
-    }
-    *v = *text;
-  }
-  return true;
-}
-
 // Refuses an existing --token-out before anything is registered, so that no
 // token is issued that cannot be saved.
 bool TokenFileIsFree(const Common& c, const std::string& path) {
@@ -72,6 +58,7 @@ int main(int argc, char** argv) {
   auto* group = app.add_subcommand("group", "contact groups")->require_subcommand(1);
   v1::CreateContactGroupRequest create_group;
   std::string group_kind = "standing";
+  std::string appeal_window = "7d";
   {
     auto* cmd = group->add_subcommand("create", "create a contact group");
     cmd->add_option("--name", *create_group.mutable_name(), "the group's name")->required();
@@ -79,9 +66,14 @@ int main(int argc, char** argv) {
     cmd->add_option("--kind", group_kind, "standing (meets outside crises) or ad-hoc (one case)")
         ->check(EnumValidator(v1::GroupKind_descriptor()))
         ->capture_default_str();
+    cmd->add_option("--appeal-window", appeal_window,
+                    "how long affected parties may appeal an emergency action, e.g. 7d")
+        ->capture_default_str();
     cmd->callback([&] {
       run = [&] {
         if (!ResolveText(c, {create_group.mutable_purpose()})) return int(kExitUsage);
+        if (!SetDuration(c, appeal_window, "--appeal-window", create_group.mutable_appeal_window()))
+          return int(kExitUsage);
         create_group.set_kind(static_cast<v1::GroupKind>(*ParseEnum(v1::GroupKind_descriptor(), group_kind)));
         CONNECT_OR_FAIL();
         return CallAndPrint<v1::ContactGroup>(
@@ -265,6 +257,7 @@ int main(int argc, char** argv) {
   }
 
 
+  AddContemplate(p, *kase, "contemplate");
   AddCaseShow(p, kase, "show a case");
   AddCaseHistory(p, kase);
 
@@ -336,15 +329,23 @@ int main(int argc, char** argv) {
       };
     });
   }
+  std::string action_decision;
   {
     auto* cmd = kase->add_subcommand("decide", "record the mission's decision when no agreement was reached");
     AddCaseIdArg(cmd, &case_id);
     cmd->add_option("--text", text, "the decision (or @FILE)")->required();
     cmd->add_option("--rationale", rationale, "why (or @FILE)")->required();
+    cmd->add_option("--action", action_decision,
+                    "for a contemplated action: whether the mission will proceed, modify or "
+                    "abandon it")
+        ->check(EnumValidator(v1::ActionDecision_descriptor()));
     cmd->callback([&] {
       run = [&] {
         v1::RecordMissionDecisionRequest req;
         req.set_case_id(case_id);
+        if (!action_decision.empty())
+          req.set_action_decision(static_cast<v1::ActionDecision>(
+              *ParseEnum(v1::ActionDecision_descriptor(), action_decision)));
         if (!ResolveText(c, {&text, &rationale})) return int(kExitUsage);
         req.set_text(text);
         req.set_rationale(rationale);
@@ -383,6 +384,52 @@ int main(int argc, char** argv) {
   }
 
   // ------------------------------------------------------------------ notice
+  // ------------------------------------------------------------------ appeal
+  auto* appeal = app.add_subcommand("appeal", "appeals against emergency actions")
+                     ->require_subcommand(1);
+  std::string ruling, reasons, remedy;
+  {
+    auto* cmd = appeal->add_subcommand(
+        "rule", "rule on the appeal(s) of an emergency action, once, with reasons");
+    AddCaseIdArg(cmd, &case_id);
+    cmd->add_option("--ruling", ruling, "the ruling")
+        ->required()
+        ->check(EnumValidator(v1::Ruling_descriptor()));
+    cmd->add_option("--reasons", reasons, "why (or @FILE)")->required();
+    cmd->add_option("--remedy", remedy,
+                    "what is to be put right (or @FILE); required with upheld-with-remedy");
+    cmd->callback([&] {
+      run = [&] {
+        if (!ResolveText(c, {&reasons, &remedy})) return int(kExitUsage);
+        v1::RuleOnAppealRequest req;
+        req.set_case_id(case_id);
+        req.set_ruling(static_cast<v1::Ruling>(*ParseEnum(v1::Ruling_descriptor(), ruling)));
+        req.set_reasons(reasons);
+        req.set_remedy(remedy);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RuleOnAppeal(req, r); },
+                                      PrintCase);
+      };
+    });
+  }
+
+  // ------------------------------------------------------------ party record
+  int64_t record_party = 0;
+  {
+    auto* cmd = party->add_subcommand(
+        "record", "a party's participation across all its cases, from the case histories");
+    cmd->add_option("party_id", record_party, "party id")->required()->check(CLI::PositiveNumber);
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        v1::GetParticipationRecordRequest req;
+        req.set_party_id(record_party);
+        return CallAndPrint<v1::ParticipationRecord>(
+            c, [&](auto* r) { return cl->GetParticipationRecord(req, r); }, PrintRecord);
+      };
+    });
+  }
+
   auto* notice = app.add_subcommand("notice", "notices sent to parties")->require_subcommand(1);
   v1::ListNoticesRequest list_notices;
   int64_t notice_party = 0, notice_after = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "services/workflow/case_machine.h"
+#include "services/workflow/emergency_machine.h"
 
 namespace baraza::testing {
 
@@ -39,7 +40,24 @@ inline workflow::DisputeFiling TwoRespondentDispute() {
   return f;
 }
 
+inline constexpr Millis kAppealWindow = 7 * kDay;
+
+// A commander's emergency action that affected parties A and B.
+inline workflow::EmergencyFiling ActionAffectingAAndB() {
+  workflow::EmergencyFiling f;
+  f.group_id = kGroup;
+  f.title = "Roadblock cleared at Bulo Gaduud";
+  f.description = "A platoon removed a roadblock where a crowd was being fired upon.";
+  f.affected_party_ids = {kPartyA, kPartyB};
+  f.action.occurred_at = kT0 - 3600 * kSecond;
+  f.action.location = "Bulo Gaduud junction";
+  f.action.threat = "Gunmen were firing on civilians queuing for water.";
+  f.action.narrowness = "Fire was returned only at the shooters; nobody was pursued or detained.";
+  return f;
+}
+
 inline Actor Mediator() { return Actor{Role::kMediator, 1, 0, 0}; }
+inline Actor CommanderActor(Id id = 5) { return Actor{Role::kCommander, id, 0, 0}; }
 inline Actor LiaisonOf(Id party) { return Actor{Role::kLiaison, 100 + party, party, kGroup}; }
 
 }  // namespace baraza::testing

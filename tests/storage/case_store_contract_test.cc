@@ -67,6 +67,14 @@ workflow::Transition FileIn(CaseStore& store, const ContactGroup& g) {
   return out;
 }
 
+// Saves one transition of the core as the application does.
+void Save(CaseStore& store, workflow::Transition t) {
+  Status s = store.WriteAndWait([&](WriteTx& tx) {
+    return tx.SaveCase(t.next, t.events, t.notices, workflow::PendingDeadlines(t.next));
+  });
+  REQUIRE(s.ok());
+}
+
 }  // namespace
 
 TEMPLATE_TEST_CASE("store keeps groups, parties and liaisons", "[store]", MemoryStore, SqliteStore) {
@@ -214,6 +222,90 @@ TEMPLATE_TEST_CASE("store numbers commanders from one", "[store]", MemoryStore, 
               })
               .ok());
   CHECK(ids == std::vector<Id>{1, 2});
+}
+
+TEMPLATE_TEST_CASE("store keeps a group's appeal window", "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = ThreePartyGroup(0);
+  g.appeal_window = 3 * kDay;
+  Id id = 0;
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                auto r = tx.InsertGroup(g);
+                if (r.ok()) id = *r;
+                return r.status();
+              })
+              .ok());
+  CHECK(store->GetGroup(id)->appeal_window == 3 * kDay);
+}
+
+TEMPLATE_TEST_CASE("store keeps an emergency action with its appeals and answers", "[store]",
+                   MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  auto f = ActionAffectingAAndB();
+  f.group_id = g.id;
+  f.affected_party_ids = {g.parties[1].id, g.parties[2].id};
+  Actor commander = CommanderActor(4);
+  auto logged = workflow::LogEmergencyAction(1, f, g, commander, kT0);
+  REQUIRE(logged.ok());
+  Save(*store, *logged);
+  CHECK(*store->DeadlinesOf(1) ==
+        std::vector<Deadline>{{1, 0, DeadlineKind::kAppealWindowClose, kT0 + g.appeal_window}});
+  Case c = *store->GetCase(1);
+  auto explained = workflow::ExplainAction(c, "The crowd was under fire.", commander, kT0 + 1);
+  REQUIRE(explained.ok());
+  Save(*store, *explained);
+  auto appealed = workflow::FileAppeal(explained->next, "It was our checkpoint.", "Apology",
+                                       LiaisonOf(g.parties[1].id), kT0 + 2);
+  REQUIRE(appealed.ok());
+  Save(*store, *appealed);
+  auto answered = workflow::AnswerAppeal(appealed->next, 1, "Shots came from it.", commander, kT0 + 3);
+  REQUIRE(answered.ok());
+  Save(*store, *answered);
+
+  Case got = *store->GetCase(1);
+  CHECK(got.kind == CaseKind::kEmergencyAction);
+  CHECK(got.state == CaseState::kUnderAppeal);
+  CHECK(got.filed_by_commander_id == 4);
+  CHECK(got.action.narrowness == f.action.narrowness);
+  CHECK(got.action.occurred_at == f.action.occurred_at);
+  CHECK(got.affected_party_ids == f.affected_party_ids);
+  CHECK(got.appeal_deadline == kT0 + g.appeal_window);
+  REQUIRE(got.explanations.size() == 1);
+  CHECK(got.explanations[0].text == "The crowd was under fire.");
+  REQUIRE(got.appeals.size() == 1);
+  CHECK(got.appeals[0].requested_remedy == "Apology");
+  REQUIRE(got.appeals[0].answer.has_value());
+  CHECK(got.appeals[0].answer->text == "Shots came from it.");
+  CHECK(store->DeadlinesOf(1)->empty());  // appealed: nothing left for the server to do
+  // An affected party finds the case among its own.
+  CaseFilter by_party;
+  by_party.party_id = g.parties[2].id;
+  CHECK(store->ListCases(by_party)->size() == 1);
+}
+
+TEMPLATE_TEST_CASE("store lists the cases a commander filed", "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  FileIn(*store, g);  // a mediator's dispute
+  auto f = ActionAffectingAAndB();
+  f.group_id = g.id;
+  f.affected_party_ids = {g.parties[1].id};
+  auto logged = workflow::LogEmergencyAction(2, f, g, CommanderActor(4), kT0);
+  REQUIRE(logged.ok());
+  Save(*store, *logged);
+  CaseFilter mine;
+  mine.commander_id = 4;
+  auto cases = store->ListCases(mine);
+  REQUIRE(cases.ok());
+  REQUIRE(cases->size() == 1);
+  CHECK(cases->front().id == 2);
+  mine.commander_id = 5;
+  CHECK(store->ListCases(mine)->empty());
 }
 
 // ------------------------------------------------------- SQLite only ---

@@ -1,0 +1,148 @@
+// Shared by the end-to-end tests: a group of three parties with liaisons on a
+// real barazad, and bounded polling helpers. Not thread-safe.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/e2e/server_process.h"
+
+namespace baraza::testing {
+
+using namespace std::chrono_literals;
+
+struct Setup {
+  int64_t group = 0;
+  int64_t filer = 0, answers = 0, silent = 0;
+  std::string filer_token, answers_token, silent_token;
+};
+
+inline int64_t AddParty(client::BarazaClient& m, int64_t group, const std::string& name,
+                 v1::PartyCategory category) {
+  v1::AddPartyRequest req;
+  req.set_group_id(group);
+  req.set_name(name);
+  req.set_category(category);
+  v1::Party p;
+  auto s = m.AddParty(req, &p);
+  REQUIRE(s.ok());
+  return p.id();
+}
+
+inline std::string RegisterLiaison(client::BarazaClient& m, int64_t party) {
+  v1::RegisterLiaisonRequest req;
+  req.set_party_id(party);
+  req.set_name("liaison of " + std::to_string(party));
+  v1::RegisterLiaisonResponse resp;
+  auto s = m.RegisterLiaison(req, &resp);
+  REQUIRE(s.ok());
+  REQUIRE(resp.token().size() == 67);
+  return resp.token();
+}
+
+// A group of three parties, each with a liaison.
+// `appeal_window_seconds` 0 keeps the server's default (7 days).
+inline Setup ThreeParties(client::BarazaClient& m, int appeal_window_seconds = 0) {
+  Setup s;
+  v1::CreateContactGroupRequest g;
+  g.set_name("Kismayo contact group");
+  g.set_kind(v1::GROUP_KIND_STANDING);
+  if (appeal_window_seconds > 0) g.mutable_appeal_window()->set_seconds(appeal_window_seconds);
+  v1::ContactGroup group;
+  REQUIRE(m.CreateContactGroup(g, &group).ok());
+  s.group = group.id();
+  s.filer = AddParty(m, s.group, "Kismayo Women's Association", v1::PARTY_CATEGORY_WOMENS_GROUP);
+  s.answers = AddParty(m, s.group, "Juba Valley Alliance", v1::PARTY_CATEGORY_ARMED_FACTION);
+  s.silent = AddParty(m, s.group, "Somali National Front", v1::PARTY_CATEGORY_ARMED_FACTION);
+  s.filer_token = RegisterLiaison(m, s.filer);
+  s.answers_token = RegisterLiaison(m, s.answers);
+  s.silent_token = RegisterLiaison(m, s.silent);
+  return s;
+}
+
+inline v1::FileDisputeRequest Dispute(const Setup& s, int window_seconds) {
+  v1::FileDisputeRequest f;
+  f.set_group_id(s.group);
+  f.set_title("Checkpoint on the port road");
+  f.set_description("A checkpoint blocks aid convoys to the camps.");
+  f.add_standards(v1::STANDARD_PEACE_PROCESS);
+  f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
+  f.set_filed_by_party_id(s.filer);
+  f.add_respondent_party_ids(s.answers);
+  f.add_respondent_party_ids(s.silent);
+  f.mutable_window()->set_seconds(window_seconds);
+  return f;
+}
+
+inline v1::Case GetCase(client::BarazaClient& c, int64_t id) {
+  v1::GetCaseRequest req;
+  req.set_case_id(id);
+  v1::Case out;
+  auto s = c.GetCase(req, &out);
+  REQUIRE(s.ok());
+  return out;
+}
+
+// Polls until `pred` holds for the case, for at most `limit`.
+template <typename Pred>
+inline v1::Case WaitForCase(client::BarazaClient& c, int64_t id, std::chrono::seconds limit, Pred pred) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  v1::Case k = GetCase(c, id);
+  while (!pred(k) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(100ms);
+    k = GetCase(c, id);
+  }
+  return k;
+}
+
+inline std::vector<v1::Event> History(client::BarazaClient& c, int64_t id) {
+  v1::ListCaseEventsRequest req;
+  req.set_case_id(id);
+  v1::ListCaseEventsResponse resp;
+  REQUIRE(c.ListCaseEvents(req, &resp).ok());
+  return {resp.events().begin(), resp.events().end()};
+}
+
+inline int Count(const std::vector<v1::Event>& events, v1::EventType type, int64_t party) {
+  int n = 0;
+  for (const auto& e : events) n += e.type() == type && e.party_id() == party;
+  return n;
+}
+
+inline const v1::Respondent& RespondentOf(const v1::Case& k, int64_t party) {
+  for (const auto& r : k.respondents())
+    if (r.party_id() == party) return r;
+  FAIL("no respondent " << party);
+  return k.respondents(0);
+}
+
+// A running barazad with a group of three parties, each with a liaison, as
+// most tests here start.
+// Registers a commander and returns its token.
+inline std::string RegisterCommander(client::BarazaClient& m, const std::string& name) {
+  v1::RegisterCommanderRequest req;
+  req.set_name(name);
+  v1::RegisterCommanderResponse resp;
+  auto s = m.RegisterCommander(req, &resp);
+  REQUIRE(s.ok());
+  return resp.token();
+}
+
+class WithThreeParties {
+ protected:
+  explicit WithThreeParties(int appeal_window_seconds = 0) {
+    REQUIRE(server.Start());
+    auto m = Mediator();
+    s = ThreeParties(m, appeal_window_seconds);
+  }
+  client::BarazaClient Mediator() { return server.Client(server.mediator_token()); }
+
+  TempDir dir;
+  ServerProcess server{dir};
+  Setup s;
+};
+
+
+}  // namespace baraza::testing
