@@ -33,12 +33,12 @@ awk '/<!-- walkthrough:begin -->/{on=1; next} /<!-- walkthrough:end -->/{on=0}
      on && /^```sh/{code=1; next} on && /^```/{code=0; next} on && code' "$readme" >"$work/walk.sh"
 [ -s "$work/walk.sh" ] || fail "no walk-through found in $readme"
 cat >>"$work/walk.sh" <<'CHECK'
-echo "IDS $CASE $JVA $SNF" >&2
+echo "IDS $CASE $JVA $SNF $ACTION" >&2
 CHECK
 
 (cd "$work" && bash -euo pipefail walk.sh) >"$work/walk.out" 2>"$work/walk.err" ||
   { cat "$work/walk.err" >&2; fail "a walk-through command failed"; }
-read -r _ case_id jva snf < <(grep '^IDS ' "$work/walk.err")
+read -r _ case_id jva snf action < <(grep '^IDS ' "$work/walk.err")
 
 # The silent party's liaison saw the call, two reminders and the judgement, in order.
 kinds="$(grep -oE 'case [0-9]+  [a-z-]+$' "$work/walk.out" | awk '{print $3}' | tr '\n' ' ')"
@@ -56,4 +56,18 @@ grep -q "responded  *party $jva " <<<"$history" || fail "the answer of party $jv
 state="$(cd "$work" && build/baraza-mediator --token-file var/mediator.token -o json case show "$case_id" |
          grep -o '"state": "[A-Z_]*"')"
 [ "$state" = '"state": "CASE_STATE_CLOSED"' ] || fail "case state is $state, not closed"
+# The emergency action was appealed by one party and overturned, with a remedy.
+action_json="$(cd "$work" && build/baraza-mediator --token-file var/mediator.token -o json case show "$action")"
+grep -q '"state": "CASE_STATE_RULED"' <<<"$action_json" || fail "the emergency action was not ruled on"
+grep -q '"ruling": "RULING_OVERTURNED"' <<<"$action_json" || fail "the ruling is not overturned"
+grep -q '"remedy": "The mission rebuilds' <<<"$action_json" || fail "the remedy is missing"
+
+# The participation records printed by the walk-through match the histories.
+grep -A12 "^party: *$jva\$" "$work/walk.out" | grep -q "answered on time: *1" ||
+  fail "party $jva's record does not show its answer on time"
+grep -A12 "^party: *$jva\$" "$work/walk.out" | grep -q "1 filed: 1 overturned" ||
+  fail "party $jva's record does not show its overturned appeal"
+grep -A12 "^party: *$snf\$" "$work/walk.out" | grep -q "never answered: *1" ||
+  fail "party $snf's record does not show the default judgement"
+
 echo "README walk-through ran as written: case $case_id, default judgement against party $snf only"
