@@ -109,41 +109,21 @@ Result<Transition> OpenNegotiation(Id case_id, CaseKind kind, const DisputeFilin
   BARAZA_RETURN_IF_ERROR(CheckDuration("window", f.window));
   if (f.standards.empty())
     return Status::InvalidArgument("name at least one standard the dispute appeals to");
-  if (f.respondent_party_ids.empty())
-    return Status::InvalidArgument(contemplated
-                                       ? "name at least one party the action is contemplated against"
-                                       : "name at least one respondent party");
-  if (f.respondent_party_ids.size() > kMaxRespondents)
-    return Status::InvalidArgument("at most " + std::to_string(kMaxRespondents) +
-                                   " respondents per case");
   if (f.filed_by_party_id != 0 && !group.FindParty(f.filed_by_party_id))
     return Status::InvalidArgument("the filing " + PartyRef(f.filed_by_party_id) +
                                    " is not in contact group " + std::to_string(group.id));
-  std::set<Id> seen;
-  for (Id p : f.respondent_party_ids) {
-    if (!group.FindParty(p))
-      return Status::InvalidArgument("respondent " + PartyRef(p) + " is not in contact group " +
-                                     std::to_string(group.id) + " \"" + group.name + "\"");
-    if (p == f.filed_by_party_id)
-      return Status::InvalidArgument(PartyRef(p) + " cannot be both the filer and a respondent");
-    if (!seen.insert(p).second)
-      return Status::InvalidArgument("respondent " + PartyRef(p) + " is named twice");
-  }
+  BARAZA_RETURN_IF_ERROR(CheckPartyList(
+      f.respondent_party_ids, group, "respondent",
+      contemplated ? "name at least one party the action is contemplated against"
+                   : "name at least one respondent party",
+      f.filed_by_party_id));
 
-  Case c;
-  c.id = case_id;
-  c.group_id = group.id;
-  c.kind = kind;
-  c.state = CaseState::kNegotiating;
-  c.title = f.title;
-  c.description = f.description;
+  Case c = NewCase(case_id, group, kind, CaseState::kNegotiating, f.title, f.description,
+                   f.dimension, now);
   c.standards = f.standards;
-  c.dimension = f.dimension;
   c.filed_by_party_id = f.filed_by_party_id;
   if (actor.role == Role::kCommander) c.filed_by_commander_id = actor.subject_id;
   c.window = f.window;
-  c.filed_at = now;
-  c.version = 0;
   Builder b(c, actor, now);
   std::string standards;
   for (Standard s : f.standards) standards += (standards.empty() ? "" : ", ") + std::string(Name(s));

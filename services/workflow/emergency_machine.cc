@@ -50,28 +50,11 @@ Result<Transition> LogEmergencyAction(Id case_id, const EmergencyFiling& f,
   if (f.action.occurred_at > now + kClockTolerance)
     return Status::InvalidArgument("occurred_at " + FormatTime(f.action.occurred_at) +
                                    " is in the future; log an action after it happened");
-  if (f.affected_party_ids.empty())
-    return Status::InvalidArgument("name at least one affected party");
-  if (f.affected_party_ids.size() > kMaxRespondents)
-    return Status::InvalidArgument("at most " + std::to_string(kMaxRespondents) +
-                                   " affected parties per case");
-  std::set<Id> seen;
-  for (Id p : f.affected_party_ids) {
-    if (!group.FindParty(p))
-      return Status::InvalidArgument("affected " + PartyRef(p) + " is not in contact group " +
-                                     std::to_string(group.id) + " \"" + group.name + "\"");
-    if (!seen.insert(p).second)
-      return Status::InvalidArgument("affected " + PartyRef(p) + " is named twice");
-  }
+  BARAZA_RETURN_IF_ERROR(CheckPartyList(f.affected_party_ids, group, "affected",
+                                        "name at least one affected party"));
 
-  Case c;
-  c.id = case_id;
-  c.group_id = group.id;
-  c.kind = CaseKind::kEmergencyAction;
-  c.state = CaseState::kAppealWindow;
-  c.title = f.title;
-  c.description = f.description;
-  c.dimension = f.dimension;
+  Case c = NewCase(case_id, group, CaseKind::kEmergencyAction, CaseState::kAppealWindow, f.title,
+                   f.description, f.dimension, now);
   c.filed_by_commander_id = actor.subject_id;
   c.window = group.appeal_window;
   c.filed_at = now;

@@ -4,6 +4,8 @@
 
 #include <initializer_list>
 #include <map>
+#include <set>
+#include <vector>
 #include <string>
 
 #include "services/workflow/case_machine.h"
@@ -81,6 +83,44 @@ inline Status RequireState(const Case& c, std::initializer_list<CaseState> allow
   for (CaseState s : allowed) names += (names.empty() ? "" : " or ") + std::string(Name(s));
   return Status::FailedPrecondition(CaseRef(c) + " is " + Name(c.state) + "; " + what +
                                     " is allowed only when it is " + names);
+}
+
+// Checks a list of parties a case names (respondents, affected parties): at
+// least one, at most kMaxRespondents, each in the group once, none `excluded`.
+inline Status CheckPartyList(const std::vector<Id>& ids, const ContactGroup& group,
+                             const std::string& what, const std::string& none_message,
+                             Id excluded = 0) {
+  if (ids.empty()) return Status::InvalidArgument(none_message);
+  if (ids.size() > kMaxRespondents)
+    return Status::InvalidArgument("at most " + std::to_string(kMaxRespondents) + " " + what +
+                                   " parties per case");
+  std::set<Id> seen;
+  for (Id p : ids) {
+    if (!group.FindParty(p))
+      return Status::InvalidArgument(what + " " + PartyRef(p) + " is not in contact group " +
+                                     std::to_string(group.id) + " \"" + group.name + "\"");
+    if (p == excluded && excluded != 0)
+      return Status::InvalidArgument(PartyRef(p) + " cannot be both the filer and " + what);
+    if (!seen.insert(p).second)
+      return Status::InvalidArgument(what + " " + PartyRef(p) + " is named twice");
+  }
+  return Status::Ok();
+}
+
+// A new case's common fields; the version is 0 until its first transition.
+inline Case NewCase(Id case_id, const ContactGroup& group, CaseKind kind, CaseState state,
+                    const std::string& title, const std::string& description,
+                    Dimension dimension, UnixMillis now) {
+  Case c;
+  c.id = case_id;
+  c.group_id = group.id;
+  c.kind = kind;
+  c.state = state;
+  c.title = title;
+  c.description = description;
+  c.dimension = dimension;
+  c.filed_at = now;
+  return c;
 }
 
 }  // namespace baraza::workflow::detail
