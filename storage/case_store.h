@@ -26,6 +26,17 @@ struct TokenRecord {
   UnixMillis revoked_at = 0;  // 0: not revoked
 };
 
+// A change request already applied, kept so that a retry of it gets the first
+// answer and writes nothing again.
+struct StoredRequest {
+  std::string actor;        // who sent it (Actor::Label)
+  std::string request_id;   // chosen by the client
+  std::string fingerprint;  // what was asked: the method and a hash of its content
+  Id object_id = 0;         // the case, group or party it created or changed
+  std::string response;     // for cases: the case as answered (encoded)
+  UnixMillis created_at = 0;
+};
+
 struct CaseFilter {
   Id group_id = 0;                  // 0: any
   Id party_id = 0;                  // 0: any; else cases the party is in
@@ -48,6 +59,9 @@ class WriteTx {
   virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;
   virtual Result<Id> InsertCommander(const Commander& commander) = 0;
   virtual Status InsertToken(const TokenRecord& token) = 0;
+  virtual Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
+                                                           const std::string& request_id) = 0;
+  virtual Status InsertRequest(const StoredRequest& request) = 0;
   // The id the next inserted case will have.
   virtual Result<Id> NextCaseId() = 0;
   // Writes the case (inserting or replacing it), appends its events, records its

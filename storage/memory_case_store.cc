@@ -75,6 +75,17 @@ class MemoryTx : public WriteTx {
     d_.commanders[id].id = id;
     return id;
   }
+  Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
+                                                   const std::string& request_id) override {
+    auto it = d_.requests.find({actor, request_id});
+    if (it == d_.requests.end()) return std::optional<StoredRequest>();
+    return std::optional<StoredRequest>(it->second);
+  }
+  Status InsertRequest(const StoredRequest& r) override {
+    if (!d_.requests.emplace(std::pair(r.actor, r.request_id), r).second)
+      return Status::AlreadyExists("request " + r.request_id + " exists");
+    return Status::Ok();
+  }
   Status InsertToken(const TokenRecord& t) override {
     if (!d_.tokens.emplace(t.hash, t).second) return Status::AlreadyExists("token exists");
     return Status::Ok();

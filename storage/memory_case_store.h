@@ -19,6 +19,7 @@ class MemoryCaseStore : public CaseStore {
     std::map<Id, Liaison> liaisons;
     std::map<Id, Commander> commanders;
     std::map<std::string, TokenRecord> tokens;
+    std::map<std::pair<std::string, std::string>, StoredRequest> requests;
     std::map<Id, Case> cases;
     std::map<Id, std::vector<Event>> events;
     std::map<Id, Notice> notices;

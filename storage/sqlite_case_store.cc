@@ -154,6 +154,10 @@ CREATE TABLE liaisons(
   id INTEGER PRIMARY KEY, party_id INTEGER NOT NULL REFERENCES parties(id),
   name TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE INDEX liaisons_by_party ON liaisons(party_id);
+CREATE TABLE requests(
+  actor TEXT NOT NULL, request_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  object_id INTEGER NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY(actor, request_id)) WITHOUT ROWID;
 CREATE TABLE commanders(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE tokens(
@@ -317,6 +321,35 @@ class SqliteTx : public WriteTx {
     Query q(c_, "INSERT INTO commanders(name, created_at) VALUES(?,?)");
     q.Bind(commander.name).Bind(commander.created_at);
     return InsertReturningId(q, c_);
+  }
+
+  Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
+                                                   const std::string& request_id) override {
+    Query q(c_,
+            "SELECT fingerprint, object_id, response, created_at FROM requests "
+            "WHERE actor = ? AND request_id = ?");
+    q.Bind(actor).Bind(request_id);
+    if (!q.Next()) {
+      BARAZA_RETURN_IF_ERROR(q.status());
+      return std::optional<StoredRequest>();
+    }
+    StoredRequest r;
+    r.actor = actor;
+    r.request_id = request_id;
+    r.fingerprint = q.Text(0);
+    r.object_id = q.Int(1);
+    r.response = q.Text(2);
+    r.created_at = q.Int(3);
+    return std::optional<StoredRequest>(std::move(r));
+  }
+
+  Status InsertRequest(const StoredRequest& r) override {
+    Query q(c_,
+            "INSERT INTO requests(actor, request_id, fingerprint, object_id, response, created_at) "
+            "VALUES(?,?,?,?,?,?)");
+    q.Bind(r.actor).Bind(r.request_id).Bind(r.fingerprint).Bind(r.object_id).Bind(r.response)
+        .Bind(r.created_at);
+    return q.Run();
   }
 
   Status InsertToken(const TokenRecord& t) override {

@@ -1,8 +1,42 @@
 #include "client/common/client.h"
 
+#include <cstdio>
+#include <random>
+#include <set>
 #include <thread>
 
 namespace baraza::client {
+
+std::string NewRequestId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+bool BarazaClient::PrepareForRetries(google::protobuf::Message* req) {
+  // Token issuance cannot be replayed (the token is shown once and never
+  // stored), so it is never sent twice.
+  static const std::set<std::string> kOnce = {"baraza.v1.RegisterLiaisonRequest",
+                                              "baraza.v1.RegisterCommanderRequest"};
+  const auto* d = req->GetDescriptor();
+  if (kOnce.count(d->full_name())) return false;
+  if (const auto* f = d->FindFieldByName("request_id")) {
+    if (req->GetReflection()->GetString(*req, f).empty())
+      req->GetReflection()->SetString(req, f, NewRequestId());
+  }
+  return true;  // reads, and changes that now carry a request_id
+}
+
+bool BarazaClient::Backoff(int attempt, std::chrono::system_clock::time_point deadline) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  int base = std::min(2000, 100 << std::min(attempt, 5));
+  auto wait = std::chrono::milliseconds(base / 2 + static_cast<int>(rng() % (base / 2 + 1)));
+  if (std::chrono::system_clock::now() + wait >= deadline) return false;
+  std::this_thread::sleep_for(wait);
+  return true;
+}
 
 BarazaClient::BarazaClient(ClientOptions options) : options_(std::move(options)) {
   channel_ = grpc::CreateChannel(options_.server, grpc::InsecureChannelCredentials());

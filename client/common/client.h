@@ -17,8 +17,16 @@ namespace baraza::client {
 struct ClientOptions {
   std::string server = "127.0.0.1:50051";
   std::string token;  // bearer token; empty sends none
+  // The deadline of one call, retries included.
   std::chrono::milliseconds timeout{10000};
+  // How often a call that met UNAVAILABLE is tried again, with backoff. Only
+  // calls that are safe to repeat are retried: reads, and changes that carry a
+  // request_id (which the client sets when the caller left it empty).
+  int retries = 4;
 };
+
+// A fresh request_id: 128 random bits in hex.
+std::string NewRequestId();
 
 class BarazaClient {
  public:
@@ -32,8 +40,10 @@ class BarazaClient {
 
 #define BARAZA_RPC(Service, Method, Req, Resp)                                 \
   grpc::Status Method(const v1::Req& req, v1::Resp* resp) {                    \
-    auto ctx = Context();                                                      \
-    return Service##_->Method(ctx.get(), req, resp);                           \
+    return Call(req, resp, [this](grpc::ClientContext* ctx, const v1::Req& r,  \
+                                  v1::Resp* out) {                             \
+      return Service##_->Method(ctx, r, out);                                  \
+    });                                                                        \
   }
   BARAZA_RPC(groups, CreateContactGroup, CreateContactGroupRequest, ContactGroup)
   BARAZA_RPC(groups, GetContactGroup, GetContactGroupRequest, ContactGroup)
@@ -69,6 +79,29 @@ class BarazaClient {
                                                                const v1::WatchNoticesRequest& req);
 
  private:
+  // Sets a request_id when the request has an empty one, then calls, retrying
+  // UNAVAILABLE with backoff while the call is safe to repeat and time is left.
+  template <typename Req, typename Resp, typename Fn>
+  grpc::Status Call(const Req& req, Resp* resp, Fn call) {
+    Req sent = req;
+    bool repeatable = PrepareForRetries(&sent);
+    auto deadline = std::chrono::system_clock::now() + options_.timeout;
+    grpc::Status status;
+    for (int attempt = 0;; ++attempt) {  // bounded by options_.retries
+      grpc::ClientContext ctx;
+      if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
+      ctx.set_deadline(deadline);
+      status = call(&ctx, sent, resp);
+      if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !repeatable ||
+          attempt >= options_.retries || !Backoff(attempt, deadline))
+        return status;
+    }
+  }
+  // Fills in request_id; returns whether the request may be sent again.
+  static bool PrepareForRetries(google::protobuf::Message* req);
+  // Sleeps before attempt `attempt` + 1; false if the deadline would pass first.
+  static bool Backoff(int attempt, std::chrono::system_clock::time_point deadline);
+
   ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ContactGroupService::Stub> groups_;

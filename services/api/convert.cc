@@ -104,6 +104,7 @@ void ToProto(const Case& in, v1::Case* out) {
   oc->set_remedy(in.outcome.remedy);
   oc->set_unchallenged(in.outcome.unchallenged);
   out->set_version(in.version);
+  out->set_etag(in.Etag());
   out->set_filed_by_commander_id(in.filed_by_commander_id);
   if (in.kind != CaseKind::kEmergencyAction) return;
   auto* a = out->mutable_action();

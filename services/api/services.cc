@@ -4,6 +4,8 @@
 #include <deque>
 #include <mutex>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/time_util.h>
 
 #include "services/api/convert.h"
@@ -64,6 +66,42 @@ Result<int> PageSize(int requested, int def, int max) {
   return std::min(requested, max);
 }
 
+// The idempotency key of a change request: its request_id, and a fingerprint
+// of the method and of everything else it asks (request_id and etag cleared).
+Result<RequestKey> KeyOf(const google::protobuf::Message& req) {
+  const auto* d = req.GetDescriptor();
+  const auto* r = req.GetReflection();
+  const auto* id_field = d->FindFieldByName("request_id");
+  if (!id_field) return RequestKey{};
+  std::string id = r->GetString(req, id_field);
+  if (id.empty()) return RequestKey{};
+  if (id.size() > 128)
+    return Status::InvalidArgument("request_id is " + std::to_string(id.size()) +
+                                   " bytes; the limit is 128");
+  for (unsigned char ch : id)
+    if (ch < 0x21 || ch > 0x7e)
+      return Status::InvalidArgument(
+          "request_id must be printable ASCII without spaces (a UUID is a good choice)");
+  std::unique_ptr<google::protobuf::Message> copy(req.New());
+  copy->CopyFrom(req);
+  copy->GetReflection()->ClearField(copy.get(), id_field);
+  if (const auto* etag = d->FindFieldByName("etag")) copy->GetReflection()->ClearField(copy.get(), etag);
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream raw(&bytes);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.SetSerializationDeterministic(true);
+    copy->SerializeToCodedStream(&out);
+  }
+  return RequestKey{id, d->full_name() + ":" + auth::Sha256Hex(bytes)};
+}
+
+// The etag a change request carries, if any.
+std::string EtagOf(const google::protobuf::Message& req) {
+  const auto* f = req.GetDescriptor()->FindFieldByName("etag");
+  return f ? req.GetReflection()->GetString(req, f) : std::string();
+}
+
 Status RequireId(Id id, const char* field) {
   if (id <= 0) return Status::InvalidArgument(std::string(field) + " is required (a positive id)");
   return Status::Ok();
@@ -97,8 +135,9 @@ ServerUnaryReactor* ContactGroupServiceImpl::CreateContactGroup(
   g.purpose = req->purpose();
   g.kind = kind;
   if (req->has_appeal_window()) g.appeal_window = FromDuration(req->appeal_window());
+  BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(reactor, resp));
+  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(reactor, resp), key);
   return reactor;
 }
 
@@ -134,8 +173,9 @@ ServerUnaryReactor* ContactGroupServiceImpl::AddParty(CallbackServerContext* ctx
   p.group_id = req->group_id();
   p.name = req->name();
   p.category = category;
+  BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.AddParty(*actor, p, Reply<Party>(reactor, resp));
+  app_.AddParty(*actor, p, Reply<Party>(reactor, resp), key);
   return reactor;
 }
 
@@ -195,11 +235,13 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
 // ------------------------------------------------------------------ cases ---
 
 ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Actor& actor,
-                                            Id case_id, Application::CaseCommand command,
-                                            v1::Case* resp) {
+                                            const google::protobuf::Message& req, Id case_id,
+                                            Application::CaseCommand command, v1::Case* resp) {
   BARAZA_CHECK(RequireId(case_id, "case_id"));
+  BARAZA_ASSIGN(key, KeyOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.ChangeCase(actor, case_id, std::move(command), Reply<Case>(reactor, resp));
+  app_.ChangeCase(actor, case_id, std::move(command), Reply<Case>(reactor, resp), key,
+                  EtagOf(req));
   return reactor;
 }
 
@@ -236,10 +278,11 @@ Result<workflow::DisputeFiling> Filing(Id group_id, const std::string& title,
 }  // namespace
 
 ServerUnaryReactor* CaseServiceImpl::Open(CallbackServerContext* ctx, const Actor& actor,
-                                          Id group_id, Application::CaseFactory make,
-                                          v1::Case* resp) {
+                                          const google::protobuf::Message& req, Id group_id,
+                                          Application::CaseFactory make, v1::Case* resp) {
+  BARAZA_ASSIGN(key, KeyOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(reactor, resp));
+  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(reactor, resp), key);
   return reactor;
 }
 
@@ -250,8 +293,9 @@ ServerUnaryReactor* CaseServiceImpl::FileDispute(CallbackServerContext* ctx,
                           req->dimension(), req->respondent_party_ids(), req->has_window(),
                           req->window()));
   f.filed_by_party_id = req->filed_by_party_id();
+  BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.FileDispute(*actor, f, Reply<Case>(reactor, resp));
+  app_.FileDispute(*actor, f, Reply<Case>(reactor, resp), key);
   return reactor;
 }
 
@@ -261,7 +305,7 @@ ServerUnaryReactor* CaseServiceImpl::FileContemplatedAction(
   BARAZA_ASSIGN(f, Filing(req->group_id(), req->title(), req->description(), req->standards(),
                           req->dimension(), req->target_party_ids(), req->has_window(),
                           req->window()));
-  return Open(ctx, *actor, f.group_id,
+  return Open(ctx, *actor, *req, f.group_id,
               [f](Id id, const ContactGroup& g, const Actor& a, UnixMillis now) {
                 return workflow::FileContemplatedAction(id, f, g, a, now);
               },
@@ -287,7 +331,7 @@ ServerUnaryReactor* CaseServiceImpl::LogEmergencyAction(
   f.action.location = a.location();
   f.action.threat = a.threat();
   f.action.narrowness = a.narrowness();
-  return Open(ctx, *actor, f.group_id,
+  return Open(ctx, *actor, *req, f.group_id,
               [f](Id id, const ContactGroup& g, const Actor& who, UnixMillis now) {
                 return workflow::LogEmergencyAction(id, f, g, who, now);
               },
@@ -298,7 +342,7 @@ ServerUnaryReactor* CaseServiceImpl::ExplainAction(CallbackServerContext* ctx,
                                                    const v1::ExplainActionRequest* req,
                                                    v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [text = req->text()](const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::ExplainAction(c, text, a, now);
                 },
@@ -309,7 +353,7 @@ ServerUnaryReactor* CaseServiceImpl::AppealAction(CallbackServerContext* ctx,
                                                   const v1::AppealActionRequest* req,
                                                   v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [grounds = req->grounds(), remedy = req->requested_remedy()](
                     const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::FileAppeal(c, grounds, remedy, a, now);
@@ -322,7 +366,7 @@ ServerUnaryReactor* CaseServiceImpl::AnswerAppeal(CallbackServerContext* ctx,
                                                   v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->appeal_id(), "appeal_id"));
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [appeal = req->appeal_id(), text = req->text()](const Case& c, const Actor& a,
                                                                 UnixMillis now) {
                   return workflow::AnswerAppeal(c, appeal, text, a, now);
@@ -335,7 +379,7 @@ ServerUnaryReactor* CaseServiceImpl::RuleOnAppeal(CallbackServerContext* ctx,
                                                   v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_ASSIGN(ruling, FromProto(req->ruling(), "ruling"));
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [ruling, reasons = req->reasons(), remedy = req->remedy()](
                     const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::RuleOnAppeal(c, ruling, reasons, remedy, a, now);
@@ -377,7 +421,7 @@ ServerUnaryReactor* CaseServiceImpl::RespondToNotice(CallbackServerContext* ctx,
                                                      v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_ASSIGN(visibility, FromProto(req->visibility(), "visibility"));
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [position = req->position(), visibility](const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::Respond(c, position, visibility, a, now);
                 },
@@ -388,7 +432,7 @@ ServerUnaryReactor* CaseServiceImpl::RequestExtension(CallbackServerContext* ctx
                                                       const v1::RequestExtensionRequest* req,
                                                       v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [extension = FromDuration(req->extension()), reason = req->reason()](
                     const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::RequestExtension(c, extension, reason, a, now);
@@ -401,7 +445,7 @@ ServerUnaryReactor* CaseServiceImpl::GrantExtension(CallbackServerContext* ctx,
                                                     v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [party = req->party_id(), extension = FromDuration(req->extension()),
                  reason = req->reason()](const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::GrantExtension(c, party, extension, reason, a, now);
@@ -414,7 +458,7 @@ ServerUnaryReactor* CaseServiceImpl::GrantCapacitySupport(
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
   BARAZA_ASSIGN(kind, FromProto(req->kind(), "kind"));
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [party = req->party_id(), kind, description = req->description(),
                  extension = FromDuration(req->extension())](const Case& c, const Actor& a,
                                                              UnixMillis now) {
@@ -429,7 +473,7 @@ ServerUnaryReactor* CaseServiceImpl::RecordSettlement(CallbackServerContext* ctx
                                                       v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
   std::vector<Id> accepting(req->accepting_party_ids().begin(), req->accepting_party_ids().end());
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [text = req->text(), accepting](const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::RecordSettlement(c, text, accepting, a, now);
                 },
@@ -444,7 +488,7 @@ ServerUnaryReactor* CaseServiceImpl::RecordMissionDecision(
     BARAZA_ASSIGN(decision, FromProto(req->action_decision(), "action_decision"));
     action = decision;
   }
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [text = req->text(), rationale = req->rationale(), action](
                     const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::RecordMissionDecision(c, text, rationale, action, a, now);
@@ -456,7 +500,7 @@ ServerUnaryReactor* CaseServiceImpl::WithdrawCase(CallbackServerContext* ctx,
                                                   const v1::WithdrawCaseRequest* req,
                                                   v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [reason = req->reason()](const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::Withdraw(c, reason, a, now);
                 },
@@ -466,7 +510,7 @@ ServerUnaryReactor* CaseServiceImpl::WithdrawCase(CallbackServerContext* ctx,
 ServerUnaryReactor* CaseServiceImpl::CloseCase(CallbackServerContext* ctx,
                                                const v1::CloseCaseRequest* req, v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
-  return Change(ctx, *actor, req->case_id(),
+  return Change(ctx, *actor, *req, req->case_id(),
                 [](const Case& c, const Actor& a, UnixMillis now) {
                   return workflow::Close(c, a, now);
                 },
@@ -510,7 +554,8 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
       : hub_(hub), last_queued_(after) {
     // Subscribe before reading the backlog so nothing falls between the two;
     // live notices that arrive meanwhile wait in early_ and are merged by id.
-    subscription_ = hub_.Subscribe(actor.party_id, [this](const Notice& n) { OnNotice(n); });
+    subscription_ = hub_.Subscribe(
+        actor.party_id, [this](const Notice& n) { OnNotice(n); }, [this] { OnServerClosing(); });
     std::vector<Notice> backlog;
     Status status;
     for (Id from = after;;) {  // bounded by the notices that exist
@@ -525,14 +570,14 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
     }
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (!status.ok()) {
-      finished_ = true;
-      Finish(ToGrpcStatus(status));
+      EndLocked(ToGrpcStatus(status));
       return;
     }
     for (const auto& n : backlog) Enqueue(n);
     for (const auto& n : early_) Enqueue(n);
     early_.clear();
     ready_ = true;
+    if (finished_) return;  // the server began to close while the backlog was read
     WriteNext();
   }
 
@@ -543,6 +588,7 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
       EndLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke; reconnect"));
       return;
     }
+    if (closing_) return EndLocked(ClosingStatus());
     WriteNext();
   }
 
@@ -557,6 +603,18 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
   }
 
  private:
+  static grpc::Status ClosingStatus() {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "barazad is shutting down; reconnect when it is back (notices are kept)");
+  }
+
+  // barazad is stopping: end the stream now, after the write in flight if any.
+  void OnServerClosing() {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    closing_ = true;
+    if (!writing_) EndLocked(ClosingStatus());
+  }
+
   void OnNotice(const Notice& n) {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (!ready_) {
@@ -595,6 +653,7 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
   bool ready_ = false;
   bool writing_ = false;
   bool finished_ = false;
+  bool closing_ = false;
   Id last_queued_;
   std::vector<Notice> early_;
   std::deque<Notice> queue_;

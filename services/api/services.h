@@ -102,10 +102,14 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
                                          v1::Case* resp) override;
 
  private:
+  // A change of one case, keyed by the request's request_id and checked against its etag.
   grpc::ServerUnaryReactor* Change(grpc::CallbackServerContext* ctx, const Actor& actor,
-                                   Id case_id, Application::CaseCommand command, v1::Case* resp);
+                                   const google::protobuf::Message& req, Id case_id,
+                                   Application::CaseCommand command, v1::Case* resp);
+  // A new case in a group, keyed by the request's request_id.
   grpc::ServerUnaryReactor* Open(grpc::CallbackServerContext* ctx, const Actor& actor,
-                                 Id group_id, Application::CaseFactory make, v1::Case* resp);
+                                 const google::protobuf::Message& req, Id group_id,
+                                 Application::CaseFactory make, v1::Case* resp);
   Application& app_;
 };
 

@@ -4,6 +4,7 @@
 
 #include "services/auth/tokens.h"
 #include "services/workflow/access.h"
+#include "storage/case_codec.h"
 
 namespace baraza {
 
@@ -45,6 +46,35 @@ TokenRecord RecordOf(const std::string& token, Role role, Id subject_id, std::st
   rec.label = std::move(label);
   rec.created_at = created_at;
   return rec;
+}
+
+// An earlier request of `actor` with the same id: nullopt if none (a new
+// request), the stored one if it asked the same, INVALID_ARGUMENT if not.
+Result<std::optional<StoredRequest>> PriorRequest(WriteTx& tx, const Actor& actor,
+                                                  const RequestKey& key) {
+  if (key.id.empty()) return std::optional<StoredRequest>();
+  auto prior = tx.FindRequest(actor.Label(), key.id);
+  if (!prior.ok() || !prior->has_value()) return prior;
+  if ((*prior)->fingerprint != key.fingerprint)
+    return Status::InvalidArgument("request_id \"" + key.id +
+                                   "\" was already used for a different request; send a new "
+                                   "request with a new request_id");
+  return prior;
+}
+
+// Answers a retry with the case as the first call answered it.
+Status Replayed(const StoredRequest& prior, Case& out) {
+  auto c = codec::DecodeCase(prior.response);
+  if (!c.ok()) return c.status();
+  out = std::move(c).value();
+  return Status::Ok();
+}
+
+Status RememberRequest(WriteTx& tx, const Actor& actor, const RequestKey& key, Id object_id,
+                       std::string response, UnixMillis now) {
+  if (key.id.empty()) return Status::Ok();
+  return tx.InsertRequest(
+      StoredRequest{actor.Label(), key.id, key.fingerprint, object_id, std::move(response), now});
 }
 
 }  // namespace
@@ -108,7 +138,7 @@ void Application::RegisterCommander(const Actor& actor, const std::string& name,
 // ----------------------------------------------------------------- groups ---
 
 void Application::CreateContactGroup(const Actor& actor, const ContactGroup& group,
-                                     Callback<ContactGroup> done) {
+                                     Callback<ContactGroup> done, const RequestKey& key) {
   Status s = RequireMediator(actor, "create a contact group");
   if (s.ok()) s = CheckText("name", group.name, kMaxNameBytes, true);
   if (s.ok()) s = CheckText("purpose", group.purpose, kMaxTextBytes, false);
@@ -118,11 +148,18 @@ void Application::CreateContactGroup(const Actor& actor, const ContactGroup& gro
   out->created_at = clock_.Now();
   out->parties.clear();
   store_.Write(
-      [out](WriteTx& tx) {
+      [out, actor, key](WriteTx& tx) -> Status {
+        auto prior = PriorRequest(tx, actor, key);
+        if (!prior.ok()) return prior.status();
+        if (*prior) {
+          auto g = tx.GetGroup((*prior)->object_id);
+          if (g.ok()) *out = *g;
+          return g.status();
+        }
         auto id = tx.InsertGroup(*out);
         if (!id.ok()) return id.status();
         out->id = *id;
-        return Status::Ok();
+        return RememberRequest(tx, actor, key, *id, {}, out->created_at);
       },
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });
 }
@@ -148,7 +185,8 @@ Result<std::vector<ContactGroup>> Application::ListContactGroups(const Actor& ac
   return store_.ListGroups(after_id, limit);
 }
 
-void Application::AddParty(const Actor& actor, const Party& party, Callback<Party> done) {
+void Application::AddParty(const Actor& actor, const Party& party, Callback<Party> done,
+                           const RequestKey& key) {
   Status s = RequireMediator(actor, "add a party");
   if (s.ok()) s = CheckText("name", party.name, kMaxNameBytes, true);
   if (!s.ok()) return done(s);
@@ -156,11 +194,18 @@ void Application::AddParty(const Actor& actor, const Party& party, Callback<Part
   out->created_at = clock_.Now();
   out->liaison_count = 0;
   store_.Write(
-      [out](WriteTx& tx) {
+      [out, actor, key](WriteTx& tx) -> Status {
+        auto prior = PriorRequest(tx, actor, key);
+        if (!prior.ok()) return prior.status();
+        if (*prior) {
+          auto p = tx.GetParty((*prior)->object_id);
+          if (p.ok()) *out = *p;
+          return p.status();
+        }
         auto id = tx.InsertParty(*out);
         if (!id.ok()) return id.status();
         out->id = *id;
-        return Status::Ok();
+        return RememberRequest(tx, actor, key, *id, {}, out->created_at);
       },
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });
 }
@@ -218,19 +263,25 @@ struct Committed {
 }  // namespace
 
 void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
-                           Callback<Case> done) {
+                           Callback<Case> done, const RequestKey& key) {
   if (actor.role == Role::kLiaison)
     return done(Status::PermissionDenied("a liaison does not open cases; ask a mediator"));
   auto out = std::make_shared<Committed>();
   store_.Write(
-      [this, actor, group_id, make = std::move(make), out](WriteTx& tx) -> Status {
+      [this, actor, group_id, make = std::move(make), out, key](WriteTx& tx) -> Status {
+        auto prior = PriorRequest(tx, actor, key);
+        if (!prior.ok()) return prior.status();
+        if (*prior) return Replayed(**prior, out->next);
         auto group = tx.GetGroup(group_id);
         if (!group.ok()) return group.status();
         auto id = tx.NextCaseId();
         if (!id.ok()) return id.status();
-        auto t = make(*id, *group, actor, clock_.Now());
+        UnixMillis now = clock_.Now();
+        auto t = make(*id, *group, actor, now);
         if (!t.ok()) return t.status();
         out->next = t->next;
+        BARAZA_RETURN_IF_ERROR(
+            RememberRequest(tx, actor, key, *id, codec::EncodeCase(t->next), now));
         return Commit(tx, *t, out->notices, out->next_deadline);
       },
       [this, out, done](Status s) {
@@ -241,26 +292,42 @@ void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
 }
 
 void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling& filing,
-                              Callback<Case> done) {
+                              Callback<Case> done, const RequestKey& key) {
   if (actor.role != Role::kMediator) return done(RequireMediator(actor, "file a dispute"));
   OpenCase(actor, filing.group_id,
            [filing](Id id, const ContactGroup& group, const Actor& who, UnixMillis now) {
              return workflow::FileDispute(id, filing, group, who, now);
            },
-           std::move(done));
+           std::move(done), key);
 }
 
 void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command,
-                             Callback<Case> done) {
+                             Callback<Case> done, const RequestKey& key, const std::string& etag) {
   auto out = std::make_shared<Committed>();
   store_.Write(
-      [this, actor, case_id, command = std::move(command), out](WriteTx& tx) -> Status {
+      [this, actor, case_id, command = std::move(command), out, key, etag](WriteTx& tx) -> Status {
+        auto prior = PriorRequest(tx, actor, key);
+        if (!prior.ok()) return prior.status();
+        if (*prior) {
+          if ((*prior)->object_id != case_id)
+            return Status::InvalidArgument("request_id \"" + key.id +
+                                           "\" was already used for another case");
+          return Replayed(**prior, out->next);
+        }
         auto c = tx.GetCase(case_id);
         if (!c.ok()) return c.status();
         if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
-        auto t = command(*c, actor, clock_.Now());
+        if (!etag.empty() && etag != c->Etag())
+          return Status::Aborted("case " + std::to_string(case_id) +
+                                 " has changed since you read it (it is now " +
+                                 Name(c->state) + ", etag " + c->Etag() +
+                                 "); read it again and decide whether your change still applies");
+        UnixMillis now = clock_.Now();
+        auto t = command(*c, actor, now);
         if (!t.ok()) return t.status();
         out->next = t->next;
+        BARAZA_RETURN_IF_ERROR(
+            RememberRequest(tx, actor, key, case_id, codec::EncodeCase(t->next), now));
         return Commit(tx, *t, out->notices, out->next_deadline);
       },
       [this, actor, out, done](Status s) {

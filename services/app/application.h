@@ -24,6 +24,13 @@ struct RegisteredLiaison {
   std::string token;  // shown once
 };
 
+// Identifies a change request for idempotent retries: the client's request_id
+// and a fingerprint of what was asked. An empty id means no deduplication.
+struct RequestKey {
+  std::string id;
+  std::string fingerprint;
+};
+
 struct RegisteredCommander {
   Commander commander;
   std::string token;  // shown once
@@ -48,10 +55,15 @@ class Application {
                          Callback<RegisteredCommander> done);
 
   // --- contact groups ---
-  void CreateContactGroup(const Actor& actor, const ContactGroup& group, Callback<ContactGroup> done);
+  // Every change below takes a RequestKey: a retry with the same key answers as
+  // the first call did and writes nothing; the same id with another fingerprint
+  // is INVALID_ARGUMENT.
+  void CreateContactGroup(const Actor& actor, const ContactGroup& group, Callback<ContactGroup> done,
+                          const RequestKey& key = {});
   Result<ContactGroup> GetContactGroup(const Actor& actor, Id group_id);
   Result<std::vector<ContactGroup>> ListContactGroups(const Actor& actor, Id after_id, int limit);
-  void AddParty(const Actor& actor, const Party& party, Callback<Party> done);
+  void AddParty(const Actor& actor, const Party& party, Callback<Party> done,
+                const RequestKey& key = {});
   void RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
                        Callback<RegisteredLiaison> done);
 
@@ -61,8 +73,10 @@ class Application {
       Id case_id, const ContactGroup& group, const Actor&, UnixMillis now)>;
   // Runs `make` inside one write with the group as it stands and commits the new
   // case with its events, notices and deadlines.
-  void OpenCase(const Actor& actor, Id group_id, CaseFactory make, Callback<Case> done);
-  void FileDispute(const Actor& actor, const workflow::DisputeFiling& filing, Callback<Case> done);
+  void OpenCase(const Actor& actor, Id group_id, CaseFactory make, Callback<Case> done,
+                const RequestKey& key = {});
+  void FileDispute(const Actor& actor, const workflow::DisputeFiling& filing, Callback<Case> done,
+                   const RequestKey& key = {});
   Result<Case> GetCase(const Actor& actor, Id case_id);
   Result<std::vector<Case>> ListCases(const Actor& actor, CaseFilter filter);
   Result<std::vector<Event>> ListCaseEvents(const Actor& actor, Id case_id);
@@ -72,9 +86,11 @@ class Application {
   // A command of the core applied to the current case at the time of the write.
   using CaseCommand =
       std::function<Result<workflow::Transition>(const Case&, const Actor&, UnixMillis now)>;
-  // Loads the case in the write transaction, checks the actor may see it,
+  // Loads the case in the write transaction, checks the actor may see it and,
+  // when `etag` is given, that the case has not changed since (else ABORTED),
   // applies `command` and commits. The answer is the case as the actor may read it.
-  void ChangeCase(const Actor& actor, Id case_id, CaseCommand command, Callback<Case> done);
+  void ChangeCase(const Actor& actor, Id case_id, CaseCommand command, Callback<Case> done,
+                  const RequestKey& key = {}, const std::string& etag = {});
 
   // --- notices ---
   // Liaisons: their own party's (party_id 0 or their own). Mediators: any party.

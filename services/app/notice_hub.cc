@@ -2,11 +2,22 @@
 
 namespace baraza {
 
-int64_t NoticeHub::Subscribe(Id party_id, Listener listener) {
+int64_t NoticeHub::Subscribe(Id party_id, Listener listener, std::function<void()> on_close) {
   std::lock_guard lock(mu_);
   int64_t id = next_id_++;
-  subs_[id] = Subscription{party_id, std::move(listener)};
+  if (closed_) {
+    if (on_close) on_close();
+    return id;
+  }
+  subs_[id] = Subscription{party_id, std::move(listener), std::move(on_close)};
   return id;
+}
+
+void NoticeHub::Close() {
+  std::lock_guard lock(mu_);
+  closed_ = true;
+  for (auto& [id, sub] : subs_)
+    if (sub.on_close) sub.on_close();
 }
 
 void NoticeHub::Unsubscribe(int64_t subscription) {

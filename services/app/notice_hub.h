@@ -17,8 +17,11 @@ class NoticeHub {
   using Listener = std::function<void(const Notice&)>;
 
   // Calls `listener` for every notice to `party_id` published from now on,
-  // until Unsubscribe returns. Returns the subscription's id.
-  int64_t Subscribe(Id party_id, Listener listener);
+  // until Unsubscribe returns, and `on_close` once if the hub closes first (at
+  // shutdown; at once if it is closed already). Returns the subscription's id.
+  int64_t Subscribe(Id party_id, Listener listener, std::function<void()> on_close = {});
+  // Tells every subscriber that no more notices will come (barazad is stopping).
+  void Close();
   void Unsubscribe(int64_t subscription);
   void Publish(const std::vector<Notice>& notices);
   size_t SubscriberCount();
@@ -27,8 +30,10 @@ class NoticeHub {
   struct Subscription {
     Id party_id;
     Listener listener;
+    std::function<void()> on_close;
   };
   std::mutex mu_;
+  bool closed_ = false;
   int64_t next_id_ = 1;
   std::map<int64_t, Subscription> subs_;
 };

@@ -26,10 +26,10 @@ Result<std::string> GenerateToken() {
   return "bz_" + Hex(bytes, sizeof bytes);
 }
 
-std::string HashToken(const std::string& token) {
+std::string Sha256Hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
   return Hex(digest, len);
 }
 

@@ -11,8 +11,10 @@ namespace baraza::auth {
 // A new token: "bz_" followed by 64 hex digits of cryptographic randomness.
 Result<std::string> GenerateToken();
 
+// The hex SHA-256 of some bytes.
+std::string Sha256Hex(const std::string& bytes);
 // The hex SHA-256 of a token, the only form in which it is stored.
-std::string HashToken(const std::string& token);
+inline std::string HashToken(const std::string& token) { return Sha256Hex(token); }
 
 // The token from an `authorization` metadata value ("Bearer <token>"), or an
 // UNAUTHENTICATED status that says what is wrong with it.

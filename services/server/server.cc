@@ -38,6 +38,10 @@ Status WriteSecretFile(const std::string& path, const std::string& content) {
 
 }  // namespace
 
+namespace {
+constexpr int kMaxRequestBytes = 1 << 20;
+}  // namespace
+
 Status RunServer(const ServerOptions& options) {
   std::error_code ec;
   auto db_dir = std::filesystem::path(options.db_path).parent_path();
@@ -69,6 +73,8 @@ Status RunServer(const ServerOptions& options) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  // Texts are at most 64 KiB each; anything near this size is a mistake or an attack.
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   builder.RegisterService(&groups);
   builder.RegisterService(&access);
   builder.RegisterService(&cases);
@@ -102,7 +108,11 @@ Status RunServer(const ServerOptions& options) {
   });
   signals_io.run();
 
+  // Stop: say NOT_SERVING, end the notice streams with UNAVAILABLE, refuse new
+  // calls, let running calls finish (at most 5 s), then stop the deadlines and
+  // close the database (when the store goes out of scope).
   health->SetServingStatus(false);
+  hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   scheduler.Stop();
   server->Wait();

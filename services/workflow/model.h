@@ -280,6 +280,8 @@ struct Case {
   bool InvolvesParty(Id party_id) const;
   std::vector<Id> PartyIds() const;
   bool IsAffected(Id party_id) const;
+  // Names this version of the case; changes with every transition.
+  std::string Etag() const { return "c" + std::to_string(id) + "v" + std::to_string(version); }
 };
 
 struct Event {

@@ -260,3 +260,81 @@ TEST_CASE("token hashes are SHA-256 hex and tokens are random", "[app][auth]") {
   CHECK(auth::ParseBearer("xyz").status().code() == Code::kUnauthenticated);
   CHECK(auth::ParseBearer("").status().code() == Code::kUnauthenticated);
 }
+
+namespace {
+
+// Party A's answer to case `c` as a change of the application.
+Result<Case> Answer(World& w, Id case_id, const std::string& text, const RequestKey& key,
+                    const std::string& etag = {}) {
+  Id a = w.group.parties[1].id;
+  return Wait<Case>([&](auto cb) {
+    w.app.ChangeCase(w.Liaison(a), case_id,
+                     [text](const Case& k, const Actor& who, UnixMillis now) {
+                       return workflow::Respond(k, text, Visibility::kGroup, who, now);
+                     },
+                     cb, key, etag);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a retried change with the same request_id answers as the first and writes nothing",
+          "[app][idempotency]") {
+  World w;
+  Case c = w.File();
+  RequestKey key{"retry-1", "RespondToNotice:abc"};
+  auto first = Answer(w, c.id, "we agree", key);
+  REQUIRE(first.ok());
+  size_t events = w.store.ListEvents(c.id)->size();
+  w.clock.Advance(kSecond);
+  auto again = Answer(w, c.id, "we agree", key);
+  REQUIRE(again.ok());
+  CHECK(again->version == first->version);
+  CHECK(again->positions.size() == 1);
+  CHECK(w.store.ListEvents(c.id)->size() == events);
+  CHECK(w.store.GetCase(c.id)->version == first->version);
+}
+
+TEST_CASE("the same request_id for a different request is refused and writes nothing",
+          "[app][idempotency]") {
+  World w;
+  Case c = w.File();
+  REQUIRE(Answer(w, c.id, "we agree", {"id-7", "RespondToNotice:aaa"}).ok());
+  size_t events = w.store.ListEvents(c.id)->size();
+  auto other = Answer(w, c.id, "we refuse", {"id-7", "RespondToNotice:bbb"});
+  CHECK(other.status().code() == Code::kInvalidArgument);
+  CHECK_THAT(other.status().message(), Catch::Contains("id-7"));
+  CHECK(w.store.ListEvents(c.id)->size() == events);
+}
+
+TEST_CASE("a retried filing creates one case", "[app][idempotency]") {
+  World w;
+  auto f = TwoRespondentDispute();
+  f.group_id = w.group.id;
+  f.filed_by_party_id = w.group.parties[0].id;
+  f.respondent_party_ids = {w.group.parties[1].id};
+  RequestKey key{"file-once", "FileDispute:123"};
+  auto one = Wait<Case>([&](auto cb) { w.app.FileDispute(Mediator(), f, cb, key); });
+  auto two = Wait<Case>([&](auto cb) { w.app.FileDispute(Mediator(), f, cb, key); });
+  REQUIRE(one.ok());
+  REQUIRE(two.ok());
+  CHECK(one->id == two->id);
+  CHECK(w.app.ListCases(Mediator(), {})->size() == 1);
+  // Another actor may use the same id for its own request.
+  RequestKey same_id{"file-once", "AddParty:456"};
+  Party p{0, w.group.id, "Elders of Kismayo", PartyCategory::kTraditionalAuthority, 0, 0};
+  Actor other_mediator{Role::kMediator, 2, 0, 0};
+  CHECK(Wait<Party>([&](auto cb) { w.app.AddParty(other_mediator, p, cb, same_id); }).ok());
+}
+
+TEST_CASE("a change with a stale etag is aborted and names the current state",
+          "[app][idempotency]") {
+  World w;
+  Case c = w.File();
+  std::string seen = c.Etag();
+  REQUIRE(Answer(w, c.id, "first answer", {}, seen).ok());  // the etag was current
+  auto stale = Answer(w, c.id, "second thoughts", {}, seen);
+  CHECK(stale.status().code() == Code::kAborted);
+  CHECK_THAT(stale.status().message(), Catch::Contains("NEGOTIATING"));
+  CHECK(w.store.GetCase(c.id)->positions.size() == 1);
+}

@@ -432,3 +432,29 @@ TEST_CASE("sqlite store reads while a write is in progress", "[store][sqlite]") 
   CHECK(done.get_future().get().ok());
   CHECK(store.ListGroups(0, 10)->size() == 2);
 }
+
+TEMPLATE_TEST_CASE("store finds a request by actor and id", "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  StoredRequest r{"liaison:3", "abc-1", "RespondToNotice:ff", 7, "{\"id\":7}", kT0};
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertRequest(r); }).ok());
+  std::optional<StoredRequest> found, other_actor;
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                auto a = tx.FindRequest("liaison:3", "abc-1");
+                auto b = tx.FindRequest("liaison:4", "abc-1");
+                if (!a.ok()) return a.status();
+                if (!b.ok()) return b.status();
+                found = *a;
+                other_actor = *b;
+                return Status::Ok();
+              })
+              .ok());
+  REQUIRE(found.has_value());
+  CHECK(found->fingerprint == "RespondToNotice:ff");
+  CHECK(found->object_id == 7);
+  CHECK(found->response == "{\"id\":7}");
+  CHECK_FALSE(other_actor.has_value());
+  // The same actor and id cannot be stored twice.
+  CHECK_FALSE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertRequest(r); }).ok());
+}

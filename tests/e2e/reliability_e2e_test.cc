@@ -1,0 +1,261 @@
+// End-to-end reliability on the real barazad and its SQLite file: idempotent
+// retries, etags, size limits, and SIGKILL at random moments while clients
+// file and answer cases — nothing acknowledged is lost, nothing fires twice.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "tests/e2e/e2e_fixtures.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+client::BarazaClient QuickClient(const ServerProcess& server, const std::string& token) {
+  client::ClientOptions o;
+  o.server = server.address();
+  o.token = token;
+  o.timeout = 1500ms;
+  o.retries = 1;
+  return client::BarazaClient(o);
+}
+
+std::string IntegrityCheck(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string result = "cannot open";
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(WithThreeParties, "a retried request with the same request_id is applied once",
+                 "[e2e][reliability]") {
+  auto mediator = Mediator();
+  auto req = Dispute(s, 3600);
+  req.set_request_id("file-7f3a");
+  v1::Case first, again;
+  REQUIRE(mediator.FileDispute(req, &first).ok());
+  REQUIRE(mediator.FileDispute(req, &again).ok());
+  CHECK(again.id() == first.id());
+  v1::ListCasesResponse all;
+  REQUIRE(mediator.ListCases({}, &all).ok());
+  CHECK(all.cases_size() == 1);
+
+  auto liaison = server.Client(s.answers_token);
+  v1::RespondToNoticeRequest answer;
+  answer.set_case_id(first.id());
+  answer.set_position("We open the road by day.");
+  answer.set_visibility(v1::VISIBILITY_GROUP);
+  answer.set_request_id("answer-1");
+  v1::Case a1, a2;
+  REQUIRE(liaison.RespondToNotice(answer, &a1).ok());
+  size_t events = History(mediator, first.id()).size();
+  REQUIRE(liaison.RespondToNotice(answer, &a2).ok());
+  CHECK(a2.version() == a1.version());
+  CHECK(a2.positions_size() == 1);
+  CHECK(History(mediator, first.id()).size() == events);
+
+  // The same id with a different request is refused and writes nothing.
+  answer.set_position("We close the road.");
+  v1::Case out;
+  auto st = liaison.RespondToNotice(answer, &out);
+  CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(st.error_message(), Catch::Contains("answer-1"));
+  CHECK(History(mediator, first.id()).size() == events);
+
+  // A request_id that is not printable ASCII is refused.
+  answer.set_request_id("two words");
+  CHECK(liaison.RespondToNotice(answer, &out).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_CASE_METHOD(WithThreeParties, "a change sent with a stale etag is aborted",
+                 "[e2e][reliability]") {
+  auto mediator = Mediator();
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  REQUIRE_FALSE(filed.etag().empty());
+  // Another mediator's change lands first.
+  v1::GrantExtensionRequest extend;
+  extend.set_case_id(filed.id());
+  extend.set_party_id(s.silent);
+  extend.mutable_extension()->set_seconds(3600);
+  extend.set_reason("The liaison is travelling.");
+  extend.set_etag(filed.etag());
+  v1::Case extended;
+  REQUIRE(mediator.GrantExtension(extend, &extended).ok());
+  CHECK(extended.etag() != filed.etag());
+  // A second change based on the old read is refused, naming the state.
+  v1::WithdrawCaseRequest withdraw;
+  withdraw.set_case_id(filed.id());
+  withdraw.set_reason("Resolved outside the group.");
+  withdraw.set_etag(filed.etag());
+  v1::Case out;
+  auto st = mediator.WithdrawCase(withdraw, &out);
+  CHECK(st.error_code() == grpc::StatusCode::ABORTED);
+  CHECK_THAT(st.error_message(), Catch::Contains("NEGOTIATING"));
+  CHECK(GetCase(mediator, filed.id()).state() == v1::CASE_STATE_NEGOTIATING);
+  withdraw.set_etag(extended.etag());
+  CHECK(mediator.WithdrawCase(withdraw, &out).ok());
+}
+
+TEST_CASE_METHOD(WithThreeParties, "a request over the size limit is refused with RESOURCE_EXHAUSTED",
+                 "[e2e][reliability]") {
+  auto mediator = Mediator();
+  auto req = Dispute(s, 3600);
+  req.set_description(std::string(2 << 20, 'x'));
+  v1::Case out;
+  CHECK(mediator.FileDispute(req, &out).error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  v1::ListCasesResponse all;
+  REQUIRE(mediator.ListCases({}, &all).ok());
+  CHECK(all.cases_size() == 0);
+}
+
+TEST_CASE("SIGKILL at random moments loses no acknowledged change and fires no deadline twice",
+          "[e2e][reliability][crash]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  Setup s;
+  {
+    auto mediator = server.Client(server.mediator_token());
+    s = ThreeParties(mediator);
+  }
+  std::mutex mu;
+  std::set<int64_t> acknowledged_cases, acknowledged_answers;
+  std::mt19937 rng(20261125);
+  constexpr int kKills = 50;
+
+  for (int round = 0; round < kKills; ++round) {
+    std::atomic<bool> stop{false};
+    auto mediator = QuickClient(server, server.mediator_token());
+    auto liaison = QuickClient(server, s.answers_token);
+    std::thread filer([&] {
+      for (int i = 0; i < 200 && !stop; ++i) {  // bounded
+        v1::Case c;
+        if (mediator.FileDispute(Dispute(s, 2 + i % 3), &c).ok()) {
+          std::lock_guard lock(mu);
+          acknowledged_cases.insert(c.id());
+        }
+      }
+    });
+    std::thread answerer([&] {
+      for (int i = 0; i < 200 && !stop; ++i) {  // bounded
+        int64_t target = 0;
+        {
+          std::lock_guard lock(mu);
+          for (int64_t id : acknowledged_cases)
+            if (!acknowledged_answers.count(id)) target = id;
+        }
+        if (target == 0) {
+          std::this_thread::sleep_for(5ms);
+          continue;
+        }
+        v1::RespondToNoticeRequest req;
+        req.set_case_id(target);
+        req.set_position("Answered in round " + std::to_string(round));
+        req.set_visibility(v1::VISIBILITY_GROUP);
+        v1::Case out;
+        auto st = liaison.RespondToNotice(req, &out);
+        std::lock_guard lock(mu);
+        // Acknowledged, or refused because its window had already closed: either way, done.
+        if (st.ok()) acknowledged_answers.insert(target);
+        if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) acknowledged_answers.insert(-target);
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 250));
+    server.Kill();
+    stop = true;
+    filer.join();
+    answerer.join();
+    REQUIRE(server.Start());
+
+    // Everything acknowledged before the kill is there.
+    auto check = server.Client(server.mediator_token());
+    std::lock_guard lock(mu);
+    for (int64_t id : acknowledged_cases) {
+      v1::GetCaseRequest get;
+      get.set_case_id(id);
+      v1::Case c;
+      REQUIRE(check.GetCase(get, &c).ok());
+      if (acknowledged_answers.count(id))
+        CHECK(RespondentOf(c, s.answers).status() == v1::RESPONDENT_STATUS_ANSWERED);
+    }
+  }
+  // Let every window close, then check each deadline fired once and only once.
+  std::this_thread::sleep_for(5s);
+  auto mediator = server.Client(server.mediator_token());
+  REQUIRE(acknowledged_cases.size() > 10);
+  for (int64_t id : acknowledged_cases) {
+    v1::Case c = WaitForCase(mediator, id, 10s, [](const v1::Case& k) {
+      return k.state() != v1::CASE_STATE_NEGOTIATING;
+    });
+    CHECK(c.state() != v1::CASE_STATE_NEGOTIATING);
+    auto events = History(mediator, id);
+    CHECK(Count(events, v1::EVENT_TYPE_NOTIFIED, s.answers) == 1);
+    CHECK(Count(events, v1::EVENT_TYPE_NOTIFIED, s.silent) == 1);
+    int judged = Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent);
+    int referred = Count(events, v1::EVENT_TYPE_REFERRED_TO_MEDIATOR, s.silent);
+    CHECK(judged + referred == 1);
+    CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.answers) +
+              Count(events, v1::EVENT_TYPE_REFERRED_TO_MEDIATOR, s.answers) <=
+          1);
+    std::set<std::string> reminders;
+    for (const auto& e : events)
+      if (e.type() == v1::EVENT_TYPE_REMINDED) {
+        std::string key = std::to_string(e.party_id()) + "/" + e.details().at("reminder");
+        CHECK(reminders.insert(key).second);  // no reminder twice
+      }
+  }
+  REQUIRE(server.Stop() == 0);
+  CHECK(IntegrityCheck(server.db_path()) == "ok");
+}
+
+TEST_CASE_METHOD(WithThreeParties,
+                 "SIGTERM ends notice streams with UNAVAILABLE, refuses new calls and exits 0",
+                 "[e2e][reliability]") {
+  auto liaison = server.Client(s.silent_token);
+  auto ctx = liaison.Context(false);
+  ctx->set_deadline(std::chrono::system_clock::now() + 30s);
+  auto reader = liaison.WatchNotices(ctx.get(), v1::WatchNoticesRequest());
+  auto mediator = Mediator();
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  v1::Notice n;
+  REQUIRE(reader->Read(&n));  // the stream is open and delivering
+  std::string address = server.address();
+
+  CHECK(server.Stop() == 0);  // SIGTERM, and wait for the exit code
+  while (reader->Read(&n)) {
+  }  // bounded: the stream ends when the server stops
+  grpc::Status end = reader->Finish();
+  CHECK(end.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK_THAT(end.error_message(), Catch::Contains("shutting down"));
+
+  // Nothing listens any more: a new call is UNAVAILABLE.
+  client::ClientOptions o;
+  o.server = address;
+  o.token = server.mediator_token();
+  o.timeout = 1s;
+  o.retries = 0;
+  v1::Case out;
+  v1::GetCaseRequest get;
+  get.set_case_id(filed.id());
+  CHECK(client::BarazaClient(o).GetCase(get, &out).error_code() == grpc::StatusCode::UNAVAILABLE);
+  // And the database was closed cleanly.
+  CHECK(IntegrityCheck(server.db_path()) == "ok");
+}
