@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds (Debug, with tests), and runs every test with ctest.
-# Extra arguments go to ctest, e.g. ./deploy/test.sh -R e2e
+# Installs what is missing, builds (Debug, with tests), runs every test with ctest,
+# then runs the fuzz targets for a short fixed budget (BARAZA_FUZZ_SECONDS, default 20;
+# 0 skips them). Extra arguments go to ctest, e.g. ./deploy/test.sh -R e2e
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD="$ROOT/build-test"
 ensure_packages "${BARAZA_PACKAGES[@]}"
 build_tree "$BUILD" Debug -DBUILD_TESTING=ON
 say "running the tests"
-cd "$BUILD"
-ctest --output-on-failure -j"${BARAZA_JOBS:-$(nproc 2>/dev/null || echo 2)}" --timeout 300 "$@"
+(cd "$BUILD" && ctest --output-on-failure -j"${BARAZA_JOBS:-$(nproc 2>/dev/null || echo 2)}" \
+   --timeout 600 "$@")
+FUZZ_SECONDS="${BARAZA_FUZZ_SECONDS:-20}"
+if [ "$FUZZ_SECONDS" != 0 ] && [ $# -eq 0 ]; then
+  "$ROOT/deploy/fuzz.sh" "$FUZZ_SECONDS"
+fi

@@ -1,9 +1,12 @@
 #include "client/common/client.h"
 
+#include <google/protobuf/stubs/common.h>
+
 #include <cstdio>
 #include <random>
 #include <set>
 #include <thread>
+#include <vector>
 
 namespace baraza::client {
 
@@ -13,6 +16,31 @@ std::string NewRequestId() {
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
                 static_cast<unsigned long long>(rng()));
   return buf;
+}
+
+std::string BarazaClient::FirstInvalidUtf8(const google::protobuf::Message& m) {
+  using google::protobuf::FieldDescriptor;
+  const auto* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const auto* f : fields) {
+    if (f->type() == FieldDescriptor::TYPE_STRING) {
+      int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        std::string v = f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+        if (!google::protobuf::internal::IsStructurallyValidUTF8(v.data(), static_cast<int>(v.size())))
+          return f->name();
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        const auto& sub = f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
+        if (std::string inner = FirstInvalidUtf8(sub); !inner.empty())
+          return f->name() + "." + inner;
+      }
+    }
+  }
+  return {};
 }
 
 bool BarazaClient::PrepareForRetries(google::protobuf::Message* req) {

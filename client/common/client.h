@@ -84,6 +84,10 @@ class BarazaClient {
   template <typename Req, typename Resp, typename Fn>
   grpc::Status Call(const Req& req, Resp* resp, Fn call) {
     Req sent = req;
+    // Text that is not UTF-8 cannot be sent as a proto3 string; say which field.
+    if (std::string field = FirstInvalidUtf8(sent); !field.empty())
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          field + " is not valid UTF-8 text; nothing was sent");
     bool repeatable = PrepareForRetries(&sent);
     auto deadline = std::chrono::system_clock::now() + options_.timeout;
     grpc::Status status;
@@ -97,6 +101,8 @@ class BarazaClient {
         return status;
     }
   }
+  // The name of the first string field (nested ones too) that is not UTF-8, or "".
+  static std::string FirstInvalidUtf8(const google::protobuf::Message& m);
   // Fills in request_id; returns whether the request may be sent again.
   static bool PrepareForRetries(google::protobuf::Message* req);
   // Sleeps before attempt `attempt` + 1; false if the deadline would pass first.

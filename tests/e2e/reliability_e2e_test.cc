@@ -259,3 +259,102 @@ TEST_CASE_METHOD(WithThreeParties,
   // And the database was closed cleanly.
   CHECK(IntegrityCheck(server.db_path()) == "ok");
 }
+
+TEST_CASE_METHOD(WithThreeParties, "a catalogue of malformed requests: each a clear error, nothing written",
+                 "[e2e][reliability]") {
+  auto mediator = Mediator();
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  auto snapshot = [&] {
+    v1::ListCasesResponse all;
+    REQUIRE(mediator.ListCases({}, &all).ok());
+    size_t events = 0;
+    for (const auto& c : all.cases()) events += History(mediator, c.id()).size();
+    return std::pair(all.cases_size(), events);
+  };
+  const auto before = snapshot();
+  v1::Case out;
+  struct Expect {
+    const char* what;
+    grpc::Status status;
+    grpc::StatusCode code;
+    const char* mentions;
+  };
+  auto dispute = [&](auto edit) {
+    auto req = Dispute(s, 3600);
+    edit(req);
+    return mediator.FileDispute(req, &out);
+  };
+  std::vector<Expect> catalogue = {
+      {"group id zero", dispute([](auto& r) { r.set_group_id(0); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "group_id"},
+      {"negative group id", dispute([](auto& r) { r.set_group_id(-4); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "group_id"},
+      {"unknown group", dispute([](auto& r) { r.set_group_id(987654); }),
+       grpc::StatusCode::NOT_FOUND, "987654"},
+      {"a title over 200 bytes", dispute([](auto& r) { r.set_title(std::string(201, 't')); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "title"},
+      {"a description over 64 KiB",
+       dispute([](auto& r) { r.set_description(std::string(64 * 1024 + 1, 'd')); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "description"},
+      {"a blank title", dispute([](auto& r) { r.set_title(" \t "); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "title"},
+      {"a zero window", dispute([](auto& r) { r.mutable_window()->set_seconds(0); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "window"},
+      {"a negative window", dispute([](auto& r) { r.mutable_window()->set_seconds(-60); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "window"},
+      {"a huge window",
+       dispute([](auto& r) { r.mutable_window()->set_seconds(int64_t{1} << 40); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "window"},
+      {"no window", dispute([](auto& r) { r.clear_window(); }), grpc::StatusCode::INVALID_ARGUMENT,
+       "window"},
+      {"an unknown standard", dispute([](auto& r) { r.add_standards(static_cast<v1::Standard>(99)); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "standards"},
+      {"no dimension",
+       dispute([](auto& r) { r.set_dimension(v1::OPERATIONAL_DIMENSION_UNSPECIFIED); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "dimension"},
+      {"a respondent named twice", dispute([&](auto& r) { r.add_respondent_party_ids(s.silent); }),
+       grpc::StatusCode::INVALID_ARGUMENT, "twice"},
+  };
+  {
+    v1::GetCaseRequest get;
+    get.set_case_id(-1);
+    catalogue.push_back({"a negative case id", mediator.GetCase(get, &out),
+                         grpc::StatusCode::INVALID_ARGUMENT, "case_id"});
+    v1::GrantExtensionRequest extend;
+    extend.set_case_id(filed.id());
+    extend.set_party_id(s.silent);
+    extend.mutable_extension()->set_seconds(-5);
+    extend.set_reason("x");
+    catalogue.push_back({"a negative extension", mediator.GrantExtension(extend, &out),
+                         grpc::StatusCode::INVALID_ARGUMENT, "extension"});
+    v1::RespondToNoticeRequest answer;
+    answer.set_case_id(filed.id());
+    answer.set_position("yes");
+    answer.set_visibility(static_cast<v1::Visibility>(7));
+    catalogue.push_back({"an unknown visibility",
+                         server.Client(s.answers_token).RespondToNotice(answer, &out),
+                         grpc::StatusCode::INVALID_ARGUMENT, "visibility"});
+  }
+  for (const auto& e : catalogue) {
+    INFO(e.what << ": " << e.status.error_message());
+    CHECK(e.status.error_code() == e.code);
+    CHECK_THAT(e.status.error_message(), Catch::Contains(e.mentions));
+  }
+  CHECK(snapshot() == before);
+}
+
+TEST_CASE_METHOD(WithThreeParties,
+                 "a title that is not valid UTF-8 is refused by the client, naming the field",
+                 "[e2e][reliability]") {
+  auto mediator = Mediator();
+  auto req = Dispute(s, 3600);
+  req.set_title("Checkpoint \xff\xfe road");
+  v1::Case out;
+  auto st = mediator.FileDispute(req, &out);
+  CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(st.error_message(), Catch::Contains("title") && Catch::Contains("UTF-8"));
+  v1::ListCasesResponse all;
+  REQUIRE(mediator.ListCases({}, &all).ok());
+  CHECK(all.cases_size() == 0);
+}
