@@ -33,7 +33,7 @@ struct StoredRequest {
   std::string request_id;   // chosen by the client
   std::string fingerprint;  // what was asked: the method and a hash of its content
   Id object_id = 0;         // the case, group or party it created or changed
-  std::string response;     // for cases: the case as answered (encoded)
+  std::string response;     // for cases: "v<version>" the first answer left the case at
   UnixMillis created_at = 0;
 };
 

@@ -282,11 +282,31 @@ Result<Id> InsertReturningId(Query& q, Connection& c) {
 // The write transaction handed to each queued write, on the writer connection.
 class SqliteTx : public WriteTx {
  public:
-  explicit SqliteTx(Connection& c) : c_(c) {}
+  SqliteTx(Connection& c, CaseCache& cache) : c_(c), cache_(cache) {}
+
+  // Cases saved by the write in progress (`staged_`) and by the writes of this
+  // transaction that succeeded (`pending_`): what the cache gets after COMMIT.
+  void WriteDone(bool ok) {
+    if (ok)
+      for (auto& [id, c] : staged_) pending_[id] = std::move(c);
+    staged_.clear();
+  }
+  std::vector<Case> TakeSaved() {
+    std::vector<Case> out;
+    for (auto& [id, c] : pending_) out.push_back(std::move(c));
+    pending_.clear();
+    return out;
+  }
 
   Result<ContactGroup> GetGroup(Id id) override { return LoadGroup(c_, id); }
   Result<Party> GetParty(Id id) override { return LoadParty(c_, id); }
-  Result<Case> GetCase(Id id) override { return LoadCase(c_, id); }
+  Result<Case> GetCase(Id id) override {
+    // This transaction's own writes first, then the committed state.
+    if (auto it = staged_.find(id); it != staged_.end()) return it->second;
+    if (auto it = pending_.find(id); it != pending_.end()) return it->second;
+    if (auto cached = cache_.Get(id)) return *cached;
+    return LoadCase(c_, id);
+  }
 
   Result<Id> InsertGroup(const ContactGroup& g) override {
     Query q(c_,
@@ -379,6 +399,7 @@ class SqliteTx : public WriteTx {
     if (c.version != stored + 1)
       return Status(Code::kAborted, "case " + std::to_string(c.id) +
                                         " changed meanwhile (version " + std::to_string(stored) + ")");
+    staged_[c.id] = c;
     {
       Query q(c_,
               "INSERT INTO cases(id, group_id, state, version, updated_at, body, commander_id) "
@@ -430,6 +451,8 @@ class SqliteTx : public WriteTx {
 
  private:
   Connection& c_;
+  CaseCache& cache_;
+  std::unordered_map<Id, Case> staged_, pending_;
 };
 
 }  // namespace
@@ -498,7 +521,7 @@ SqliteCaseStore::WriterStats SqliteCaseStore::Stats() {
 
 void SqliteCaseStore::WriterLoop() {
   Connection& c = *writer_conn_;
-  SqliteTx tx(c);
+  SqliteTx tx(c, cache_);
   std::vector<Job> batch;
   std::vector<Status> results;
   for (;;) {
@@ -527,22 +550,26 @@ void SqliteCaseStore::WriterLoop() {
         } catch (const std::exception& e) {
           s = Status::Internal(std::string("write failed: ") + e.what());
         }
+        if (s.ok()) s = c.Exec("RELEASE w");
         if (s.ok()) {
-          s = c.Exec("RELEASE w");
           ++applied;
         } else {
           c.Exec("ROLLBACK TO w");
           c.Exec("RELEASE w");
         }
+        tx.WriteDone(s.ok());
       }
       results[i] = s;
     }
     Status commit = c.Exec("COMMIT");
+    std::vector<Case> saved = tx.TakeSaved();
     if (!commit.ok()) {
       c.Exec("ROLLBACK");
       for (auto& r : results)
         if (r.ok()) r = commit;
     } else {
+      cache_.Committed(saved);  // before anyone hears of the commit
+
       std::lock_guard lock(queue_mu_);
       stats_.commits += 1;
       stats_.writes += static_cast<int64_t>(applied);
@@ -598,18 +625,23 @@ Result<Party> SqliteCaseStore::GetParty(Id id) {
 }
 
 Result<Case> SqliteCaseStore::GetCase(Id id) {
+  if (auto cached = cache_.Get(id)) return *cached;
+  uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
-  return LoadCase(*r, id);
+  auto c = LoadCase(*r, id);
+  if (c.ok()) cache_.AddLoaded(*c, epoch);
+  return c;
 }
 
 Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
+  uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
   const char* sql =
       f.party_id
-          ? "SELECT c.body FROM case_parties cp JOIN cases c ON c.id = cp.case_id "
+          ? "SELECT c.body, c.id, c.version FROM case_parties cp JOIN cases c ON c.id = cp.case_id "
             "WHERE cp.party_id = ?1 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
             "AND (?4 = 0 OR c.id < ?4) ORDER BY cp.case_id DESC LIMIT ?5"
-          : "SELECT c.body FROM cases c WHERE (?1 = 0 OR c.commander_id = ?1) "
+          : "SELECT c.body, c.id, c.version FROM cases c WHERE (?1 = 0 OR c.commander_id = ?1) "
             "AND (?2 = 0 OR c.group_id = ?2) "
             "AND (?3 = 0 OR c.state = ?3) AND (?4 = 0 OR c.id < ?4) ORDER BY c.id DESC LIMIT ?5";
   Query q(*r, sql);
@@ -617,8 +649,13 @@ Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
       .Bind(f.before_id).Bind(f.limit);
   std::vector<Case> out;
   while (q.Next()) {
+    if (auto cached = cache_.Get(q.Int(1), q.Int(2))) {
+      out.push_back(std::move(*cached));
+      continue;
+    }
     auto c = codec::DecodeCase(q.Text(0));
     if (!c.ok()) return c.status();
+    cache_.AddLoaded(*c, epoch);
     out.push_back(std::move(c).value());
   }
   BARAZA_RETURN_IF_ERROR(q.status());

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/case_cache.h"
 #include "storage/case_store.h"
 
 namespace baraza {
@@ -28,7 +29,8 @@ class SqliteCaseStore : public CaseStore {
 
   struct Options {
     std::string path;
-    int max_batch = 1024;  // most writes one transaction commits together
+    int max_batch = 1024;     // most writes one transaction commits together
+    size_t case_cache = 4096; // decoded cases kept for reads (0: none)
   };
 
   // Opens (creating if needed) and migrates the database.
@@ -71,6 +73,7 @@ class SqliteCaseStore : public CaseStore {
   Lease Reader();
 
   Options options_;
+  CaseCache cache_{options_.case_cache};
   std::unique_ptr<sqlite::Connection> writer_conn_;
 
   std::mutex queue_mu_;

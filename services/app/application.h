@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <shared_mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -108,6 +110,13 @@ class Application {
   Status Commit(WriteTx& tx, workflow::Transition& t, std::vector<Notice>& published,
                 UnixMillis& next_deadline);
   void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
+
+  // Known tokens by hash, so that a call does not read the database to
+  // authenticate. Tokens do not change once issued (revocation, when it comes,
+  // must erase its entry here).
+  static constexpr size_t kTokenCacheSize = 10000;
+  std::shared_mutex tokens_mu_;
+  std::unordered_map<std::string, TokenRecord> tokens_;
 
   CaseStore& store_;
   Clock& clock_;

@@ -458,3 +458,47 @@ TEMPLATE_TEST_CASE("store finds a request by actor and id", "[store]", MemorySto
   // The same actor and id cannot be stored twice.
   CHECK_FALSE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertRequest(r); }).ok());
 }
+
+TEST_CASE("case cache keeps no version older than the last commit", "[store][cache]") {
+  CaseCache cache(2);
+  Case v1;
+  v1.id = 7;
+  v1.version = 1;
+  Case v2 = v1;
+  v2.version = 2;
+  uint64_t before = cache.Epoch();  // a reader starts, and loads version 1
+  cache.Committed(std::vector<Case>{v2});  // meanwhile the writer commits version 2
+  cache.AddLoaded(v1, before);  // the reader's older copy is not kept
+  REQUIRE(cache.Get(7).has_value());
+  CHECK(cache.Get(7)->version == 2);
+  CHECK_FALSE(cache.Get(7, 1).has_value());
+  // Least recently used cases make room.
+  Case a = v1, b = v1;
+  a.id = 8;
+  b.id = 9;
+  cache.AddLoaded(a, cache.Epoch());
+  cache.AddLoaded(b, cache.Epoch());
+  CHECK_FALSE(cache.Get(7).has_value());
+  CHECK(cache.Get(9).has_value());
+}
+
+TEST_CASE("sqlite store reads the committed version after each write", "[store][sqlite][cache]") {
+  TempDir dir;
+  auto opened = SqliteCaseStore::Open({dir.file("baraza.db")});
+  REQUIRE(opened.ok());
+  CaseStore& store = **opened;
+  ContactGroup g = Seed(store);
+  auto t = FileIn(store, g);
+  Case c = *store.GetCase(t.next.id);  // cached now
+  for (int i = 0; i < 5; ++i) {
+    auto r = workflow::Respond(c, "position " + std::to_string(i), Visibility::kGroup,
+                               LiaisonOf(g.parties[1].id), kT0 + i + 1);
+    REQUIRE(r.ok());
+    Save(store, *r);
+    c = *store.GetCase(c.id);
+    CHECK(c.version == r->next.version);
+    CHECK(c.positions.size() == static_cast<size_t>(i + 1));
+    CaseFilter all;
+    CHECK(store.ListCases(all)->front().version == c.version);
+  }
+}

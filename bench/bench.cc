@@ -1,0 +1,546 @@
+// baraza-bench: measures barazad against an empty gRPC echo server built in the
+// same tree, on 127.0.0.1 only, with bounded request counts and time. For each
+// RPC kind and load it prints requests/s, p50/p99/p99.9 latency and the ratio to
+// the echo at the same load, and can write the table to a Markdown file.
+#include <grpcpp/grpcpp.h>
+#include <CLI/CLI.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "baraza/v1/baraza.grpc.pb.h"
+#include "echo.grpc.pb.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+namespace v1 = baraza::v1;
+
+namespace {
+
+// ------------------------------------------------------------ child servers
+
+struct Child {
+  pid_t pid = -1;
+  std::string address;
+  ~Child() { Stop(); }
+  void Stop() {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+    pid = -1;
+  }
+  long RssKb() const {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+  }
+};
+
+// Starts `argv`, waits (at most 30 s) for "<word> listening on ADDRESS" on its stdout.
+bool Spawn(const std::vector<std::string>& argv, const std::string& log, Child* child) {
+  int out[2];
+  if (pipe(out) != 0) return false;
+  child->pid = fork();
+  if (child->pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) dup2(fd, STDERR_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string buf;
+  auto until = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < until) {
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    char chunk[256];
+    ssize_t n = read(out[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    buf.append(chunk, static_cast<size_t>(n));
+    auto at = buf.find("listening on ");
+    auto eol = buf.find('\n', at == std::string::npos ? 0 : at);
+    if (at != std::string::npos && eol != std::string::npos) {
+      child->address = buf.substr(at + 13, eol - at - 13);
+      close(out[0]);
+      return true;
+    }
+  }
+  close(out[0]);
+  return false;
+}
+
+// ------------------------------------------------------------------ driver
+
+struct Result {
+  double seconds = 0;
+  int64_t ok = 0, errors = 0;
+  double p50 = 0, p99 = 0, p999 = 0;  // milliseconds
+  std::string first_error;
+  double Rps() const { return seconds > 0 ? ok / seconds : 0; }
+};
+
+// Issues one call into a slot; calls `done(status)` when it completes.
+using Issue = std::function<void(int slot, std::function<void(grpc::Status)> done)>;
+
+// Keeps `inflight` calls outstanding until `total` have been issued or `max_seconds` pass.
+Result Drive(int inflight, int64_t total, double max_seconds, const Issue& issue) {
+  struct Slot {
+    std::vector<double> latencies;
+  };
+  std::vector<Slot> slots(inflight);
+  std::atomic<int64_t> issued{0}, finished{0}, errors{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  int active = inflight;
+  std::string first_error;
+  auto start = Clock::now();
+  auto stop_at = start + std::chrono::duration<double>(max_seconds);
+  std::function<void(int)> next = [&](int slot) {
+    if (issued.fetch_add(1) >= total || Clock::now() >= stop_at) {
+      std::lock_guard lock(mu);
+      if (--active == 0) cv.notify_all();
+      return;
+    }
+    auto t0 = Clock::now();
+    issue(slot, [&, slot, t0](grpc::Status s) {
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      if (s.ok()) {
+        slots[slot].latencies.push_back(ms);
+      } else {
+        errors.fetch_add(1);
+        std::lock_guard lock(mu);
+        if (first_error.empty()) first_error = std::to_string(s.error_code()) + " " + s.error_message();
+      }
+      finished.fetch_add(1);
+      next(slot);
+    });
+  };
+  for (int i = 0; i < inflight; ++i) next(i);
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return active == 0; });
+  }
+  Result r;
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& s : slots) all.insert(all.end(), s.latencies.begin(), s.latencies.end());
+  std::sort(all.begin(), all.end());
+  r.ok = static_cast<int64_t>(all.size());
+  r.errors = errors;
+  r.first_error = first_error;
+  auto pct = [&](double q) {
+    return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(q * all.size()))];
+  };
+  r.p50 = pct(0.50);
+  r.p99 = pct(0.99);
+  r.p999 = pct(0.999);
+  return r;
+}
+
+// Several channels, so that load spreads over connections as from many clients.
+std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& address, int n) {
+  std::vector<std::shared_ptr<grpc::Channel>> out;
+  for (int i = 0; i < n; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.bench_channel", i);  // distinct arguments: distinct connections
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    out.push_back(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------ the workloads
+
+struct Seeded {
+  int64_t group = 0, party = 0;
+  int64_t first_case = 0, last_case = 0;
+  std::string liaison_token;
+};
+
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string t;
+  std::getline(in, t);
+  return t;
+}
+
+template <typename Fn>
+grpc::Status Unary(const std::string& token, Fn fn) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return fn(&ctx);
+}
+
+// A group of two parties (one with a liaison) and `cases` disputes against it.
+bool Seed(const std::string& address, const std::string& mediator, int cases, Seeded* s) {
+  auto ch = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto groups = v1::ContactGroupService::NewStub(ch);
+  auto kases = v1::CaseService::NewStub(ch);
+  v1::CreateContactGroupRequest g;
+  g.set_name("Benchmark contact group");
+  g.set_kind(v1::GROUP_KIND_STANDING);
+  v1::ContactGroup group;
+  if (!Unary(mediator, [&](auto* c) { return groups->CreateContactGroup(c, g, &group); }).ok()) return false;
+  s->group = group.id();
+  int64_t parties[2];
+  for (int i = 0; i < 2; ++i) {
+    v1::AddPartyRequest p;
+    p.set_group_id(group.id());
+    p.set_name(i == 0 ? "Respondent faction" : "Filing association");
+    p.set_category(i == 0 ? v1::PARTY_CATEGORY_ARMED_FACTION : v1::PARTY_CATEGORY_CIVIL_SOCIETY);
+    v1::Party party;
+    if (!Unary(mediator, [&](auto* c) { return groups->AddParty(c, p, &party); }).ok()) return false;
+    parties[i] = party.id();
+  }
+  s->party = parties[0];
+  v1::RegisterLiaisonRequest l;
+  l.set_party_id(parties[0]);
+  l.set_name("Benchmark liaison");
+  v1::RegisterLiaisonResponse lr;
+  if (!Unary(mediator, [&](auto* c) { return groups->RegisterLiaison(c, l, &lr); }).ok()) return false;
+  s->liaison_token = lr.token();
+  for (int i = 0; i < cases; ++i) {
+    v1::FileDisputeRequest f;
+    f.set_group_id(group.id());
+    f.set_title("Benchmark dispute " + std::to_string(i));
+    f.set_description("Seeded by baraza-bench.");
+    f.add_standards(v1::STANDARD_PEACE_PROCESS);
+    f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
+    f.set_filed_by_party_id(parties[1]);
+    f.add_respondent_party_ids(parties[0]);
+    f.mutable_window()->set_seconds(30 * 86400);
+    v1::Case out;
+    if (!Unary(mediator, [&](auto* c) { return kases->FileDispute(c, f, &out); }).ok()) return false;
+    if (i == 0) s->first_case = out.id();
+    s->last_case = out.id();
+  }
+  return true;
+}
+
+// One in-flight call of `kind` on slot `slot`; owns its context, request and response.
+template <typename Req, typename Resp>
+struct Call {
+  grpc::ClientContext ctx;
+  Req req;
+  Resp resp;
+};
+
+Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+               const std::string& mediator, const Seeded& s) {
+  auto echo = std::make_shared<std::vector<std::unique_ptr<baraza::bench::Echo::Stub>>>();
+  auto cases = std::make_shared<std::vector<std::unique_ptr<v1::CaseService::Stub>>>();
+  for (auto& ch : chans) {
+    echo->push_back(baraza::bench::Echo::NewStub(ch));
+    cases->push_back(v1::CaseService::NewStub(ch));
+  }
+  auto counter = std::make_shared<std::atomic<int64_t>>(0);
+  int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
+  auto deadline = [] { return std::chrono::system_clock::now() + std::chrono::seconds(30); };
+  if (kind == "echo")
+    return [=](int slot, std::function<void(grpc::Status)> done) {
+      auto* c = new Call<baraza::bench::PingRequest, baraza::bench::PingResponse>;
+      c->ctx.set_deadline(deadline());
+      (*echo)[slot % echo->size()]->async()->Ping(&c->ctx, &c->req, &c->resp,
+                                                 [c, done](grpc::Status st) {
+                                                   delete c;
+                                                   done(st);
+                                                 });
+    };
+  if (kind == "get")
+    return [=](int slot, std::function<void(grpc::Status)> done) {
+      auto* c = new Call<v1::GetCaseRequest, v1::Case>;
+      c->ctx.set_deadline(deadline());
+      c->ctx.AddMetadata("authorization", "Bearer " + mediator);
+      c->req.set_case_id(s.first_case + counter->fetch_add(1) % span);
+      (*cases)[slot % cases->size()]->async()->GetCase(&c->ctx, &c->req, &c->resp,
+                                                      [c, done](grpc::Status st) {
+                                                        delete c;
+                                                        done(st);
+                                                      });
+    };
+  if (kind == "list")
+    return [=](int slot, std::function<void(grpc::Status)> done) {
+      auto* c = new Call<v1::ListCasesRequest, v1::ListCasesResponse>;
+      c->ctx.set_deadline(deadline());
+      c->ctx.AddMetadata("authorization", "Bearer " + mediator);
+      c->req.set_group_id(s.group);
+      c->req.set_page_size(20);
+      (*cases)[slot % cases->size()]->async()->ListCases(&c->ctx, &c->req, &c->resp,
+                                                        [c, done](grpc::Status st) {
+                                                          delete c;
+                                                          done(st);
+                                                        });
+    };
+  if (kind == "respond")
+    return [=](int slot, std::function<void(grpc::Status)> done) {
+      auto* c = new Call<v1::RespondToNoticeRequest, v1::Case>;
+      c->ctx.set_deadline(deadline());
+      c->ctx.AddMetadata("authorization", "Bearer " + s.liaison_token);
+      int64_t n = counter->fetch_add(1);
+      c->req.set_case_id(s.first_case + n % span);
+      c->req.set_position("Position " + std::to_string(n));
+      c->req.set_visibility(v1::VISIBILITY_GROUP);
+      c->req.set_request_id("bench-" + std::to_string(n));
+      (*cases)[slot % cases->size()]->async()->RespondToNotice(&c->ctx, &c->req, &c->resp,
+                                                              [c, done](grpc::Status st) {
+                                                                delete c;
+                                                                done(st);
+                                                              });
+    };
+  // "file"
+  return [=](int slot, std::function<void(grpc::Status)> done) {
+    auto* c = new Call<v1::FileDisputeRequest, v1::Case>;
+    c->ctx.set_deadline(deadline());
+    c->ctx.AddMetadata("authorization", "Bearer " + mediator);
+    int64_t n = counter->fetch_add(1);
+    auto& f = c->req;
+    f.set_group_id(s.group);
+    f.set_title("Load dispute " + std::to_string(n));
+    f.set_description("Filed by baraza-bench.");
+    f.add_standards(v1::STANDARD_PEACE_PROCESS);
+    f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
+    f.add_respondent_party_ids(s.party);
+    f.mutable_window()->set_seconds(30 * 86400);
+    f.set_request_id("bench-file-" + std::to_string(n));
+    (*cases)[slot % cases->size()]->async()->FileDispute(&c->ctx, &c->req, &c->resp,
+                                                        [c, done](grpc::Status st) {
+                                                          delete c;
+                                                          done(st);
+                                                        });
+  };
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(digits) << v;
+  return o.str();
+}
+
+std::string Sh(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"baraza-bench: barazad against an empty gRPC echo server, on 127.0.0.1"};
+  std::string barazad, echo_bin, out_md, work = "/tmp/baraza-bench";
+  int runs = 3, cases = 1000, channels = 8;
+  double seconds = 3;
+  int64_t max_requests = 200000;
+  std::vector<int> loads = {1, 4, 32, 256};
+  std::vector<std::string> kinds = {"get", "list", "respond", "file"};
+  bool smoke = false;
+  app.add_option("--barazad", barazad, "path of the barazad binary")->required();
+  app.add_option("--echo", echo_bin, "path of the bench-echo binary")->required();
+  app.add_option("--runs", runs, "runs of each measurement (median and range are reported)")
+      ->capture_default_str();
+  app.add_option("--seconds", seconds, "time limit of one measurement")->capture_default_str();
+  app.add_option("--requests", max_requests, "request limit of one measurement")->capture_default_str();
+  app.add_option("--cases", cases, "disputes seeded before measuring")->capture_default_str();
+  app.add_option("--loads", loads, "requests in flight")->capture_default_str();
+  app.add_option("--kinds", kinds, "get, list, respond, file")->capture_default_str();
+  app.add_option("--work", work, "directory for the database and logs (emptied first)")
+      ->capture_default_str();
+  app.add_option("--markdown", out_md, "write the results to this Markdown file");
+  app.add_flag("--smoke", smoke, "a few hundred requests, to check that it works");
+  std::string notes;
+  app.add_option("--notes", notes, "a Markdown file appended to --markdown (the analysis)");
+  CLI11_PARSE(app, argc, argv);
+  if (smoke) {
+    runs = 1;
+    max_requests = 100;
+    cases = 20;
+    seconds = 10;
+    loads = {4, 32};
+  }
+  fs::remove_all(work);
+  fs::create_directories(work);
+
+  Child echo;
+  if (!Spawn({echo_bin, "127.0.0.1:0"}, work + "/echo.log", &echo)) {
+    std::cerr << "baraza-bench: bench-echo did not start" << std::endl;
+    return 1;
+  }
+  Child server;
+  if (!Spawn({barazad, "--listen", "127.0.0.1:0", "--db", work + "/bench.db",
+              "--mediator-token-file", work + "/mediator.token", "--log-level", "warn"},
+             work + "/barazad.log", &server)) {
+    std::cerr << "baraza-bench: barazad did not start; see " << work << "/barazad.log" << std::endl;
+    return 1;
+  }
+  std::string mediator = ReadToken(work + "/mediator.token");
+  Seeded seeded;
+  std::cerr << "seeding " << cases << " disputes..." << std::endl;
+  if (!Seed(server.address, mediator, cases, &seeded)) {
+    std::cerr << "baraza-bench: seeding failed" << std::endl;
+    return 1;
+  }
+  auto echo_channels = Channels(echo.address, channels);
+  auto server_channels = Channels(server.address, channels);
+
+  // results[kind][load] = one Result per run
+  std::map<std::string, std::map<int, std::vector<Result>>> results;
+  std::vector<std::string> all_kinds = {"echo"};
+  all_kinds.insert(all_kinds.end(), kinds.begin(), kinds.end());
+  bool failed = false;
+  std::vector<long> rss_after_round;
+  for (int run = 0; run < runs; ++run) {
+    for (int load : loads) {
+      for (const auto& kind : all_kinds) {
+        auto issue = Workload(kind, kind == "echo" ? echo_channels : server_channels, mediator, seeded);
+        Drive(std::min(load, 4), std::min<int64_t>(max_requests / 10, 200), 2, issue);  // warm-up
+        Result r = Drive(load, max_requests, seconds, issue);
+        std::cerr << "run " << run + 1 << "/" << runs << "  " << std::setw(8) << kind << " x"
+                  << std::setw(3) << load << ": " << std::setw(8) << Fixed(r.Rps(), 0)
+                  << " req/s  p50 " << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2)
+                  << " ms  errors " << r.errors << (r.errors ? " (" + r.first_error + ")" : "")
+                  << std::endl;
+        failed |= r.errors > 0 || r.ok == 0;
+        results[kind][load].push_back(r);
+      }
+    }
+    rss_after_round.push_back(server.RssKb());
+  }
+
+  // The table: median of the runs, range in brackets, ratio to the echo at the same load.
+  std::ostringstream table;
+  table << "| RPC | in flight | req/s (median, range) | p50 ms | p99 ms | p99.9 ms | × echo |\n"
+        << "|---|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& kind : all_kinds)
+    for (int load : loads) {
+      const auto& rs = results[kind][load];
+      std::vector<double> rps, p50, p99, p999;
+      for (const auto& r : rs) {
+        rps.push_back(r.Rps());
+        p50.push_back(r.p50);
+        p99.push_back(r.p99);
+        p999.push_back(r.p999);
+      }
+      std::vector<double> echo_rps;
+      for (const auto& r : results["echo"][load]) echo_rps.push_back(r.Rps());
+      auto [lo, hi] = std::minmax_element(rps.begin(), rps.end());
+      double ratio = Median(echo_rps) > 0 ? Median(rps) / Median(echo_rps) : 0;
+      static const std::map<std::string, std::string> names = {
+          {"echo", "echo (empty unary, callback API)"},
+          {"get", "GetCase (read)"},
+          {"list", "ListCases, 20 per page (read)"},
+          {"respond", "RespondToNotice (durable write)"},
+          {"file", "FileDispute (durable write)"}};
+      table << "| " << names.at(kind) << " | " << load << " | " << Fixed(Median(rps), 0) << " ("
+            << Fixed(*lo, 0) << "–" << Fixed(*hi, 0) << ") | " << Fixed(Median(p50), 2) << " | "
+            << Fixed(Median(p99), 2) << " | " << Fixed(Median(p999), 2) << " | "
+            << Fixed(ratio, 2) << " |\n";
+    }
+  // The targets of issue 7, checked against the medians.
+  auto median_of = [&](const std::string& kind, int load, auto field) {
+    std::vector<double> v;
+    for (const auto& r : results[kind][load]) v.push_back(field(r));
+    return Median(v);
+  };
+  auto rps_of = [](const Result& r) { return r.Rps(); };
+  std::ostringstream targets;
+  auto target = [&](const std::string& what, bool known, bool met, const std::string& measured) {
+    targets << "| " << what << " | " << (known ? measured : "not measured") << " | "
+            << (!known ? "—" : met ? "met" : "**not met**") << " |\n";
+  };
+  targets << "| target | measured (median) | |\n|---|---|---|\n";
+  bool has256 = std::count(loads.begin(), loads.end(), 256) > 0;
+  bool has1 = std::count(loads.begin(), loads.end(), 1) > 0;
+  for (const char* kind : {"respond", "file"}) {
+    bool known = has256 && results.count(kind);
+    double ratio = known ? median_of(kind, 256, rps_of) / median_of("echo", 256, rps_of) : 0;
+    double p99 = known ? median_of(kind, 256, [](const Result& r) { return r.p99; }) : 0;
+    target(std::string(kind) + ": ≥ 0.5× echo at 256 in flight", known, ratio >= 0.5,
+           Fixed(ratio, 2) + "×");
+    target(std::string(kind) + ": p99 ≤ 20 ms at 256 in flight", known, p99 <= 20,
+           Fixed(p99, 1) + " ms");
+    bool known1 = has1 && results.count(kind);
+    double p50 = known1 ? median_of(kind, 1, [](const Result& r) { return r.p50; }) : 0;
+    target(std::string(kind) + ": p50 ≤ 1 ms with one request in flight", known1, p50 <= 1,
+           Fixed(p50, 2) + " ms");
+  }
+  for (const char* kind : {"get", "list"}) {
+    bool known = has256 && results.count(kind);
+    double ratio = known ? median_of(kind, 256, rps_of) / median_of("echo", 256, rps_of) : 0;
+    target(std::string(kind) + ": ≥ 0.8× echo at 256 in flight", known, ratio >= 0.8,
+           Fixed(ratio, 2) + "×");
+  }
+  std::cout << table.str() << "\n" << targets.str();
+  std::ostringstream rss;
+  for (size_t i = 0; i < rss_after_round.size(); ++i)
+    rss << (i ? ", " : "") << rss_after_round[i] / 1024 << " MB";
+  std::cout << "barazad resident memory after each round: " << rss.str() << std::endl;
+
+  if (!out_md.empty()) {
+    std::ofstream md(out_md);
+    md << "# Benchmarks\n\n"
+       << "Produced by `./deploy/bench.sh` (Release build; `baraza-bench` in `bench/`). "
+       << "barazad runs with the durability it always has (WAL, `synchronous=FULL`, answers "
+          "after COMMIT); the load generator runs on the same cores, over 127.0.0.1.\n\n"
+       << "## Machine\n\n"
+       << "- CPU: " << Sh("nproc") << " cores, "
+       << Sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2") << "\n"
+       << "- Memory: " << Sh("free -g | awk '/Mem:/{print $2}'") << " GiB\n"
+       << "- Disk holding the database: " << Sh("df -hT " + work + " | awk 'NR==2{print $2\", \"$3\" total\"}'")
+       << "\n- OS: " << Sh(". /etc/os-release && echo $PRETTY_NAME") << ", kernel " << Sh("uname -r") << "\n"
+       << "- Date: " << Sh("date -u +%Y-%m-%d") << "\n\n"
+       << "## Method\n\n"
+       << runs << " runs; each measurement stops at " << max_requests << " requests or " << seconds
+       << " s; " << channels << " connections; " << cases
+       << " disputes seeded first. Reads are GetCase on the seeded cases and a 20-case page of "
+          "ListCases; durable writes are a liaison's RespondToNotice (a new position on a case) "
+          "and a mediator's FileDispute (a case with its notice and deadlines). Every write "
+          "carries a request_id, as the clients send it. The ratio compares medians with the "
+          "echo server at the same number of requests in flight, measured in the same run.\n\n"
+       << "## Results\n\n"
+       << table.str() << "\n"
+       << "barazad's resident memory after each round: " << rss.str() << ".\n\n"
+       << "## Targets\n\n"
+       << targets.str();
+    if (!notes.empty()) {
+      std::ifstream in(notes);
+      md << "\n" << in.rdbuf();
+    }
+    std::cerr << "wrote " << out_md << std::endl;
+  }
+  return failed ? 2 : 0;
+}
