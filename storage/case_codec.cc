@@ -61,6 +61,23 @@ void from_json(const json& j, Appeal& a) {
   if (j.contains("answer")) a.answer = j.at("answer").get<Statement>();
 }
 
+namespace {
+
+// A stored case holds only integers, strings, booleans, arrays and objects.
+// A float would be converted to an integer field out of range (undefined
+// behaviour), so a tree holding one is refused before any field is read.
+bool HoldsFloat(const json& j) {
+  if (j.is_number_float()) return true;
+  if (j.is_structured()) {
+    for (const auto& item : j) {
+      if (HoldsFloat(item)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 namespace codec {
 
 std::string EncodeCase(const Case& c) {
@@ -104,6 +121,9 @@ std::string EncodeCase(const Case& c) {
 Result<Case> DecodeCase(const std::string& text) {
   try {
     json j = json::parse(text);
+    if (HoldsFloat(j)) {
+      return Status::Internal("a stored case could not be read: it holds a fractional number");
+    }
     Case c;
     c.id = j.at("id");
     c.group_id = j.at("group_id");

@@ -1,0 +1,58 @@
+// The stored-case codec: what it writes it reads back unchanged, and what it
+// cannot trust it refuses with a status instead of undefined behaviour.
+#include <catch2/catch.hpp>
+
+#include "services/workflow/case_machine.h"
+#include "storage/case_codec.h"
+#include "tests/fakes/fixtures.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+Case FiledDispute() {
+  auto t = workflow::FileDispute(7, TwoRespondentDispute(), ThreePartyGroup(), Mediator(), kT0);
+  REQUIRE(t.ok());
+  return t->next;
+}
+
+}  // namespace
+
+TEST_CASE("an encoded case decodes to the same case") {
+  Case c = FiledDispute();
+  std::string once = codec::EncodeCase(c);
+  auto back = codec::DecodeCase(once);
+  REQUIRE(back.ok());
+  CHECK(back->id == 7);
+  CHECK(back->respondents.size() == c.respondents.size());
+  CHECK(codec::EncodeCase(*back) == once);
+}
+
+TEST_CASE("a stored case with a fractional number is refused, not converted") {
+  // Found by fuzz_case_codec: 1.8e48 in an integer field overflowed the conversion.
+  std::string text = codec::EncodeCase(FiledDispute());
+  std::string id = "\"id\":7";
+  auto at = text.find(id);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, id.size(), "\"id\":1.79559e+48");
+  auto back = codec::DecodeCase(text);
+  REQUIRE_FALSE(back.ok());
+  CHECK(back.status().code() == Code::kInternal);
+  CHECK_THAT(back.status().message(), Catch::Contains("fractional number"));
+}
+
+TEST_CASE("a stored case with a fractional number deep inside is refused") {
+  std::string text = codec::EncodeCase(FiledDispute());
+  std::string key = "\"reminders_sent\":0";
+  auto at = text.find(key);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, key.size(), "\"reminders_sent\":0.5");
+  CHECK_FALSE(codec::DecodeCase(text).ok());
+}
+
+TEST_CASE("a stored case that is not JSON is refused with a status") {
+  auto back = codec::DecodeCase("{\"id\":");
+  REQUIRE_FALSE(back.ok());
+  CHECK_THAT(back.status().message(), Catch::Contains("could not be read"));
+}
