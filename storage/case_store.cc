@@ -11,4 +11,14 @@ Status CaseStore::WriteAndWait(WriteFn fn) {
   return future.get();
 }
 
+Status UnknownToken(const std::string& token_id) {
+  return Status::NotFound("no token has the id \"" + token_id.substr(0, 40) +
+                          "\"; list them with `token list`");
+}
+
+Status RevokedAlready(const TokenRecord& token) {
+  return Status::FailedPrecondition("token " + token.PublicId() + " (" + token.label +
+                                    ") was revoked already");
+}
+
 }  // namespace baraza

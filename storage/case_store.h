@@ -24,6 +24,10 @@ struct TokenRecord {
   UnixMillis created_at = 0;
   UnixMillis expires_at = 0;  // 0: never
   UnixMillis revoked_at = 0;  // 0: not revoked
+
+  // The id a token is listed and revoked by: the first 12 hex digits of its
+  // hash. Safe to show; it does not help to guess the token.
+  std::string PublicId() const { return hash.substr(0, 12); }
 };
 
 // A change request already applied, kept so that a retry of it gets the first
@@ -59,6 +63,9 @@ class WriteTx {
   virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;
   virtual Result<Id> InsertCommander(const Commander& commander) = 0;
   virtual Status InsertToken(const TokenRecord& token) = 0;
+  // Marks the token with this PublicId() revoked at `now` and returns it; NOT_FOUND
+  // if no token has that id, FAILED_PRECONDITION if it was revoked already.
+  virtual Result<TokenRecord> RevokeToken(const std::string& token_id, UnixMillis now) = 0;
   virtual Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
                                                            const std::string& request_id) = 0;
   virtual Status InsertRequest(const StoredRequest& request) = 0;
@@ -71,6 +78,10 @@ class WriteTx {
                           std::vector<Notice>& notices,
                           const std::vector<Deadline>& deadlines) = 0;
 };
+
+// The answers both stores give when a token cannot be revoked.
+Status UnknownToken(const std::string& token_id);
+Status RevokedAlready(const TokenRecord& token);
 
 class CaseStore {
  public:
@@ -97,6 +108,8 @@ class CaseStore {
   virtual Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) = 0;
   virtual Result<std::optional<TokenRecord>> FindToken(const std::string& hash) = 0;
   virtual Result<int64_t> CountTokens(Role role) = 0;
+  // Every token ever issued (hashes only), oldest first.
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
 
   // The earliest pending deadline, if any.
   virtual Result<std::optional<UnixMillis>> NextDeadline() = 0;

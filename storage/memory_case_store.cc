@@ -90,6 +90,15 @@ class MemoryTx : public WriteTx {
     if (!d_.tokens.emplace(t.hash, t).second) return Status::AlreadyExists("token exists");
     return Status::Ok();
   }
+  Result<TokenRecord> RevokeToken(const std::string& token_id, UnixMillis now) override {
+    for (auto& [hash, t] : d_.tokens) {
+      if (t.PublicId() != token_id) continue;
+      if (t.revoked_at != 0) return RevokedAlready(t);
+      t.revoked_at = now;
+      return t;
+    }
+    return UnknownToken(token_id);
+  }
   Result<Id> NextCaseId() override { return NextKey(d_.cases); }
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override {
@@ -199,6 +208,15 @@ Result<int64_t> MemoryCaseStore::CountTokens(Role role) {
   std::lock_guard lock(mu_);
   return static_cast<int64_t>(std::count_if(data_.tokens.begin(), data_.tokens.end(),
                                             [&](const auto& kv) { return kv.second.role == role; }));
+}
+
+Result<std::vector<TokenRecord>> MemoryCaseStore::ListTokens() {
+  std::lock_guard lock(mu_);
+  std::vector<TokenRecord> out;
+  for (const auto& [hash, t] : data_.tokens) out.push_back(t);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+  return out;
 }
 
 Result<std::optional<UnixMillis>> MemoryCaseStore::NextDeadline() {

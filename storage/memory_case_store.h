@@ -37,6 +37,7 @@ class MemoryCaseStore : public CaseStore {
   Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
   Result<int64_t> CountTokens(Role role) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;

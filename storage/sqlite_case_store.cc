@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "storage/case_codec.h"
+#include "storage/event_chain.h"
 
 namespace baraza {
 namespace sqlite {
@@ -193,6 +194,83 @@ CREATE TABLE deadlines(
 CREATE INDEX deadlines_by_due ON deadlines(due_at, case_id);
 )sql";
 
+// v2: the tamper-evident history. Each event gains its place in the whole log
+// and the two chain links (docs/security.md); existing events are chained in
+// the order they were written (by time, then case and sequence).
+const char* const kSchemaV2Begin = R"sql(
+ALTER TABLE events ADD COLUMN log_seq INTEGER;
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN log_hash TEXT NOT NULL DEFAULT '';
+DROP TRIGGER events_no_update;
+)sql";
+const char* const kSchemaV2End = R"sql(
+CREATE UNIQUE INDEX events_by_log ON events(log_seq);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+)sql";
+
+const char* const kEventColumns =
+    "SELECT case_id, seq, at, actor, type, party_id, visibility, details, log_seq, hash, log_hash "
+    "FROM events ";
+
+chain::StoredEvent ReadStoredEvent(Query& q) {
+  chain::StoredEvent r;
+  Event& e = r.event;
+  e.case_id = q.Int(0);
+  e.seq = q.Int(1);
+  e.at = q.Int(2);
+  e.actor = q.Text(3);
+  e.type = static_cast<EventType>(q.Int(4));
+  e.party_id = q.Int(5);
+  e.visibility = static_cast<Visibility>(q.Int(6));
+  r.details_json = q.Text(7);
+  r.log_seq = q.Int(8);
+  r.hash = q.Text(9);
+  r.log_hash = q.Text(10);
+  return r;
+}
+
+const char* const kTokenColumns =
+    "SELECT hash, role, subject_id, party_id, group_id, label, created_at, expires_at, "
+    "revoked_at FROM tokens ";
+
+TokenRecord ReadToken(Query& q) {
+  TokenRecord t;
+  t.hash = q.Text(0);
+  t.role = static_cast<Role>(q.Int(1));
+  t.subject_id = q.Int(2);
+  t.party_id = q.Int(3);
+  t.group_id = q.Int(4);
+  t.label = q.Text(5);
+  t.created_at = q.Int(6);
+  t.expires_at = q.Int(7);
+  t.revoked_at = q.Int(8);
+  return t;
+}
+
+
+Status ChainExistingEvents(Connection& c) {
+  std::vector<chain::StoredEvent> rows;
+  {
+    static const std::string sql = std::string(kEventColumns) + "ORDER BY at, case_id, seq";
+    Query q(c, sql.c_str());
+    while (q.Next()) rows.push_back(ReadStoredEvent(q));
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  std::unordered_map<Id, std::string> last;
+  std::string log;
+  int64_t log_seq = 0;
+  for (auto& r : rows) {
+    std::string link = chain::CaseLink(last[r.event.case_id], r.event, r.details_json);
+    log = chain::LogLink(log, link);
+    last[r.event.case_id] = link;
+    Query q(c, "UPDATE events SET log_seq = ?, hash = ?, log_hash = ? WHERE case_id = ? AND seq = ?");
+    q.Bind(++log_seq).Bind(link).Bind(log).Bind(r.event.case_id).Bind(r.event.seq);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+  }
+  return Status::Ok();
+}
+
 Status Migrate(Connection& c) {
   Query q(c, "PRAGMA user_version");
   if (!q.Next()) return q.status().ok() ? Status::Internal("no user_version") : q.status();
@@ -207,7 +285,13 @@ Status Migrate(Connection& c) {
   BARAZA_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
   Status s = Status::Ok();
   if (version < 1) s = c.Exec(kSchemaV1);
-  if (s.ok()) s = c.Exec("PRAGMA user_version = 1");
+  if (s.ok() && version < 2) s = c.Exec(kSchemaV2Begin);
+  if (s.ok() && version < 2) s = ChainExistingEvents(c);
+  if (s.ok() && version < 2) s = c.Exec(kSchemaV2End);
+  if (s.ok()) {
+    std::string set = "PRAGMA user_version = " + std::to_string(SqliteCaseStore::kSchemaVersion);
+    s = c.Exec(set.c_str());
+  }
   if (s.ok()) s = c.Exec("COMMIT");
   if (!s.ok()) c.Exec("ROLLBACK");
   return s;
@@ -381,10 +465,63 @@ class SqliteTx : public WriteTx {
     return q.Run();
   }
 
+  Result<TokenRecord> RevokeToken(const std::string& token_id, UnixMillis now) override {
+    static const std::string sql = std::string(kTokenColumns) + "WHERE substr(hash, 1, 12) = ?";
+    std::optional<TokenRecord> t;
+    {
+      Query q(c_, sql.c_str());
+      q.Bind(token_id);
+      if (q.Next()) t = ReadToken(q);
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    if (!t || token_id.size() != 12) return UnknownToken(token_id);
+    if (t->revoked_at != 0) return RevokedAlready(*t);
+    Query q(c_, "UPDATE tokens SET revoked_at = ? WHERE hash = ?");
+    q.Bind(now).Bind(t->hash);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+    t->revoked_at = now;
+    return *t;
+  }
+
   Result<Id> NextCaseId() override {
     Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
     if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
     return q.Int(0);
+  }
+
+  // Appends events to the history, chaining each to the previous event of its
+  // case and to the whole log (the transaction's own earlier events included).
+  Status AppendEvents(Id case_id, const std::vector<Event>& events) {
+    if (events.empty()) return Status::Ok();
+    std::string case_hash, log_hash;
+    int64_t log_seq = 0;
+    {
+      Query q(c_, "SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
+      q.Bind(case_id);
+      if (q.Next()) case_hash = q.Text(0);
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    {
+      Query q(c_, "SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1");
+      if (q.Next()) {
+        log_seq = q.Int(0);
+        log_hash = q.Text(1);
+      }
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    for (const Event& e : events) {
+      std::string details = codec::EncodeDetails(e.details);
+      case_hash = chain::CaseLink(case_hash, e, details);
+      log_hash = chain::LogLink(log_hash, case_hash);
+      Query q(c_,
+              "INSERT INTO events(case_id, seq, at, actor, type, party_id, visibility, details, "
+              "log_seq, hash, log_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+      q.Bind(e.case_id).Bind(e.seq).Bind(e.at).Bind(e.actor).Bind(static_cast<int64_t>(e.type))
+          .Bind(e.party_id).Bind(static_cast<int64_t>(e.visibility)).Bind(details)
+          .Bind(++log_seq).Bind(case_hash).Bind(log_hash);
+      BARAZA_RETURN_IF_ERROR(q.Run());
+    }
+    return Status::Ok();
   }
 
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
@@ -417,15 +554,7 @@ class SqliteTx : public WriteTx {
         BARAZA_RETURN_IF_ERROR(q.Run());
       }
     }
-    for (const Event& e : events) {
-      Query q(c_,
-              "INSERT INTO events(case_id, seq, at, actor, type, party_id, visibility, details) "
-              "VALUES(?,?,?,?,?,?,?,?)");
-      q.Bind(e.case_id).Bind(e.seq).Bind(e.at).Bind(e.actor).Bind(static_cast<int64_t>(e.type))
-          .Bind(e.party_id).Bind(static_cast<int64_t>(e.visibility))
-          .Bind(codec::EncodeDetails(e.details));
-      BARAZA_RETURN_IF_ERROR(q.Run());
-    }
+    BARAZA_RETURN_IF_ERROR(AppendEvents(c.id, events));
     for (Notice& n : notices) {
       Query q(c_,
               "INSERT INTO notices(case_id, party_id, kind, text, created_at, deadline) "
@@ -685,6 +814,22 @@ Result<std::vector<Event>> SqliteCaseStore::ListEvents(Id case_id) {
   return out;
 }
 
+Result<SqliteCaseStore::Audit> SqliteCaseStore::AuditHistory(
+    std::optional<chain::Head> kept, const std::function<void(int64_t)>& progress) {
+  BARAZA_READER(r);
+  chain::Verifier verifier(kept);
+  static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq";
+  Query q(*r, sql.c_str());
+  int64_t n = 0;
+  while (q.Next()) {
+    verifier.Add(ReadStoredEvent(q));
+    if (progress && ++n % 100000 == 0) progress(n);
+  }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  verifier.Finish();
+  return Audit{verifier.head(), verifier.first_break()};
+}
+
 Result<std::vector<Notice>> SqliteCaseStore::ListNotices(Id party_id, Id after_id, int limit) {
   BARAZA_READER(r);
   Query q(*r,
@@ -707,27 +852,27 @@ Result<std::vector<Notice>> SqliteCaseStore::ListNotices(Id party_id, Id after_i
   return out;
 }
 
+
 Result<std::optional<TokenRecord>> SqliteCaseStore::FindToken(const std::string& hash) {
   BARAZA_READER(r);
-  Query q(*r,
-          "SELECT hash, role, subject_id, party_id, group_id, label, created_at, expires_at, "
-          "revoked_at FROM tokens WHERE hash = ?");
+  static const std::string sql = std::string(kTokenColumns) + "WHERE hash = ?";
+  Query q(*r, sql.c_str());
   q.Bind(hash);
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
     return std::optional<TokenRecord>{};
   }
-  TokenRecord t;
-  t.hash = q.Text(0);
-  t.role = static_cast<Role>(q.Int(1));
-  t.subject_id = q.Int(2);
-  t.party_id = q.Int(3);
-  t.group_id = q.Int(4);
-  t.label = q.Text(5);
-  t.created_at = q.Int(6);
-  t.expires_at = q.Int(7);
-  t.revoked_at = q.Int(8);
-  return std::optional<TokenRecord>{t};
+  return std::optional<TokenRecord>{ReadToken(q)};
+}
+
+Result<std::vector<TokenRecord>> SqliteCaseStore::ListTokens() {
+  BARAZA_READER(r);
+  static const std::string sql = std::string(kTokenColumns) + "ORDER BY created_at";
+  Query q(*r, sql.c_str());
+  std::vector<TokenRecord> out;
+  while (q.Next()) out.push_back(ReadToken(q));
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
 }
 
 Result<int64_t> SqliteCaseStore::CountTokens(Role role) {

@@ -14,6 +14,7 @@
 
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
+#include "storage/event_chain.h"
 
 namespace baraza {
 
@@ -25,7 +26,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   struct Options {
     std::string path;
@@ -49,9 +50,20 @@ class SqliteCaseStore : public CaseStore {
   Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
   Result<int64_t> CountTokens(Role role) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
+
+  // The tamper-evident history, walked from its first event (`barazad audit`):
+  // the head it ends at and the first event that was edited, deleted or moved.
+  // `progress` is called every 100,000 events.
+  struct Audit {
+    chain::Head head;
+    std::optional<std::string> first_break;
+  };
+  Result<Audit> AuditHistory(std::optional<chain::Head> kept,
+                             const std::function<void(int64_t)>& progress = {});
 
   // How many transactions the writer committed and how many writes they held
   // (for the benchmark and tests of group commit).

@@ -14,6 +14,7 @@
 #include <grpcpp/support/status.h>
 
 #include "client/common/client.h"
+#include "services/workflow/duration_text.h"
 
 namespace baraza::cli {
 
@@ -93,9 +94,8 @@ bool WriteSecretFile(const std::string& path, const std::string& secret, std::st
 int ReportError(const Common& common, const grpc::Status& status);
 int ExitCodeFor(grpc::StatusCode code);
 
-// "90s", "15m", "36h", "7d", "1h30m" → milliseconds. nullopt if malformed.
-std::optional<int64_t> ParseDuration(const std::string& text);
-std::string FormatDuration(int64_t millis);
+using workflow::FormatDuration;
+using workflow::ParseDuration;
 
 // Enum values on the command line are the proto names without their prefix,
 // in lower case with hyphens: PARTY_CATEGORY_ARMED_FACTION → "armed-faction".

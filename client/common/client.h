@@ -53,6 +53,8 @@ class BarazaClient {
   BARAZA_RPC(groups, GetParticipationRecord, GetParticipationRecordRequest, ParticipationRecord)
   BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
   BARAZA_RPC(access, RegisterCommander, RegisterCommanderRequest, RegisterCommanderResponse)
+  BARAZA_RPC(access, ListTokens, ListTokensRequest, ListTokensResponse)
+  BARAZA_RPC(access, RevokeToken, RevokeTokenRequest, TokenInfo)
   BARAZA_RPC(cases, FileDispute, FileDisputeRequest, Case)
   BARAZA_RPC(cases, GetCase, GetCaseRequest, Case)
   BARAZA_RPC(cases, ListCases, ListCasesRequest, ListCasesResponse)

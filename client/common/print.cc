@@ -243,4 +243,37 @@ void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& w) {
   if (w.group_id()) Row("group", std::to_string(w.group_id()));
 }
 
+void PrintTokens(const Common& c, const v1::ListTokensResponse& r) {
+  if (c.id_only()) {
+    for (const auto& t : r.tokens()) std::cout << t.id() << "\n";
+    return;
+  }
+  if (c.json()) return PrintJson(r);
+  std::cout << std::left << std::setw(14) << "ID" << std::setw(11) << "ROLE" << std::setw(9)
+            << "STATE" << std::setw(22) << "EXPIRES" << "LABEL\n";
+  auto now = TimeUtil::GetCurrentTime();
+  for (const auto& t : r.tokens()) {
+    const char* state = t.has_revoked_at()                             ? "revoked"
+                        : t.has_expires_at() && t.expires_at() <= now ? "expired"
+                                                                        : "valid";
+    std::cout << std::setw(14) << t.id() << std::setw(11) << Label(v1::Role_descriptor(), t.role())
+              << std::setw(9) << state << std::setw(22)
+              << (t.has_expires_at() ? Time(t.expires_at()) : std::string("never")) << t.label()
+              << "\n";
+  }
+}
+
+void PrintToken(const Common& c, const v1::TokenInfo& t) {
+  if (c.id_only()) {
+    std::cout << t.id() << "\n";
+    return;
+  }
+  if (c.json()) return PrintJson(t);
+  Row("token", t.id());
+  Row("role", Label(v1::Role_descriptor(), t.role()));
+  Row("label", t.label());
+  Row("expires", t.has_expires_at() ? Time(t.expires_at()) : std::string("never"));
+  Row("revoked", t.has_revoked_at() ? Time(t.revoked_at()) : std::string("no"));
+}
+
 }  // namespace baraza::cli

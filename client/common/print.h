@@ -21,6 +21,8 @@ void PrintNotice(const Common& c, const v1::Notice& notice);
 void PrintNotices(const Common& c, const v1::ListNoticesResponse& notices);
 void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& who);
 void PrintRecord(const Common& c, const v1::ParticipationRecord& record);
+void PrintTokens(const Common& c, const v1::ListTokensResponse& tokens);
+void PrintToken(const Common& c, const v1::TokenInfo& token);
 
 // Runs a call and prints its answer with `print`, or reports the error.
 template <typename Resp, typename CallFn, typename PrintFn>

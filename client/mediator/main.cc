@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
   v1::RegisterLiaisonRequest register_liaison;
   int64_t liaison_party = 0;
-  std::string token_out;
+  std::string token_out, token_ttl;
   {
     auto* cmd = liaison->add_subcommand(
         "register", "register a liaison for a party and write the liaison's token to a file");
@@ -145,9 +145,13 @@ int main(int argc, char** argv) {
     cmd->add_option("--token-out", token_out,
                     "new file to write the liaison's token to (mode 0600); hand it over securely")
         ->required();
+    cmd->add_option("--token-ttl", token_ttl, "how long the token is valid, e.g. 30d (default 90d)");
     cmd->callback([&] {
       run = [&] {
         register_liaison.set_party_id(liaison_party);
+        if (!token_ttl.empty() &&
+            !SetDuration(c, token_ttl, "--token-ttl", register_liaison.mutable_token_ttl()))
+          return int(kExitUsage);
         if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::RegisterLiaisonResponse resp;
@@ -175,8 +179,12 @@ int main(int argc, char** argv) {
     cmd->add_option("--token-out", token_out,
                     "new file to write the commander's token to (mode 0600); hand it over securely")
         ->required();
+    cmd->add_option("--token-ttl", token_ttl, "how long the token is valid, e.g. 30d (default 90d)");
     cmd->callback([&] {
       run = [&] {
+        if (!token_ttl.empty() &&
+            !SetDuration(c, token_ttl, "--token-ttl", register_commander.mutable_token_ttl()))
+          return int(kExitUsage);
         if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::RegisterCommanderResponse resp;
@@ -186,6 +194,35 @@ int main(int argc, char** argv) {
                           resp.commander().name() + ")";
         return SaveIssuedToken(c, token_out, resp.token(), who, resp.commander().id(),
                                resp.commander());
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------- token
+  auto* token = app.add_subcommand("token", "the tokens barazad has issued")->require_subcommand(1);
+  token->footer("Mediator tokens are issued on the server with `barazad token issue`.");
+  {
+    auto* cmd = token->add_subcommand("list", "every token: id, role, state, expiry, holder");
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::ListTokensResponse>(
+            c, [&](auto* resp) { return cl->ListTokens(v1::ListTokensRequest(), resp); },
+            PrintTokens);
+      };
+    });
+  }
+  v1::RevokeTokenRequest revoke_token;
+  {
+    auto* cmd = token->add_subcommand(
+        "revoke", "revoke a token (e.g. a liaison's lost phone); barazad refuses it at once");
+    cmd->add_option("id", *revoke_token.mutable_token_id(), "the token's id from `token list`")
+        ->required();
+    cmd->callback([&] {
+      run = [&] {
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::TokenInfo>(
+            c, [&](auto* resp) { return cl->RevokeToken(revoke_token, resp); }, PrintToken);
       };
     });
   }

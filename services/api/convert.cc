@@ -10,6 +10,16 @@ void ToTimestamp(UnixMillis t, google::protobuf::Timestamp* out) {
   if (t != 0) *out = TimeUtil::MillisecondsToTimestamp(t);
 }
 
+void ToProto(const TokenRecord& t, v1::TokenInfo* out) {
+  out->set_id(t.PublicId());
+  out->set_role(static_cast<v1::Role>(t.role));
+  out->set_label(t.label);
+  out->set_party_id(t.party_id);
+  ToTimestamp(t.created_at, out->mutable_created_at());
+  if (t.expires_at != 0) ToTimestamp(t.expires_at, out->mutable_expires_at());
+  if (t.revoked_at != 0) ToTimestamp(t.revoked_at, out->mutable_revoked_at());
+}
+
 void ToDuration(Millis d, google::protobuf::Duration* out) {
   *out = TimeUtil::MillisecondsToDuration(d);
 }

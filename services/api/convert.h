@@ -6,10 +6,12 @@
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include "baraza/v1/baraza.pb.h"
 #include "baraza/v1/types.pb.h"
 #include "services/workflow/model.h"
 #include "services/workflow/participation.h"
 #include "services/workflow/status.h"
+#include "storage/case_store.h"
 
 namespace baraza::api {
 
@@ -24,6 +26,8 @@ void ToProto(const Statement& in, v1::Statement* out);
 void ToProto(const workflow::ParticipationRecord& in, v1::ParticipationRecord* out);
 void ToTimestamp(UnixMillis t, google::protobuf::Timestamp* out);
 void ToDuration(Millis d, google::protobuf::Duration* out);
+// A token as mediators may see it: its public id, never the hash.
+void ToProto(const TokenRecord& t, v1::TokenInfo* out);
 
 Millis FromDuration(const google::protobuf::Duration& d);
 

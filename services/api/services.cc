@@ -192,7 +192,8 @@ ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
                            resp->set_token(r->token);
                          }
                          reactor->Finish(ToGrpcStatus(r.status()));
-                       });
+                       },
+                       FromDuration(req->token_ttl()));
   return reactor;
 }
 
@@ -222,13 +223,35 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
                                                          v1::RegisterCommanderResponse* resp) {
   BARAZA_AUTHENTICATE(actor);
   auto* reactor = ctx->DefaultReactor();
-  app_.RegisterCommander(*actor, req->name(), [reactor, resp](Result<RegisteredCommander> r) {
-    if (r.ok()) {
-      ToProto(r->commander, resp->mutable_commander());
-      resp->set_token(r->token);
-    }
-    reactor->Finish(ToGrpcStatus(r.status()));
+  app_.RegisterCommander(
+      *actor, req->name(),
+      [reactor, resp](Result<RegisteredCommander> r) {
+        if (r.ok()) {
+          ToProto(r->commander, resp->mutable_commander());
+          resp->set_token(r->token);
+        }
+        reactor->Finish(ToGrpcStatus(r.status()));
+      },
+      FromDuration(req->token_ttl()));
+  return reactor;
+}
+
+ServerUnaryReactor* AccessServiceImpl::ListTokens(CallbackServerContext* ctx,
+                                                  const v1::ListTokensRequest*,
+                                                  v1::ListTokensResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  return Answer(ctx, app_.ListTokens(*actor), [resp](const std::vector<TokenRecord>& tokens) {
+    for (const auto& t : tokens) ToProto(t, resp->add_tokens());
   });
+}
+
+ServerUnaryReactor* AccessServiceImpl::RevokeToken(CallbackServerContext* ctx,
+                                                   const v1::RevokeTokenRequest* req,
+                                                   v1::TokenInfo* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_ASSIGN(key, KeyOf(*req));
+  auto* reactor = ctx->DefaultReactor();
+  app_.RevokeToken(*actor, req->token_id(), Reply<TokenRecord>(reactor, resp), key);
   return reactor;
 }
 

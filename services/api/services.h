@@ -42,6 +42,12 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
   grpc::ServerUnaryReactor* RegisterCommander(grpc::CallbackServerContext* ctx,
                                               const v1::RegisterCommanderRequest* req,
                                               v1::RegisterCommanderResponse* resp) override;
+  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* ctx,
+                                       const v1::ListTokensRequest* req,
+                                       v1::ListTokensResponse* resp) override;
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* ctx,
+                                        const v1::RevokeTokenRequest* req,
+                                        v1::TokenInfo* resp) override;
 
  private:
   Application& app_;

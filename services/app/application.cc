@@ -37,14 +37,22 @@ Result<std::string> NewTokenFor(const Actor& actor, const char* what, const std:
 
 // The stored form of a newly issued token: its hash, never the token itself.
 TokenRecord RecordOf(const std::string& token, Role role, Id subject_id, std::string label,
-                     UnixMillis created_at) {
+                     UnixMillis created_at, Millis ttl = 0) {
   TokenRecord rec;
   rec.hash = auth::HashToken(token);
   rec.role = role;
   rec.subject_id = subject_id;
   rec.label = std::move(label);
   rec.created_at = created_at;
+  rec.expires_at = ttl > 0 ? created_at + ttl : 0;
   return rec;
+}
+
+// A token lifetime from a request: 0 means the default; negative is refused.
+Result<Millis> TokenTtl(Millis requested) {
+  if (requested == 0) return Application::kDefaultTokenTtl;
+  BARAZA_RETURN_IF_ERROR(workflow::CheckDuration("token lifetime", requested));
+  return requested;
 }
 
 // An earlier request of `actor` with the same id: nullopt if none (a new
@@ -90,9 +98,11 @@ void Application::SetDeadlineListener(std::function<void(UnixMillis)> listener) 
 Result<Actor> Application::Authenticate(const std::string& token) {
   std::string hash = auth::HashToken(token);
   std::optional<TokenRecord> record;
+  auto fresh_since = std::chrono::steady_clock::now() - kTokenCacheTtl;
   {
     std::shared_lock lock(tokens_mu_);
-    if (auto it = tokens_.find(hash); it != tokens_.end()) record = it->second;
+    if (auto it = tokens_.find(hash); it != tokens_.end() && it->second.loaded_at > fresh_since)
+      record = it->second.record;
   }
   if (!record) {
     auto found = store_.FindToken(hash);
@@ -103,7 +113,7 @@ Result<Actor> Application::Authenticate(const std::string& token) {
     record = **found;
     std::unique_lock lock(tokens_mu_);
     if (tokens_.size() >= kTokenCacheSize) tokens_.clear();  // bounded; refilled on use
-    tokens_[hash] = *record;
+    tokens_[hash] = {*record, std::chrono::steady_clock::now()};
   }
   const TokenRecord& t = *record;
   UnixMillis now = clock_.Now();
@@ -130,23 +140,63 @@ Result<std::string> Application::IssueFirstMediatorToken() {
 }
 
 void Application::RegisterCommander(const Actor& actor, const std::string& name,
-                                    Callback<RegisteredCommander> done) {
+                                    Callback<RegisteredCommander> done, Millis token_ttl) {
   auto token = NewTokenFor(actor, "register a commander", name);
   if (!token.ok()) return done(token.status());
+  auto ttl = TokenTtl(token_ttl);
+  if (!ttl.ok()) return done(ttl.status());
   auto out = std::make_shared<RegisteredCommander>();
   out->token = *token;
   out->commander.name = name;
   out->commander.created_at = clock_.Now();
   store_.Write(
-      [out](WriteTx& tx) {
+      [out, ttl = *ttl](WriteTx& tx) {
         auto id = tx.InsertCommander(out->commander);
         if (!id.ok()) return id.status();
         out->commander.id = *id;
         return tx.InsertToken(RecordOf(out->token, Role::kCommander, *id,
                                        "commander " + out->commander.name,
-                                       out->commander.created_at));
+                                       out->commander.created_at, ttl));
       },
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+Result<std::vector<TokenRecord>> Application::ListTokens(const Actor& actor) {
+  BARAZA_RETURN_IF_ERROR(RequireMediator(actor, "list tokens"));
+  return store_.ListTokens();
+}
+
+void Application::RevokeToken(const Actor& actor, const std::string& token_id,
+                              Callback<TokenRecord> done, const RequestKey& key) {
+  Status s = RequireMediator(actor, "revoke a token");
+  if (s.ok()) s = CheckText("token id", token_id, kMaxNameBytes, true);
+  if (!s.ok()) return done(s);
+  auto out = std::make_shared<TokenRecord>();
+  UnixMillis now = clock_.Now();
+  store_.Write(
+      [out, actor, key, token_id, now](WriteTx& tx) -> Status {
+        auto prior = PriorRequest(tx, actor, key);
+        if (!prior.ok()) return prior.status();
+        if (*prior) return Status::Ok();  // a retry: the first call revoked it
+        auto revoked = tx.RevokeToken(token_id, now);
+        if (!revoked.ok()) return revoked.status();
+        *out = *revoked;
+        return RememberRequest(tx, actor, key, 0, token_id, now);
+      },
+      [this, out, done, token_id](Status s) {
+        if (!s.ok()) return done(s);
+        if (out->hash.empty()) {  // replayed: answer with the token as stored
+          auto all = store_.ListTokens();
+          if (!all.ok()) return done(all.status());
+          for (const auto& t : *all)
+            if (t.PublicId() == token_id) *out = t;
+        }
+        {
+          std::unique_lock lock(tokens_mu_);
+          tokens_.erase(out->hash);
+        }
+        done(*out);
+      });
 }
 
 // ----------------------------------------------------------------- groups ---
@@ -225,23 +275,25 @@ void Application::AddParty(const Actor& actor, const Party& party, Callback<Part
 }
 
 void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
-                                  Callback<RegisteredLiaison> done) {
+                                  Callback<RegisteredLiaison> done, Millis token_ttl) {
   auto token = NewTokenFor(actor, "register a liaison", name);
   if (!token.ok()) return done(token.status());
+  auto ttl = TokenTtl(token_ttl);
+  if (!ttl.ok()) return done(ttl.status());
   auto out = std::make_shared<RegisteredLiaison>();
   out->token = *token;
   out->liaison.party_id = party_id;
   out->liaison.name = name;
   out->liaison.created_at = clock_.Now();
   store_.Write(
-      [out](WriteTx& tx) {
+      [out, ttl = *ttl](WriteTx& tx) {
         auto party = tx.GetParty(out->liaison.party_id);
         if (!party.ok()) return party.status();
         auto id = tx.InsertLiaison(out->liaison);
         if (!id.ok()) return id.status();
         out->liaison.id = *id;
         TokenRecord rec = RecordOf(out->token, Role::kLiaison, *id, "liaison " + out->liaison.name,
-                                   out->liaison.created_at);
+                                   out->liaison.created_at, ttl);
         rec.party_id = party->id;
         rec.group_id = party->group_id;
         return tx.InsertToken(rec);

@@ -4,6 +4,7 @@
 // handlers, the deadline scheduler and barazad's start-up. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <shared_mutex>
 #include <unordered_map>
@@ -52,9 +53,17 @@ class Application {
   // On first start: issues the first mediator token and returns it. Returns an
   // empty string when a mediator token exists already.
   Result<std::string> IssueFirstMediatorToken();
-  // Registers a peacekeeper commander and issues its token. Mediator only.
+  // Registers a peacekeeper commander and issues its token, valid for `token_ttl`
+  // (0: kDefaultTokenTtl). Mediator only.
   void RegisterCommander(const Actor& actor, const std::string& name,
-                         Callback<RegisteredCommander> done);
+                         Callback<RegisteredCommander> done, Millis token_ttl = 0);
+  // Every token issued (hashes only), for mediators.
+  Result<std::vector<TokenRecord>> ListTokens(const Actor& actor);
+  // Revokes a token by its public id; from then on it is UNAUTHENTICATED. Mediators.
+  void RevokeToken(const Actor& actor, const std::string& token_id, Callback<TokenRecord> done,
+                   const RequestKey& key = {});
+  // How long liaison and commander tokens are valid when no lifetime is given.
+  static constexpr Millis kDefaultTokenTtl = 90 * kDay;
 
   // --- contact groups ---
   // Every change below takes a RequestKey: a retry with the same key answers as
@@ -66,8 +75,10 @@ class Application {
   Result<std::vector<ContactGroup>> ListContactGroups(const Actor& actor, Id after_id, int limit);
   void AddParty(const Actor& actor, const Party& party, Callback<Party> done,
                 const RequestKey& key = {});
+  // Registers a liaison for a party and issues its token, valid for `token_ttl`
+  // (0: kDefaultTokenTtl). Mediator only.
   void RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
-                       Callback<RegisteredLiaison> done);
+                       Callback<RegisteredLiaison> done, Millis token_ttl = 0);
 
   // --- cases ---
   // Makes a new case in `group` with the id the store reserved; a function of the core.
@@ -111,12 +122,18 @@ class Application {
                 UnixMillis& next_deadline);
   void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
 
-  // Known tokens by hash, so that a call does not read the database to
-  // authenticate. Tokens do not change once issued (revocation, when it comes,
-  // must erase its entry here).
+  // Known tokens by hash, so that most calls do not read the database to
+  // authenticate. RevokeToken erases its entry at once; an entry is trusted for
+  // kTokenCacheTtl only, so a revocation written by another process
+  // (`barazad token revoke`) takes effect within that time.
   static constexpr size_t kTokenCacheSize = 10000;
+  static constexpr std::chrono::milliseconds kTokenCacheTtl{1000};
+  struct CachedToken {
+    TokenRecord record;
+    std::chrono::steady_clock::time_point loaded_at;
+  };
   std::shared_mutex tokens_mu_;
-  std::unordered_map<std::string, TokenRecord> tokens_;
+  std::unordered_map<std::string, CachedToken> tokens_;
 
   CaseStore& store_;
   Clock& clock_;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "services/auth/sha256.h"
 #include "services/workflow/status.h"
 
 namespace baraza::auth {
@@ -11,8 +12,6 @@ namespace baraza::auth {
 // A new token: "bz_" followed by 64 hex digits of cryptographic randomness.
 Result<std::string> GenerateToken();
 
-// The hex SHA-256 of some bytes.
-std::string Sha256Hex(const std::string& bytes);
 // The hex SHA-256 of a token, the only form in which it is stored.
 inline std::string HashToken(const std::string& token) { return Sha256Hex(token); }
 

@@ -1,15 +1,18 @@
-// barazad: the Baraza server. See README.md for how to run it and docs/ for
-// the design.
+// barazad: the Baraza server, and the operator's commands on its database
+// (`barazad token ...`, `barazad audit ...`). See README.md and docs/.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "services/server/admin.h"
 #include "services/server/server.h"
+#include "services/workflow/duration_text.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"barazad — the Baraza case server: contact groups, disputes, notices and "
-               "deadlines that the server enforces itself"};
+               "deadlines that the server enforces itself.\nWith no command it serves; "
+               "`token` and `audit` work on the database file."};
   baraza::ServerOptions options;
   app.add_option("--listen", options.listen, "address to serve gRPC on (host:port; port 0 picks one)")
       ->capture_default_str();
@@ -18,10 +21,68 @@ int main(int argc, char** argv) {
   app.add_option("--mediator-token-file", options.token_file,
                  "where the first mediator token is written on first start (mode 0600)")
       ->capture_default_str();
+  app.add_option("--tls-cert", options.tls_cert, "PEM certificate chain: serve TLS only")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-client-ca", options.tls_client_ca,
+                 "PEM CA: require and verify a client certificate signed by it")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--insecure-listen", options.insecure_listen,
+               "allow plaintext on a non-loopback address (tokens would cross the network "
+               "in clear; only behind a tunnel you trust)");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");
+
+  // --- barazad token issue|list|revoke ---
+  auto* token = app.add_subcommand("token", "mediator tokens: issue, list, revoke (on --db)");
+  token->footer("Liaison and commander tokens are issued and revoked with baraza-mediator.");
+  token->require_subcommand(1);
+  auto* issue = token->add_subcommand("issue", "issue a new mediator token into a new file");
+  std::string label = "mediator", ttl_text = "0", out;
+  issue->add_option("--label", label, "who holds it, shown in lists")->capture_default_str();
+  issue->add_option("--ttl", ttl_text, "lifetime, e.g. 30d or 12h; 0 never expires")
+      ->capture_default_str();
+  issue->add_option("--out", out, "file to create for the token (mode 0600; never overwritten)")
+      ->required();
+  token->add_subcommand("list", "every token: id, role, state, created, expires, label");
+  auto* revoke = token->add_subcommand("revoke", "revoke a token by the id `token list` shows");
+  std::string token_id;
+  revoke->add_option("id", token_id, "the token's id (12 hex digits)")->required();
+
+  // --- barazad audit verify|head ---
+  auto* audit = app.add_subcommand("audit", "the tamper-evident history (on --db)");
+  audit->footer("Exit status 1 when the history does not verify. See docs/security.md.");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand(
+      "verify", "recompute the hash chain; report the first event edited, deleted or moved");
+  std::string head;
+  verify->add_option("--head", head,
+                     "a head printed earlier by `audit head`; catches a log cut short or "
+                     "rewritten since");
+  audit->add_subcommand("head", "verify, then print the head to keep outside the server");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*token) {
+    if (token->got_subcommand("issue")) {
+      auto ttl = baraza::workflow::ParseDuration(ttl_text);
+      if (ttl_text == "0") ttl = 0;
+      if (!ttl) {
+        std::cerr << "barazad: --ttl \"" << ttl_text << "\" is not a duration like 30d or 12h\n";
+        return 2;
+      }
+      return baraza::admin::IssueMediatorToken(options.db_path, label, *ttl, out);
+    }
+    if (token->got_subcommand("list")) return baraza::admin::ListTokens(options.db_path);
+    return baraza::admin::RevokeToken(options.db_path, token_id);
+  }
+  if (*audit) {
+    if (audit->got_subcommand("head")) return baraza::admin::AuditHead(options.db_path);
+    return baraza::admin::AuditVerify(options.db_path,
+                                      head.empty() ? std::nullopt : std::optional(head));
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("barazad"));
   spdlog::set_level(spdlog::level::from_str(log_level));

@@ -7,6 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
+#include <fstream>
+#include <grpcpp/security/server_credentials.h>
+#include <sstream>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
@@ -40,9 +43,58 @@ Status WriteSecretFile(const std::string& path, const std::string& content) {
 
 namespace {
 constexpr int kMaxRequestBytes = 1 << 20;
+
+Result<std::string> ReadPem(const std::string& path, const char* flag) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty())
+    return Status::InvalidArgument(std::string("cannot read ") + flag + " " + path);
+  return text.str();
+}
+
+// The server's credentials: TLS from the options, or plaintext where allowed.
+Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty())
+    return Status::InvalidArgument("--tls-cert and --tls-key go together; give both or neither");
+  if (o.tls_cert.empty()) {
+    if (!o.tls_client_ca.empty())
+      return Status::InvalidArgument("--tls-client-ca needs --tls-cert and --tls-key");
+    if (!IsLoopback(o.listen) && !o.insecure_listen)
+      return Status::FailedPrecondition(
+          "refusing to listen on " + o.listen +
+          " without TLS: tokens and confidential positions would cross the network in clear. "
+          "Give --tls-cert and --tls-key, listen on 127.0.0.1, or, only behind a tunnel you "
+          "trust, add --insecure-listen");
+    if (!IsLoopback(o.listen))
+      spdlog::warn("serving plaintext on {} (--insecure-listen): anyone on the path can read "
+                   "tokens and positions", o.listen);
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  BARAZA_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(o.tls_cert, "--tls-cert"));
+  BARAZA_ASSIGN_OR_RETURN(pair.private_key, ReadPem(o.tls_key, "--tls-key"));
+  ssl.pem_key_cert_pairs.push_back(pair);
+  if (!o.tls_client_ca.empty()) {
+    BARAZA_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(o.tls_client_ca, "--tls-client-ca"));
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
 }  // namespace
 
+bool IsLoopback(const std::string& listen) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 Status RunServer(const ServerOptions& options) {
+  auto credentials = Credentials(options);
+  if (!credentials.ok()) return credentials.status();
   std::error_code ec;
   auto db_dir = std::filesystem::path(options.db_path).parent_path();
   if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
@@ -72,7 +124,7 @@ Status RunServer(const ServerOptions& options) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, *credentials, &port);
   // Texts are at most 64 KiB each; anything near this size is a mistake or an attack.
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   builder.RegisterService(&groups);

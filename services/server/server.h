@@ -14,7 +14,15 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string db_path = "var/baraza.db";
   std::string token_file = "var/mediator.token";  // the first mediator token goes here
+  // TLS: with a certificate and key the server speaks only TLS; with a client
+  // CA it also requires and verifies client certificates.
+  std::string tls_cert, tls_key, tls_client_ca;
+  // Plaintext on a non-loopback address is refused unless this is set.
+  bool insecure_listen = false;
 };
+
+// Whether `listen` (host:port) is a loopback address: 127.0.0.0/8, ::1, localhost.
+bool IsLoopback(const std::string& listen);
 
 // Opens the store, catches up on deadlines that fell due while the server was
 // down, serves until SIGINT or SIGTERM, then shuts down cleanly.

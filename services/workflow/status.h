@@ -88,3 +88,12 @@ class Result {
     ::baraza::Status _st = (expr);           \
     if (!_st.ok()) return _st;               \
   } while (0)
+
+// Assigns the value of `expr` (a Result) to `lhs`, or returns its status early.
+#define BARAZA_CONCAT_INNER(a, b) a##b
+#define BARAZA_CONCAT(a, b) BARAZA_CONCAT_INNER(a, b)
+#define BARAZA_ASSIGN_OR_RETURN(lhs, expr)                         \
+  auto BARAZA_CONCAT(_result_, __LINE__) = (expr);                 \
+  if (!BARAZA_CONCAT(_result_, __LINE__).ok())                     \
+    return BARAZA_CONCAT(_result_, __LINE__).status();             \
+  lhs = std::move(BARAZA_CONCAT(_result_, __LINE__)).value()

@@ -81,6 +81,64 @@ TEST_CASE("authenticate with a liaison token gives that party", "[app]") {
   CHECK(w.app.Authenticate("bz_unknown").status().code() == Code::kUnauthenticated);
 }
 
+TEST_CASE("a revoked token is refused at once, even just after a call used it", "[app][auth]") {
+  World w;
+  Id party = w.group.parties[1].id;
+  REQUIRE(w.app.Authenticate(w.tokens[party]).ok());  // now in the token cache
+  auto listed = w.app.ListTokens(Mediator());
+  REQUIRE(listed.ok());
+  std::string id;
+  for (const auto& t : *listed)
+    if (t.hash == auth::HashToken(w.tokens[party])) id = t.PublicId();
+  REQUIRE_FALSE(id.empty());
+  auto revoked = Wait<TokenRecord>([&](auto cb) { w.app.RevokeToken(Mediator(), id, cb); });
+  REQUIRE(revoked.ok());
+  auto again = w.app.Authenticate(w.tokens[party]);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().code() == Code::kUnauthenticated);
+  CHECK_THAT(again.status().message(), Catch::Contains("revoked"));
+  // Other tokens are untouched.
+  CHECK(w.app.Authenticate(w.tokens[w.group.parties[2].id]).ok());
+}
+
+TEST_CASE("only a mediator lists or revokes tokens", "[app][auth]") {
+  World w;
+  Actor liaison = w.Liaison(w.group.parties[1].id);
+  CHECK(w.app.ListTokens(liaison).status().code() == Code::kPermissionDenied);
+  auto listed = w.app.ListTokens(Mediator());
+  REQUIRE(listed.ok());
+  auto r = Wait<TokenRecord>(
+      [&](auto cb) { w.app.RevokeToken(liaison, (*listed)[0].PublicId(), cb); });
+  CHECK(r.status().code() == Code::kPermissionDenied);
+  CHECK((*w.app.ListTokens(Mediator()))[0].revoked_at == 0);
+}
+
+TEST_CASE("a liaison token expires after its lifetime, by default 90 days", "[app][auth]") {
+  World w;
+  Id party = w.group.parties[1].id;
+  w.clock.Advance(Application::kDefaultTokenTtl - 1);
+  REQUIRE(w.app.Authenticate(w.tokens[party]).ok());
+  w.clock.Advance(1);
+  auto expired = w.app.Authenticate(w.tokens[party]);
+  REQUIRE_FALSE(expired.ok());
+  CHECK(expired.status().code() == Code::kUnauthenticated);
+  CHECK_THAT(expired.status().message(), Catch::Contains("expired"));
+}
+
+TEST_CASE("a token lifetime given at registration is kept, and a negative one refused",
+          "[app][auth]") {
+  World w;
+  Id party = w.group.parties[1].id;
+  auto l = Wait<RegisteredLiaison>(
+      [&](auto cb) { w.app.RegisterLiaison(Mediator(), party, "night shift", cb, kDay); });
+  REQUIRE(l.ok());
+  w.clock.Advance(kDay);
+  CHECK(w.app.Authenticate(l->token).status().code() == Code::kUnauthenticated);
+  auto bad = Wait<RegisteredLiaison>(
+      [&](auto cb) { w.app.RegisterLiaison(Mediator(), party, "nobody", cb, -kDay); });
+  CHECK(bad.status().code() == Code::kInvalidArgument);
+}
+
 TEST_CASE("a mediator registers a commander whose token acts as that commander", "[app]") {
   World w;
   auto issued = Wait<RegisteredCommander>(

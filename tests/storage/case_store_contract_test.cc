@@ -10,6 +10,7 @@
 #include "storage/memory_case_store.h"
 #include "storage/sqlite_case_store.h"
 #include "tests/fakes/fixtures.h"
+#include "tests/fakes/store_helpers.h"
 #include "tests/fakes/temp_dir.h"
 
 using namespace baraza;
@@ -29,51 +30,6 @@ struct SqliteStore {
     return std::move(s).value();
   }
 };
-
-// Creates the fixture group and parties in the store; returns the group.
-ContactGroup Seed(CaseStore& store) {
-  ContactGroup g = ThreePartyGroup(0);
-  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
-    auto gid = tx.InsertGroup(g);
-    if (!gid.ok()) return gid.status();
-    for (auto& p : g.parties) {
-      p.group_id = *gid;
-      auto pid = tx.InsertParty(p);
-      if (!pid.ok()) return pid.status();
-      p.id = *pid;
-    }
-    g.id = *gid;
-    return Status::Ok();
-  });
-  REQUIRE(s.ok());
-  return g;
-}
-
-workflow::Transition FileIn(CaseStore& store, const ContactGroup& g) {
-  workflow::Transition out;
-  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
-    auto id = tx.NextCaseId();
-    if (!id.ok()) return id.status();
-    auto f = TwoRespondentDispute();
-    f.group_id = g.id;
-    f.filed_by_party_id = g.parties[0].id;
-    f.respondent_party_ids = {g.parties[1].id, g.parties[2].id};
-    auto t = workflow::FileDispute(*id, f, g, Mediator(), kT0);
-    if (!t.ok()) return t.status();
-    out = *t;
-    return tx.SaveCase(out.next, out.events, out.notices, workflow::PendingDeadlines(out.next));
-  });
-  REQUIRE(s.ok());
-  return out;
-}
-
-// Saves one transition of the core as the application does.
-void Save(CaseStore& store, workflow::Transition t) {
-  Status s = store.WriteAndWait([&](WriteTx& tx) {
-    return tx.SaveCase(t.next, t.events, t.notices, workflow::PendingDeadlines(t.next));
-  });
-  REQUIRE(s.ok());
-}
 
 }  // namespace
 
@@ -203,6 +159,40 @@ TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, Sq
   CHECK_FALSE(store->FindToken("nope")->has_value());
   CHECK(*store->CountTokens(Role::kMediator) == 1);
   CHECK(*store->CountTokens(Role::kLiaison) == 0);
+}
+
+TEMPLATE_TEST_CASE("store lists tokens and revokes one by its public id, once", "[store]",
+                   MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  for (int i = 0; i < 2; ++i) {
+    TokenRecord t;
+    t.hash = std::string(i == 0 ? "aaaaaaaaaaaa" : "bbbbbbbbbbbb") + std::string(52, '0');
+    t.role = Role::kLiaison;
+    t.label = "liaison " + std::to_string(i);
+    t.created_at = kT0 + i;
+    REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertToken(t); }).ok());
+  }
+  auto listed = store->ListTokens();
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 2);
+  CHECK((*listed)[0].PublicId() == "aaaaaaaaaaaa");
+
+  Result<TokenRecord> revoked = Status::Internal("not run");
+  auto revoke = [&](const std::string& id) {
+    return store->WriteAndWait([&](WriteTx& tx) {
+      revoked = tx.RevokeToken(id, kT0 + 100);
+      return revoked.status();
+    });
+  };
+  REQUIRE(revoke("bbbbbbbbbbbb").ok());
+  CHECK(revoked->label == "liaison 1");
+  CHECK((*store->FindToken(std::string("bbbbbbbbbbbb") + std::string(52, '0')))->revoked_at ==
+        kT0 + 100);
+  CHECK((*store->FindToken(std::string("aaaaaaaaaaaa") + std::string(52, '0')))->revoked_at == 0);
+  CHECK(revoke("bbbbbbbbbbbb").code() == Code::kFailedPrecondition);
+  CHECK(revoke("cccccccccccc").code() == Code::kNotFound);
+  CHECK(revoke("bbbb").code() == Code::kNotFound);  // a prefix is not an id
 }
 
 TEMPLATE_TEST_CASE("store numbers commanders from one", "[store]", MemoryStore, SqliteStore) {

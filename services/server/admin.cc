@@ -1,0 +1,186 @@
+#include "services/server/admin.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "services/auth/tokens.h"
+#include "services/workflow/case_machine.h"
+#include "services/workflow/duration_text.h"
+#include "storage/sqlite_case_store.h"
+
+namespace baraza::admin {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+
+UnixMillis NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Iso(UnixMillis t) {
+  if (t == 0) return "-";
+  std::time_t secs = t / 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%MZ", &tm);
+  return buf;
+}
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kMediator: return "mediator";
+    case Role::kLiaison: return "liaison";
+    case Role::kCommander: return "commander";
+    default: return "other";
+  }
+}
+
+// Opens an existing database; the operator's commands never create one.
+std::unique_ptr<SqliteCaseStore> OpenExisting(const std::string& db) {
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "barazad: no database at " << db << " (pass --db, or start barazad once to create it)\n";
+    return nullptr;
+  }
+  auto store = SqliteCaseStore::Open({db});
+  if (!store.ok()) {
+    std::cerr << "barazad: " << store.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+int Fail(const Status& s) {
+  std::cerr << "barazad: " << CodeName(s.code()) << ": " << s.message() << "\n";
+  return kExitFailed;
+}
+
+}  // namespace
+
+int IssueMediatorToken(const std::string& db, const std::string& label, Millis ttl,
+                       const std::string& out) {
+  if (Status s = workflow::CheckText("label", label, workflow::kMaxNameBytes, true); !s.ok())
+    return Fail(s);
+  if (ttl < 0) return Fail(Status::InvalidArgument("--ttl must not be negative"));
+  auto store = OpenExisting(db);
+  if (!store) return kExitFailed;
+  auto token = auth::GenerateToken();
+  if (!token.ok()) return Fail(token.status());
+  // The file first (never overwriting one), then the record: a token nobody
+  // holds is harmless, a record whose token was lost is not recoverable.
+  int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    std::cerr << "barazad: cannot create " << out << ": " << std::strerror(errno)
+              << (errno == EEXIST ? " (an existing token file is never overwritten)" : "") << "\n";
+    return kExitFailed;
+  }
+  std::string line = *token + "\n";
+  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                 ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    ::unlink(out.c_str());
+    std::cerr << "barazad: cannot write " << out << "\n";
+    return kExitFailed;
+  }
+  TokenRecord rec;
+  rec.hash = auth::HashToken(*token);
+  rec.role = Role::kMediator;
+  rec.subject_id = 1;
+  rec.label = label;
+  rec.created_at = NowMillis();
+  rec.expires_at = ttl > 0 ? rec.created_at + ttl : 0;
+  Status s = store->WriteAndWait([&rec](WriteTx& tx) { return tx.InsertToken(rec); });
+  if (!s.ok()) {
+    ::unlink(out.c_str());
+    return Fail(s);
+  }
+  std::cout << "issued mediator token " << rec.PublicId() << " (" << label << "), "
+            << (ttl > 0 ? "expires " + Iso(rec.expires_at) : std::string("never expires"))
+            << "; written to " << out << " (mode 0600)\n";
+  return kExitOk;
+}
+
+int ListTokens(const std::string& db) {
+  auto store = OpenExisting(db);
+  if (!store) return kExitFailed;
+  auto tokens = store->ListTokens();
+  if (!tokens.ok()) return Fail(tokens.status());
+  UnixMillis now = NowMillis();
+  std::cout << std::left << std::setw(14) << "ID" << std::setw(11) << "ROLE" << std::setw(10)
+            << "STATE" << std::setw(19) << "CREATED" << std::setw(19) << "EXPIRES" << "LABEL\n";
+  for (const auto& t : *tokens) {
+    const char* state = t.revoked_at != 0                        ? "revoked"
+                        : (t.expires_at != 0 && now >= t.expires_at) ? "expired"
+                                                                       : "valid";
+    std::cout << std::setw(14) << t.PublicId() << std::setw(11) << RoleName(t.role)
+              << std::setw(10) << state << std::setw(19) << Iso(t.created_at) << std::setw(19)
+              << Iso(t.expires_at) << t.label << "\n";
+  }
+  std::cout << tokens->size() << " token(s)\n";
+  return kExitOk;
+}
+
+int RevokeToken(const std::string& db, const std::string& token_id) {
+  auto store = OpenExisting(db);
+  if (!store) return kExitFailed;
+  Result<TokenRecord> revoked = Status::Internal("not run");
+  UnixMillis now = NowMillis();
+  Status s = store->WriteAndWait([&](WriteTx& tx) {
+    revoked = tx.RevokeToken(token_id, now);
+    return revoked.status();
+  });
+  if (!s.ok()) return Fail(s);
+  std::cout << "revoked token " << revoked->PublicId() << " (" << revoked->label
+            << "); a running barazad refuses it within a second\n";
+  return kExitOk;
+}
+
+int AuditVerify(const std::string& db, const std::optional<std::string>& head) {
+  std::optional<chain::Head> kept;
+  if (head) {
+    auto parsed = chain::Head::Parse(*head);
+    if (!parsed.ok()) return Fail(parsed.status());
+    kept = *parsed;
+  }
+  auto store = OpenExisting(db);
+  if (!store) return kExitFailed;
+  auto audit = store->AuditHistory(kept, [](int64_t n) {
+    std::cerr << "barazad: verified " << n << " events...\n";
+  });
+  if (!audit.ok()) return Fail(audit.status());
+  if (audit->first_break) {
+    std::cout << "BROKEN: " << *audit->first_break << "\n";
+    return kExitFailed;
+  }
+  std::cout << "ok: " << audit->head.events << " events verified"
+            << (kept ? ", including the kept head " + kept->ToString().substr(0, 20) + "..." : "")
+            << "\nhead " << audit->head.ToString() << "\n";
+  return kExitOk;
+}
+
+int AuditHead(const std::string& db) {
+  auto store = OpenExisting(db);
+  if (!store) return kExitFailed;
+  auto audit = store->AuditHistory(std::nullopt);
+  if (!audit.ok()) return Fail(audit.status());
+  if (audit->first_break) {
+    std::cerr << "barazad: the history does not verify, so it has no head to keep: "
+              << *audit->first_break << "\n";
+    return kExitFailed;
+  }
+  std::cout << audit->head.ToString() << "\n";
+  return kExitOk;
+}
+
+}  // namespace baraza::admin

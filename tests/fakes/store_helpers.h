@@ -1,0 +1,58 @@
+// Test helpers that put the fixture group and cases into any CaseStore through
+// its write transactions, as the application does. For storage tests only.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "services/workflow/case_machine.h"
+#include "storage/case_store.h"
+#include "tests/fakes/fixtures.h"
+
+namespace baraza::testing {
+
+// Creates the fixture group and parties in the store; returns the group.
+inline ContactGroup Seed(CaseStore& store) {
+  ContactGroup g = ThreePartyGroup(0);
+  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
+    auto gid = tx.InsertGroup(g);
+    if (!gid.ok()) return gid.status();
+    for (auto& p : g.parties) {
+      p.group_id = *gid;
+      auto pid = tx.InsertParty(p);
+      if (!pid.ok()) return pid.status();
+      p.id = *pid;
+    }
+    g.id = *gid;
+    return Status::Ok();
+  });
+  REQUIRE(s.ok());
+  return g;
+}
+
+inline workflow::Transition FileIn(CaseStore& store, const ContactGroup& g) {
+  workflow::Transition out;
+  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
+    auto id = tx.NextCaseId();
+    if (!id.ok()) return id.status();
+    auto f = TwoRespondentDispute();
+    f.group_id = g.id;
+    f.filed_by_party_id = g.parties[0].id;
+    f.respondent_party_ids = {g.parties[1].id, g.parties[2].id};
+    auto t = workflow::FileDispute(*id, f, g, Mediator(), kT0);
+    if (!t.ok()) return t.status();
+    out = *t;
+    return tx.SaveCase(out.next, out.events, out.notices, workflow::PendingDeadlines(out.next));
+  });
+  REQUIRE(s.ok());
+  return out;
+}
+
+// Saves one transition of the core as the application does.
+inline void Save(CaseStore& store, workflow::Transition t) {
+  Status s = store.WriteAndWait([&](WriteTx& tx) {
+    return tx.SaveCase(t.next, t.events, t.notices, workflow::PendingDeadlines(t.next));
+  });
+  REQUIRE(s.ok());
+}
+
+}  // namespace baraza::testing

@@ -1,0 +1,222 @@
+// The tamper-evident history in the SQLite store: the chain verifies as written,
+// and every way of changing rows in the file directly (edit, delete, reorder,
+// truncate, rewrite and re-hash) is caught by the audit.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "services/workflow/case_machine.h"
+#include "storage/sqlite_case_store.h"
+#include "tests/fakes/store_helpers.h"
+#include "tests/fakes/temp_dir.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+// Runs SQL on the database file as an intruder with file access would.
+void Tamper(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  INFO(message);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+const char* const kDropGuards =
+    "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; ";
+
+// Two cases whose events interleave in the log: file A, file B, answer in A.
+// 3 + 3 + 1 = 7 events.
+struct History {
+  TempDir dir;
+  std::string path = dir.file("b.db");
+  Id case_a = 0, case_b = 0;
+
+  History() {
+    auto store = SqliteCaseStore::Open({path});
+    REQUIRE(store.ok());
+    ContactGroup g = Seed(**store);
+    auto a = FileIn(**store, g);
+    auto b = FileIn(**store, g);
+    case_a = a.next.id;
+    case_b = b.next.id;
+    auto answer = workflow::Respond(a.next, "we accept talks", Visibility::kGroup,
+                                    LiaisonOf(g.parties[1].id), kT0 + 3600 * kSecond);
+    REQUIRE(answer.ok());
+    Save(**store, *answer);
+  }
+
+  SqliteCaseStore::Audit Audit(std::optional<chain::Head> kept = std::nullopt) {
+    auto store = SqliteCaseStore::Open({path});
+    REQUIRE(store.ok());
+    auto audit = (*store)->AuditHistory(kept);
+    REQUIRE(audit.ok());
+    return *audit;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("history audit passes on an untouched history and names its head", "[audit]") {
+  History h;
+  auto audit = h.Audit();
+  CHECK_FALSE(audit.first_break);
+  CHECK(audit.head.events == 7);
+  CHECK(audit.head.hash.size() == 64);
+  // The head it printed checks out against the same log.
+  CHECK_FALSE(h.Audit(audit.head).first_break);
+}
+
+TEST_CASE("history audit catches an edited event", "[audit]") {
+  History h;
+  Tamper(h.path, std::string(kDropGuards) +
+                     "UPDATE events SET details = '{\"position\":\"we refuse\"}' "
+                     "WHERE case_id = " + std::to_string(h.case_a) + " AND seq = 2");
+  auto audit = h.Audit();
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::Contains("case " + std::to_string(h.case_a) + ", event 2"));
+  CHECK_THAT(*audit.first_break, Catch::Contains("edited"));
+}
+
+TEST_CASE("history audit catches an edited actor or time", "[audit]") {
+  History h;
+  Tamper(h.path, std::string(kDropGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 5");
+  auto audit = h.Audit();
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 5 of the log"));
+}
+
+TEST_CASE("history audit catches a deleted event", "[audit]") {
+  History h;
+  Tamper(h.path, std::string(kDropGuards) + "DELETE FROM events WHERE log_seq = 3");
+  auto audit = h.Audit();
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::Contains("jumps from event 2 to 4"));
+}
+
+TEST_CASE("history audit catches a deleted event renumbered to hide the gap", "[audit]") {
+  History h;
+  Tamper(h.path, std::string(kDropGuards) +
+                     "DELETE FROM events WHERE log_seq = 3; "
+                     "UPDATE events SET log_seq = -log_seq WHERE log_seq > 3; "
+                     "UPDATE events SET log_seq = -log_seq - 1 WHERE log_seq < 0;");
+  auto audit = h.Audit();
+  REQUIRE(audit.first_break);
+  // The event now numbered 3 (case B's first) no longer follows event 2 in the log chain.
+  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 3 of the log"));
+  CHECK_THAT(*audit.first_break, Catch::Contains("chain breaks"));
+}
+
+TEST_CASE("history audit catches two events swapped in the log", "[audit]") {
+  History h;
+  // Events 3 (case A) and 4 (case B) change places.
+  Tamper(h.path, std::string(kDropGuards) +
+                     "UPDATE events SET log_seq = -1 WHERE log_seq = 3; "
+                     "UPDATE events SET log_seq = 3 WHERE log_seq = 4; "
+                     "UPDATE events SET log_seq = 4 WHERE log_seq = -1;");
+  auto audit = h.Audit();
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 3 of the log"));
+}
+
+TEST_CASE("history audit catches a truncated log against the kept head", "[audit]") {
+  History h;
+  chain::Head kept = h.Audit().head;
+  Tamper(h.path, std::string(kDropGuards) + "DELETE FROM events WHERE log_seq > 5");
+  // Without the kept head a cut at the end cannot be seen: what remains is a valid chain.
+  CHECK_FALSE(h.Audit().first_break);
+  auto audit = h.Audit(kept);
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::Contains("holds 5 events but the kept head names event 7"));
+}
+
+TEST_CASE("history audit catches a log rewritten and re-hashed against the kept head", "[audit]") {
+  History h;
+  chain::Head kept = h.Audit().head;
+  // The intruder edits event 2 and recomputes every hash after it.
+  Tamper(h.path, std::string(kDropGuards) +
+                     "UPDATE events SET actor = 'someone else' WHERE log_seq = 2");
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(h.path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT case_id, seq, at, actor, type, party_id, visibility, details, "
+                       "log_seq FROM events ORDER BY log_seq",
+                       -1, &st, nullptr);
+    std::map<Id, std::string> last;
+    std::string log;
+    std::vector<std::tuple<int64_t, std::string, std::string>> rehashed;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      Event e;
+      e.case_id = sqlite3_column_int64(st, 0);
+      e.seq = sqlite3_column_int64(st, 1);
+      e.at = sqlite3_column_int64(st, 2);
+      e.actor = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      e.type = static_cast<EventType>(sqlite3_column_int(st, 4));
+      e.party_id = sqlite3_column_int64(st, 5);
+      e.visibility = static_cast<Visibility>(sqlite3_column_int(st, 6));
+      std::string details = reinterpret_cast<const char*>(sqlite3_column_text(st, 7));
+      last[e.case_id] = chain::CaseLink(last[e.case_id], e, details);
+      log = chain::LogLink(log, last[e.case_id]);
+      rehashed.emplace_back(sqlite3_column_int64(st, 8), last[e.case_id], log);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    std::string sql;
+    for (auto& [seq, hash, log_hash] : rehashed)
+      sql += "UPDATE events SET hash = '" + hash + "', log_hash = '" + log_hash +
+             "' WHERE log_seq = " + std::to_string(seq) + ";";
+    Tamper(h.path, sql);
+  }
+  CHECK_FALSE(h.Audit().first_break);  // a consistent forgery, on its own
+  auto audit = h.Audit(kept);
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::Contains("does not match the kept head"));
+}
+
+TEST_CASE("history audit checks a head that is not the last one", "[audit]") {
+  History h;
+  chain::Head at_seven = h.Audit().head;
+  {
+    auto store = SqliteCaseStore::Open({h.path});
+    REQUIRE(store.ok());
+    FileIn(**store, *(*store)->GetGroup(1));
+  }
+  auto audit = h.Audit(at_seven);
+  CHECK_FALSE(audit.first_break);
+  CHECK(audit.head.events == 10);
+  CHECK(audit.head.hash != at_seven.hash);
+}
+
+TEST_CASE("sqlite store chains the events of a version 1 database when it migrates", "[audit]") {
+  History h;
+  chain::Head before = h.Audit().head;
+  // Back to the version 1 layout: no log order, no hashes.
+  Tamper(h.path,
+         "DROP INDEX events_by_log; ALTER TABLE events DROP COLUMN log_seq; "
+         "ALTER TABLE events DROP COLUMN hash; ALTER TABLE events DROP COLUMN log_hash; "
+         "PRAGMA user_version = 1;");
+  auto audit = h.Audit();
+  CHECK_FALSE(audit.first_break);
+  CHECK(audit.head.events == 7);
+  CHECK(audit.head.hash == before.hash);  // same order (time, case, sequence), same chain
+}
+
+TEST_CASE("history head parses what it prints and refuses anything else", "[audit]") {
+  chain::Head h{12, std::string(64, 'a')};
+  auto back = chain::Head::Parse(h.ToString());
+  REQUIRE(back.ok());
+  CHECK(back->events == 12);
+  CHECK(back->hash == h.hash);
+  CHECK_FALSE(chain::Head::Parse("12").ok());
+  CHECK_FALSE(chain::Head::Parse(":" + std::string(64, 'a')).ok());
+  CHECK_FALSE(chain::Head::Parse("x2:" + std::string(64, 'a')).ok());
+  CHECK_FALSE(chain::Head::Parse("12:" + std::string(63, 'a')).ok());
+  CHECK_FALSE(chain::Head::Parse("12:" + std::string(64, 'G')).ok());
+}
