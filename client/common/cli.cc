@@ -1,5 +1,7 @@
 #include "client/common/cli.h"
 
+#include "services/auth/loopback.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +30,14 @@ void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
                  "output format: table, json, or id (only the ids, one per line, for scripts)")
       ->check(CLI::IsMember({"table", "json", "id"}))
       ->capture_default_str();
+  if (const char* env = std::getenv("BARAZA_CA")) common.ca_file = env;
+  app.add_option("--ca", common.ca_file,
+                 "PEM file of the CA that signed barazad's certificate: connect with TLS "
+                 "(env BARAZA_CA)");
+  app.add_option("--cert", common.cert_file, "PEM client certificate, when barazad requires one");
+  app.add_option("--key", common.key_file, "PEM private key of --cert");
+  app.add_flag("--insecure", common.insecure,
+               "allow sending your token in clear to a server that is not on this machine");
   app.add_option("--timeout", common.timeout_seconds, "seconds to wait for the server per call")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
@@ -97,6 +107,46 @@ bool WriteSecretFile(const std::string& path, const std::string& secret, std::st
   return ok;
 }
 
+namespace {
+
+bool ReadPemFile(const std::string& path, const char* flag, std::string* out, std::string* error) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty()) {
+    *error = std::string("cannot read ") + flag + " " + path;
+    return false;
+  }
+  *out = text.str();
+  return true;
+}
+
+}  // namespace
+
+bool ApplyTls(const Common& common, client::ClientOptions& options, std::string* error) {
+  if (common.cert_file.empty() != common.key_file.empty()) {
+    *error = "--cert and --key go together";
+    return false;
+  }
+  if (common.ca_file.empty()) {
+    if (!common.cert_file.empty()) {
+      *error = "--cert needs --ca (a client certificate is sent only over TLS)";
+      return false;
+    }
+    if (!auth::IsLoopback(common.server) && !common.insecure) {
+      *error = "refusing to send your token in clear to " + common.server +
+               ": pass --ca with the CA of barazad's certificate (TLS), or --insecure if the "
+               "link is protected otherwise";
+      return false;
+    }
+    return true;
+  }
+  if (!ReadPemFile(common.ca_file, "--ca", &options.tls_root_pem, error)) return false;
+  if (common.cert_file.empty()) return true;
+  return ReadPemFile(common.cert_file, "--cert", &options.tls_cert_pem, error) &&
+         ReadPemFile(common.key_file, "--key", &options.tls_key_pem, error);
+}
+
 std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_code) {
   std::string error;
   auto token = ReadTokenFile(common.token_file, &error);
@@ -106,6 +156,11 @@ std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_co
     return nullptr;
   }
   client::ClientOptions options;
+  if (!ApplyTls(common, options, &error)) {
+    std::cerr << common.program << ": " << error << std::endl;
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
   options.server = common.server;
   options.token = *token;
   options.timeout = std::chrono::seconds(common.timeout_seconds);

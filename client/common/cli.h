@@ -36,6 +36,10 @@ struct Common {
   std::string token_file;
   std::string output = "table";
   int timeout_seconds = 10;
+  // TLS (PEM files): the CA that signed barazad's certificate, and optionally
+  // this client's own certificate and key when barazad requires one.
+  std::string ca_file, cert_file, key_file;
+  bool insecure = false;  // allow plaintext to a server that is not on loopback
   bool json() const { return output == "json"; }
   // -o id: only the id(s) of what the command returns, one per line, for scripts.
   bool id_only() const { return output == "id"; }
@@ -82,6 +86,10 @@ struct Program {
 // Parses a duration flag into `out`; prints how to write one and returns false if malformed.
 bool SetDuration(const Common& c, const std::string& text, const char* flag,
                  google::protobuf::Duration* out);
+
+// Fills the TLS part of `options` from --ca/--cert/--key; refuses plaintext to a
+// server that is not on loopback unless --insecure. False with *error on failure.
+bool ApplyTls(const Common& common, client::ClientOptions& options, std::string* error);
 
 // Reads a token file, refusing one that others may read. Returns nullopt and
 // sets *error when it cannot be used.

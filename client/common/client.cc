@@ -67,7 +67,15 @@ bool BarazaClient::Backoff(int attempt, std::chrono::system_clock::time_point de
 }
 
 BarazaClient::BarazaClient(ClientOptions options) : options_(std::move(options)) {
-  channel_ = grpc::CreateChannel(options_.server, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!options_.tls_root_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options_.tls_root_pem;
+    ssl.pem_cert_chain = options_.tls_cert_pem;
+    ssl.pem_private_key = options_.tls_key_pem;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateChannel(options_.server, credentials);
   groups_ = v1::ContactGroupService::NewStub(channel_);
   access_ = v1::AccessService::NewStub(channel_);
   cases_ = v1::CaseService::NewStub(channel_);

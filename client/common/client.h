@@ -23,6 +23,9 @@ struct ClientOptions {
   // calls that are safe to repeat are retried: reads, and changes that carry a
   // request_id (which the client sets when the caller left it empty).
   int retries = 4;
+  // TLS: when tls_root_pem is set the channel is TLS and the server's
+  // certificate must chain to it; a client certificate (PEM) is sent when given.
+  std::string tls_root_pem, tls_cert_pem, tls_key_pem;
 };
 
 // A fresh request_id: 128 random bits in hex.

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");
+  app.fallthrough();  // `barazad audit verify --db FILE`: server flags may follow a command
 
   // --- barazad token issue|list|revoke ---
   auto* token = app.add_subcommand("token", "mediator tokens: issue, list, revoke (on --db)");

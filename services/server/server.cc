@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/api/services.h"
+#include "services/auth/loopback.h"
 #include "services/scheduler/deadline_scheduler.h"
 #include "storage/sqlite_case_store.h"
 
@@ -60,13 +61,13 @@ Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions
   if (o.tls_cert.empty()) {
     if (!o.tls_client_ca.empty())
       return Status::InvalidArgument("--tls-client-ca needs --tls-cert and --tls-key");
-    if (!IsLoopback(o.listen) && !o.insecure_listen)
+    if (!auth::IsLoopback(o.listen) && !o.insecure_listen)
       return Status::FailedPrecondition(
           "refusing to listen on " + o.listen +
           " without TLS: tokens and confidential positions would cross the network in clear. "
           "Give --tls-cert and --tls-key, listen on 127.0.0.1, or, only behind a tunnel you "
           "trust, add --insecure-listen");
-    if (!IsLoopback(o.listen))
+    if (!auth::IsLoopback(o.listen))
       spdlog::warn("serving plaintext on {} (--insecure-listen): anyone on the path can read "
                    "tokens and positions", o.listen);
     return grpc::InsecureServerCredentials();
@@ -85,12 +86,6 @@ Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions
 
 }  // namespace
 
-bool IsLoopback(const std::string& listen) {
-  std::string host = listen.substr(0, listen.rfind(':'));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
 
 Status RunServer(const ServerOptions& options) {
   auto credentials = Credentials(options);

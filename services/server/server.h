@@ -21,8 +21,6 @@ struct ServerOptions {
   bool insecure_listen = false;
 };
 
-// Whether `listen` (host:port) is a loopback address: 127.0.0.0/8, ::1, localhost.
-bool IsLoopback(const std::string& listen);
 
 // Opens the store, catches up on deadlines that fell due while the server was
 // down, serves until SIGINT or SIGTERM, then shuts down cleanly.

@@ -7,11 +7,28 @@
 #include <chrono>
 #include <thread>
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <utility>
+
 #include "tests/e2e/server_process.h"
 
 namespace baraza::testing {
 
 using namespace std::chrono_literals;
+
+// Runs a command line through the shell; returns its exit status and everything
+// it printed (stdout and stderr together).
+inline std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(p);
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
 
 struct Setup {
   int64_t group = 0;

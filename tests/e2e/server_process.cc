@@ -15,6 +15,13 @@ bool ServerProcess::Start() {
   int out[2];
   if (pipe(out) != 0) return false;
   std::string db = db_path(), token = dir_.file("mediator.token"), log = dir_.file("barazad.log");
+  // Built before fork: the child of a threaded process must not allocate.
+  std::vector<std::string> args = {"barazad", "--listen", "127.0.0.1:0", "--db", db,
+                                   "--mediator-token-file", token};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
@@ -22,8 +29,7 @@ bool ServerProcess::Start() {
     (void)err;
     close(out[0]);
     close(out[1]);
-    execl(BARAZAD_PATH, "barazad", "--listen", "127.0.0.1:0", "--db", db.c_str(),
-          "--mediator-token-file", token.c_str(), static_cast<char*>(nullptr));
+    execv(BARAZAD_PATH, argv.data());
     _exit(127);
   }
   close(out[1]);
@@ -80,7 +86,7 @@ std::string ServerProcess::mediator_token() const {
 }
 
 client::BarazaClient ServerProcess::Client(const std::string& token) const {
-  client::ClientOptions o;
+  client::ClientOptions o = client_options;
   o.server = address();
   o.token = token;
   o.timeout = std::chrono::seconds(10);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include "client/common/client.h"
@@ -27,6 +28,11 @@ class ServerProcess {
   std::string mediator_token() const;
   client::BarazaClient Client(const std::string& token) const;
   std::string db_path() const { return dir_.file("baraza.db"); }
+
+  // More barazad flags for the next Start(), e.g. {"--tls-cert", path, ...}.
+  std::vector<std::string> extra_args;
+  // What Client() starts from (TLS material, for instance); server and token are set by it.
+  client::ClientOptions client_options;
 
  private:
   const TempDir& dir_;

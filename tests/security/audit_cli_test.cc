@@ -1,0 +1,74 @@
+// `barazad audit` on the real database a real server wrote: it verifies an
+// untouched history, prints a head, and names what an intruder changed in the file.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "tests/e2e/e2e_fixtures.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+void Tamper(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  INFO(message);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+std::string Audit(const std::string& db, const std::string& args) {
+  return std::string(BARAZAD_PATH) + " audit " + args + " --db " + db;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(WithThreeParties, "barazad audit verifies what the server wrote and catches edits",
+                 "[security][audit]") {
+  auto mediator = Mediator();
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  REQUIRE(server.Stop() == 0);
+
+  auto [verify_code, verify_out] = RunCommand(Audit(server.db_path(), "verify"));
+  CHECK(verify_code == 0);
+  CHECK_THAT(verify_out, Catch::Contains("ok: 6 events verified"));
+  auto [head_code, head] = RunCommand(Audit(server.db_path(), "head"));
+  REQUIRE(head_code == 0);
+  head = head.substr(0, head.find('\n'));
+  CHECK_THAT(head, Catch::StartsWith("6:"));
+
+  // An intruder deletes the last event and drops the guards that forbid it.
+  Tamper(server.db_path(),
+         "DROP TRIGGER events_no_delete; DELETE FROM events WHERE log_seq = 6");
+  auto [short_code, short_out] = RunCommand(Audit(server.db_path(), "verify"));
+  CHECK(short_code == 0);  // a cut at the end is a valid chain on its own...
+  auto [kept_code, kept_out] = RunCommand(Audit(server.db_path(), "verify --head " + head));
+  CHECK(kept_code == 1);   // ...but not against the head kept outside
+  CHECK_THAT(kept_out, Catch::Contains("BROKEN: the log holds 5 events but the kept head names event 6"));
+
+  // And edits a position.
+  Tamper(server.db_path(),
+         "DROP TRIGGER events_no_update; UPDATE events SET details = '{}' WHERE log_seq = 2");
+  auto [edit_code, edit_out] = RunCommand(Audit(server.db_path(), "verify"));
+  CHECK(edit_code == 1);
+  CHECK_THAT(edit_out, Catch::Contains("BROKEN: event 2 of the log"));
+  CHECK_THAT(edit_out, Catch::Contains("edited"));
+  auto [broken_head_code, broken_head_out] = RunCommand(Audit(server.db_path(), "head"));
+  CHECK(broken_head_code == 1);
+  CHECK_THAT(broken_head_out, Catch::Contains("does not verify"));
+}
+
+TEST_CASE("barazad audit says what is wrong with a malformed head", "[security][audit]") {
+  TempDir dir;
+  auto [code, out] = RunCommand(std::string(BARAZAD_PATH) + " audit verify --head 12:abc --db " +
+                                dir.file("none.db"));
+  CHECK(code == 1);
+  CHECK_THAT(out, Catch::Contains("<events>:<64 hex digits>"));
+}
