@@ -8,6 +8,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/time_util.h>
 
+#include "services/api/access_policy.h"
 #include "services/api/convert.h"
 #include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
@@ -109,9 +110,12 @@ Status RequireId(Id id, const char* field) {
 
 }  // namespace
 
+// Authenticates the call and checks the access policy for this handler's RPC
+// (handlers are named as their RPCs).
 #define BARAZA_AUTHENTICATE(actor)                 \
   auto actor = Authenticate(app_, ctx);            \
-  if (!actor.ok()) return Finish(ctx, actor.status())
+  if (!actor.ok()) return Finish(ctx, actor.status()); \
+  BARAZA_CHECK(Authorize(*actor, __func__))
 
 #define BARAZA_CHECK(expr)                         \
   do {                                             \
@@ -695,9 +699,7 @@ grpc::ServerWriteReactor<v1::Notice>* NoticeServiceImpl::WatchNotices(
     CallbackServerContext* ctx, const v1::WatchNoticesRequest* req) {
   auto actor = Authenticate(app_, ctx);
   if (!actor.ok()) return new FailedWatch(actor.status());
-  if (actor->role != Role::kLiaison)
-    return new FailedWatch(Status::PermissionDenied(
-        "only a liaison watches notices (its own party's); mediators use ListNotices"));
+  if (Status s = Authorize(*actor, __func__); !s.ok()) return new FailedWatch(s);
   if (req->after_notice_id() < 0)
     return new FailedWatch(Status::InvalidArgument("after_notice_id must not be negative"));
   return new NoticeWatcher(app_, hub_, *actor, req->after_notice_id());

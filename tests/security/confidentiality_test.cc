@@ -1,0 +1,162 @@
+// A position marked MEDIATOR_ONLY never reaches a liaison of another party or a
+// commander: a sentinel string is planted in one, then every answer those
+// callers can get — reads, lists, history, notices, the notice stream, change
+// answers and error messages — is searched for it.
+#include <catch2/catch.hpp>
+
+#include "tests/e2e/e2e_fixtures.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+const std::string kSentinel = "SENTINEL-7f3a-do-not-leak";
+
+// Everything a caller was told: the answers' bytes and text, and error messages.
+struct Transcript {
+  std::string all;
+  int answers = 0;
+  void Add(const grpc::Status& s, const google::protobuf::Message& m) {
+    all += s.error_message() + "\n" + s.error_details() + "\n" + m.DebugString() + "\n" +
+           m.SerializeAsString() + "\n";
+    ++answers;
+  }
+};
+
+// Every RPC a liaison or commander may call that can touch the case, with
+// the case id, as `caller`.
+void AskEverything(client::BarazaClient& caller, int64_t case_id, int64_t group_id,
+                   Transcript& t) {
+  {
+    v1::GetCaseRequest q;
+    q.set_case_id(case_id);
+    v1::Case r;
+    t.Add(caller.GetCase(q, &r), r);
+  }
+  {
+    v1::ListCasesResponse r;
+    t.Add(caller.ListCases({}, &r), r);
+    v1::ListCasesRequest q;
+    q.set_group_id(group_id);
+    t.Add(caller.ListCases(q, &r), r);
+  }
+  {
+    v1::ListCaseEventsRequest q;
+    q.set_case_id(case_id);
+    v1::ListCaseEventsResponse r;
+    t.Add(caller.ListCaseEvents(q, &r), r);
+  }
+  {
+    v1::ListNoticesResponse r;
+    t.Add(caller.ListNotices({}, &r), r);
+  }
+  {
+    auto ctx = caller.Context(false);
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    auto reader = caller.WatchNotices(ctx.get(), v1::WatchNoticesRequest());
+    v1::Notice n;
+    while (reader->Read(&n)) t.Add(grpc::Status::OK, n);
+    t.Add(reader->Finish(), v1::Notice());
+  }
+  {
+    v1::GetContactGroupRequest q;
+    q.set_group_id(group_id);
+    v1::ContactGroup r;
+    t.Add(caller.GetContactGroup(q, &r), r);
+  }
+  {
+    v1::WhoAmIResponse r;
+    t.Add(caller.WhoAmI({}, &r), r);
+  }
+  // Changes answer with the case as the caller may read it, or with an error.
+  {
+    v1::RequestExtensionRequest q;
+    q.set_case_id(case_id);
+    q.mutable_extension()->set_seconds(3600);
+    q.set_reason("Travel.");
+    v1::Case r;
+    t.Add(caller.RequestExtension(q, &r), r);
+  }
+  {
+    v1::RespondToNoticeRequest q;
+    q.set_case_id(case_id);
+    q.set_position("Our own position, for the group.");
+    q.set_visibility(v1::VISIBILITY_GROUP);
+    v1::Case r;
+    t.Add(caller.RespondToNotice(q, &r), r);
+    t.Add(caller.RespondToNotice(q, &r), r);  // a second answer is refused: its message too
+  }
+  {
+    v1::RecordSettlementRequest q;
+    q.set_case_id(case_id);
+    q.set_text("x");
+    v1::Case r;
+    t.Add(caller.RecordSettlement(q, &r), r);
+  }
+  {
+    v1::ExplainActionRequest q;
+    q.set_case_id(case_id);
+    q.set_text("An explanation.");
+    v1::Case r;
+    t.Add(caller.ExplainAction(q, &r), r);
+  }
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(WithThreeParties,
+                 "a mediator-only position reaches no liaison of another party and no commander",
+                 "[security][confidentiality]") {
+  auto mediator = Mediator();
+  std::string commander_token = RegisterCommander(mediator, "Col. A. Diallo");
+  auto commander = server.Client(commander_token);
+
+  // The commander's notice of contemplated action against both armed parties:
+  // the commander can read this case, and so can both parties.
+  v1::FileContemplatedActionRequest req;
+  req.set_group_id(s.group);
+  req.set_title("Seizure of heavy weapons outside the cantonment");
+  req.set_description("The mission contemplates seizing the technicals at Kamsuma.");
+  req.add_standards(v1::STANDARD_PEACE_AGREEMENT);
+  req.set_dimension(v1::OPERATIONAL_DIMENSION_DDR);
+  req.add_target_party_ids(s.answers);
+  req.add_target_party_ids(s.silent);
+  req.mutable_window()->set_seconds(3600);
+  v1::Case filed;
+  REQUIRE(commander.FileContemplatedAction(req, &filed).ok());
+
+  // Party A tells the mediator alone where its weapons are.
+  auto party_a = server.Client(s.answers_token);
+  v1::RespondToNoticeRequest secret;
+  secret.set_case_id(filed.id());
+  secret.set_position("The technicals are hidden at " + kSentinel + ".");
+  secret.set_visibility(v1::VISIBILITY_MEDIATOR_ONLY);
+  v1::Case answered;
+  REQUIRE(party_a.RespondToNotice(secret, &answered).ok());
+
+  // The mediator sees it: the sentinel is really there to be found.
+  v1::GetCaseRequest get;
+  get.set_case_id(filed.id());
+  v1::Case as_mediator;
+  REQUIRE(mediator.GetCase(get, &as_mediator).ok());
+  REQUIRE_THAT(as_mediator.DebugString(), Catch::Contains(kSentinel));
+
+  Transcript party_b, the_commander;
+  auto b = server.Client(s.silent_token);
+  AskEverything(b, filed.id(), s.group, party_b);
+  AskEverything(commander, filed.id(), s.group, the_commander);
+  // The other cases of the group too, and the filer's liaison (not in this case).
+  auto filer = server.Client(s.filer_token);
+  Transcript the_filer;
+  AskEverything(filer, filed.id(), s.group, the_filer);
+
+  CHECK(party_b.answers >= 12);
+  CHECK(the_commander.answers >= 12);
+  CHECK(party_b.all.find(kSentinel) == std::string::npos);
+  CHECK(the_commander.all.find(kSentinel) == std::string::npos);
+  CHECK(the_filer.all.find(kSentinel) == std::string::npos);
+  // They did see the case itself (the search covered real answers).
+  CHECK_THAT(party_b.all, Catch::Contains("Seizure of heavy weapons"));
+  CHECK_THAT(the_commander.all, Catch::Contains("Seizure of heavy weapons"));
+}
