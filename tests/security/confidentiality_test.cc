@@ -4,6 +4,11 @@
 // answers and error messages — is searched for it.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
+#include <fstream>
+#include <iterator>
+
 #include "tests/e2e/e2e_fixtures.h"
 
 using namespace baraza;
@@ -159,4 +164,57 @@ TEST_CASE_METHOD(WithThreeParties,
   // They did see the case itself (the search covered real answers).
   CHECK_THAT(party_b.all, Catch::Contains("Seizure of heavy weapons"));
   CHECK_THAT(the_commander.all, Catch::Contains("Seizure of heavy weapons"));
+}
+
+TEST_CASE_METHOD(WithThreeParties, "no token appears in the log, the history or a dump of the database",
+                 "[security][confidentiality]") {
+  auto mediator = Mediator();
+  std::string commander_token = RegisterCommander(mediator, "Col. A. Diallo");
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  // A failed call with a revoked token, so that error paths are logged too.
+  v1::ListTokensResponse tokens;
+  REQUIRE(mediator.ListTokens({}, &tokens).ok());
+  v1::RevokeTokenRequest revoke;
+  revoke.set_token_id(tokens.tokens(tokens.tokens_size() - 1).id());
+  v1::TokenInfo info;
+  REQUIRE(mediator.RevokeToken(revoke, &info).ok());
+  v1::WhoAmIResponse who;
+  CHECK(server.Client(commander_token).WhoAmI({}, &who).error_code() ==
+        grpc::StatusCode::UNAUTHENTICATED);
+  REQUIRE(server.Stop() == 0);
+
+  // Every text and blob of every table, as a dump would show it.
+  std::string dump;
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(server.db_path().c_str(), &db) == SQLITE_OK);
+  std::vector<std::string> tables;
+  {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+  }
+  for (const auto& table : tables) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT * FROM \"" + table + "\"").c_str(), -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      for (int i = 0; i < sqlite3_column_count(st); ++i)
+        if (auto* text = sqlite3_column_text(st, i)) dump += reinterpret_cast<const char*>(text) + std::string("\n");
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  std::ifstream log_file(dir.file("barazad.log"));
+  std::string log((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
+
+  REQUIRE(tables.size() >= 8);
+  CHECK_THAT(dump, Catch::Contains("Checkpoint on the port road"));  // the dump is real
+  for (const std::string& token :
+       {server.mediator_token(), s.filer_token, s.answers_token, s.silent_token, commander_token}) {
+    REQUIRE(token.size() == 67);
+    CHECK(dump.find(token) == std::string::npos);
+    CHECK(dump.find(token.substr(3)) == std::string::npos);  // nor its random part
+    CHECK(log.find(token.substr(3)) == std::string::npos);
+  }
 }
