@@ -108,7 +108,7 @@ class CaseStore {
   virtual Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) = 0;
   virtual Result<std::optional<TokenRecord>> FindToken(const std::string& hash) = 0;
   virtual Result<int64_t> CountTokens(Role role) = 0;
-  // Every token ever issued (hashes only), oldest first.
+  // Every token ever issued (hashes only), oldest first (ties by hash).
   virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
 
   // The earliest pending deadline, if any.

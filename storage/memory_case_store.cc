@@ -214,7 +214,7 @@ Result<std::vector<TokenRecord>> MemoryCaseStore::ListTokens() {
   std::lock_guard lock(mu_);
   std::vector<TokenRecord> out;
   for (const auto& [hash, t] : data_.tokens) out.push_back(t);
-  std::stable_sort(out.begin(), out.end(),
+  std::stable_sort(out.begin(), out.end(),  // by time, then hash: the SQLite store's order
                    [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   return out;
 }

@@ -867,7 +867,7 @@ Result<std::optional<TokenRecord>> SqliteCaseStore::FindToken(const std::string&
 
 Result<std::vector<TokenRecord>> SqliteCaseStore::ListTokens() {
   BARAZA_READER(r);
-  static const std::string sql = std::string(kTokenColumns) + "ORDER BY created_at";
+  static const std::string sql = std::string(kTokenColumns) + "ORDER BY created_at, hash";
   Query q(*r, sql.c_str());
   std::vector<TokenRecord> out;
   while (q.Next()) out.push_back(ReadToken(q));

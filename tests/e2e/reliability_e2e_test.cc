@@ -231,6 +231,12 @@ TEST_CASE("SIGKILL at random moments loses no acknowledged change and fires no d
   }
   REQUIRE(server.Stop() == 0);
   CHECK(IntegrityCheck(server.db_path()) == "ok");
+  // The hash-chained history survived every kill: no event half-written or lost from the chain.
+  auto [audit_code, audit_out] =
+      RunCommand(std::string(BARAZAD_PATH) + " audit verify --db " + server.db_path());
+  INFO(audit_out);
+  CHECK(audit_code == 0);
+  CHECK_THAT(audit_out, Catch::StartsWith("ok: "));
 }
 
 TEST_CASE_METHOD(WithThreeParties,
