@@ -48,28 +48,31 @@ void Verifier::Add(const StoredEvent& row) {
   ++events_;
   if (first_break_) return;
   const Event& e = row.event;
-  std::string where = "event " + std::to_string(row.log_seq) + " of the log (case " +
-                      std::to_string(e.case_id) + ", event " + std::to_string(e.seq) + ")";
+  // Said only when something is wrong (built lazily: the audit walks millions of rows).
+  auto where = [&] {
+    return "event " + std::to_string(row.log_seq) + " of the log (case " +
+           std::to_string(e.case_id) + ", event " + std::to_string(e.seq) + ")";
+  };
   if (row.log_seq != events_) {
-    Break(where + ": the log jumps from event " + std::to_string(events_ - 1) + " to " +
+    Break(where() + ": the log jumps from event " + std::to_string(events_ - 1) + " to " +
           std::to_string(row.log_seq) + "; events were deleted or renumbered");
     return;
   }
   CaseTail& tail = cases_[e.case_id];
   if (e.seq != tail.seq + 1) {
-    Break(where + ": case " + std::to_string(e.case_id) + " goes from event " +
+    Break(where() + ": case " + std::to_string(e.case_id) + " goes from event " +
           std::to_string(tail.seq) + " to " + std::to_string(e.seq) +
           "; events of the case were deleted or reordered");
     return;
   }
   std::string link = CaseLink(tail.hash, e, row.details_json);
   if (link != row.hash) {
-    Break(where + ": its content does not match its hash; it was edited");
+    Break(where() + ": its content does not match its hash; it was edited");
     return;
   }
   std::string log = LogLink(log_hash_, link);
   if (log != row.log_hash) {
-    Break(where + ": the log chain breaks here; events were inserted, moved or re-hashed");
+    Break(where() + ": the log chain breaks here; events were inserted, moved or re-hashed");
     return;
   }
   tail = {e.seq, link};

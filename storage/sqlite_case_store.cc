@@ -793,22 +793,14 @@ Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
 
 Result<std::vector<Event>> SqliteCaseStore::ListEvents(Id case_id) {
   BARAZA_READER(r);
-  Query q(*r,
-          "SELECT case_id, seq, at, actor, type, party_id, visibility, details FROM events "
-          "WHERE case_id = ? ORDER BY seq");
+  static const std::string sql = std::string(kEventColumns) + "WHERE case_id = ? ORDER BY seq";
+  Query q(*r, sql.c_str());
   q.Bind(case_id);
   std::vector<Event> out;
   while (q.Next()) {
-    Event e;
-    e.case_id = q.Int(0);
-    e.seq = q.Int(1);
-    e.at = q.Int(2);
-    e.actor = q.Text(3);
-    e.type = static_cast<EventType>(q.Int(4));
-    e.party_id = q.Int(5);
-    e.visibility = static_cast<Visibility>(q.Int(6));
-    e.details = codec::DecodeDetails(q.Text(7));
-    out.push_back(std::move(e));
+    chain::StoredEvent row = ReadStoredEvent(q);
+    row.event.details = codec::DecodeDetails(row.details_json);
+    out.push_back(std::move(row.event));
   }
   BARAZA_RETURN_IF_ERROR(q.status());
   return out;

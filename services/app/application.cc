@@ -171,31 +171,36 @@ void Application::RevokeToken(const Actor& actor, const std::string& token_id,
   Status s = RequireMediator(actor, "revoke a token");
   if (s.ok()) s = CheckText("token id", token_id, kMaxNameBytes, true);
   if (!s.ok()) return done(s);
-  auto out = std::make_shared<TokenRecord>();
+  struct Outcome {
+    TokenRecord token;
+    bool replayed = false;  // a retry: the first call revoked it
+  };
+  auto out = std::make_shared<Outcome>();
   UnixMillis now = clock_.Now();
   store_.Write(
       [out, actor, key, token_id, now](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
-        if (*prior) return Status::Ok();  // a retry: the first call revoked it
+        out->replayed = prior->has_value();
+        if (out->replayed) return Status::Ok();
         auto revoked = tx.RevokeToken(token_id, now);
         if (!revoked.ok()) return revoked.status();
-        *out = *revoked;
+        out->token = *revoked;
         return RememberRequest(tx, actor, key, 0, token_id, now);
       },
       [this, out, done, token_id](Status s) {
         if (!s.ok()) return done(s);
-        if (out->hash.empty()) {  // replayed: answer with the token as stored
+        if (out->replayed) {  // answer with the token as stored
           auto all = store_.ListTokens();
           if (!all.ok()) return done(all.status());
           for (const auto& t : *all)
-            if (t.PublicId() == token_id) *out = t;
+            if (t.PublicId() == token_id) out->token = t;
         }
         {
           std::unique_lock lock(tokens_mu_);
-          tokens_.erase(out->hash);
+          tokens_.erase(out->token.hash);
         }
-        done(*out);
+        done(out->token);
       });
 }
 

@@ -1,16 +1,12 @@
 #include "services/server/admin.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
+#include "services/app/clock.h"
 #include "services/auth/tokens.h"
+#include "services/server/secret_file.h"
 #include "services/workflow/case_machine.h"
 #include "services/workflow/duration_text.h"
 #include "storage/sqlite_case_store.h"
@@ -21,30 +17,9 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 
-UnixMillis NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+UnixMillis NowMillis() { return SystemClock().Now(); }
 
-std::string Iso(UnixMillis t) {
-  if (t == 0) return "-";
-  std::time_t secs = t / 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%MZ", &tm);
-  return buf;
-}
-
-const char* RoleName(Role r) {
-  switch (r) {
-    case Role::kMediator: return "mediator";
-    case Role::kLiaison: return "liaison";
-    case Role::kCommander: return "commander";
-    default: return "other";
-  }
-}
+std::string When(UnixMillis t) { return t == 0 ? "-" : workflow::FormatTime(t); }
 
 // Opens an existing database; the operator's commands never create one.
 std::unique_ptr<SqliteCaseStore> OpenExisting(const std::string& db) {
@@ -78,21 +53,7 @@ int IssueMediatorToken(const std::string& db, const std::string& label, Millis t
   if (!token.ok()) return Fail(token.status());
   // The file first (never overwriting one), then the record: a token nobody
   // holds is harmless, a record whose token was lost is not recoverable.
-  int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    std::cerr << "barazad: cannot create " << out << ": " << std::strerror(errno)
-              << (errno == EEXIST ? " (an existing token file is never overwritten)" : "") << "\n";
-    return kExitFailed;
-  }
-  std::string line = *token + "\n";
-  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-                 ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) {
-    ::unlink(out.c_str());
-    std::cerr << "barazad: cannot write " << out << "\n";
-    return kExitFailed;
-  }
+  if (Status s = WriteSecretFile(out, *token, /*replace=*/false); !s.ok()) return Fail(s);
   TokenRecord rec;
   rec.hash = auth::HashToken(*token);
   rec.role = Role::kMediator;
@@ -106,7 +67,7 @@ int IssueMediatorToken(const std::string& db, const std::string& label, Millis t
     return Fail(s);
   }
   std::cout << "issued mediator token " << rec.PublicId() << " (" << label << "), "
-            << (ttl > 0 ? "expires " + Iso(rec.expires_at) : std::string("never expires"))
+            << (ttl > 0 ? "expires " + When(rec.expires_at) : std::string("never expires"))
             << "; written to " << out << " (mode 0600)\n";
   return kExitOk;
 }
@@ -118,14 +79,14 @@ int ListTokens(const std::string& db) {
   if (!tokens.ok()) return Fail(tokens.status());
   UnixMillis now = NowMillis();
   std::cout << std::left << std::setw(14) << "ID" << std::setw(11) << "ROLE" << std::setw(10)
-            << "STATE" << std::setw(19) << "CREATED" << std::setw(19) << "EXPIRES" << "LABEL\n";
+            << "STATE" << std::setw(25) << "CREATED" << std::setw(25) << "EXPIRES" << "LABEL\n";
   for (const auto& t : *tokens) {
     const char* state = t.revoked_at != 0                        ? "revoked"
                         : (t.expires_at != 0 && now >= t.expires_at) ? "expired"
                                                                        : "valid";
-    std::cout << std::setw(14) << t.PublicId() << std::setw(11) << RoleName(t.role)
-              << std::setw(10) << state << std::setw(19) << Iso(t.created_at) << std::setw(19)
-              << Iso(t.expires_at) << t.label << "\n";
+    std::cout << std::setw(14) << t.PublicId() << std::setw(11) << Name(t.role)
+              << std::setw(10) << state << std::setw(25) << When(t.created_at) << std::setw(25)
+              << When(t.expires_at) << t.label << "\n";
   }
   std::cout << tokens->size() << " token(s)\n";
   return kExitOk;

@@ -1,9 +1,5 @@
 #include "services/server/server.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
@@ -19,29 +15,10 @@
 #include "services/api/services.h"
 #include "services/auth/loopback.h"
 #include "services/scheduler/deadline_scheduler.h"
+#include "services/server/secret_file.h"
 #include "storage/sqlite_case_store.h"
 
 namespace baraza {
-namespace {
-
-// Writes the token to a file only its owner can read (mode 0600).
-Status WriteSecretFile(const std::string& path, const std::string& content) {
-  std::error_code ec;
-  auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return Status::Unavailable("cannot write " + path + ": " + std::strerror(errno));
-  ::fchmod(fd, 0600);
-  std::string line = content + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  ok = ::fsync(fd) == 0 && ok;
-  ::close(fd);
-  if (!ok) return Status::Unavailable("cannot write " + path);
-  return Status::Ok();
-}
-
-}  // namespace
-
 namespace {
 constexpr int kMaxRequestBytes = 1 << 20;
 
@@ -103,7 +80,7 @@ Status RunServer(const ServerOptions& options) {
   auto first_token = app.IssueFirstMediatorToken();
   if (!first_token.ok()) return first_token.status();
   if (!first_token->empty()) {
-    BARAZA_RETURN_IF_ERROR(WriteSecretFile(options.token_file, *first_token));
+    BARAZA_RETURN_IF_ERROR(WriteSecretFile(options.token_file, *first_token, /*replace=*/true));
     spdlog::info("first start: mediator token written to {}", options.token_file);
   }
 

@@ -101,6 +101,23 @@ TEST_CASE("a revoked token is refused at once, even just after a call used it", 
   CHECK(w.app.Authenticate(w.tokens[w.group.parties[2].id]).ok());
 }
 
+TEST_CASE("a retried revocation answers as the first and revokes nothing more", "[app][auth]") {
+  World w;
+  Id party = w.group.parties[1].id;
+  std::string id = auth::HashToken(w.tokens[party]).substr(0, 12);
+  RequestKey key{"revoke-1", "RevokeToken:" + id};
+  auto first = Wait<TokenRecord>([&](auto cb) { w.app.RevokeToken(Mediator(), id, cb, key); });
+  REQUIRE(first.ok());
+  w.clock.Advance(kSecond);
+  auto retry = Wait<TokenRecord>([&](auto cb) { w.app.RevokeToken(Mediator(), id, cb, key); });
+  REQUIRE(retry.ok());
+  CHECK(retry->PublicId() == id);
+  CHECK(retry->revoked_at == first->revoked_at);  // not revoked a second time
+  // Without the key, a second revocation says it was revoked already.
+  auto again = Wait<TokenRecord>([&](auto cb) { w.app.RevokeToken(Mediator(), id, cb); });
+  CHECK(again.status().code() == Code::kFailedPrecondition);
+}
+
 TEST_CASE("only a mediator lists or revokes tokens", "[app][auth]") {
   World w;
   Actor liaison = w.Liaison(w.group.parties[1].id);

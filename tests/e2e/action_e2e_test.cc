@@ -2,31 +2,17 @@
 // contemplated actions, and the participation record derived from their events.
 #include <catch2/catch.hpp>
 
-#include <google/protobuf/util/time_util.h>
-
 #include "tests/e2e/e2e_fixtures.h"
 
 using namespace baraza;
 using namespace baraza::testing;
 using namespace std::chrono_literals;
-using google::protobuf::util::TimeUtil;
 
 namespace {
 
 // A commander's report of an action that affected the two armed factions.
 v1::LogEmergencyActionRequest Action(const Setup& s) {
-  v1::LogEmergencyActionRequest req;
-  req.set_group_id(s.group);
-  req.set_title("Roadblock cleared at Bulo Gaduud");
-  req.set_description("A platoon removed a roadblock where a crowd was being fired upon.");
-  req.add_affected_party_ids(s.answers);
-  req.add_affected_party_ids(s.silent);
-  auto* a = req.mutable_action();
-  *a->mutable_occurred_at() = TimeUtil::GetCurrentTime() - TimeUtil::SecondsToDuration(3600);
-  a->set_location("Bulo Gaduud junction");
-  a->set_threat("Gunmen were firing on civilians queuing for water.");
-  a->set_narrowness("Fire was returned only at the shooters; nobody was pursued or detained.");
-  return req;
+  return EmergencyActionIn(s.group, {s.answers, s.silent});
 }
 
 // With an appeal window of `seconds`.
@@ -213,16 +199,8 @@ TEST_CASE_METHOD(WithThreeParties,
                  "[e2e][contemplated]") {
   auto mediator = Mediator();
   auto commander = server.Client(RegisterCommander(mediator, "Lt-Col. C. Rahman"));
-  v1::FileContemplatedActionRequest req;
-  req.set_group_id(s.group);
-  req.set_title("Seizure of heavy weapons outside the cantonment");
-  req.set_description("The mission contemplates seizing the technicals parked at Kamsuma.");
-  req.add_standards(v1::STANDARD_PEACE_AGREEMENT);
-  req.set_dimension(v1::OPERATIONAL_DIMENSION_DDR);
-  req.add_target_party_ids(s.silent);
-  req.mutable_window()->set_seconds(4);
   v1::Case filed;
-  REQUIRE(commander.FileContemplatedAction(req, &filed).ok());
+  REQUIRE(commander.FileContemplatedAction(ContemplatedActionIn(s.group, {s.silent}, 4), &filed).ok());
   CHECK(filed.kind() == v1::CASE_KIND_CONTEMPLATED_ACTION);
   CHECK(filed.filed_by_commander_id() > 0);
 

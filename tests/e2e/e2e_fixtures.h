@@ -11,6 +11,9 @@
 
 #include <cstdio>
 #include <utility>
+#include <vector>
+
+#include <google/protobuf/util/time_util.h>
 
 #include "tests/e2e/server_process.h"
 
@@ -79,18 +82,57 @@ inline Setup ThreeParties(client::BarazaClient& m, int appeal_window_seconds = 0
   return s;
 }
 
-inline v1::FileDisputeRequest Dispute(const Setup& s, int window_seconds) {
+// A dispute raised in `group` by `filer` against `respondents`.
+inline v1::FileDisputeRequest DisputeIn(int64_t group, int64_t filer,
+                                        const std::vector<int64_t>& respondents,
+                                        int window_seconds) {
   v1::FileDisputeRequest f;
-  f.set_group_id(s.group);
+  f.set_group_id(group);
   f.set_title("Checkpoint on the port road");
   f.set_description("A checkpoint blocks aid convoys to the camps.");
   f.add_standards(v1::STANDARD_PEACE_PROCESS);
   f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
-  f.set_filed_by_party_id(s.filer);
-  f.add_respondent_party_ids(s.answers);
-  f.add_respondent_party_ids(s.silent);
+  f.set_filed_by_party_id(filer);
+  for (int64_t p : respondents) f.add_respondent_party_ids(p);
   f.mutable_window()->set_seconds(window_seconds);
   return f;
+}
+
+// A notice of contemplated action in `group` against `targets`.
+inline v1::FileContemplatedActionRequest ContemplatedActionIn(int64_t group,
+                                                            const std::vector<int64_t>& targets,
+                                                            int window_seconds) {
+  v1::FileContemplatedActionRequest req;
+  req.set_group_id(group);
+  req.set_title("Seizure of heavy weapons outside the cantonment");
+  req.set_description("The mission contemplates seizing the technicals parked at Kamsuma.");
+  req.add_standards(v1::STANDARD_PEACE_AGREEMENT);
+  req.set_dimension(v1::OPERATIONAL_DIMENSION_DDR);
+  for (int64_t p : targets) req.add_target_party_ids(p);
+  req.mutable_window()->set_seconds(window_seconds);
+  return req;
+}
+
+// An emergency action an hour ago in `group` that affected `affected`.
+inline v1::LogEmergencyActionRequest EmergencyActionIn(int64_t group,
+                                                     const std::vector<int64_t>& affected) {
+  v1::LogEmergencyActionRequest req;
+  req.set_group_id(group);
+  req.set_title("Roadblock cleared at Bulo Gaduud");
+  req.set_description("A platoon removed a roadblock where a crowd was being fired upon.");
+  for (int64_t p : affected) req.add_affected_party_ids(p);
+  auto* a = req.mutable_action();
+  *a->mutable_occurred_at() = google::protobuf::util::TimeUtil::GetCurrentTime() -
+                              google::protobuf::util::TimeUtil::SecondsToDuration(3600);
+  a->set_location("Bulo Gaduud junction");
+  a->set_threat("Gunmen were firing on civilians queuing for water.");
+  a->set_narrowness("Fire was returned only at the shooters; nobody was pursued or detained.");
+  return req;
+}
+
+// The group's women's association against both factions.
+inline v1::FileDisputeRequest Dispute(const Setup& s, int window_seconds) {
+  return DisputeIn(s.group, s.filer, {s.answers, s.silent}, window_seconds);
 }
 
 inline v1::Case GetCase(client::BarazaClient& c, int64_t id) {

@@ -4,23 +4,12 @@
 #include <sqlite3.h>
 
 #include "tests/e2e/e2e_fixtures.h"
+#include "tests/fakes/tamper.h"
 
 using namespace baraza;
 using namespace baraza::testing;
 
 namespace {
-
-void Tamper(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  std::string message = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  INFO(message);
-  REQUIRE(rc == SQLITE_OK);
-}
 
 std::string Audit(const std::string& db, const std::string& args) {
   return std::string(BARAZAD_PATH) + " audit " + args + " --db " + db;
@@ -46,7 +35,7 @@ TEST_CASE_METHOD(WithThreeParties, "barazad audit verifies what the server wrote
 
   // An intruder deletes the last event and drops the guards that forbid it.
   Tamper(server.db_path(),
-         "DROP TRIGGER events_no_delete; DELETE FROM events WHERE log_seq = 6");
+         std::string(kDropHistoryGuards) + "DELETE FROM events WHERE log_seq = 6");
   auto [short_code, short_out] = RunCommand(Audit(server.db_path(), "verify"));
   CHECK(short_code == 0);  // a cut at the end is a valid chain on its own...
   auto [kept_code, kept_out] = RunCommand(Audit(server.db_path(), "verify --head " + head));
@@ -55,7 +44,7 @@ TEST_CASE_METHOD(WithThreeParties, "barazad audit verifies what the server wrote
 
   // And edits a position.
   Tamper(server.db_path(),
-         "DROP TRIGGER events_no_update; UPDATE events SET details = '{}' WHERE log_seq = 2");
+         "UPDATE events SET details = '{}' WHERE log_seq = 2");
   auto [edit_code, edit_out] = RunCommand(Audit(server.db_path(), "verify"));
   CHECK(edit_code == 1);
   CHECK_THAT(edit_out, Catch::Contains("BROKEN: event 2 of the log"));

@@ -120,17 +120,11 @@ TEST_CASE_METHOD(WithThreeParties,
 
   // The commander's notice of contemplated action against both armed parties:
   // the commander can read this case, and so can both parties.
-  v1::FileContemplatedActionRequest req;
-  req.set_group_id(s.group);
-  req.set_title("Seizure of heavy weapons outside the cantonment");
-  req.set_description("The mission contemplates seizing the technicals at Kamsuma.");
-  req.add_standards(v1::STANDARD_PEACE_AGREEMENT);
-  req.set_dimension(v1::OPERATIONAL_DIMENSION_DDR);
-  req.add_target_party_ids(s.answers);
-  req.add_target_party_ids(s.silent);
-  req.mutable_window()->set_seconds(3600);
   v1::Case filed;
-  REQUIRE(commander.FileContemplatedAction(req, &filed).ok());
+  REQUIRE(commander
+              .FileContemplatedAction(ContemplatedActionIn(s.group, {s.answers, s.silent}, 3600),
+                                      &filed)
+              .ok());
 
   // Party A tells the mediator alone where its weapons are.
   auto party_a = server.Client(s.answers_token);

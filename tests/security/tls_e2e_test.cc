@@ -14,8 +14,6 @@ using namespace baraza::testing;
 
 namespace {
 
-const auto Run = RunCommand;
-
 grpc::StatusCode WhoAmI(client::BarazaClient cl, v1::WhoAmIResponse* who) {
   return cl.WhoAmI(v1::WhoAmIRequest(), who).error_code();
 }
@@ -85,10 +83,10 @@ TEST_CASE("the mediator CLI talks TLS with --ca", "[security][tls]") {
   REQUIRE(server.Start());
   std::string cli = std::string(BARAZA_MEDIATOR_PATH) + " --server " + server.address() +
                     " --token-file " + dir.file("mediator.token");
-  auto [ok_code, ok_out] = Run(cli + " --ca " + certs.ca + " whoami");
+  auto [ok_code, ok_out] = RunCommand(cli + " --ca " + certs.ca + " whoami");
   CHECK(ok_code == 0);
   CHECK_THAT(ok_out, Catch::Contains("mediator"));
-  auto [plain_code, plain_out] = Run(cli + " --timeout 3 whoami");
+  auto [plain_code, plain_out] = RunCommand(cli + " --timeout 3 whoami");
   CHECK(plain_code == 7);  // unavailable
 }
 
@@ -96,7 +94,7 @@ TEST_CASE("barazad refuses plaintext on a non-loopback address and says how to f
           "[security][tls]") {
   TempDir dir;
   // Refused before it binds: nothing listens on the network.
-  auto [code, out] = Run(std::string(BARAZAD_PATH) + " --listen 0.0.0.0:0 --db " +
+  auto [code, out] = RunCommand(std::string(BARAZAD_PATH) + " --listen 0.0.0.0:0 --db " +
                          dir.file("b.db") + " --mediator-token-file " + dir.file("m.token"));
   CHECK(code == 1);
   CHECK_THAT(out, Catch::Contains("refusing to listen on 0.0.0.0:0 without TLS"));
@@ -110,7 +108,7 @@ TEST_CASE("the CLIs refuse to send a token in clear off this machine", "[securit
   std::filesystem::permissions(dir.file("t.token"), std::filesystem::perms::owner_read |
                                                         std::filesystem::perms::owner_write);
   // Refused before any connection is made, so no traffic leaves the machine.
-  auto [code, out] = Run(std::string(BARAZA_MEDIATOR_PATH) +
+  auto [code, out] = RunCommand(std::string(BARAZA_MEDIATOR_PATH) +
                          " --server 192.0.2.1:50051 --token-file " + dir.file("t.token") +
                          " whoami");
   CHECK(code == 2);

@@ -7,28 +7,13 @@
 #include "services/workflow/case_machine.h"
 #include "storage/sqlite_case_store.h"
 #include "tests/fakes/store_helpers.h"
+#include "tests/fakes/tamper.h"
 #include "tests/fakes/temp_dir.h"
 
 using namespace baraza;
 using namespace baraza::testing;
 
 namespace {
-
-// Runs SQL on the database file as an intruder with file access would.
-void Tamper(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  std::string message = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  INFO(message);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-const char* const kDropGuards =
-    "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; ";
 
 // Two cases whose events interleave in the log: file A, file B, answer in A.
 // 3 + 3 + 1 = 7 events.
@@ -74,7 +59,7 @@ TEST_CASE("history audit passes on an untouched history and names its head", "[a
 
 TEST_CASE("history audit catches an edited event", "[audit]") {
   History h;
-  Tamper(h.path, std::string(kDropGuards) +
+  Tamper(h.path, std::string(kDropHistoryGuards) +
                      "UPDATE events SET details = '{\"position\":\"we refuse\"}' "
                      "WHERE case_id = " + std::to_string(h.case_a) + " AND seq = 2");
   auto audit = h.Audit();
@@ -85,7 +70,7 @@ TEST_CASE("history audit catches an edited event", "[audit]") {
 
 TEST_CASE("history audit catches an edited actor or time", "[audit]") {
   History h;
-  Tamper(h.path, std::string(kDropGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 5");
+  Tamper(h.path, std::string(kDropHistoryGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 5");
   auto audit = h.Audit();
   REQUIRE(audit.first_break);
   CHECK_THAT(*audit.first_break, Catch::StartsWith("event 5 of the log"));
@@ -93,7 +78,7 @@ TEST_CASE("history audit catches an edited actor or time", "[audit]") {
 
 TEST_CASE("history audit catches a deleted event", "[audit]") {
   History h;
-  Tamper(h.path, std::string(kDropGuards) + "DELETE FROM events WHERE log_seq = 3");
+  Tamper(h.path, std::string(kDropHistoryGuards) + "DELETE FROM events WHERE log_seq = 3");
   auto audit = h.Audit();
   REQUIRE(audit.first_break);
   CHECK_THAT(*audit.first_break, Catch::Contains("jumps from event 2 to 4"));
@@ -101,7 +86,7 @@ TEST_CASE("history audit catches a deleted event", "[audit]") {
 
 TEST_CASE("history audit catches a deleted event renumbered to hide the gap", "[audit]") {
   History h;
-  Tamper(h.path, std::string(kDropGuards) +
+  Tamper(h.path, std::string(kDropHistoryGuards) +
                      "DELETE FROM events WHERE log_seq = 3; "
                      "UPDATE events SET log_seq = -log_seq WHERE log_seq > 3; "
                      "UPDATE events SET log_seq = -log_seq - 1 WHERE log_seq < 0;");
@@ -115,7 +100,7 @@ TEST_CASE("history audit catches a deleted event renumbered to hide the gap", "[
 TEST_CASE("history audit catches two events swapped in the log", "[audit]") {
   History h;
   // Events 3 (case A) and 4 (case B) change places.
-  Tamper(h.path, std::string(kDropGuards) +
+  Tamper(h.path, std::string(kDropHistoryGuards) +
                      "UPDATE events SET log_seq = -1 WHERE log_seq = 3; "
                      "UPDATE events SET log_seq = 3 WHERE log_seq = 4; "
                      "UPDATE events SET log_seq = 4 WHERE log_seq = -1;");
@@ -127,7 +112,7 @@ TEST_CASE("history audit catches two events swapped in the log", "[audit]") {
 TEST_CASE("history audit catches a truncated log against the kept head", "[audit]") {
   History h;
   chain::Head kept = h.Audit().head;
-  Tamper(h.path, std::string(kDropGuards) + "DELETE FROM events WHERE log_seq > 5");
+  Tamper(h.path, std::string(kDropHistoryGuards) + "DELETE FROM events WHERE log_seq > 5");
   // Without the kept head a cut at the end cannot be seen: what remains is a valid chain.
   CHECK_FALSE(h.Audit().first_break);
   auto audit = h.Audit(kept);
@@ -139,7 +124,7 @@ TEST_CASE("history audit catches a log rewritten and re-hashed against the kept 
   History h;
   chain::Head kept = h.Audit().head;
   // The intruder edits event 2 and recomputes every hash after it.
-  Tamper(h.path, std::string(kDropGuards) +
+  Tamper(h.path, std::string(kDropHistoryGuards) +
                      "UPDATE events SET actor = 'someone else' WHERE log_seq = 2");
   {
     sqlite3* db = nullptr;
