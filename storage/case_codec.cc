@@ -175,5 +175,31 @@ std::map<std::string, std::string> DecodeDetails(const std::string& text) {
   }
 }
 
+std::string EncodeSections(const std::vector<ReportSection>& sections) {
+  json out = json::array();
+  for (const auto& s : sections) {
+    json lines = json::array();
+    for (const auto& l : s.lines) lines.push_back(json::array({l.label, l.value}));
+    out.push_back(json{{"heading", s.heading}, {"lines", std::move(lines)}});
+  }
+  return out.dump();
+}
+
+Result<std::vector<ReportSection>> DecodeSections(const std::string& text) {
+  try {
+    std::vector<ReportSection> out;
+    for (const auto& s : json::parse(text)) {
+      ReportSection section;
+      section.heading = s.at("heading").get<std::string>();
+      for (const auto& l : s.at("lines"))
+        section.lines.push_back({l.at(0).get<std::string>(), l.at(1).get<std::string>()});
+      out.push_back(std::move(section));
+    }
+    return out;
+  } catch (const json::exception& e) {
+    return Status::Internal(std::string("a stored report could not be read: ") + e.what());
+  }
+}
+
 }  // namespace codec
 }  // namespace baraza

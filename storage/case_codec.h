@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "services/workflow/model.h"
 #include "services/workflow/status.h"
@@ -15,5 +16,9 @@ Result<Case> DecodeCase(const std::string& json);
 
 std::string EncodeDetails(const std::map<std::string, std::string>& details);
 std::map<std::string, std::string> DecodeDetails(const std::string& json);
+
+// A report's sections as JSON: [{"heading": ..., "lines": [[label, value], ...]}, ...].
+std::string EncodeSections(const std::vector<ReportSection>& sections);
+Result<std::vector<ReportSection>> DecodeSections(const std::string& json);
 
 }  // namespace baraza::codec

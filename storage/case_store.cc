@@ -21,4 +21,8 @@ Status RevokedAlready(const TokenRecord& token) {
                                     ") was revoked already");
 }
 
+Status NoSuchReport(Id report_id) {
+  return Status::NotFound("report " + std::to_string(report_id) + " does not exist");
+}
+
 }  // namespace baraza

@@ -50,6 +50,21 @@ struct CaseFilter {
   int limit = 50;
 };
 
+// Which published reports to list: newest first.
+struct ReportFilter {
+  Id group_id = 0;   // 0: any
+  Id case_id = 0;    // 0: any
+  Id before_id = 0;  // paging: only ids below this; 0: from the newest
+  int limit = 50;
+};
+
+// Where the tamper-evident history stands: the whole log's head as `barazad
+// audit head` prints it ("<events>:<hex>"), and the hash of one case's last event.
+struct HistoryHeads {
+  std::string log;
+  std::string case_last;  // empty when the case has no event yet
+};
+
 // The operations available inside one write transaction. Reads here see the
 // transaction's own earlier writes. Used only on the store's writer.
 class WriteTx {
@@ -71,6 +86,16 @@ class WriteTx {
   virtual Status InsertRequest(const StoredRequest& request) = 0;
   // The id the next inserted case will have.
   virtual Result<Id> NextCaseId() = 0;
+  // The case's events in order, this transaction's own included.
+  virtual Result<std::vector<Event>> ListEvents(Id case_id) = 0;
+  // The history's heads as they stand in this transaction.
+  virtual Result<HistoryHeads> Heads(Id case_id) = 0;
+  // The id the next inserted report will have.
+  virtual Result<Id> NextReportId() = 0;
+  virtual Result<Report> GetReport(Id report_id) = 0;
+  // Stores a published report under its id (from NextReportId). Reports are
+  // never changed or deleted afterwards.
+  virtual Status InsertReport(const Report& report) = 0;
   // Writes the case (inserting or replacing it), appends its events, records its
   // notices (assigning their ids in place) and replaces its pending deadlines.
   // A case saved with a version other than the stored one + 1 is ABORTED.
@@ -82,6 +107,8 @@ class WriteTx {
 // The answers both stores give when a token cannot be revoked.
 Status UnknownToken(const std::string& token_id);
 Status RevokedAlready(const TokenRecord& token);
+// The answer both stores give for a report id they do not hold.
+Status NoSuchReport(Id report_id);
 
 class CaseStore {
  public:
@@ -110,6 +137,11 @@ class CaseStore {
   virtual Result<int64_t> CountTokens(Role role) = 0;
   // Every token ever issued (hashes only), oldest first (ties by hash).
   virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // Published reports; NOT_FOUND for an unknown id.
+  virtual Result<Report> GetReport(Id report_id) = 0;
+  virtual Result<std::vector<Report>> ListReports(const ReportFilter& filter) = 0;
+  // The groups that have published at least one report, by id, after `after_id`.
+  virtual Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) = 0;
 
   // The earliest pending deadline, if any.
   virtual Result<std::optional<UnixMillis>> NextDeadline() = 0;

@@ -1,6 +1,10 @@
 #include "storage/memory_case_store.h"
 
 #include <algorithm>
+#include <set>
+
+#include "storage/case_codec.h"
+#include "storage/event_chain.h"
 
 namespace baraza {
 namespace {
@@ -100,6 +104,26 @@ class MemoryTx : public WriteTx {
     return UnknownToken(token_id);
   }
   Result<Id> NextCaseId() override { return NextKey(d_.cases); }
+  Result<std::vector<Event>> ListEvents(Id case_id) override {
+    auto it = d_.events.find(case_id);
+    return it == d_.events.end() ? std::vector<Event>() : it->second;
+  }
+  Result<HistoryHeads> Heads(Id case_id) override {
+    chain::Head log{d_.log_events, d_.log_events == 0 ? std::string(64, '0') : d_.log_hash};
+    auto it = d_.case_hash.find(case_id);
+    return HistoryHeads{log.ToString(), it == d_.case_hash.end() ? std::string() : it->second};
+  }
+  Result<Id> NextReportId() override { return NextKey(d_.reports); }
+  Result<Report> GetReport(Id id) override {
+    auto it = d_.reports.find(id);
+    if (it == d_.reports.end()) return NoSuchReport(id);
+    return it->second;
+  }
+  Status InsertReport(const Report& r) override {
+    if (!d_.reports.emplace(r.id, r).second)
+      return Status::AlreadyExists("report " + std::to_string(r.id) + " exists");
+    return Status::Ok();
+  }
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override {
     auto it = d_.cases.find(c.id);
@@ -112,6 +136,10 @@ class MemoryTx : public WriteTx {
       if (!log.empty() && e.seq != log.back().seq + 1)
         return Status::Internal("event " + std::to_string(e.seq) + " out of order");
       log.push_back(e);
+      std::string& case_hash = d_.case_hash[c.id];
+      case_hash = chain::CaseLink(case_hash, e, codec::EncodeDetails(e.details));
+      d_.log_hash = chain::LogLink(d_.log_hash, case_hash);
+      d_.log_events += 1;
     }
     for (auto& n : notices) {
       n.id = NextKey(d_.notices);
@@ -254,6 +282,37 @@ Result<std::vector<Deadline>> MemoryCaseStore::DeadlinesOf(Id case_id) {
     return std::tie(a.due_at, a.party_id, a.kind) < std::tie(b.due_at, b.party_id, b.kind);
   });
   return ds;
+}
+
+Result<Report> MemoryCaseStore::GetReport(Id report_id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.reports.find(report_id);
+  if (it == data_.reports.end()) return NoSuchReport(report_id);
+  return it->second;
+}
+
+Result<std::vector<Report>> MemoryCaseStore::ListReports(const ReportFilter& f) {
+  std::lock_guard lock(mu_);
+  std::vector<Report> out;
+  for (auto it = data_.reports.rbegin(); it != data_.reports.rend(); ++it) {
+    const Report& r = it->second;
+    if (static_cast<int>(out.size()) >= f.limit) break;
+    if ((f.group_id && r.group_id != f.group_id) || (f.case_id && r.case_id != f.case_id) ||
+        (f.before_id && r.id >= f.before_id))
+      continue;
+    out.push_back(r);
+  }
+  return out;
+}
+
+Result<std::vector<Id>> MemoryCaseStore::ReportingGroups(Id after_id, int limit) {
+  std::lock_guard lock(mu_);
+  std::set<Id> groups;
+  for (const auto& [id, r] : data_.reports)
+    if (r.group_id > after_id) groups.insert(r.group_id);
+  std::vector<Id> out(groups.begin(), groups.end());
+  if (static_cast<int>(out.size()) > limit) out.resize(limit);
+  return out;
 }
 
 }  // namespace baraza

@@ -24,6 +24,11 @@ class MemoryCaseStore : public CaseStore {
     std::map<Id, std::vector<Event>> events;
     std::map<Id, Notice> notices;
     std::map<Id, std::vector<Deadline>> deadlines;
+    std::map<Id, Report> reports;
+    // The tamper-evident history, chained as the SQLite store chains it.
+    int64_t log_events = 0;
+    std::string log_hash;
+    std::map<Id, std::string> case_hash;
   };
 
   void Write(WriteFn fn, DoneFn done) override;
@@ -38,6 +43,9 @@ class MemoryCaseStore : public CaseStore {
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
   Result<int64_t> CountTokens(Role role) override;
   Result<std::vector<TokenRecord>> ListTokens() override;
+  Result<Report> GetReport(Id report_id) override;
+  Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
+  Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;

@@ -209,6 +209,21 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
 )sql";
 
+// v3: published reports, immutable like the events.
+const char* const kSchemaV3 = R"sql(
+CREATE TABLE reports(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, group_id INTEGER NOT NULL,
+  corrects_id INTEGER NOT NULL, published_at INTEGER NOT NULL, published_by TEXT NOT NULL,
+  title TEXT NOT NULL, history_head TEXT NOT NULL, case_head TEXT NOT NULL,
+  sections TEXT NOT NULL);
+CREATE INDEX reports_by_group ON reports(group_id, id);
+CREATE INDEX reports_by_case ON reports(case_id, id);
+CREATE TRIGGER reports_no_update BEFORE UPDATE ON reports
+  BEGIN SELECT RAISE(ABORT, 'a published report never changes; publish a correction'); END;
+CREATE TRIGGER reports_no_delete BEFORE DELETE ON reports
+  BEGIN SELECT RAISE(ABORT, 'a published report never changes; publish a correction'); END;
+)sql";
+
 const char* const kEventColumns =
     "SELECT case_id, seq, at, actor, type, party_id, visibility, details, log_seq, hash, log_hash "
     "FROM events ";
@@ -288,6 +303,7 @@ Status Migrate(Connection& c) {
   if (s.ok() && version < 2) s = c.Exec(kSchemaV2Begin);
   if (s.ok() && version < 2) s = ChainExistingEvents(c);
   if (s.ok() && version < 2) s = c.Exec(kSchemaV2End);
+  if (s.ok() && version < 3) s = c.Exec(kSchemaV3);
   if (s.ok()) {
     std::string set = "PRAGMA user_version = " + std::to_string(SqliteCaseStore::kSchemaVersion);
     s = c.Exec(set.c_str());
@@ -356,6 +372,50 @@ Result<Case> LoadCase(Connection& c, Id id) {
     return Status::NotFound("case " + std::to_string(id) + " does not exist");
   }
   return codec::DecodeCase(q.Text(0));
+}
+
+Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id) {
+  static const std::string sql = std::string(kEventColumns) + "WHERE case_id = ? ORDER BY seq";
+  Query q(c, sql.c_str());
+  q.Bind(case_id);
+  std::vector<Event> out;
+  while (q.Next()) {
+    chain::StoredEvent row = ReadStoredEvent(q);
+    row.event.details = codec::DecodeDetails(row.details_json);
+    out.push_back(std::move(row.event));
+  }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+const char* const kReportColumns =
+    "SELECT id, case_id, group_id, corrects_id, published_at, published_by, title, "
+    "history_head, case_head, sections FROM reports ";
+
+Result<Report> ReadReport(Query& q) {
+  Report r;
+  r.id = q.Int(0);
+  r.case_id = q.Int(1);
+  r.group_id = q.Int(2);
+  r.corrects_report_id = q.Int(3);
+  r.published_at = q.Int(4);
+  r.published_by = q.Text(5);
+  r.title = q.Text(6);
+  r.history_head = q.Text(7);
+  r.case_head = q.Text(8);
+  BARAZA_ASSIGN_OR_RETURN(r.sections, codec::DecodeSections(q.Text(9)));
+  return r;
+}
+
+Result<Report> LoadReport(Connection& c, Id id) {
+  static const std::string sql = std::string(kReportColumns) + "WHERE id = ?";
+  Query q(c, sql.c_str());
+  q.Bind(id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return NoSuchReport(id);
+  }
+  return ReadReport(q);
 }
 
 Result<Id> InsertReturningId(Query& q, Connection& c) {
@@ -487,6 +547,42 @@ class SqliteTx : public WriteTx {
     Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
     if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
     return q.Int(0);
+  }
+
+  Result<std::vector<Event>> ListEvents(Id case_id) override { return LoadEvents(c_, case_id); }
+
+  Result<HistoryHeads> Heads(Id case_id) override {
+    HistoryHeads h;
+    chain::Head log{0, std::string(64, '0')};
+    {
+      Query q(c_, "SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1");
+      if (q.Next()) log = {q.Int(0), q.Text(1)};
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    h.log = log.ToString();
+    Query q(c_, "SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
+    q.Bind(case_id);
+    if (q.Next()) h.case_last = q.Text(0);
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return h;
+  }
+
+  Result<Id> NextReportId() override {
+    Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM reports");
+    if (!q.Next()) return q.status().ok() ? Status::Internal("no next report id") : q.status();
+    return q.Int(0);
+  }
+
+  Result<Report> GetReport(Id id) override { return LoadReport(c_, id); }
+
+  Status InsertReport(const Report& r) override {
+    Query q(c_,
+            "INSERT INTO reports(id, case_id, group_id, corrects_id, published_at, published_by, "
+            "title, history_head, case_head, sections) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    q.Bind(r.id).Bind(r.case_id).Bind(r.group_id).Bind(r.corrects_report_id).Bind(r.published_at)
+        .Bind(r.published_by).Bind(r.title).Bind(r.history_head).Bind(r.case_head)
+        .Bind(codec::EncodeSections(r.sections));
+    return q.Run();
   }
 
   // Appends events to the history, chaining each to the previous event of its
@@ -793,15 +889,38 @@ Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
 
 Result<std::vector<Event>> SqliteCaseStore::ListEvents(Id case_id) {
   BARAZA_READER(r);
-  static const std::string sql = std::string(kEventColumns) + "WHERE case_id = ? ORDER BY seq";
+  return LoadEvents(*r, case_id);
+}
+
+Result<Report> SqliteCaseStore::GetReport(Id id) {
+  BARAZA_READER(r);
+  return LoadReport(*r, id);
+}
+
+Result<std::vector<Report>> SqliteCaseStore::ListReports(const ReportFilter& f) {
+  BARAZA_READER(r);
+  static const std::string sql =
+      std::string(kReportColumns) +
+      "WHERE (?1 = 0 OR group_id = ?1) AND (?2 = 0 OR case_id = ?2) AND (?3 = 0 OR id < ?3) "
+      "ORDER BY id DESC LIMIT ?4";
   Query q(*r, sql.c_str());
-  q.Bind(case_id);
-  std::vector<Event> out;
+  q.Bind(f.group_id).Bind(f.case_id).Bind(f.before_id).Bind(f.limit);
+  std::vector<Report> out;
   while (q.Next()) {
-    chain::StoredEvent row = ReadStoredEvent(q);
-    row.event.details = codec::DecodeDetails(row.details_json);
-    out.push_back(std::move(row.event));
+    auto report = ReadReport(q);
+    if (!report.ok()) return report.status();
+    out.push_back(std::move(report).value());
   }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+Result<std::vector<Id>> SqliteCaseStore::ReportingGroups(Id after_id, int limit) {
+  BARAZA_READER(r);
+  Query q(*r, "SELECT DISTINCT group_id FROM reports WHERE group_id > ? ORDER BY group_id LIMIT ?");
+  q.Bind(after_id).Bind(limit);
+  std::vector<Id> out;
+  while (q.Next()) out.push_back(q.Int(0));
   BARAZA_RETURN_IF_ERROR(q.status());
   return out;
 }

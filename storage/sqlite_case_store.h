@@ -26,7 +26,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   struct Options {
     std::string path;
@@ -51,6 +51,9 @@ class SqliteCaseStore : public CaseStore {
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
   Result<int64_t> CountTokens(Role role) override;
   Result<std::vector<TokenRecord>> ListTokens() override;
+  Result<Report> GetReport(Id report_id) override;
+  Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
+  Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;

@@ -47,7 +47,8 @@ bool BarazaClient::PrepareForRetries(google::protobuf::Message* req) {
   // Token issuance cannot be replayed (the token is shown once and never
   // stored), so it is never sent twice.
   static const std::set<std::string> kOnce = {"baraza.v1.RegisterLiaisonRequest",
-                                              "baraza.v1.RegisterCommanderRequest"};
+                                              "baraza.v1.RegisterCommanderRequest",
+                                              "baraza.v1.RegisterObserverRequest"};
   const auto* d = req->GetDescriptor();
   if (kOnce.count(d->full_name())) return false;
   if (const auto* f = d->FindFieldByName("request_id")) {
@@ -80,6 +81,7 @@ BarazaClient::BarazaClient(ClientOptions options) : options_(std::move(options))
   access_ = v1::AccessService::NewStub(channel_);
   cases_ = v1::CaseService::NewStub(channel_);
   notices_ = v1::NoticeService::NewStub(channel_);
+  reports_ = v1::ReportService::NewStub(channel_);
   health_ = grpc::health::v1::Health::NewStub(channel_);
 }
 

@@ -56,6 +56,7 @@ class BarazaClient {
   BARAZA_RPC(groups, GetParticipationRecord, GetParticipationRecordRequest, ParticipationRecord)
   BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
   BARAZA_RPC(access, RegisterCommander, RegisterCommanderRequest, RegisterCommanderResponse)
+  BARAZA_RPC(access, RegisterObserver, RegisterObserverRequest, RegisterObserverResponse)
   BARAZA_RPC(access, ListTokens, ListTokensRequest, ListTokensResponse)
   BARAZA_RPC(access, RevokeToken, RevokeTokenRequest, TokenInfo)
   BARAZA_RPC(cases, FileDispute, FileDisputeRequest, Case)
@@ -77,6 +78,9 @@ class BarazaClient {
   BARAZA_RPC(cases, AnswerAppeal, AnswerAppealRequest, Case)
   BARAZA_RPC(cases, RuleOnAppeal, RuleOnAppealRequest, Case)
   BARAZA_RPC(notices, ListNotices, ListNoticesRequest, ListNoticesResponse)
+  BARAZA_RPC(reports, PublishReport, PublishReportRequest, Report)
+  BARAZA_RPC(reports, GetReport, GetReportRequest, Report)
+  BARAZA_RPC(reports, ListReports, ListReportsRequest, ListReportsResponse)
 #undef BARAZA_RPC
 
   // Opens a notice stream; `ctx` (from Context(false)) must outlive the reader.
@@ -119,6 +123,7 @@ class BarazaClient {
   std::unique_ptr<v1::AccessService::Stub> access_;
   std::unique_ptr<v1::CaseService::Stub> cases_;
   std::unique_ptr<v1::NoticeService::Stub> notices_;
+  std::unique_ptr<v1::ReportService::Stub> reports_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

@@ -118,4 +118,51 @@ void AddCaseList(Program& p, CLI::App* kase, const std::string& help) {
   });
 }
 
+void AddReportReading(Program& p, CLI::App* report) {
+  struct Flags {
+    int64_t group = 0, kase = 0, id = 0;
+    std::string page_token, format = "text";
+  };
+  auto f = std::make_shared<Flags>();
+  auto* list = report->add_subcommand("list", "published reports, newest first");
+  list->add_option("--group", f->group, "only this contact group's")->check(CLI::PositiveNumber);
+  list->add_option("--case", f->kase, "only this case's")->check(CLI::PositiveNumber);
+  list->add_option("--page-token", f->page_token, "from the previous page");
+  list->callback([&p, f] {
+    p.run = [&p, f] {
+      BARAZA_CONNECT_OR_FAIL(p);
+      v1::ListReportsRequest req;
+      req.set_group_id(f->group);
+      req.set_case_id(f->kase);
+      req.set_page_token(f->page_token);
+      return CallAndPrint<v1::ListReportsResponse>(
+          p.c, [&](auto* r) { return cl->ListReports(req, r); }, PrintReports);
+    };
+  });
+  auto* show = report->add_subcommand("show", "print a published report, as text or Markdown");
+  show->add_option("report_id", f->id, "report id")->required()->check(CLI::PositiveNumber);
+  AddReportFormat(show, &f->format);
+  show->callback([&p, f] {
+    p.run = [&p, f] {
+      BARAZA_CONNECT_OR_FAIL(p);
+      v1::GetReportRequest req;
+      req.set_report_id(f->id);
+      return CallAndPrint<v1::Report>(p.c, [&](auto* r) { return cl->GetReport(req, r); },
+                                      ReportPrinter(f->format));
+    };
+  });
+}
+
+void AddReportFormat(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--format", *format,
+                  "text (for paper) or markdown (for e-mail); -o json prints the API's JSON")
+      ->check(CLI::IsMember({"text", "markdown"}))
+      ->capture_default_str();
+}
+
+std::function<void(const Common&, const v1::Report&)> ReportPrinter(const std::string& format) {
+  ReportFormat f = format == "markdown" ? ReportFormat::kMarkdown : ReportFormat::kText;
+  return [f](const Common& c, const v1::Report& r) { PrintReport(c, r, f); };
+}
+
 }  // namespace baraza::cli

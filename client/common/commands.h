@@ -2,7 +2,10 @@
 // history), defined once so that they behave the same in each. Not thread-safe.
 #pragma once
 
+#include <functional>
+
 #include "client/common/cli.h"
+#include "client/common/print.h"
 
 namespace baraza::cli {
 
@@ -19,5 +22,12 @@ void AddCaseHistory(Program& p, CLI::App* kase);
 void AddContemplate(Program& p, CLI::App& parent, const std::string& name);
 // `case list [--state S] [--page-token T]`: the cases the caller may see.
 void AddCaseList(Program& p, CLI::App* kase, const std::string& help);
+
+// `report list` and `report show ID [--format text|markdown]` under `report`:
+// published reports, for every role that may read them (observers included).
+void AddReportReading(Program& p, CLI::App* report);
+// `--format text|markdown` for a command that prints a report, and the printer it chooses.
+void AddReportFormat(CLI::App* cmd, std::string* format);
+std::function<void(const Common&, const v1::Report&)> ReportPrinter(const std::string& format);
 
 }  // namespace baraza::cli

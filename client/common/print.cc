@@ -276,4 +276,70 @@ void PrintToken(const Common& c, const v1::TokenInfo& t) {
   Row("revoked", t.has_revoked_at() ? Time(t.revoked_at()) : std::string("no"));
 }
 
+namespace {
+
+// Markdown would read *, _, #, [, <, ` and friends in a party's text as markup.
+std::string MarkdownText(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (std::string_view("\\`*_[]<>#|").find(ch) != std::string_view::npos) out += '\\';
+    out += ch;
+    if (ch == '\n') out += "  ";  // continuation lines stay inside the list item
+  }
+  return out;
+}
+
+// Indents the continuation lines of a multi-line value under its label.
+std::string Indented(const std::string& text, const std::string& indent) {
+  std::string out;
+  for (char ch : text) {
+    out += ch;
+    if (ch == '\n') out += indent;
+  }
+  return out;
+}
+
+}  // namespace
+
+void PrintReports(const Common& c, const v1::ListReportsResponse& r) {
+  if (c.id_only()) {
+    for (const auto& k : r.reports()) Id(k.id());
+    return;
+  }
+  if (c.json()) return PrintJson(r);
+  std::cout << std::left << std::setw(8) << "ID" << std::setw(8) << "CASE" << std::setw(8)
+            << "GROUP" << std::setw(22) << "PUBLISHED" << std::setw(10) << "CORRECTS" << "TITLE\n";
+  for (const auto& k : r.reports())
+    std::cout << std::setw(8) << k.id() << std::setw(8) << k.case_id() << std::setw(8)
+              << k.group_id() << std::setw(22) << Time(k.published_at()) << std::setw(10)
+              << (k.corrects_report_id() ? std::to_string(k.corrects_report_id()) : "-")
+              << k.title() << "\n";
+  if (!r.next_page_token().empty()) std::cerr << "more: --page-token " << r.next_page_token() << "\n";
+}
+
+void PrintReport(const Common& c, const v1::Report& r, ReportFormat format) {
+  if (c.id_only()) return Id(r.id());
+  if (c.json()) return PrintJson(r);
+  std::string meta = "Report #" + std::to_string(r.id()) + ", published " + Time(r.published_at()) +
+                     ", contact group " + std::to_string(r.group_id());
+  if (r.corrects_report_id())
+    meta += "; corrects report #" + std::to_string(r.corrects_report_id());
+  if (format == ReportFormat::kMarkdown) {
+    std::cout << "# " << MarkdownText(r.title()) << "\n\n_" << MarkdownText(meta) << "_\n";
+    for (const auto& s : r.sections()) {
+      std::cout << "\n## " << MarkdownText(s.heading()) << "\n\n";
+      for (const auto& l : s.lines())
+        std::cout << "- **" << MarkdownText(l.label()) << ":** " << MarkdownText(l.value()) << "\n";
+    }
+    return;
+  }
+  std::cout << r.title() << "\n" << std::string(std::min<size_t>(r.title().size(), 78), '=') << "\n"
+            << meta << "\n";
+  for (const auto& s : r.sections()) {
+    std::cout << "\n" << s.heading() << "\n" << std::string(s.heading().size(), '-') << "\n";
+    for (const auto& l : s.lines())
+      std::cout << "  " << l.label() << ": " << Indented(l.value(), "    ") << "\n";
+  }
+}
+
 }  // namespace baraza::cli

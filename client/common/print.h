@@ -23,6 +23,12 @@ void PrintWhoAmI(const Common& c, const v1::WhoAmIResponse& who);
 void PrintRecord(const Common& c, const v1::ParticipationRecord& record);
 void PrintTokens(const Common& c, const v1::ListTokensResponse& tokens);
 void PrintToken(const Common& c, const v1::TokenInfo& token);
+void PrintReports(const Common& c, const v1::ListReportsResponse& reports);
+
+// How a report is printed for distribution: plain text (on paper) or Markdown
+// (for e-mail or a wiki). -o json and -o id take precedence.
+enum class ReportFormat { kText, kMarkdown };
+void PrintReport(const Common& c, const v1::Report& report, ReportFormat format);
 
 // Runs a call and prints its answer with `print`, or reports the error.
 template <typename Resp, typename CallFn, typename PrintFn>

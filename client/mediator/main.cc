@@ -23,7 +23,8 @@ bool TokenFileIsFree(const Common& c, const std::string& path) {
 
 // Writes a newly issued token to `path` (mode 0600) and reports who it is for.
 int SaveIssuedToken(const Common& c, const std::string& path, const std::string& token,
-                    const std::string& who, int64_t id, const google::protobuf::Message& record) {
+                    const std::string& who, const std::string& id,
+                    const google::protobuf::Message& record) {
   std::string error;
   if (!WriteSecretFile(path, token, &error)) {
     std::cerr << c.program << ": " << who << " was registered but the token could not be saved: "
@@ -160,7 +161,7 @@ int main(int argc, char** argv) {
         std::string who = "liaison " + std::to_string(resp.liaison().id()) + " (" +
                           resp.liaison().name() + ") for party " +
                           std::to_string(resp.liaison().party_id());
-        return SaveIssuedToken(c, token_out, resp.token(), who, resp.liaison().id(),
+        return SaveIssuedToken(c, token_out, resp.token(), who, std::to_string(resp.liaison().id()),
                                resp.liaison());
       };
     });
@@ -192,11 +193,72 @@ int main(int argc, char** argv) {
         if (!status.ok()) return ReportError(c, status);
         std::string who = "commander " + std::to_string(resp.commander().id()) + " (" +
                           resp.commander().name() + ")";
-        return SaveIssuedToken(c, token_out, resp.token(), who, resp.commander().id(),
+        return SaveIssuedToken(c, token_out, resp.token(), who, std::to_string(resp.commander().id()),
                                resp.commander());
       };
     });
   }
+
+  // ---------------------------------------------------------------- observer
+  auto* observer = app.add_subcommand("observer", "observers: the public, donors, the Security "
+                                                  "Council")->require_subcommand(1);
+  v1::RegisterObserverRequest register_observer;
+  {
+    auto* cmd = observer->add_subcommand(
+        "register", "issue an observer token (reads published reports, nothing else) into a file");
+    cmd->add_option("--name", *register_observer.mutable_name(),
+                    "who holds it, e.g. \"Donor liaison office\"")
+        ->required();
+    cmd->add_option("--token-out", token_out,
+                    "new file to write the observer's token to (mode 0600); hand it over securely")
+        ->required();
+    cmd->add_option("--token-ttl", token_ttl, "how long the token is valid, e.g. 30d (default 90d)");
+    cmd->callback([&] {
+      run = [&] {
+        if (!token_ttl.empty() &&
+            !SetDuration(c, token_ttl, "--token-ttl", register_observer.mutable_token_ttl()))
+          return int(kExitUsage);
+        if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
+        CONNECT_OR_FAIL();
+        v1::RegisterObserverResponse resp;
+        auto status = cl->RegisterObserver(register_observer, &resp);
+        if (!status.ok()) return ReportError(c, status);
+        return SaveIssuedToken(c, token_out, resp.token(), resp.token_info().label(),
+                               resp.token_info().id(), resp.token_info());
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------ report
+  auto* report = app.add_subcommand("report", "even-handed publication: reports rendered by "
+                                              "barazad from one template")
+                     ->require_subcommand(1);
+  struct PublishFlags {
+    v1::PublishReportRequest req;
+    int64_t kase = 0, corrects = 0;
+    std::string format = "text";
+  };
+  auto publish = std::make_shared<PublishFlags>();
+  {
+    auto* cmd = report->add_subcommand(
+        "publish", "publish a report on a case (open or not); it never changes afterwards");
+    AddCaseIdArg(cmd, &publish->kase);
+    cmd->add_option("--corrects", publish->corrects,
+                    "id of an earlier report on the same case that this one corrects")
+        ->check(CLI::PositiveNumber);
+    AddReportFormat(cmd, &publish->format);
+    cmd->callback([&] {
+      run = [&] {
+        publish->req.set_case_id(publish->kase);
+        publish->req.set_corrects_report_id(publish->corrects);
+        CONNECT_OR_FAIL();
+        return CallAndPrint<v1::Report>(
+            c, [&](auto* r) { return cl->PublishReport(publish->req, r); },
+            ReportPrinter(publish->format));
+      };
+    });
+  }
+  AddReportReading(p, report);
 
   // ------------------------------------------------------------------- token
   auto* token = app.add_subcommand("token", "the tokens barazad has issued")->require_subcommand(1);

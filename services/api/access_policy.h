@@ -15,7 +15,9 @@ enum Callers : unsigned {
   kMediators = 1u << 0,
   kLiaisons = 1u << 1,
   kCommanders = 1u << 2,
-  kEveryone = kMediators | kLiaisons | kCommanders,
+  kObservers = 1u << 3,
+  kEveryone = kMediators | kLiaisons | kCommanders,  // every role that takes part in cases
+  kAnyToken = kEveryone | kObservers,
 };
 
 struct MethodAccess {
@@ -56,6 +58,10 @@ inline constexpr MethodAccess kAccessPolicy[] = {
     {"AppealAction", kLiaisons, "only the liaison of an affected party appeals"},
     {"AnswerAppeal", kCommanders, "only the commander who logged the action answers an appeal"},
     {"RuleOnAppeal", kMediators, "only a mediator rules on an appeal"},
+    {"RegisterObserver", kMediators, "only a mediator registers observers"},
+    {"PublishReport", kMediators, "only a mediator publishes a report"},
+    {"GetReport", kAnyToken, ""},
+    {"ListReports", kAnyToken, ""},
     {"ListNotices", kMediators | kLiaisons, "commanders read cases, not notices"},
     {"WatchNotices", kLiaisons, "only a liaison watches notices; mediators use ListNotices"},
 };

@@ -20,6 +20,26 @@ void ToProto(const TokenRecord& t, v1::TokenInfo* out) {
   if (t.revoked_at != 0) ToTimestamp(t.revoked_at, out->mutable_revoked_at());
 }
 
+void ToProto(const Report& in, v1::Report* out) {
+  out->set_id(in.id);
+  out->set_case_id(in.case_id);
+  out->set_group_id(in.group_id);
+  out->set_title(in.title);
+  ToTimestamp(in.published_at, out->mutable_published_at());
+  out->set_corrects_report_id(in.corrects_report_id);
+  out->set_history_head(in.history_head);
+  out->set_case_head(in.case_head);
+  for (const auto& s : in.sections) {
+    auto* section = out->add_sections();
+    section->set_heading(s.heading);
+    for (const auto& l : s.lines) {
+      auto* line = section->add_lines();
+      line->set_label(l.label);
+      line->set_value(l.value);
+    }
+  }
+}
+
 void ToDuration(Millis d, google::protobuf::Duration* out) {
   *out = TimeUtil::MillisecondsToDuration(d);
 }

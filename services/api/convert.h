@@ -24,6 +24,7 @@ void ToProto(const Event& in, v1::Event* out);
 void ToProto(const Notice& in, v1::Notice* out);
 void ToProto(const Statement& in, v1::Statement* out);
 void ToProto(const workflow::ParticipationRecord& in, v1::ParticipationRecord* out);
+void ToProto(const Report& in, v1::Report* out);
 void ToTimestamp(UnixMillis t, google::protobuf::Timestamp* out);
 void ToDuration(Millis d, google::protobuf::Duration* out);
 // A token as mediators may see it: its public id, never the hash.

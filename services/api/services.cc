@@ -240,6 +240,24 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
   return reactor;
 }
 
+ServerUnaryReactor* AccessServiceImpl::RegisterObserver(CallbackServerContext* ctx,
+                                                        const v1::RegisterObserverRequest* req,
+                                                        v1::RegisterObserverResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  auto* reactor = ctx->DefaultReactor();
+  app_.RegisterObserver(
+      *actor, req->name(),
+      [reactor, resp](Result<RegisteredObserver> r) {
+        if (r.ok()) {
+          ToProto(r->record, resp->mutable_token_info());
+          resp->set_token(r->token);
+        }
+        reactor->Finish(ToGrpcStatus(r.status()));
+      },
+      FromDuration(req->token_ttl()));
+  return reactor;
+}
+
 ServerUnaryReactor* AccessServiceImpl::ListTokens(CallbackServerContext* ctx,
                                                   const v1::ListTokensRequest*,
                                                   v1::ListTokensResponse* resp) {
@@ -552,6 +570,48 @@ ServerUnaryReactor* CaseServiceImpl::ListCaseEvents(CallbackServerContext* ctx,
   return Answer(ctx, app_.ListCaseEvents(*actor, req->case_id()),
                 [resp](const std::vector<Event>& events) {
                   for (const auto& e : events) ToProto(e, resp->add_events());
+                });
+}
+
+// ---------------------------------------------------------------- reports ---
+
+ServerUnaryReactor* ReportServiceImpl::PublishReport(CallbackServerContext* ctx,
+                                                     const v1::PublishReportRequest* req,
+                                                     v1::Report* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->case_id(), "case_id"));
+  if (req->corrects_report_id() < 0)
+    return Finish(ctx, Status::InvalidArgument("corrects_report_id must be a report id, or 0"));
+  BARAZA_ASSIGN(key, KeyOf(*req));
+  auto* reactor = ctx->DefaultReactor();
+  app_.PublishReport(*actor, req->case_id(), req->corrects_report_id(),
+                     Reply<Report>(reactor, resp), key);
+  return reactor;
+}
+
+ServerUnaryReactor* ReportServiceImpl::GetReport(CallbackServerContext* ctx,
+                                                 const v1::GetReportRequest* req,
+                                                 v1::Report* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  BARAZA_CHECK(RequireId(req->report_id(), "report_id"));
+  return Answer(ctx, app_.GetReport(*actor, req->report_id()),
+                [resp](const Report& r) { ToProto(r, resp); });
+}
+
+ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
+                                                   const v1::ListReportsRequest* req,
+                                                   v1::ListReportsResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  if (req->group_id() < 0 || req->case_id() < 0)
+    return Finish(ctx, Status::InvalidArgument("group_id and case_id must be ids, or 0 for any"));
+  BARAZA_ASSIGN(before, ParsePageToken(req->page_token()));
+  BARAZA_ASSIGN(size, PageSize(req->page_size(), 50, 500));
+  ReportFilter filter{req->group_id(), req->case_id(), before, size};
+  return Answer(ctx, app_.ListReports(*actor, filter),
+                [resp, size](const std::vector<Report>& reports) {
+                  for (const auto& r : reports) ToProto(r, resp->add_reports());
+                  if (static_cast<int>(reports.size()) == size)
+                    resp->set_next_page_token(std::to_string(reports.back().id));
                 });
 }
 

@@ -42,6 +42,9 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
   grpc::ServerUnaryReactor* RegisterCommander(grpc::CallbackServerContext* ctx,
                                               const v1::RegisterCommanderRequest* req,
                                               v1::RegisterCommanderResponse* resp) override;
+  grpc::ServerUnaryReactor* RegisterObserver(grpc::CallbackServerContext* ctx,
+                                             const v1::RegisterObserverRequest* req,
+                                             v1::RegisterObserverResponse* resp) override;
   grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* ctx,
                                        const v1::ListTokensRequest* req,
                                        v1::ListTokensResponse* resp) override;
@@ -116,6 +119,22 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
   grpc::ServerUnaryReactor* Open(grpc::CallbackServerContext* ctx, const Actor& actor,
                                  const google::protobuf::Message& req, Id group_id,
                                  Application::CaseFactory make, v1::Case* resp);
+  Application& app_;
+};
+
+class ReportServiceImpl final : public v1::ReportService::CallbackService {
+ public:
+  explicit ReportServiceImpl(Application& app) : app_(app) {}
+  grpc::ServerUnaryReactor* PublishReport(grpc::CallbackServerContext* ctx,
+                                          const v1::PublishReportRequest* req,
+                                          v1::Report* resp) override;
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
+                                      const v1::GetReportRequest* req, v1::Report* resp) override;
+  grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* ctx,
+                                        const v1::ListReportsRequest* req,
+                                        v1::ListReportsResponse* resp) override;
+
+ private:
   Application& app_;
 };
 

@@ -4,6 +4,7 @@
 
 #include "services/auth/tokens.h"
 #include "services/workflow/access.h"
+#include "services/workflow/report.h"
 
 namespace baraza {
 
@@ -159,6 +160,20 @@ void Application::RegisterCommander(const Actor& actor, const std::string& name,
                                        out->commander.created_at, ttl));
       },
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+void Application::RegisterObserver(const Actor& actor, const std::string& name,
+                                   Callback<RegisteredObserver> done, Millis token_ttl) {
+  auto token = NewTokenFor(actor, "register an observer", name);
+  if (!token.ok()) return done(token.status());
+  auto ttl = TokenTtl(token_ttl);
+  if (!ttl.ok()) return done(ttl.status());
+  auto out = std::make_shared<RegisteredObserver>();
+  out->token = *token;
+  // Observers change nothing, so they need no table of their own: the token is all.
+  out->record = RecordOf(*token, Role::kObserver, 0, "observer " + name, clock_.Now(), *ttl);
+  store_.Write([out](WriteTx& tx) { return tx.InsertToken(out->record); },
+               [out, done](Status s) { s.ok() ? done(*out) : done(s); });
 }
 
 Result<std::vector<TokenRecord>> Application::ListTokens(const Actor& actor) {
@@ -464,6 +479,52 @@ Result<workflow::ParticipationRecord> Application::GetParticipationRecord(const 
     filter.before_id = page->back().id;
   }
   return workflow::Tally(party_id, histories);
+}
+
+void Application::PublishReport(const Actor& actor, Id case_id, Id corrects_report_id,
+                                Callback<Report> done, const RequestKey& key) {
+  if (actor.role != Role::kMediator) return done(RequireMediator(actor, "publish a report"));
+  auto out = std::make_shared<Report>();
+  store_.Write(
+      [this, actor, case_id, corrects_report_id, out, key](WriteTx& tx) -> Status {
+        auto prior = PriorRequest(tx, actor, key);
+        if (!prior.ok()) return prior.status();
+        if (*prior) {
+          BARAZA_ASSIGN_OR_RETURN(*out, tx.GetReport((*prior)->object_id));
+          return Status::Ok();
+        }
+        BARAZA_ASSIGN_OR_RETURN(Case c, tx.GetCase(case_id));
+        BARAZA_ASSIGN_OR_RETURN(ContactGroup group, tx.GetGroup(c.group_id));
+        std::optional<Report> corrected;
+        if (corrects_report_id != 0) {
+          BARAZA_ASSIGN_OR_RETURN(corrected, tx.GetReport(corrects_report_id));
+        }
+        workflow::ReportContext ctx;
+        ctx.group = &group;
+        BARAZA_ASSIGN_OR_RETURN(ctx.events, tx.ListEvents(case_id));
+        BARAZA_ASSIGN_OR_RETURN(HistoryHeads heads, tx.Heads(case_id));
+        ctx.history_head = heads.log;
+        ctx.case_head = heads.case_last;
+        BARAZA_ASSIGN_OR_RETURN(ctx.report_id, tx.NextReportId());
+        ctx.corrected = corrected ? &*corrected : nullptr;
+        UnixMillis now = clock_.Now();
+        BARAZA_ASSIGN_OR_RETURN(auto publication, workflow::PublishReport(c, ctx, actor, now));
+        *out = publication.report;
+        BARAZA_RETURN_IF_ERROR(tx.InsertReport(*out));
+        BARAZA_RETURN_IF_ERROR(RememberRequest(tx, actor, key, out->id, "report", now));
+        std::vector<Notice> unused;
+        UnixMillis next_deadline = 0;
+        return Commit(tx, publication.transition, unused, next_deadline);
+      },
+      [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+Result<Report> Application::GetReport(const Actor&, Id report_id) {
+  return store_.GetReport(report_id);
+}
+
+Result<std::vector<Report>> Application::ListReports(const Actor&, const ReportFilter& filter) {
+  return store_.ListReports(filter);
 }
 
 Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id party_id, Id after_id,

@@ -34,6 +34,11 @@ struct RequestKey {
   std::string fingerprint;
 };
 
+struct RegisteredObserver {
+  TokenRecord record;  // its hash and label; PublicId() names it
+  std::string token;   // shown once
+};
+
 struct RegisteredCommander {
   Commander commander;
   std::string token;  // shown once
@@ -57,6 +62,10 @@ class Application {
   // (0: kDefaultTokenTtl). Mediator only.
   void RegisterCommander(const Actor& actor, const std::string& name,
                          Callback<RegisteredCommander> done, Millis token_ttl = 0);
+  // Issues an observer token: it reads published reports and nothing else.
+  // Valid for `token_ttl` (0: kDefaultTokenTtl). Mediator only.
+  void RegisterObserver(const Actor& actor, const std::string& name,
+                        Callback<RegisteredObserver> done, Millis token_ttl = 0);
   // Every token issued (hashes only), for mediators.
   Result<std::vector<TokenRecord>> ListTokens(const Actor& actor);
   // Revokes a token by its public id; from then on it is UNAUTHENTICATED. Mediators.
@@ -104,6 +113,17 @@ class Application {
   // applies `command` and commits. The answer is the case as the actor may read it.
   void ChangeCase(const Actor& actor, Id case_id, CaseCommand command, Callback<Case> done,
                   const RequestKey& key = {}, const std::string& etag = {});
+
+  // --- reports ---
+  // Publishes a report on a case (mediators): renders it from the one template
+  // with the history's head as it stands, and commits it with the case's
+  // `report published` event in one write. `corrects_report_id` (or 0) names a
+  // report of the same case that this one corrects.
+  void PublishReport(const Actor& actor, Id case_id, Id corrects_report_id,
+                     Callback<Report> done, const RequestKey& key = {});
+  // Published reports are public: any valid token reads them.
+  Result<Report> GetReport(const Actor& actor, Id report_id);
+  Result<std::vector<Report>> ListReports(const Actor& actor, const ReportFilter& filter);
 
   // --- notices ---
   // Liaisons: their own party's (party_id 0 or their own). Mediators: any party.

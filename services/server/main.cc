@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure-listen", options.insecure_listen,
                "allow plaintext on a non-loopback address (tokens would cross the network "
                "in clear; only behind a tunnel you trust)");
+  app.add_option("--public-page", options.public_page,
+                 "serve the read-only web page of published reports on host:port "
+                 "(e.g. 127.0.0.1:8080); off unless given");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");

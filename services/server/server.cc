@@ -16,6 +16,7 @@
 #include "services/auth/loopback.h"
 #include "services/scheduler/deadline_scheduler.h"
 #include "services/server/secret_file.h"
+#include "services/web/public_site.h"
 #include "storage/sqlite_case_store.h"
 
 namespace baraza {
@@ -91,6 +92,7 @@ Status RunServer(const ServerOptions& options) {
   api::AccessServiceImpl access(app);
   api::CaseServiceImpl cases(app);
   api::NoticeServiceImpl notices(app, hub);
+  api::ReportServiceImpl reports(app);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -103,6 +105,7 @@ Status RunServer(const ServerOptions& options) {
   builder.RegisterService(&access);
   builder.RegisterService(&cases);
   builder.RegisterService(&notices);
+  builder.RegisterService(&reports);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0)
     return Status::Unavailable("cannot listen on " + options.listen +
@@ -120,6 +123,15 @@ Status RunServer(const ServerOptions& options) {
   scheduler.Start();
   health->SetServingStatus(true);
 
+  web::PublicSite site(**store);
+  if (!options.public_page.empty()) {
+    BARAZA_RETURN_IF_ERROR(site.Start(options.public_page));
+    std::string page_host = options.public_page.substr(0, options.public_page.rfind(':'));
+    // Machine-readable line for scripts and tests; keep its form.
+    std::cout << "barazad public page on http://" << page_host << ":" << site.port() << "/"
+              << std::endl;
+  }
+
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   // Machine-readable line for scripts and tests; keep its form.
   std::cout << "barazad listening on " << host << ":" << port << std::endl;
@@ -136,6 +148,7 @@ Status RunServer(const ServerOptions& options) {
   // calls, let running calls finish (at most 5 s), then stop the deadlines and
   // close the database (when the store goes out of scope).
   health->SetServingStatus(false);
+  site.Stop();
   hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   scheduler.Stop();

@@ -19,6 +19,8 @@ struct ServerOptions {
   std::string tls_cert, tls_key, tls_client_ca;
   // Plaintext on a non-loopback address is refused unless this is set.
   bool insecure_listen = false;
+  // host:port of the read-only public web page of published reports; empty: off.
+  std::string public_page;
 };
 
 

@@ -79,6 +79,7 @@ const char* Name(Role v) {
     case Role::kLiaison: return "liaison";
     case Role::kCommander: return "commander";
     case Role::kSystem: return "barazad";
+    case Role::kObserver: return "observer";
   }
   return "?";
 }
@@ -125,6 +126,7 @@ const char* Name(EventType v) {
     case EventType::kAppealAnswered: return "appeal answered";
     case EventType::kRuled: return "ruled";
     case EventType::kClosedUnchallenged: return "closed unchallenged";
+    case EventType::kReportPublished: return "report published";
   }
   return "?";
 }

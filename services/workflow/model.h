@@ -77,7 +77,8 @@ enum class ActionDecision { kProceed = 1, kModify, kAbandon };
 enum class Ruling { kUpheld = 1, kUpheldWithRemedy, kOverturned };
 
 enum class Visibility { kGroup = 1, kMediatorOnly };
-enum class Role { kMediator = 1, kLiaison, kCommander, kSystem };
+// kObserver: the public, donors, the Security Council — reads published reports only.
+enum class Role { kMediator = 1, kLiaison, kCommander, kSystem, kObserver };
 enum class RespondentStatus { kAwaiting = 1, kAnswered, kDefaulted, kReferred };
 enum class SupportKind { kTranslation = 1, kTransport, kTraining, kMaterials, kTime };
 
@@ -101,6 +102,7 @@ enum class EventType {
   kAppealAnswered,
   kRuled,
   kClosedUnchallenged,
+  kReportPublished,  // a report on the case was published (details: report_id, history_head)
 };
 
 enum class NoticeKind {
@@ -293,6 +295,40 @@ struct Event {
   Id party_id = 0;
   Visibility visibility = Visibility::kGroup;
   std::map<std::string, std::string> details;
+};
+
+// One line of a published report: `label` is the template's fixed wording,
+// the same in every report; `value` is the case's data.
+struct ReportLine {
+  std::string label;
+  std::string value;
+  bool operator==(const ReportLine&) const = default;
+};
+
+struct ReportSection {
+  std::string heading;  // fixed wording from the template
+  std::vector<ReportLine> lines;
+  bool operator==(const ReportSection&) const = default;
+};
+
+// A report on a case, rendered once from one template (workflow/report.h) when
+// a mediator publishes it, and never changed after: a correction is a new
+// report that names the one it corrects.
+struct Report {
+  Id id = 0;  // assigned by the store
+  Id case_id = 0;
+  Id group_id = 0;
+  Id corrects_report_id = 0;  // 0: corrects none
+  UnixMillis published_at = 0;
+  std::string published_by;  // Actor::Label() of the mediator
+  std::string title;
+  // The tamper-evident history as it stood just before publication: the whole
+  // log's head ("<events>:<hex>", as `barazad audit head` prints it) and the
+  // hash of the case's last event.
+  std::string history_head;
+  std::string case_head;
+  std::vector<ReportSection> sections;
+  bool operator==(const Report&) const = default;
 };
 
 struct Notice {

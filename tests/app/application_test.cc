@@ -413,3 +413,56 @@ TEST_CASE("a change with a stale etag is aborted and names the current state",
   CHECK_THAT(stale.status().message(), Catch::Contains("NEGOTIATING"));
   CHECK(w.store.GetCase(c.id)->positions.size() == 1);
 }
+
+TEST_CASE("publish report commits the report and its event together, once per request_id",
+          "[app][report]") {
+  World w;
+  Case c = w.File();
+  RequestKey key{"publish-1", "PublishReport:abc"};
+  auto first = Wait<Report>([&](auto cb) { w.app.PublishReport(Mediator(), c.id, 0, cb, key); });
+  REQUIRE(first.ok());
+  auto again = Wait<Report>([&](auto cb) { w.app.PublishReport(Mediator(), c.id, 0, cb, key); });
+  REQUIRE(again.ok());
+  CHECK(*again == *first);
+  auto reports = w.store.ListReports({0, c.id, 0, 10});
+  REQUIRE(reports.ok());
+  CHECK(reports->size() == 1);
+  auto events = w.store.ListEvents(c.id);
+  REQUIRE(events.ok());
+  CHECK(std::count_if(events->begin(), events->end(), [](const Event& e) {
+          return e.type == EventType::kReportPublished;
+        }) == 1);
+  CHECK(w.store.GetCase(c.id)->version == c.version + 1);
+}
+
+TEST_CASE("publish report by a liaison, or on a missing case, writes nothing", "[app][report]") {
+  World w;
+  Case c = w.File();
+  Id party = w.group.parties[1].id;
+  auto by_liaison =
+      Wait<Report>([&](auto cb) { w.app.PublishReport(w.Liaison(party), c.id, 0, cb); });
+  CHECK(by_liaison.status().code() == Code::kPermissionDenied);
+  auto missing = Wait<Report>([&](auto cb) { w.app.PublishReport(Mediator(), 999, 0, cb); });
+  CHECK(missing.status().code() == Code::kNotFound);
+  auto bad_correction = Wait<Report>([&](auto cb) { w.app.PublishReport(Mediator(), c.id, 5, cb); });
+  CHECK(bad_correction.status().code() == Code::kNotFound);
+  CHECK(w.store.ListReports({0, 0, 0, 10})->empty());
+  CHECK(w.store.GetCase(c.id)->version == c.version);
+}
+
+TEST_CASE("an observer token reads reports and is no actor in any case", "[app][report]") {
+  World w;
+  auto issued = Wait<RegisteredObserver>(
+      [&](auto cb) { w.app.RegisterObserver(Mediator(), "Donor liaison office", cb); });
+  REQUIRE(issued.ok());
+  auto observer = w.app.Authenticate(issued->token);
+  REQUIRE(observer.ok());
+  CHECK(observer->role == Role::kObserver);
+  Case c = w.File();
+  CHECK(w.app.GetCase(*observer, c.id).status().code() == Code::kNotFound);
+  CHECK(w.app.ListCases(*observer, {}).status().code() == Code::kPermissionDenied);
+  CHECK(w.app.ListReports(*observer, {}).ok());
+  auto by_liaison = Wait<RegisteredObserver>(
+      [&](auto cb) { w.app.RegisterObserver(w.Liaison(w.group.parties[1].id), "x", cb); });
+  CHECK(by_liaison.status().code() == Code::kPermissionDenied);
+}

@@ -18,6 +18,7 @@ bool ServerProcess::Start() {
   // Built before fork: the child of a threaded process must not allocate.
   std::vector<std::string> args = {"barazad", "--listen", "127.0.0.1:0", "--db", db,
                                    "--mediator-token-file", token};
+  if (public_page) args.insert(args.end(), {"--public-page", "127.0.0.1:0"});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -50,6 +51,12 @@ bool ServerProcess::Start() {
       port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
     }
   }
+  // barazad prints the page's address before it starts serving gRPC.
+  if (auto at = buffer.find("public page on http://"); at != std::string::npos) {
+    auto end = buffer.find('/', at + 22);
+    std::string addr = buffer.substr(at + 22, end - at - 22);
+    page_port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
+  }
   close(out[0]);
   if (port_ == 0) {
     std::ifstream in(log);
@@ -67,6 +74,7 @@ int ServerProcess::Stop() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   port_ = 0;
+  page_port_ = 0;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -76,6 +84,7 @@ void ServerProcess::Kill() {
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
   port_ = 0;
+  page_port_ = 0;
 }
 
 std::string ServerProcess::mediator_token() const {

@@ -25,10 +25,14 @@ class ServerProcess {
   void Kill();
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The public web page's port, when started with `public_page` set.
+  int page_port() const { return page_port_; }
   std::string mediator_token() const;
   client::BarazaClient Client(const std::string& token) const;
   std::string db_path() const { return dir_.file("baraza.db"); }
 
+  // Serve the public web page too (--public-page 127.0.0.1:0) from the next Start().
+  bool public_page = false;
   // More barazad flags for the next Start(), e.g. {"--tls-cert", path, ...}.
   std::vector<std::string> extra_args;
   // What Client() starts from (TLS material, for instance); server and token are set by it.
@@ -38,6 +42,7 @@ class ServerProcess {
   const TempDir& dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int page_port_ = 0;
 };
 
 }  // namespace baraza::testing

@@ -1,6 +1,6 @@
 // Walks the whole access matrix (tests/security/access_matrix.tsv) against the
 // real server: every RPC × {mediator, liaison of party A, liaison of party B,
-// commander, no token, revoked token} × {own case, another's case, a missing
+// commander, observer, no token, revoked token} × {own case, another's case, a missing
 // case}, each on a fresh case, and fails on any cell that differs. A case that
 // exists but is not the caller's must answer exactly as a missing one.
 #include <catch2/catch.hpp>
@@ -26,8 +26,8 @@ void RequireOk(const grpc::Status& s) {
   REQUIRE(s.ok());
 }
 
-const std::vector<std::string> kPrincipals = {"mediator",  "liaison_a", "liaison_b",
-                                              "commander", "no_token",  "revoked_token"};
+const std::vector<std::string> kPrincipals = {"mediator", "liaison_a", "liaison_b", "commander",
+                                              "observer", "no_token",  "revoked_token"};
 constexpr int64_t kMissingCase = 987654;
 
 // A case the cell's call is made on, and the party it concerns.
@@ -56,6 +56,19 @@ class World {
     tokens["liaison_b"] = RegisterLiaison(m_, b);
     tokens["commander"] = RegisterCommander(m_, "Col. A. Diallo");
     other_commander_ = RegisterCommander(m_, "Maj. B. Okafor");
+    v1::RegisterObserverRequest observer;
+    observer.set_name("Donor liaison office");
+    v1::RegisterObserverResponse issued;
+    RequireOk(m_.RegisterObserver(observer, &issued));
+    tokens["observer"] = issued.token();
+    // A published report for the calls that read one.
+    v1::Case c;
+    RequireOk(m_.FileDispute(DisputeIn(g1, filer, {a}, 3600), &c));
+    v1::PublishReportRequest publish;
+    publish.set_case_id(c.id());
+    v1::Report published;
+    RequireOk(m_.PublishReport(publish, &published));
+    report = published.id();
     tokens["no_token"] = "";
     std::string revoked = RegisterLiaison(m_, a);
     REQUIRE(Revoke(revoked) == grpc::StatusCode::OK);
@@ -125,7 +138,7 @@ class World {
 
   client::BarazaClient& mediator() { return m_; }
 
-  int64_t g1 = 0, g2 = 0, filer = 0, a = 0, b = 0;
+  int64_t g1 = 0, g2 = 0, filer = 0, a = 0, b = 0, report = 0;
   std::map<std::string, std::string> tokens;
 
  private:
@@ -193,6 +206,24 @@ std::map<std::string, Rpc> Rpcs() {
     v1::RegisterCommanderRequest q;
     q.set_name("Lt. C. Mensah");
     return Call(&C::RegisterCommander, cl, q);
+  }};
+  r["RegisterObserver"] = {Rpc::kNone, [](World&, C& cl, auto&, auto&) {
+    v1::RegisterObserverRequest q;
+    q.set_name("Security Council panel of experts");
+    return Call(&C::RegisterObserver, cl, q);
+  }};
+  r["PublishReport"] = {Rpc::kDispute, [](World&, C& cl, auto&, const Target& t) {
+    v1::PublishReportRequest q;
+    q.set_case_id(t.case_id);
+    return Call(&C::PublishReport, cl, q);
+  }};
+  r["GetReport"] = {Rpc::kNone, [](World& w, C& cl, auto&, auto&) {
+    v1::GetReportRequest q;
+    q.set_report_id(w.report);
+    return Call(&C::GetReport, cl, q);
+  }};
+  r["ListReports"] = {Rpc::kNone, [](World&, C& cl, auto&, auto&) {
+    return Call(&C::ListReports, cl, v1::ListReportsRequest());
   }};
   r["ListTokens"] = {Rpc::kNone, [](World&, C& cl, auto&, auto&) {
     return Call(&C::ListTokens, cl, v1::ListTokensRequest());
@@ -367,7 +398,8 @@ TEST_CASE("the access matrix holds cell by cell on the real server", "[security]
 
   // Every RPC of the API is in the matrix and in the policy table of the code.
   for (const char* service : {"baraza.v1.ContactGroupService", "baraza.v1.AccessService",
-                              "baraza.v1.CaseService", "baraza.v1.NoticeService"}) {
+                              "baraza.v1.CaseService", "baraza.v1.NoticeService",
+                              "baraza.v1.ReportService"}) {
     const auto* d = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     REQUIRE(d);
     for (int i = 0; i < d->method_count(); ++i) {

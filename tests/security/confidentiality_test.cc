@@ -1,7 +1,7 @@
 // A position marked MEDIATOR_ONLY never reaches a liaison of another party or a
 // commander: a sentinel string is planted in one, then every answer those
-// callers can get — reads, lists, history, notices, the notice stream, change
-// answers and error messages — is searched for it.
+// callers can get — reads, lists, history, notices, the notice stream, published
+// reports, change answers and error messages — is searched for it.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
@@ -75,6 +75,16 @@ void AskEverything(client::BarazaClient& caller, int64_t case_id, int64_t group_
     v1::WhoAmIResponse r;
     t.Add(caller.WhoAmI({}, &r), r);
   }
+  {
+    v1::ListReportsResponse r;
+    t.Add(caller.ListReports({}, &r), r);
+    for (const auto& listed : r.reports()) {
+      v1::GetReportRequest q;
+      q.set_report_id(listed.id());
+      v1::Report one;
+      t.Add(caller.GetReport(q, &one), one);
+    }
+  }
   // Changes answer with the case as the caller may read it, or with an error.
   {
     v1::RequestExtensionRequest q;
@@ -141,6 +151,21 @@ TEST_CASE_METHOD(WithThreeParties,
   v1::Case as_mediator;
   REQUIRE(mediator.GetCase(get, &as_mediator).ok());
   REQUIRE_THAT(as_mediator.DebugString(), Catch::Contains(kSentinel));
+
+  // A published report on the case, and an observer who reads it.
+  v1::PublishReportRequest publish;
+  publish.set_case_id(filed.id());
+  v1::Report report;
+  REQUIRE(mediator.PublishReport(publish, &report).ok());
+  v1::RegisterObserverRequest reg;
+  reg.set_name("Donor liaison office");
+  v1::RegisterObserverResponse issued;
+  REQUIRE(mediator.RegisterObserver(reg, &issued).ok());
+  auto observer = server.Client(issued.token());
+  Transcript the_observer;
+  AskEverything(observer, filed.id(), s.group, the_observer);
+  CHECK(the_observer.all.find(kSentinel) == std::string::npos);
+  CHECK_THAT(the_observer.all, Catch::Contains("Seizure of heavy weapons"));  // the report itself
 
   Transcript party_b, the_commander;
   auto b = server.Client(s.silent_token);

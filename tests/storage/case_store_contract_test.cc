@@ -492,3 +492,136 @@ TEST_CASE("sqlite store reads the committed version after each write", "[store][
     CHECK(store.ListCases(all)->front().version == c.version);
   }
 }
+
+namespace {
+
+Report SampleReport(Id id, const Case& c, const std::string& head) {
+  Report r;
+  r.id = id;
+  r.case_id = c.id;
+  r.group_id = c.group_id;
+  r.published_at = kT0 + id;
+  r.published_by = "mediator:1";
+  r.title = "Report on case #" + std::to_string(c.id) + ": <script>x</script>";
+  r.history_head = head;
+  r.case_head = std::string(64, 'c');
+  r.sections = {{"The case", {{"Case", "#1 \"quoted\" \n two lines"}, {"Kind", "dispute"}}},
+                {"Outcome", {{"Outcome", "none yet"}}}};
+  return r;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("store keeps published reports and lists them newest first", "[store][report]",
+                   MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  auto t = FileIn(*store, g);
+  std::vector<Report> written;
+  for (int i = 0; i < 3; ++i) {
+    Status s = store->WriteAndWait([&](WriteTx& tx) -> Status {
+      BARAZA_ASSIGN_OR_RETURN(Id id, tx.NextReportId());
+      BARAZA_ASSIGN_OR_RETURN(HistoryHeads heads, tx.Heads(t.next.id));
+      Report r = SampleReport(id, t.next, heads.log);
+      if (i == 2) r.corrects_report_id = 1;
+      written.push_back(r);
+      return tx.InsertReport(r);
+    });
+    REQUIRE(s.ok());
+  }
+  CHECK(written[0].id == 1);
+  CHECK(written[2].id == 3);
+  auto got = store->GetReport(2);
+  REQUIRE(got.ok());
+  CHECK(*got == written[1]);
+  CHECK(store->GetReport(99).status().code() == Code::kNotFound);
+
+  auto all = store->ListReports({g.id, 0, 0, 10});
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[0].id == 3);
+  CHECK((*all)[0].corrects_report_id == 1);
+  auto page = store->ListReports({0, t.next.id, 3, 1});
+  REQUIRE(page.ok());
+  REQUIRE(page->size() == 1);
+  CHECK((*page)[0].id == 2);
+  CHECK(store->ListReports({g.id + 1, 0, 0, 10})->empty());
+  CHECK(store->ListReports({0, t.next.id + 1, 0, 10})->empty());
+
+  auto groups = store->ReportingGroups(0, 10);
+  REQUIRE(groups.ok());
+  CHECK(*groups == std::vector<Id>{g.id});
+  CHECK(store->ReportingGroups(g.id, 10)->empty());
+}
+
+TEMPLATE_TEST_CASE("store gives the history heads and a case's events inside a write",
+                   "[store][report]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  HistoryHeads empty;
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) -> Status {
+                 BARAZA_ASSIGN_OR_RETURN(empty, tx.Heads(1));
+                 return Status::Ok();
+               }).ok());
+  CHECK(empty.log == "0:" + std::string(64, '0'));
+  CHECK(empty.case_last.empty());
+
+  auto t = FileIn(*store, g);
+  HistoryHeads heads;
+  std::vector<Event> events;
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) -> Status {
+                 BARAZA_ASSIGN_OR_RETURN(heads, tx.Heads(t.next.id));
+                 BARAZA_ASSIGN_OR_RETURN(events, tx.ListEvents(t.next.id));
+                 return Status::Ok();
+               }).ok());
+  CHECK(heads.log.rfind(std::to_string(t.events.size()) + ":", 0) == 0);
+  CHECK(heads.log.size() == 2 + 64);
+  CHECK(heads.case_last.size() == 64);
+  REQUIRE(events.size() == t.events.size());
+  CHECK(events.back().type == t.events.back().type);
+}
+
+TEST_CASE("both stores chain the same history to the same head", "[store][report]") {
+  std::vector<HistoryHeads> heads;
+  MemoryStore memory;
+  SqliteStore sqlite;
+  std::vector<std::unique_ptr<CaseStore>> stores;
+  stores.push_back(memory.Make());
+  stores.push_back(sqlite.Make());
+  for (auto& store : stores) {
+    ContactGroup g = Seed(*store);
+    auto t = FileIn(*store, g);
+    HistoryHeads h;
+    REQUIRE(store->WriteAndWait([&](WriteTx& tx) -> Status {
+                   BARAZA_ASSIGN_OR_RETURN(h, tx.Heads(t.next.id));
+                   return Status::Ok();
+                 }).ok());
+    heads.push_back(h);
+  }
+  CHECK(heads[0].log == heads[1].log);
+  CHECK(heads[0].case_last == heads[1].case_last);
+}
+
+TEST_CASE("sqlite store refuses to change or delete a published report", "[store][sqlite][report]") {
+  TempDir dir;
+  {
+    auto store = SqliteCaseStore::Open({dir.file("baraza.db")});
+    REQUIRE(store.ok());
+    ContactGroup g = Seed(**store);
+    auto t = FileIn(**store, g);
+    REQUIRE((*store)->WriteAndWait([&](WriteTx& tx) {
+                     return tx.InsertReport(SampleReport(1, t.next, "3:abc"));
+                   }).ok());
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("baraza.db").c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE reports SET title = 'edited'", nullptr, nullptr, nullptr) !=
+        SQLITE_OK);
+  CHECK(sqlite3_exec(db, "DELETE FROM reports", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteCaseStore::Open({dir.file("baraza.db")});
+  REQUIRE(store.ok());
+  CHECK((*store)->GetReport(1)->title.find("<script>x</script>") != std::string::npos);
+}

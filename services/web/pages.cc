@@ -1,0 +1,151 @@
+#include "services/web/pages.h"
+
+#include "services/workflow/case_machine.h"
+
+namespace baraza::web {
+namespace {
+
+using workflow::FormatTime;
+
+// Small, readable on a phone, and printable: no web fonts, no images, no script.
+constexpr std::string_view kStyle = R"css(
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;
+background:#fff;margin:0 auto;max-width:46em;padding:0 1em 2em}
+header{border-bottom:2px solid #1a1a1a;padding:.8em 0;margin-bottom:1em}
+header a{color:#1a1a1a;font-weight:700;text-decoration:none}
+h1{font-size:1.5em;line-height:1.25;margin:.4em 0}
+h2{font-size:1.15em;border-bottom:1px solid #bbb;margin:1.6em 0 .4em;padding-bottom:.2em}
+a{color:#0645ad}
+dl{margin:0}dt{font-weight:600;margin-top:.6em}dd{margin:0 0 0 1.2em;white-space:pre-wrap;
+overflow-wrap:anywhere}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
+.meta{color:#555}.notice{border-left:4px solid #b35900;padding:.3em .8em;background:#fff6ec}
+ul.list{padding-left:1.2em}ul.list li{margin:.5em 0}
+footer{margin-top:2.5em;border-top:1px solid #bbb;padding-top:.6em;color:#555;font-size:.9em}
+@media print{header a,footer{color:#000}a{color:#000;text-decoration:none}
+.pager{display:none}body{max-width:none;font-size:11pt}}
+)css";
+
+std::string Page(const std::string& title, const std::string& body) {
+  std::string out;
+  out.reserve(body.size() + 2048);
+  out += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+         "<title>";
+  out += Escape(title);
+  out += " — Baraza</title><style>";
+  out += kStyle;
+  out += "</style></head><body>\n<header><a href=\"/\">Baraza · published reports</a></header>\n"
+         "<main>\n";
+  out += body;
+  out += "</main>\n<footer>Published by the mission's contact groups through Baraza. Every report "
+         "is rendered from one template, the same whichever party it concerns, and carries the "
+         "head of the tamper-evident history so that its record can be checked later.</footer>\n"
+         "</body></html>\n";
+  return out;
+}
+
+std::string Link(const std::string& href, const std::string& text) {
+  return "<a href=\"" + Escape(href) + "\">" + Escape(text) + "</a>";
+}
+
+std::string GroupLine(const ContactGroup& g) {
+  std::string out = std::string(Name(g.kind)) + " contact group";
+  out += g.HasUnarmedStakeholders()
+             ? "; includes unarmed stakeholders"
+             : "; includes no unarmed stakeholders (civil society, women's groups, minorities, "
+               "traditional authorities, NGOs)";
+  return out;
+}
+
+std::string ReportItem(const Report& r) {
+  std::string out = "<li>" + Link("/reports/" + std::to_string(r.id), r.title) +
+                    "<br><span class=\"meta\">report #" + std::to_string(r.id) + ", published " +
+                    Escape(FormatTime(r.published_at));
+  if (r.corrects_report_id != 0)
+    out += "; corrects report #" + std::to_string(r.corrects_report_id);
+  return out + "</span></li>\n";
+}
+
+}  // namespace
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::string IndexPage(const std::vector<GroupEntry>& groups, Id next_after) {
+  std::string body = "<h1>Contact groups and their published reports</h1>\n";
+  body += "<p class=\"meta\">What a contact group could not resolve privately may be published "
+          "here, in the same form whichever party is concerned. A group appears once it has "
+          "published a report.</p>\n";
+  if (groups.empty()) body += "<p>No report has been published yet.</p>\n";
+  body += "<ul class=\"list\">\n";
+  for (const auto& e : groups)
+    body += "<li>" + Link("/groups/" + std::to_string(e.group.id), e.group.name) +
+            "<br><span class=\"meta\">" + Escape(GroupLine(e.group)) + "</span></li>\n";
+  body += "</ul>\n";
+  if (next_after != 0)
+    body += "<p class=\"pager\">" + Link("/?after=" + std::to_string(next_after), "More groups") +
+            "</p>\n";
+  return Page("Published reports", body);
+}
+
+std::string GroupPage(const ContactGroup& group, const std::vector<Report>& reports,
+                      Id next_before) {
+  std::string body = "<h1>" + Escape(group.name) + "</h1>\n";
+  body += "<p class=\"meta\">" + Escape(GroupLine(group)) + "</p>\n";
+  body += "<h2>Published reports, newest first</h2>\n<ul class=\"list\">\n";
+  for (const auto& r : reports) body += ReportItem(r);
+  body += "</ul>\n";
+  if (reports.empty()) body += "<p>No report on this page.</p>\n";
+  if (next_before != 0)
+    body += "<p class=\"pager\">" +
+            Link("/groups/" + std::to_string(group.id) + "?before=" + std::to_string(next_before),
+                 "Older reports") +
+            "</p>\n";
+  return Page(group.name, body);
+}
+
+std::string ReportPage(const Report& r, const ContactGroup& group,
+                       const std::vector<Report>& corrected_by) {
+  std::string body = "<h1>" + Escape(r.title) + "</h1>\n";
+  body += "<p class=\"meta\">Report #" + std::to_string(r.id) + ", published " +
+          Escape(FormatTime(r.published_at)) + " by " +
+          Link("/groups/" + std::to_string(group.id), group.name) + ".</p>\n";
+  if (r.corrects_report_id != 0)
+    body += "<p class=\"notice\">This report corrects " +
+            Link("/reports/" + std::to_string(r.corrects_report_id),
+                 "report #" + std::to_string(r.corrects_report_id)) +
+            ", which stays published unchanged.</p>\n";
+  for (const auto& later : corrected_by)
+    body += "<p class=\"notice\">A later report corrects this one: " +
+            Link("/reports/" + std::to_string(later.id), "report #" + std::to_string(later.id)) +
+            ".</p>\n";
+  for (const auto& s : r.sections) {
+    body += "<h2>" + Escape(s.heading) + "</h2>\n<dl>\n";
+    for (const auto& l : s.lines)
+      body += "<dt>" + Escape(l.label) + "</dt><dd>" + Escape(l.value) + "</dd>\n";
+    body += "</dl>\n";
+  }
+  return Page(r.title, body);
+}
+
+std::string ErrorPage(int status, const std::string& message) {
+  std::string title = status == 404 ? "Not found" : status == 405 ? "Not allowed" : "Error";
+  return Page(title, "<h1>" + Escape(title) + "</h1>\n<p>" + Escape(message) + "</p>\n<p>" +
+                         Link("/", "See every published report") + "</p>\n");
+}
+
+}  // namespace baraza::web

@@ -1,0 +1,45 @@
+// PublicSite: barazad's read-only public web page (Boost.Beast, HTTP/1.1, on
+// its own address and thread): the contact groups that published reports, and
+// each report. It reads only published reports and their groups from the store,
+// never a case. Start/Stop from one thread; serving runs on its own thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "services/workflow/status.h"
+#include "storage/case_store.h"
+
+namespace baraza::web {
+
+// How a request is answered, without any socket: used by the server and tests.
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+};
+// Answers GET `target` (path and query) from the store.
+Response Route(CaseStore& store, const std::string& target);
+
+class PublicSite {
+ public:
+  explicit PublicSite(CaseStore& store);
+  ~PublicSite();
+
+  // Listens on `listen` ("host:port"; port 0 picks one) and serves until Stop.
+  Status Start(const std::string& listen);
+  // The port it listens on, once started.
+  int port() const { return port_; }
+  // Closes the listener and every connection, and joins the thread.
+  void Stop();
+
+ private:
+  struct Impl;
+  CaseStore& store_;
+  std::unique_ptr<Impl> impl_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace baraza::web

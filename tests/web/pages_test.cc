@@ -1,0 +1,106 @@
+// The public page without sockets: HTML escaping, page sizes at their worst,
+// paging, and what is not public. Route() runs on an in-memory store.
+#include <catch2/catch.hpp>
+
+#include "services/web/pages.h"
+#include "services/web/public_site.h"
+#include "storage/memory_case_store.h"
+#include "tests/fakes/fixtures.h"
+#include "tests/fakes/store_helpers.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+constexpr size_t kPageLimit = 50 * 1024;
+
+Report ReportOn(Id id, Id case_id, Id group_id, const std::string& title) {
+  Report r;
+  r.id = id;
+  r.case_id = case_id;
+  r.group_id = group_id;
+  r.title = title;
+  r.published_at = kT0;
+  r.history_head = "3:" + std::string(64, 'f');
+  r.sections = {{"The case", {{"Case", title}}}, {"Outcome", {{"Outcome", "settlement"}}}};
+  return r;
+}
+
+// A group named `name` with `reports` reports of titles made of `title_char`.
+Id GroupWithReports(CaseStore& store, const std::string& name, int reports, char title_char) {
+  Id group = 0;
+  REQUIRE(store.WriteAndWait([&](WriteTx& tx) -> Status {
+                 ContactGroup g;
+                 g.name = name;
+                 BARAZA_ASSIGN_OR_RETURN(group, tx.InsertGroup(g));
+                 for (int i = 0; i < reports; ++i) {
+                   BARAZA_ASSIGN_OR_RETURN(Id id, tx.NextReportId());
+                   BARAZA_RETURN_IF_ERROR(tx.InsertReport(ReportOn(
+                       id, 1000 + i, group, "Report on case #1234567: " + std::string(200, title_char))));
+                 }
+                 return Status::Ok();
+               }).ok());
+  return group;
+}
+
+}  // namespace
+
+TEST_CASE("escape turns markup into text", "[web]") {
+  CHECK(web::Escape("<script>alert('x') & \"y\"</script>") ==
+        "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+  CHECK(web::Escape("plain text") == "plain text");
+}
+
+TEST_CASE("a report page shows a script sentinel in the title as text", "[web]") {
+  ContactGroup g;
+  g.id = 1;
+  g.name = "<b>Group</b>";
+  Report r = ReportOn(1, 1, 1, "<script>SENTINEL()</script>");
+  r.sections[0].lines.push_back({"<i>label</i>", "<img src=x onerror=alert(1)>"});
+  std::string page = web::ReportPage(r, g, {});
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("<img") == std::string::npos);
+  CHECK(page.find("<b>Group") == std::string::npos);
+  CHECK(page.find("&lt;script&gt;SENTINEL()&lt;/script&gt;") != std::string::npos);
+  CHECK(page.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+}
+
+TEST_CASE("a group page stays under 50 KB at its longest and pages on", "[web]") {
+  MemoryCaseStore store;
+  Id group = GroupWithReports(store, std::string(200, '&'), 60, '&');
+  auto first = web::Route(store, "/groups/" + std::to_string(group));
+  REQUIRE(first.status == 200);
+  CHECK(first.body.size() < kPageLimit);
+  auto more = first.body.find("?before=");
+  REQUIRE(more != std::string::npos);
+  std::string next = first.body.substr(more, first.body.find('"', more) - more);
+  auto second = web::Route(store, "/groups/" + std::to_string(group) + next);
+  CHECK(second.status == 200);
+  CHECK(second.body.size() < kPageLimit);
+  CHECK(second.body != first.body);
+}
+
+TEST_CASE("the index lists only groups that published, under 50 KB, and pages on", "[web]") {
+  MemoryCaseStore store;
+  for (int i = 0; i < 30; ++i) GroupWithReports(store, std::string(200, '"'), 1, 'x');
+  Id quiet = GroupWithReports(store, "Quiet group", 0, 'x');
+  auto index = web::Route(store, "/");
+  REQUIRE(index.status == 200);
+  CHECK(index.body.size() < kPageLimit);
+  CHECK(index.body.find("Quiet group") == std::string::npos);
+  REQUIRE(index.body.find("/?after=") != std::string::npos);
+  CHECK(web::Route(store, "/groups/" + std::to_string(quiet)).status == 404);
+}
+
+TEST_CASE("the public page answers unknown and malformed addresses with an error page", "[web]") {
+  MemoryCaseStore store;
+  CHECK(web::Route(store, "/reports/1").status == 404);
+  CHECK(web::Route(store, "/reports/0").status == 404);
+  CHECK(web::Route(store, "/reports/1x").status == 404);
+  CHECK(web::Route(store, "/cases/1").status == 404);
+  CHECK(web::Route(store, "/?after=abc").status == 400);
+  CHECK(web::Route(store, "/groups/1?before=-1").status == 400);
+  auto missing = web::Route(store, "/reports/12");
+  CHECK(missing.body.find("There is no such page.") != std::string::npos);
+}
