@@ -36,7 +36,7 @@ ensure_packages() {
 build_tree() {
   local dir="$1" type="$2"; shift 2
   local jobs="${BARAZA_JOBS:-$(nproc 2>/dev/null || echo 2)}"
-  export CCACHE_DIR="${CCACHE_DIR:-$ROOT/.cache/ccache}"
+  # ccache keeps its cache in ~/.cache/ccache, shared by every clone on the machine.
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     say "configuring $type build in ${dir#$ROOT/}"
     cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts barazad on 127.0.0.1:50051 with its
 # database in ./var/. Usage: ./deploy/run.sh [start|stop|status|--foreground]
+# BARAZA_PUBLIC_PAGE=127.0.0.1:8080 also serves the public page of published reports.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 LISTEN="${BARAZA_LISTEN:-127.0.0.1:50051}"
@@ -27,7 +28,7 @@ case "${1:-start}" in
     say "barazad is not running"; exit 3 ;;
   start|--foreground) ;;
   -h|--help)
-    sed -n '2,3p' "$0" | sed 's/^# //'; exit 0 ;;
+    sed -n '2,4p' "$0" | sed 's/^# //'; exit 0 ;;
   *) say "unknown command '$1'; use start, stop, status or --foreground"; exit 2 ;;
 esac
 
@@ -36,6 +37,8 @@ build_tree "$BUILD" RelWithDebInfo -DBUILD_TESTING=OFF
 mkdir -p "$VAR"; chmod 700 "$VAR"
 
 ARGS=(--listen "$LISTEN" --db "$VAR/baraza.db" --mediator-token-file "$TOKEN")
+PAGE="${BARAZA_PUBLIC_PAGE:-}"
+[ -n "$PAGE" ] && ARGS+=(--public-page "$PAGE")
 if [ "${1:-start}" = "--foreground" ]; then
   exec "$BUILD/barazad" "${ARGS[@]}"
 fi
@@ -58,6 +61,7 @@ barazad is running on $LISTEN (pid $(cat "$PIDFILE")).
   database:        var/baraza.db
   log:             var/barazad.log
   mediator token:  var/mediator.token  (readable only by $(id -un); keep it safe)
+  public page:     ${PAGE:+http://$PAGE/}${PAGE:-off (BARAZA_PUBLIC_PAGE=127.0.0.1:8080 ./deploy/run.sh turns it on)}
 
 Try it:
   ./build/baraza-mediator --token-file var/mediator.token group create --name "Kismayo contact group" --kind standing

@@ -192,9 +192,6 @@ struct Respondent {
   UnixMillis deadline = 0;
   UnixMillis answered_at = 0;
   int reminders_sent = 0;
-  // Whether the party had a liaison to receive the notice and the reminders.
-  bool notice_delivered = false;
-  bool reminder_delivered = false;
 };
 
 struct Position {

@@ -171,8 +171,12 @@ class Template {
   }
 
   void RespondentLines(const baraza::Respondent& r) {
+    // The `notified` event records how many liaisons the party had to receive it.
+    bool reached = true;
+    for (const Event& e : events_)
+      if (e.type == EventType::kNotified && e.party_id == r.party_id) reached = Detail(e, "liaisons") != "0";
     Line("Notified", FormatTime(r.notified_at) +
-                         (r.notice_delivered ? "" : " (no liaison was registered to receive it)"));
+                         (reached ? "" : " (no liaison was registered to receive it)"));
     Line("Reminders sent", std::to_string(r.reminders_sent));
     Line("Deadline", FormatTime(r.deadline));
     Line("Answer", AnswerWords(r, events_));

@@ -70,4 +70,11 @@ grep -A12 "^party: *$jva\$" "$work/walk.out" | grep -q "1 filed: 1 overturned" |
 grep -A12 "^party: *$snf\$" "$work/walk.out" | grep -q "never answered: *1" ||
   fail "party $snf's record does not show the default judgement"
 
+# The published report names the default judgement, and the observer lists it.
+grep -q "^- \*\*Default judgement entered against:\*\* Somali National Front (armed faction)" "$work/walk.out" ||
+  fail "the published report does not name the default judgement against the silent party"
+grep -qF "# Report on case \\#$case_id" "$work/walk.out" || fail "the report's Markdown title is missing"
+grep -Eq "^[0-9]+ +$case_id +[0-9]+ .*Report on case #$case_id" "$work/walk.out" ||
+  fail "the observer's report list does not show the report"
+
 echo "README walk-through ran as written: case $case_id, default judgement against party $snf only"

@@ -77,6 +77,7 @@ TEST_CASE("publish report when negotiating says the case is still open", "[workf
   CHECK(ValueOf(p->report, "Status") == "open: the negotiation window is running");
   CHECK(ValueOf(p->report, "Note").find("still open") != std::string::npos);
   CHECK(ValueOf(p->report, "Outcome") == "none yet: the case is still open");
+  CHECK(ValueOf(p->report, "Notified").find("no liaison") == std::string::npos);
   CHECK(p->report.case_id == s.c.id);
   CHECK(p->report.group_id == kGroup);
   CHECK(p->report.id == 3);
@@ -190,4 +191,16 @@ TEST_CASE("publish report on an emergency action includes the narrowness and the
   CHECK(ValueOf(p->report, "Commander's explanation").find("Shots were fired") != std::string::npos);
   CHECK(ValueOf(p->report, "Appeal").find("Nobody fired from the roadblock.") != std::string::npos);
   CHECK(ValueOf(p->report, "Status") == "open: an appeal is under review");
+}
+
+TEST_CASE("publish report when the respondent had no liaison says the notice reached nobody",
+          "[workflow][report]") {
+  ContactGroup g = ThreePartyGroup(/*liaisons_each=*/0);
+  auto filing = TwoRespondentDispute();
+  Story s;
+  s.Apply(FileDispute(7, filing, g, Mediator(), kT0));
+  auto p = PublishReport(s.c, Context(g, s), Mediator(), kT0 + 1);
+  REQUIRE(p.ok());
+  CHECK(ValueOf(p->report, "Notified").find("(no liaison was registered to receive it)") !=
+        std::string::npos);
 }
