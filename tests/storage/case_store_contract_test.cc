@@ -625,3 +625,26 @@ TEST_CASE("sqlite store refuses to change or delete a published report", "[store
   REQUIRE(store.ok());
   CHECK((*store)->GetReport(1)->title.find("<script>x</script>") != std::string::npos);
 }
+
+TEST_CASE("sqlite store adds the reports table when it migrates a version 2 database",
+          "[store][sqlite][report]") {
+  TempDir dir;
+  {
+    auto store = SqliteCaseStore::Open({dir.file("baraza.db")});
+    REQUIRE(store.ok());
+    FileIn(**store, Seed(**store));
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("baraza.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DROP TABLE reports; PRAGMA user_version = 2", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteCaseStore::Open({dir.file("baraza.db")});
+  REQUIRE(store.ok());
+  auto c = (*store)->GetCase(1);
+  REQUIRE(c.ok());
+  REQUIRE((*store)->WriteAndWait([&](WriteTx& tx) {
+                   return tx.InsertReport(SampleReport(1, *c, "3:abc"));
+                 }).ok());
+  CHECK((*store)->ListReports({0, 0, 0, 10})->size() == 1);
+}

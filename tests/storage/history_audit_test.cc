@@ -182,9 +182,9 @@ TEST_CASE("history audit checks a head that is not the last one", "[audit]") {
 TEST_CASE("sqlite store chains the events of a version 1 database when it migrates", "[audit]") {
   History h;
   chain::Head before = h.Audit().head;
-  // Back to the version 1 layout: no log order, no hashes.
+  // Back to the version 1 layout: no log order, no hashes, no reports.
   Tamper(h.path,
-         "DROP INDEX events_by_log; ALTER TABLE events DROP COLUMN log_seq; "
+         "DROP TABLE reports; DROP INDEX events_by_log; ALTER TABLE events DROP COLUMN log_seq; "
          "ALTER TABLE events DROP COLUMN hash; ALTER TABLE events DROP COLUMN log_hash; "
          "PRAGMA user_version = 1;");
   auto audit = h.Audit();
