@@ -3,7 +3,7 @@
 # and runs each for a fixed time budget over its committed seed corpus.
 # Usage: ./deploy/fuzz.sh [seconds per target, default 30]
 # The seed is fixed (BARAZA_FUZZ_SEED, default 1) and so is the number of runs
-# (5,000 per second of budget; the budget itself only caps a slow machine at
+# (10,000 per second of budget; the budget itself only caps a slow machine at
 # three times it), so that a CI run explores the same inputs each time whatever
 # the machine's speed, and a failure is repeatable. BARAZA_FUZZ_SEED=0 picks a
 # random seed, for exploring by hand with a longer budget.
@@ -25,7 +25,7 @@ status=0
 for target in transitions case_codec; do
   work="$(mktemp -d)"
   say "fuzzing $target for ${BUDGET}s (seed $SEED)"
-  if ! "$BUILD/fuzz_$target" -runs="$((BUDGET * 5000))" -max_total_time="$((BUDGET * 3))" \
+  if ! "$BUILD/fuzz_$target" -runs="$((BUDGET * 10000))" -max_total_time="$((BUDGET * 3))" \
         -seed="$SEED" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$BUILD/crash-$target-" "$work" "$ROOT/fuzz/corpus/$target" \
         >"$BUILD/fuzz_$target.log" 2>&1; then

@@ -1,16 +1,13 @@
 #include "storage/case_codec.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace baraza {
 
 using nlohmann::json;
 
-void to_json(json& j, const Respondent& r) {
-  j = json{{"party_id", r.party_id},        {"status", static_cast<int>(r.status)},
-           {"notified_at", r.notified_at},  {"deadline", r.deadline},
-           {"answered_at", r.answered_at},  {"reminders_sent", r.reminders_sent}};
-}
 void from_json(const json& j, Respondent& r) {
   r.party_id = j.at("party_id");
   r.status = static_cast<RespondentStatus>(j.at("status").get<int>());
@@ -19,20 +16,12 @@ void from_json(const json& j, Respondent& r) {
   r.answered_at = j.at("answered_at");
   r.reminders_sent = j.at("reminders_sent");
 }
-void to_json(json& j, const Position& p) {
-  j = json{{"id", p.id}, {"party_id", p.party_id}, {"text", p.text},
-           {"visibility", static_cast<int>(p.visibility)}, {"stated_at", p.stated_at}};
-}
 void from_json(const json& j, Position& p) {
   p.id = j.at("id");
   p.party_id = j.at("party_id");
   p.text = j.at("text");
   p.visibility = static_cast<Visibility>(j.at("visibility").get<int>());
   p.stated_at = j.at("stated_at");
-}
-void to_json(json& j, const ExtensionRequest& r) {
-  j = json{{"party_id", r.party_id}, {"requested", r.requested}, {"reason", r.reason},
-           {"requested_at", r.requested_at}, {"open", r.open}};
 }
 void from_json(const json& j, ExtensionRequest& r) {
   r.party_id = j.at("party_id");
@@ -42,16 +31,21 @@ void from_json(const json& j, ExtensionRequest& r) {
   r.open = j.at("open");
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EmergencyAction, occurred_at, location, threat,
-                                                narrowness)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Statement, id, text, commander_id, at)
-
-void to_json(json& j, const Appeal& a) {
-  j = json{{"id", a.id},           {"party_id", a.party_id},
-           {"grounds", a.grounds}, {"requested_remedy", a.requested_remedy},
-           {"filed_at", a.filed_at}};
-  if (a.answer) j["answer"] = *a.answer;
+void from_json(const json& j, EmergencyAction& a) {
+  EmergencyAction d;
+  a.occurred_at = j.value("occurred_at", d.occurred_at);
+  a.location = j.value("location", d.location);
+  a.threat = j.value("threat", d.threat);
+  a.narrowness = j.value("narrowness", d.narrowness);
 }
+void from_json(const json& j, Statement& s) {
+  Statement d;
+  s.id = j.value("id", d.id);
+  s.text = j.value("text", d.text);
+  s.commander_id = j.value("commander_id", d.commander_id);
+  s.at = j.value("at", d.at);
+}
+
 void from_json(const json& j, Appeal& a) {
   a.id = j.at("id");
   a.party_id = j.at("party_id");
@@ -76,46 +70,192 @@ bool HoldsFloat(const json& j) {
   return false;
 }
 
+// Writes JSON straight into one string, with no tree in between: the writer
+// thread encodes every case it saves, so this is on the path of every write.
+// Text is escaped as JSON requires; bytes that are not UTF-8 become U+FFFD, as
+// nlohmann's dump with error_handler_t::replace would do.
+class JsonWriter {
+ public:
+  JsonWriter() { out_.reserve(1024); }
+  void Open(char bracket) {
+    Separate();
+    out_ += bracket;
+    first_ = true;
+  }
+  void Close(char bracket) {
+    out_ += bracket;
+    first_ = false;
+  }
+  JsonWriter& Key(std::string_view key) {
+    Separate();
+    out_ += '"';
+    out_ += key;  // keys are ours: plain ASCII
+    out_ += "\":";
+    first_ = true;  // the value follows without a comma
+    return *this;
+  }
+  void Value(int64_t v) {
+    Separate();
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, end);
+  }
+  void Value(int v) { Value(static_cast<int64_t>(v)); }
+  void Value(bool v) {
+    Separate();
+    out_ += v ? "true" : "false";
+  }
+  void Value(const std::string& v) {
+    Separate();
+    String(v);
+  }
+  template <typename T>
+  JsonWriter& Field(std::string_view key, const T& v) {
+    Key(key);
+    Value(v);
+    return *this;
+  }
+  template <typename Items, typename Fn>
+  void Array(std::string_view key, const Items& items, Fn each) {
+    Key(key);
+    Open('[');
+    for (const auto& item : items) each(item);
+    Close(']');
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void Separate() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  void String(std::string_view s) {
+    out_ += '"';
+    size_t i = 0;
+    while (i < s.size()) {
+      unsigned char ch = static_cast<unsigned char>(s[i]);
+      if (ch >= 0x80) {
+        size_t n = Utf8Length(s, i);
+        if (n == 0) {
+          out_ += "\xEF\xBF\xBD";  // U+FFFD
+          ++i;
+        } else {
+          out_.append(s.data() + i, n);
+          i += n;
+        }
+        continue;
+      }
+      switch (ch) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+          if (ch < 0x20) {
+            static const char kHex[] = "0123456789abcdef";
+            out_ += "\\u00";
+            out_ += kHex[ch >> 4];
+            out_ += kHex[ch & 15];
+          } else {
+            out_ += static_cast<char>(ch);
+          }
+      }
+      ++i;
+    }
+    out_ += '"';
+  }
+  // The length of the well-formed UTF-8 sequence starting at s[i], or 0.
+  static size_t Utf8Length(std::string_view s, size_t i) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char b = byte(i);
+    size_t n = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (size_t k = 1; k < n; ++k)
+      if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    unsigned char b1 = byte(i + 1);
+    if (b == 0xE0 && b1 < 0xA0) return 0;   // overlong
+    if (b == 0xED && b1 > 0x9F) return 0;   // surrogates
+    if (b == 0xF0 && b1 < 0x90) return 0;   // overlong
+    if (b == 0xF4 && b1 > 0x8F) return 0;   // above U+10FFFF
+    return n;
+  }
+
+  std::string out_;
+  bool first_ = true;
+};
+
 }  // namespace
 
 namespace codec {
 
 std::string EncodeCase(const Case& c) {
-  json standards = json::array();
-  for (Standard s : c.standards) standards.push_back(static_cast<int>(s));
-  json j{{"id", c.id},
-         {"group_id", c.group_id},
-         {"kind", static_cast<int>(c.kind)},
-         {"state", static_cast<int>(c.state)},
-         {"title", c.title},
-         {"description", c.description},
-         {"standards", standards},
-         {"dimension", static_cast<int>(c.dimension)},
-         {"filed_by_party_id", c.filed_by_party_id},
-         {"window", c.window},
-         {"filed_at", c.filed_at},
-         {"updated_at", c.updated_at},
-         {"respondents", c.respondents},
-         {"positions", c.positions},
-         {"extension_requests", c.extension_requests},
-         {"outcome",
-          {{"text", c.outcome.text},
-           {"rationale", c.outcome.rationale},
-           {"accepting", c.outcome.accepting_party_ids},
-           {"defaulted", c.outcome.defaulted_party_ids},
-           {"action_decision", c.outcome.action_decision ? static_cast<int>(*c.outcome.action_decision) : 0},
-           {"ruling", c.outcome.ruling ? static_cast<int>(*c.outcome.ruling) : 0},
-           {"remedy", c.outcome.remedy},
-           {"unchallenged", c.outcome.unchallenged}}},
-         {"filed_by_commander_id", c.filed_by_commander_id},
-         {"action", c.action},
-         {"affected_party_ids", c.affected_party_ids},
-         {"appeal_deadline", c.appeal_deadline},
-         {"explanations", c.explanations},
-         {"appeals", c.appeals},
-         {"version", c.version},
-         {"event_count", c.event_count}};
-  return j.dump();
+  JsonWriter w;
+  w.Open('{');
+  w.Field("id", c.id).Field("group_id", c.group_id).Field("kind", static_cast<int>(c.kind));
+  w.Field("state", static_cast<int>(c.state)).Field("title", c.title);
+  w.Field("description", c.description);
+  w.Array("standards", c.standards, [&](Standard s) { w.Value(static_cast<int>(s)); });
+  w.Field("dimension", static_cast<int>(c.dimension));
+  w.Field("filed_by_party_id", c.filed_by_party_id).Field("window", c.window);
+  w.Field("filed_at", c.filed_at).Field("updated_at", c.updated_at);
+  w.Array("respondents", c.respondents, [&](const Respondent& r) {
+    w.Open('{');
+    w.Field("party_id", r.party_id).Field("status", static_cast<int>(r.status));
+    w.Field("notified_at", r.notified_at).Field("deadline", r.deadline);
+    w.Field("answered_at", r.answered_at).Field("reminders_sent", r.reminders_sent);
+    w.Close('}');
+  });
+  w.Array("positions", c.positions, [&](const Position& p) {
+    w.Open('{');
+    w.Field("id", p.id).Field("party_id", p.party_id).Field("text", p.text);
+    w.Field("visibility", static_cast<int>(p.visibility)).Field("stated_at", p.stated_at);
+    w.Close('}');
+  });
+  w.Array("extension_requests", c.extension_requests, [&](const ExtensionRequest& r) {
+    w.Open('{');
+    w.Field("party_id", r.party_id).Field("requested", r.requested).Field("reason", r.reason);
+    w.Field("requested_at", r.requested_at).Field("open", r.open);
+    w.Close('}');
+  });
+  w.Key("outcome").Open('{');
+  const Outcome& o = c.outcome;
+  w.Field("text", o.text).Field("rationale", o.rationale);
+  w.Array("accepting", o.accepting_party_ids, [&](Id id) { w.Value(id); });
+  w.Array("defaulted", o.defaulted_party_ids, [&](Id id) { w.Value(id); });
+  w.Field("action_decision", o.action_decision ? static_cast<int>(*o.action_decision) : 0);
+  w.Field("ruling", o.ruling ? static_cast<int>(*o.ruling) : 0);
+  w.Field("remedy", o.remedy).Field("unchallenged", o.unchallenged);
+  w.Close('}');
+  w.Field("filed_by_commander_id", c.filed_by_commander_id);
+  w.Key("action").Open('{');
+  w.Field("occurred_at", c.action.occurred_at).Field("location", c.action.location);
+  w.Field("threat", c.action.threat).Field("narrowness", c.action.narrowness);
+  w.Close('}');
+  w.Array("affected_party_ids", c.affected_party_ids, [&](Id id) { w.Value(id); });
+  w.Field("appeal_deadline", c.appeal_deadline);
+  auto statement = [&](const Statement& s) {
+    w.Open('{');
+    w.Field("id", s.id).Field("text", s.text).Field("commander_id", s.commander_id);
+    w.Field("at", s.at);
+    w.Close('}');
+  };
+  w.Array("explanations", c.explanations, statement);
+  w.Array("appeals", c.appeals, [&](const Appeal& a) {
+    w.Open('{');
+    w.Field("id", a.id).Field("party_id", a.party_id).Field("grounds", a.grounds);
+    w.Field("requested_remedy", a.requested_remedy).Field("filed_at", a.filed_at);
+    if (a.answer) {
+      w.Key("answer");
+      statement(*a.answer);
+    }
+    w.Close('}');
+  });
+  w.Field("version", c.version).Field("event_count", c.event_count);
+  w.Close('}');
+  return w.Take();
 }
 
 Result<Case> DecodeCase(const std::string& text) {

@@ -120,7 +120,9 @@ class CaseStore {
   // Runs `fn` in a write transaction and calls `done` once it has committed
   // (Ok) or rolled back (fn's error, or the commit's). The SQLite store runs
   // fn on its writer thread and commits many waiting writes together; a write
-  // whose fn fails is rolled back alone. fn must not block.
+  // whose fn fails is rolled back alone. fn must not block. The SQLite store
+  // calls `done` on its completion thread, in commit order, so that the writer
+  // goes on to the next batch meanwhile; `done` must not wait for another write.
   virtual void Write(WriteFn fn, DoneFn done) = 0;
   // Write, then wait for the outcome. Never call it from the writer itself.
   Status WriteAndWait(WriteFn fn);

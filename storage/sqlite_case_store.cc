@@ -47,6 +47,14 @@ class Connection {
     if (writer) {
       BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
       BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+      // A batch of a thousand writes dirties more pages than SQLite's default
+      // 2 MiB cache holds; a spill writes them to the WAL twice. 32 MiB keeps a
+      // whole batch in memory until COMMIT.
+      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-32768"));
+      // Each write runs inside a savepoint (so that a failing one rolls back
+      // alone); SQLite keeps the pages a savepoint may restore in a
+      // sub-journal, which otherwise spills to a temporary file past 64 KiB.
+      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store=MEMORY"));
     } else {
       BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=1"));
     }
@@ -712,6 +720,7 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& op
   if (!conn.ok()) return conn.status();
   BARAZA_RETURN_IF_ERROR(Migrate(**conn));
   store->writer_conn_ = std::move(conn).value();
+  store->completer_ = std::thread([s = store.get()] { s->CompleterLoop(); });
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   return store;
 }
@@ -723,6 +732,12 @@ SqliteCaseStore::~SqliteCaseStore() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(done_mu_);
+    done_stopping_ = true;
+  }
+  done_cv_.notify_all();
+  if (completer_.joinable()) completer_.join();  // after every answer was given
   pool_.clear();
   writer_conn_.reset();
 }
@@ -744,11 +759,27 @@ SqliteCaseStore::WriterStats SqliteCaseStore::Stats() {
   return stats_;
 }
 
+void SqliteCaseStore::CompleterLoop() {
+  for (;;) {
+    std::vector<std::pair<DoneFn, Status>> answers;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return done_stopping_ || !done_queue_.empty(); });
+      if (done_queue_.empty()) return;  // stopping, and every answer given
+      answers = std::move(done_queue_.front());
+      done_queue_.pop_front();
+    }
+    for (auto& [done, status] : answers) done(std::move(status));
+  }
+}
+
 void SqliteCaseStore::WriterLoop() {
   Connection& c = *writer_conn_;
   SqliteTx tx(c, cache_);
   std::vector<Job> batch;
   std::vector<Status> results;
+  // Prepared once: a write's savepoint is taken and released for every write.
+  auto run = [&c](const char* sql) { return Query(c, sql).Run(); };
   for (;;) {
     batch.clear();
     {
@@ -768,19 +799,19 @@ void SqliteCaseStore::WriterLoop() {
     }
     size_t applied = 0;
     for (size_t i = 0; i < batch.size(); ++i) {
-      Status s = c.Exec("SAVEPOINT w");
+      Status s = run("SAVEPOINT w");
       if (s.ok()) {
         try {
           s = batch[i].fn(tx);
         } catch (const std::exception& e) {
           s = Status::Internal(std::string("write failed: ") + e.what());
         }
-        if (s.ok()) s = c.Exec("RELEASE w");
+        if (s.ok()) s = run("RELEASE w");
         if (s.ok()) {
           ++applied;
         } else {
-          c.Exec("ROLLBACK TO w");
-          c.Exec("RELEASE w");
+          run("ROLLBACK TO w");
+          run("RELEASE w");
         }
         tx.WriteDone(s.ok());
       }
@@ -799,7 +830,15 @@ void SqliteCaseStore::WriterLoop() {
       stats_.commits += 1;
       stats_.writes += static_cast<int64_t>(applied);
     }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+    std::vector<std::pair<DoneFn, Status>> answers;
+    answers.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i)
+      answers.emplace_back(std::move(batch[i].done), std::move(results[i]));
+    {
+      std::lock_guard lock(done_mu_);
+      done_queue_.push_back(std::move(answers));
+    }
+    done_cv_.notify_one();
   }
 }
 

@@ -85,6 +85,9 @@ class SqliteCaseStore : public CaseStore {
 
   explicit SqliteCaseStore(Options options);
   void WriterLoop();
+  // Runs the `done` calls of committed batches, in commit order, so that the
+  // writer never spends its time packing answers or writing them to sockets.
+  void CompleterLoop();
   Lease Reader();
 
   Options options_;
@@ -97,6 +100,12 @@ class SqliteCaseStore : public CaseStore {
   bool stopping_ = false;
   WriterStats stats_;
   std::thread writer_;
+
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<std::vector<std::pair<DoneFn, Status>>> done_queue_;
+  bool done_stopping_ = false;
+  std::thread completer_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<sqlite::Connection>> pool_;
