@@ -442,11 +442,15 @@ class SqliteTx : public WriteTx {
     if (ok)
       for (auto& [id, c] : staged_) pending_[id] = std::move(c);
     staged_.clear();
+    if (ok) good_head_ = head_;
+    else head_ = good_head_;
   }
-  std::vector<Case> TakeSaved() {
+  // After COMMIT (or ROLLBACK): the cases the transaction saved.
+  std::vector<Case> TakeSaved(bool committed) {
     std::vector<Case> out;
     for (auto& [id, c] : pending_) out.push_back(std::move(c));
     pending_.clear();
+    if (!committed) head_ = good_head_ = std::nullopt;  // read it again next time
     return out;
   }
 
@@ -561,18 +565,32 @@ class SqliteTx : public WriteTx {
 
   Result<HistoryHeads> Heads(Id case_id) override {
     HistoryHeads h;
-    chain::Head log{0, std::string(64, '0')};
-    {
-      Query q(c_, "SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1");
-      if (q.Next()) log = {q.Int(0), q.Text(1)};
-      BARAZA_RETURN_IF_ERROR(q.status());
-    }
-    h.log = log.ToString();
+    BARAZA_ASSIGN_OR_RETURN(chain::Head log, LogHead());
+    h.log = (log.events == 0 ? chain::Head{0, std::string(64, '0')} : log).ToString();
+    BARAZA_ASSIGN_OR_RETURN(h.case_last, CaseHead(case_id));
+    return h;
+  }
+
+  // The whole log's last link. Only this writer appends events, so once read it
+  // is kept and moved on as events are appended (see WriteDone and TakeSaved).
+  Result<chain::Head> LogHead() {
+    if (head_) return *head_;
+    chain::Head h;
+    Query q(c_, "SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1");
+    if (q.Next()) h = {q.Int(0), q.Text(1)};
+    BARAZA_RETURN_IF_ERROR(q.status());
+    head_ = good_head_ = h;
+    return h;
+  }
+
+  // The hash of a case's last event; empty if it has none.
+  Result<std::string> CaseHead(Id case_id) {
     Query q(c_, "SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
     q.Bind(case_id);
-    if (q.Next()) h.case_last = q.Text(0);
+    std::string hash;
+    if (q.Next()) hash = q.Text(0);
     BARAZA_RETURN_IF_ERROR(q.status());
-    return h;
+    return hash;
   }
 
   Result<Id> NextReportId() override {
@@ -597,33 +615,20 @@ class SqliteTx : public WriteTx {
   // case and to the whole log (the transaction's own earlier events included).
   Status AppendEvents(Id case_id, const std::vector<Event>& events) {
     if (events.empty()) return Status::Ok();
-    std::string case_hash, log_hash;
-    int64_t log_seq = 0;
-    {
-      Query q(c_, "SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
-      q.Bind(case_id);
-      if (q.Next()) case_hash = q.Text(0);
-      BARAZA_RETURN_IF_ERROR(q.status());
-    }
-    {
-      Query q(c_, "SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1");
-      if (q.Next()) {
-        log_seq = q.Int(0);
-        log_hash = q.Text(1);
-      }
-      BARAZA_RETURN_IF_ERROR(q.status());
-    }
+    BARAZA_ASSIGN_OR_RETURN(std::string case_hash, CaseHead(case_id));
+    BARAZA_ASSIGN_OR_RETURN(chain::Head log, LogHead());
     for (const Event& e : events) {
       std::string details = codec::EncodeDetails(e.details);
       case_hash = chain::CaseLink(case_hash, e, details);
-      log_hash = chain::LogLink(log_hash, case_hash);
+      log.hash = chain::LogLink(log.hash, case_hash);
       Query q(c_,
               "INSERT INTO events(case_id, seq, at, actor, type, party_id, visibility, details, "
               "log_seq, hash, log_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
       q.Bind(e.case_id).Bind(e.seq).Bind(e.at).Bind(e.actor).Bind(static_cast<int64_t>(e.type))
           .Bind(e.party_id).Bind(static_cast<int64_t>(e.visibility)).Bind(details)
-          .Bind(++log_seq).Bind(case_hash).Bind(log_hash);
+          .Bind(++log.events).Bind(case_hash).Bind(log.hash);
       BARAZA_RETURN_IF_ERROR(q.Run());
+      head_ = log;
     }
     return Status::Ok();
   }
@@ -669,7 +674,7 @@ class SqliteTx : public WriteTx {
       if (!id.ok()) return id.status();
       n.id = *id;
     }
-    {
+    if (stored != 0) {  // a new case has none yet
       Query q(c_, "DELETE FROM deadlines WHERE case_id = ?");
       q.Bind(c.id);
       BARAZA_RETURN_IF_ERROR(q.Run());
@@ -686,6 +691,8 @@ class SqliteTx : public WriteTx {
   Connection& c_;
   CaseCache& cache_;
   std::unordered_map<Id, Case> staged_, pending_;
+  // The log head with this write's events, and with only the writes that succeeded.
+  std::optional<chain::Head> head_, good_head_;
 };
 
 }  // namespace
@@ -818,7 +825,7 @@ void SqliteCaseStore::WriterLoop() {
       results[i] = s;
     }
     Status commit = c.Exec("COMMIT");
-    std::vector<Case> saved = tx.TakeSaved();
+    std::vector<Case> saved = tx.TakeSaved(commit.ok());
     if (!commit.ok()) {
       c.Exec("ROLLBACK");
       for (auto& r : results)

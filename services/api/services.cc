@@ -9,6 +9,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "services/api/access_policy.h"
+#include "services/api/arena_allocator.h"
 #include "services/api/convert.h"
 #include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
@@ -106,6 +107,15 @@ std::string EtagOf(const google::protobuf::Message& req) {
 Status RequireId(Id id, const char* field) {
   if (id <= 0) return Status::InvalidArgument(std::string(field) + " is required (a positive id)");
   return Status::Ok();
+}
+
+// Gives the RPC whose allocator `set` installs an ArenaAllocator kept in `keep`.
+template <typename Service, typename Base, typename Req, typename Resp>
+void UseArenas(Service* service, void (Base::*set)(grpc::MessageAllocator<Req, Resp>*),
+               std::vector<std::shared_ptr<void>>& keep) {
+  auto allocator = std::make_shared<ArenaAllocator<Req, Resp>>();
+  (service->*set)(allocator.get());
+  keep.push_back(std::move(allocator));
 }
 
 }  // namespace
@@ -613,6 +623,28 @@ ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
                   if (static_cast<int>(reports.size()) == size)
                     resp->set_next_page_token(std::to_string(reports.back().id));
                 });
+}
+
+CaseServiceImpl::CaseServiceImpl(Application& app) : app_(app) {
+  auto& k = allocators_;
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_FileDispute, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_GetCase, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_ListCases, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RespondToNotice, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RequestExtension, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_GrantExtension, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_GrantCapacitySupport, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RecordSettlement, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RecordMissionDecision, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_WithdrawCase, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_CloseCase, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_ListCaseEvents, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_FileContemplatedAction, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_LogEmergencyAction, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_ExplainAction, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_AppealAction, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_AnswerAppeal, k);
+  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RuleOnAppeal, k);
 }
 
 // ---------------------------------------------------------------- notices ---

@@ -4,6 +4,9 @@
 // callback thread waits on the disk. Thread-safe.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "baraza/v1/baraza.grpc.pb.h"
 #include "services/app/application.h"
 
@@ -58,7 +61,8 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
 
 class CaseServiceImpl final : public v1::CaseService::CallbackService {
  public:
-  explicit CaseServiceImpl(Application& app) : app_(app) {}
+  // Every RPC's messages live on a per-call arena (arena_allocator.h).
+  explicit CaseServiceImpl(Application& app);
   grpc::ServerUnaryReactor* FileDispute(grpc::CallbackServerContext* ctx,
                                         const v1::FileDisputeRequest* req, v1::Case* resp) override;
   grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* ctx,
@@ -120,6 +124,7 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
                                  const google::protobuf::Message& req, Id group_id,
                                  Application::CaseFactory make, v1::Case* resp);
   Application& app_;
+  std::vector<std::shared_ptr<void>> allocators_;
 };
 
 class ReportServiceImpl final : public v1::ReportService::CallbackService {

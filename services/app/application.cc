@@ -419,7 +419,7 @@ void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command
       [this, actor, out, done](Status s) {
         if (!s.ok()) return done(s);
         AfterCommit(out->notices, out->next_deadline);
-        done(workflow::RedactFor(actor, out->next));
+        done(workflow::RedactFor(actor, std::move(out->next)));
       });
 }
 
@@ -427,7 +427,7 @@ Result<Case> Application::GetCase(const Actor& actor, Id case_id) {
   auto c = store_.GetCase(case_id);
   if (!c.ok()) return c.status();
   if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
-  return workflow::RedactFor(actor, *c);
+  return workflow::RedactFor(actor, std::move(c).value());
 }
 
 Result<std::vector<Case>> Application::ListCases(const Actor& actor, CaseFilter filter) {
@@ -443,7 +443,7 @@ Result<std::vector<Case>> Application::ListCases(const Actor& actor, CaseFilter 
   }
   auto cases = store_.ListCases(filter);
   if (!cases.ok()) return cases.status();
-  for (auto& c : *cases) c = workflow::RedactFor(actor, c);
+  for (auto& c : *cases) c = workflow::RedactFor(actor, std::move(c));
   return cases;
 }
 

@@ -16,9 +16,21 @@ std::string Hex(const unsigned char* data, size_t n) {
 }
 
 std::string Sha256Hex(const std::string& bytes) {
+  // OpenSSL 3 looks the algorithm up in its providers on every EVP_Digest call;
+  // fetch it once, and keep one context per thread (every write hashes twice).
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  static thread_local Context local;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  if (!kSha256 || !local.ctx || !EVP_DigestInit_ex2(local.ctx, kSha256, nullptr) ||
+      !EVP_DigestUpdate(local.ctx, bytes.data(), bytes.size()) ||
+      !EVP_DigestFinal_ex(local.ctx, digest, &len)) {
+    EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);  // fallback
+  }
   return Hex(digest, len);
 }
 

@@ -27,9 +27,8 @@ bool CanSeeNotice(const Actor& actor, const Notice& n) {
   return actor.role == Role::kLiaison && n.party_id == actor.party_id;
 }
 
-Case RedactFor(const Actor& actor, const Case& c) {
-  if (SeesEverything(actor)) return c;
-  Case out = c;
+Case RedactFor(const Actor& actor, Case out) {
+  if (SeesEverything(actor)) return out;
   std::erase_if(out.positions, [&](const Position& p) {
     return p.visibility == Visibility::kMediatorOnly && p.party_id != actor.party_id;
   });

@@ -17,8 +17,9 @@ bool CanSeeEvent(const Actor& actor, const Event& e);
 bool CanSeeNotice(const Actor& actor, const Notice& n);
 
 // The case as `actor` may read it: another party's MEDIATOR_ONLY positions and
-// extension requests are removed. Call only after CanSeeCase.
-Case RedactFor(const Actor& actor, const Case& c);
+// extension requests are removed. Call only after CanSeeCase. Takes the case by
+// value: callers that own it move it in and nothing is copied.
+Case RedactFor(const Actor& actor, Case c);
 
 // A mediator sees every group; a liaison only its own party's group.
 bool CanSeeGroup(const Actor& actor, Id group_id);
