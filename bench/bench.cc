@@ -196,8 +196,8 @@ grpc::Status Unary(const std::string& token, Fn fn) {
   return fn(&ctx);
 }
 
-// A group of two parties (one with a liaison) and `cases` disputes against it.
-bool Seed(const std::string& address, const std::string& mediator, int cases, Seeded* s) {
+// A group of two parties, one with a liaison (the disputes come from SeedCases).
+bool Seed(const std::string& address, const std::string& mediator, Seeded* s) {
   auto ch = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto groups = v1::ContactGroupService::NewStub(ch);
   auto kases = v1::CaseService::NewStub(ch);
@@ -224,21 +224,6 @@ bool Seed(const std::string& address, const std::string& mediator, int cases, Se
   v1::RegisterLiaisonResponse lr;
   if (!Unary(mediator, [&](auto* c) { return groups->RegisterLiaison(c, l, &lr); }).ok()) return false;
   s->liaison_token = lr.token();
-  for (int i = 0; i < cases; ++i) {
-    v1::FileDisputeRequest f;
-    f.set_group_id(group.id());
-    f.set_title("Benchmark dispute " + std::to_string(i));
-    f.set_description("Seeded by baraza-bench.");
-    f.add_standards(v1::STANDARD_PEACE_PROCESS);
-    f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
-    f.set_filed_by_party_id(parties[1]);
-    f.add_respondent_party_ids(parties[0]);
-    f.mutable_window()->set_seconds(30 * 86400);
-    v1::Case out;
-    if (!Unary(mediator, [&](auto* c) { return kases->FileDispute(c, f, &out); }).ok()) return false;
-    if (i == 0) s->first_case = out.id();
-    s->last_case = out.id();
-  }
   return true;
 }
 
@@ -258,7 +243,10 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
     echo->push_back(baraza::bench::Echo::NewStub(ch));
     cases->push_back(v1::CaseService::NewStub(ch));
   }
-  auto counter = std::make_shared<std::atomic<int64_t>>(0);
+  // One counter for the whole process: every request_id is new, so that no
+  // measurement is answered from the replay of an earlier one.
+  static std::atomic<int64_t> shared_counter{0};
+  auto* counter = &shared_counter;
   int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
   auto deadline = [] { return std::chrono::system_clock::now() + std::chrono::seconds(30); };
   if (kind == "echo")
@@ -312,7 +300,7 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
                                                                 done(st);
                                                               });
     };
-  // "file"
+  // "file" (also how the disputes are seeded)
   return [=](int slot, std::function<void(grpc::Status)> done) {
     auto* c = new Call<v1::FileDisputeRequest, v1::Case>;
     c->ctx.set_deadline(deadline());
@@ -333,6 +321,28 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
                                                           done(st);
                                                         });
   };
+}
+
+// Files `cases` disputes against the seeded party, 64 at a time, and records
+// the range of their ids (a fresh database numbers them without gaps).
+bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+               const std::string& mediator, int cases, Seeded* s) {
+  Result r = Drive(64, cases, 600, Workload("file", chans, mediator, *s));
+  if (r.errors > 0 || r.ok != cases) {
+    std::cerr << "baraza-bench: seeding failed: " << r.first_error << std::endl;
+    return false;
+  }
+  auto kases = v1::CaseService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  v1::ListCasesRequest newest;
+  newest.set_group_id(s->group);
+  newest.set_page_size(1);
+  v1::ListCasesResponse page;
+  if (!Unary(mediator, [&](auto* c) { return kases->ListCases(c, newest, &page); }).ok() ||
+      page.cases_size() != 1)
+    return false;
+  s->last_case = page.cases(0).id();
+  s->first_case = s->last_case - cases + 1;
+  return true;
 }
 
 double Median(std::vector<double> v) {
@@ -363,7 +373,10 @@ std::string Sh(const std::string& cmd) {
 int main(int argc, char** argv) {
   CLI::App app{"baraza-bench: barazad against an empty gRPC echo server, on 127.0.0.1"};
   std::string barazad, echo_bin, out_md, work = "/tmp/baraza-bench";
-  int runs = 3, cases = 1000, channels = 8;
+  // 10,000 disputes: the respond workload adds a position to one of them per
+  // request, so that by the last run a case holds a few dozen, as a contested
+  // case might, rather than hundreds.
+  int runs = 3, cases = 10000, channels = 8;
   double seconds = 3;
   int64_t max_requests = 200000;
   std::vector<int> loads = {1, 4, 32, 256};
@@ -409,13 +422,14 @@ int main(int argc, char** argv) {
   }
   std::string mediator = ReadToken(work + "/mediator.token");
   Seeded seeded;
+  auto echo_channels = Channels(echo.address, channels);
+  auto server_channels = Channels(server.address, channels);
   std::cerr << "seeding " << cases << " disputes..." << std::endl;
-  if (!Seed(server.address, mediator, cases, &seeded)) {
+  if (!Seed(server.address, mediator, &seeded) ||
+      !SeedCases(server.address, server_channels, mediator, cases, &seeded)) {
     std::cerr << "baraza-bench: seeding failed" << std::endl;
     return 1;
   }
-  auto echo_channels = Channels(echo.address, channels);
-  auto server_channels = Channels(server.address, channels);
 
   // results[kind][load] = one Result per run
   std::map<std::string, std::map<int, std::vector<Result>>> results;
