@@ -543,7 +543,7 @@ int main(int argc, char** argv) {
        << " disputes seeded first. Reads are GetCase on the seeded cases and a 20-case page of "
           "ListCases; durable writes are a liaison's RespondToNotice (a new position on a case) "
           "and a mediator's FileDispute (a case with its notice and deadlines). Every write "
-          "carries a request_id, as the clients send it. The ratio compares medians with the "
+          "carries a new request_id, as the clients send it. The ratio compares medians with the "
           "echo server at the same number of requests in flight, measured in the same run.\n\n"
        << "## Results\n\n"
        << table.str() << "\n"

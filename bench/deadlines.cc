@@ -2,7 +2,10 @@
 // (each with pending deadlines), of which D have their window already closed
 // after two reminders, then starts barazad on it and measures how long it takes
 // to reach SERVING (it enters the D default judgements first) and its resident
-// memory; then restarts it with nothing due and measures start-up again.
+// memory; then restarts it with nothing due and measures start-up again. With
+// --serving-due D2 it then seeds a second database whose D2 deadlines fall due
+// while barazad serves, and measures how long the judgements take while a read
+// load (GetCase, 16 in flight) runs beside them, with the reads' latencies.
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
 
@@ -10,8 +13,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "baraza/v1/baraza.grpc.pb.h"
 #include <fstream>
 #include <iostream>
 
@@ -39,7 +50,8 @@ long RssKb(pid_t pid) {
 }
 
 // Starts barazad on `db`; returns its pid once it prints its address, and the seconds it took.
-pid_t StartServer(const std::string& barazad, const std::string& dir, double* seconds) {
+pid_t StartServer(const std::string& barazad, const std::string& dir, double* seconds,
+                  std::string* address = nullptr) {
   int out[2];
   if (pipe(out) != 0) return -1;
   auto t0 = Clock::now();
@@ -63,7 +75,174 @@ pid_t StartServer(const std::string& barazad, const std::string& dir, double* se
   }
   close(out[0]);
   *seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  return buf.find("listening on") != std::string::npos ? pid : -1;
+  auto at = buf.find("listening on ");
+  if (at == std::string::npos) return -1;
+  if (address) *address = buf.substr(at + 13, buf.find('\n', at) - at - 13);
+  return pid;
+}
+
+int64_t CountJudgements(const std::string& path) {
+  int64_t judgements = -1;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* st = nullptr;
+    std::string sql = "SELECT COUNT(*) FROM events WHERE type = " +
+                      std::to_string(static_cast<int>(EventType::kDefaultJudgementEntered));
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      judgements = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return judgements;
+}
+
+// Seeds `cases` disputes in `path`: the first `due` have both reminders behind
+// them and their window closing at `due_at`; the others close in 30 days or more.
+Status SeedDatabase(const std::string& path, int64_t cases, int64_t due, UnixMillis due_at) {
+  auto opened = SqliteCaseStore::Open({path});
+  if (!opened.ok()) return opened.status();
+  CaseStore& store = **opened;
+  ContactGroup group;
+  group.name = "Scale test";
+  group.kind = GroupKind::kStanding;
+  Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
+    auto g = tx.InsertGroup(group);
+    if (!g.ok()) return g.status();
+    group.id = *g;
+    for (const char* name : {"Respondent", "Filer"}) {
+      Party p{0, group.id, name, PartyCategory::kArmedFaction, 0, 0};
+      auto id = tx.InsertParty(p);
+      if (!id.ok()) return id.status();
+      p.id = *id;
+      group.parties.push_back(p);
+    }
+    Liaison l{0, group.parties[0].id, "liaison", 0};
+    return tx.InsertLiaison(l).status();
+  });
+  BARAZA_RETURN_IF_ERROR(s);
+  group.parties[0].liaison_count = 1;
+  Actor mediator{Role::kMediator, 1, 0, 0};
+  const UnixMillis now = WallNow();
+  const int64_t kBatch = 5000;
+  for (int64_t start = 0; start < cases; start += kBatch) {  // bounded by `cases`
+    s = store.WriteAndWait([&](WriteTx& tx) -> Status {
+      for (int64_t i = start; i < std::min(cases, start + kBatch); ++i) {
+        auto id = tx.NextCaseId();
+        if (!id.ok()) return id.status();
+        workflow::DisputeFiling f;
+        f.group_id = group.id;
+        f.title = "Scale dispute " + std::to_string(i);
+        f.description = "Seeded by baraza-bench-deadlines.";
+        f.standards = {Standard::kPeaceProcess};
+        f.dimension = Dimension::kHumanitarianAid;
+        f.filed_by_party_id = group.parties[1].id;
+        f.respondent_party_ids = {group.parties[0].id};
+        bool is_due = i < due;
+        // Due ones: a one-hour window closing at `due_at`, reminded twice already.
+        UnixMillis filed = is_due ? due_at - 3600'000 : now;
+        f.window = is_due ? 3600'000 : 30 * kDay + (i % 1000) * 60'000;
+        auto t = workflow::FileDispute(*id, f, group, mediator, filed);
+        if (!t.ok()) return t.status();
+        std::vector<workflow::Transition> steps{*t};
+        if (is_due)
+          for (UnixMillis at : {filed + 1800'000, filed + 3300'000})
+            steps.push_back(workflow::OnDeadlines(steps.back().next, group, at));
+        for (auto& step : steps) {
+          if (step.events.empty()) continue;
+          BARAZA_RETURN_IF_ERROR(tx.SaveCase(step.next, step.events, step.notices,
+                                             workflow::PendingDeadlines(step.next)));
+        }
+      }
+      return Status::Ok();
+    });
+    BARAZA_RETURN_IF_ERROR(s);
+    if ((start / kBatch) % 20 == 0)
+      std::cerr << "seeded " << std::min(cases, start + kBatch) << " of " << cases << std::endl;
+  }
+  return Status::Ok();
+}
+
+double Percentile(std::vector<double>& v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+}
+
+// Deadlines falling due while barazad serves: `due` of `cases` close at one
+// moment; reads (GetCase, 16 in flight) run from then until every judgement is
+// written, and their latencies are reported beside the time it took.
+int DueWhileServing(const std::string& barazad, const std::string& parent, int64_t cases,
+                    int64_t due, double lead) {
+  std::string dir = parent + "/serving";
+  fs::create_directories(dir);
+  const UnixMillis due_at = WallNow() + static_cast<UnixMillis>(lead * 1000);
+  if (Status s = SeedDatabase(dir + "/scale.db", cases, due, due_at); !s.ok()) {
+    std::cerr << "seeding failed: " << s.message() << std::endl;
+    return 1;
+  }
+  double start_s = 0;
+  std::string address;
+  pid_t pid = StartServer(barazad, dir, &start_s, &address);
+  if (pid <= 0) return 1;
+  if (WallNow() > due_at - 5000) {
+    std::cerr << "seeding and start-up took longer than --lead; raise it" << std::endl;
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+    return 1;
+  }
+  std::ifstream token_file(dir + "/mediator.token");
+  std::string token;
+  std::getline(token_file, token);
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = baraza::v1::CaseService::NewStub(channel);
+  std::this_thread::sleep_for(std::chrono::milliseconds(due_at - WallNow()));
+
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> errors{0};
+  std::vector<std::vector<double>> latencies(16);
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 16; ++t)
+    readers.emplace_back([&, t] {
+      for (int64_t n = t; !stop && n < 100'000'000; n += 16) {  // bounded by `stop`
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("authorization", "Bearer " + token);
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        baraza::v1::GetCaseRequest req;
+        req.set_case_id(1 + (n * 7919) % cases);
+        baraza::v1::Case resp;
+        auto t0 = Clock::now();
+        auto st = stub->GetCase(&ctx, req, &resp);
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (st.ok()) latencies[t].push_back(ms);
+        else errors.fetch_add(1);
+      }
+    });
+  auto began = Clock::now();
+  int64_t judged = 0;
+  while (judged < due && Clock::now() - began < std::chrono::seconds(300)) {  // bounded
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    judged = CountJudgements(dir + "/scale.db");
+  }
+  double took = std::chrono::duration<double>(Clock::now() - began).count();
+  stop = true;
+  for (auto& r : readers) r.join();
+  long rss = RssKb(pid);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  judged = CountJudgements(dir + "/scale.db");
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  size_t reads = all.size();
+  std::cout << "| while serving: " << due << " of " << cases
+            << " fall due at once; judgements written | " << judged << " (expected " << due
+            << ") in " << took << " s |\n"
+            << "| reads beside them (GetCase, 16 in flight) | " << reads << " ok, " << errors
+            << " failed; p50 " << Percentile(all, 0.5) << " ms, p99 " << Percentile(all, 0.99)
+            << " ms, p99.9 " << Percentile(all, 0.999) << " ms |\n"
+            << "| resident memory after it | " << rss / 1024 << " MB |" << std::endl;
+  return judged == due ? 0 : 2;
 }
 
 }  // namespace
@@ -76,78 +255,23 @@ int main(int argc, char** argv) {
   app.add_option("--cases", cases, "disputes with pending deadlines")->capture_default_str();
   app.add_option("--due", due, "of which already due, after two reminders")->capture_default_str();
   app.add_option("--dir", dir, "work directory (emptied first)")->capture_default_str();
+  int64_t serving_due = 0, serving_cases = 200'000;
+  double lead = 90;
+  app.add_option("--serving-cases", serving_cases, "cases in that second database")
+      ->capture_default_str();
+  app.add_option("--serving-due", serving_due,
+                 "then: a second database where this many fall due while barazad serves reads")
+      ->capture_default_str();
+  app.add_option("--lead", lead, "seconds from the start of that seeding to their deadline")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   fs::remove_all(dir);
   fs::create_directories(dir);
 
   auto t0 = Clock::now();
-  {
-    auto opened = SqliteCaseStore::Open({dir + "/scale.db"});
-    if (!opened.ok()) {
-      std::cerr << opened.status().message() << std::endl;
-      return 1;
-    }
-    CaseStore& store = **opened;
-    ContactGroup group;
-    group.name = "Scale test";
-    group.kind = GroupKind::kStanding;
-    Status s = store.WriteAndWait([&](WriteTx& tx) -> Status {
-      auto g = tx.InsertGroup(group);
-      if (!g.ok()) return g.status();
-      group.id = *g;
-      for (const char* name : {"Respondent", "Filer"}) {
-        Party p{0, group.id, name, PartyCategory::kArmedFaction, 0, 0};
-        auto id = tx.InsertParty(p);
-        if (!id.ok()) return id.status();
-        p.id = *id;
-        group.parties.push_back(p);
-      }
-      Liaison l{0, group.parties[0].id, "liaison", 0};
-      return tx.InsertLiaison(l).status();
-    });
-    if (!s.ok()) return 1;
-    group.parties[0].liaison_count = 1;
-    Actor mediator{Role::kMediator, 1, 0, 0};
-    const UnixMillis now = WallNow();
-    const int64_t kBatch = 5000;
-    for (int64_t start = 0; start < cases; start += kBatch) {  // bounded by `cases`
-      s = store.WriteAndWait([&](WriteTx& tx) -> Status {
-        for (int64_t i = start; i < std::min(cases, start + kBatch); ++i) {
-          auto id = tx.NextCaseId();
-          if (!id.ok()) return id.status();
-          workflow::DisputeFiling f;
-          f.group_id = group.id;
-          f.title = "Scale dispute " + std::to_string(i);
-          f.description = "Seeded by baraza-bench-deadlines.";
-          f.standards = {Standard::kPeaceProcess};
-          f.dimension = Dimension::kHumanitarianAid;
-          f.filed_by_party_id = group.parties[1].id;
-          f.respondent_party_ids = {group.parties[0].id};
-          bool is_due = i < due;
-          // Due ones: filed two hours ago with a one-hour window, reminded twice.
-          UnixMillis filed = is_due ? now - 2 * 3600'000 : now;
-          f.window = is_due ? 3600'000 : 30 * kDay + (i % 1000) * 60'000;
-          auto t = workflow::FileDispute(*id, f, group, mediator, filed);
-          if (!t.ok()) return t.status();
-          std::vector<workflow::Transition> steps{*t};
-          if (is_due)
-            for (UnixMillis at : {filed + 1800'000, filed + 3300'000})
-              steps.push_back(workflow::OnDeadlines(steps.back().next, group, at));
-          for (auto& step : steps) {
-            if (step.events.empty()) continue;
-            BARAZA_RETURN_IF_ERROR(tx.SaveCase(step.next, step.events, step.notices,
-                                               workflow::PendingDeadlines(step.next)));
-          }
-        }
-        return Status::Ok();
-      });
-      if (!s.ok()) {
-        std::cerr << "seeding failed: " << s.message() << std::endl;
-        return 1;
-      }
-      if ((start / kBatch) % 20 == 0)
-        std::cerr << "seeded " << start + kBatch << " of " << cases << std::endl;
-    }
+  if (Status s = SeedDatabase(dir + "/scale.db", cases, due, WallNow()); !s.ok()) {
+    std::cerr << "seeding failed: " << s.message() << std::endl;
+    return 1;
   }
   double seed_s = std::chrono::duration<double>(Clock::now() - t0).count();
   std::cerr << "seeded in " << seed_s << " s; database "
@@ -165,18 +289,7 @@ int main(int argc, char** argv) {
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
   // Each due case got exactly one default judgement.
-  int64_t judgements = -1;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2((dir + "/scale.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    std::string sql = "SELECT COUNT(*) FROM events WHERE type = " +
-                      std::to_string(static_cast<int>(EventType::kDefaultJudgementEntered));
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-      judgements = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
+  int64_t judgements = CountJudgements(dir + "/scale.db");
   std::cout << "| default judgements entered | " << judgements << " (expected " << due << ") |\n";
   std::cout << "| pending deadlines | " << cases << " cases, " << due << " due at start |\n"
             << "| first start: catch-up of the due cases, then SERVING | " << first << " s |\n"
@@ -184,5 +297,6 @@ int main(int argc, char** argv) {
             << "| second start, nothing due: SERVING | " << second << " s |\n"
             << "| resident memory after it | " << rss2 / 1024 << " MB |\n"
             << "| seeding (not a target) | " << seed_s << " s |" << std::endl;
-  return judgements == due ? 0 : 2;
+  if (judgements != due) return 2;
+  return serving_due > 0 ? DueWhileServing(barazad, dir, serving_cases, serving_due, lead) : 0;
 }

@@ -48,9 +48,9 @@ class Connection {
       BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
       BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
       // A batch of a thousand writes dirties more pages than SQLite's default
-      // 2 MiB cache holds; a spill writes them to the WAL twice. 32 MiB keeps a
-      // whole batch in memory until COMMIT.
-      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-32768"));
+      // 2 MiB cache holds, and a spill writes them to the WAL twice; 8 MiB
+      // keeps a batch in memory until COMMIT.
+      BARAZA_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-8192"));
       // Each write runs inside a savepoint (so that a failing one rolls back
       // alone); SQLite keeps the pages a savepoint may restore in a
       // sub-journal, which otherwise spills to a temporary file past 64 KiB.

@@ -31,7 +31,7 @@ class SqliteCaseStore : public CaseStore {
   struct Options {
     std::string path;
     int max_batch = 1024;     // most writes one transaction commits together
-    size_t case_cache = 16384;  // decoded cases kept for reads (0: none); ~2 KiB each
+    size_t case_cache = 16384;  // decoded cases kept for reads (0: none)
   };
 
   // Opens (creating if needed) and migrates the database.

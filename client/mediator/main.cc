@@ -42,6 +42,18 @@ int SaveIssuedToken(const Common& c, const std::string& path, const std::string&
   return kExitOk;
 }
 
+// What a `register` command got back: the token, who it is for, and the record to print.
+struct Issued {
+  grpc::Status status;
+  std::string token, who, id;
+  std::unique_ptr<google::protobuf::Message> record;
+};
+using IssueFn = std::function<Issued(client::BarazaClient&, const std::string& name,
+                                     const google::protobuf::Duration& ttl)>;
+struct IssueFlags {
+  std::string name, token_out, token_ttl;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,101 +145,95 @@ int main(int argc, char** argv) {
     });
   }
 
-  // ----------------------------------------------------------------- liaison
-  auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
-  v1::RegisterLiaisonRequest register_liaison;
-  int64_t liaison_party = 0;
-  std::string token_out, token_ttl;
-  {
-    auto* cmd = liaison->add_subcommand(
-        "register", "register a liaison for a party and write the liaison's token to a file");
-    cmd->add_option("--party", liaison_party, "party id")->required()->check(CLI::PositiveNumber);
-    cmd->add_option("--name", *register_liaison.mutable_name(), "the liaison's name")->required();
-    cmd->add_option("--token-out", token_out,
-                    "new file to write the liaison's token to (mode 0600); hand it over securely")
+  // ----------------------------------------------- liaison, commander, observer
+  // Each issues a token into a new file: --name, --token-out, --token-ttl.
+  auto register_command = [&](CLI::App* parent, const std::string& help,
+                              const std::string& name_help, const std::string& whose,
+                              IssueFn issue) {
+    auto f = std::make_shared<IssueFlags>();
+    auto* cmd = parent->add_subcommand("register", help);
+    cmd->add_option("--name", f->name, name_help)->required();
+    cmd->add_option("--token-out", f->token_out,
+                    "new file to write " + whose + " token to (mode 0600); hand it over securely")
         ->required();
-    cmd->add_option("--token-ttl", token_ttl, "how long the token is valid, e.g. 30d (default 90d)");
-    cmd->callback([&] {
-      run = [&] {
-        register_liaison.set_party_id(liaison_party);
-        if (!token_ttl.empty() &&
-            !SetDuration(c, token_ttl, "--token-ttl", register_liaison.mutable_token_ttl()))
+    cmd->add_option("--token-ttl", f->token_ttl,
+                    "how long the token is valid, e.g. 30d (default 90d)");
+    cmd->callback([&p, &c, f, issue] {
+      p.run = [&p, &c, f, issue] {
+        google::protobuf::Duration ttl;
+        if (!f->token_ttl.empty() && !SetDuration(c, f->token_ttl, "--token-ttl", &ttl))
           return int(kExitUsage);
-        if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
-        CONNECT_OR_FAIL();
-        v1::RegisterLiaisonResponse resp;
-        auto status = cl->RegisterLiaison(register_liaison, &resp);
-        if (!status.ok()) return ReportError(c, status);
-        std::string who = "liaison " + std::to_string(resp.liaison().id()) + " (" +
-                          resp.liaison().name() + ") for party " +
-                          std::to_string(resp.liaison().party_id());
-        return SaveIssuedToken(c, token_out, resp.token(), who, std::to_string(resp.liaison().id()),
-                               resp.liaison());
+        if (!TokenFileIsFree(c, f->token_out)) return int(kExitUsage);
+        BARAZA_CONNECT_OR_FAIL(p);
+        Issued out = issue(*cl, f->name, ttl);
+        if (!out.status.ok()) return ReportError(c, out.status);
+        return SaveIssuedToken(c, f->token_out, out.token, out.who, out.id, *out.record);
       };
     });
-  }
+    return cmd;
+  };
 
-  // --------------------------------------------------------------- commander
+  auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
+  auto liaison_party = std::make_shared<int64_t>(0);
+  register_command(
+      liaison, "register a liaison for a party and write the liaison's token to a file",
+      "the liaison's name", "the liaison's",
+      [liaison_party](client::BarazaClient& cl, const std::string& name,
+                      const google::protobuf::Duration& ttl) {
+        v1::RegisterLiaisonRequest req;
+        req.set_party_id(*liaison_party);
+        req.set_name(name);
+        *req.mutable_token_ttl() = ttl;
+        auto resp = std::make_unique<v1::RegisterLiaisonResponse>();
+        Issued out{cl.RegisterLiaison(req, resp.get())};
+        const auto& l = resp->liaison();
+        out.token = resp->token();
+        out.who = "liaison " + std::to_string(l.id()) + " (" + l.name() + ") for party " +
+                  std::to_string(l.party_id());
+        out.id = std::to_string(l.id());
+        out.record = std::make_unique<v1::Liaison>(l);
+        return out;
+      })
+      ->add_option("--party", *liaison_party, "party id")
+      ->required()
+      ->check(CLI::PositiveNumber);
+
   auto* commander =
       app.add_subcommand("commander", "peacekeeper commanders")->require_subcommand(1);
-  v1::RegisterCommanderRequest register_commander;
-  {
-    auto* cmd = commander->add_subcommand(
-        "register", "register a peacekeeper commander and write the commander's token to a file");
-    cmd->add_option("--name", *register_commander.mutable_name(),
-                    "the commander's name and post, e.g. \"Col. A. Diallo, Sector South\"")
-        ->required();
-    cmd->add_option("--token-out", token_out,
-                    "new file to write the commander's token to (mode 0600); hand it over securely")
-        ->required();
-    cmd->add_option("--token-ttl", token_ttl, "how long the token is valid, e.g. 30d (default 90d)");
-    cmd->callback([&] {
-      run = [&] {
-        if (!token_ttl.empty() &&
-            !SetDuration(c, token_ttl, "--token-ttl", register_commander.mutable_token_ttl()))
-          return int(kExitUsage);
-        if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
-        CONNECT_OR_FAIL();
+  register_command(
+      commander, "register a peacekeeper commander and write the commander's token to a file",
+      "the commander's name and post, e.g. \"Col. A. Diallo, Sector South\"", "the commander's",
+      [](client::BarazaClient& cl, const std::string& name, const google::protobuf::Duration& ttl) {
+        v1::RegisterCommanderRequest req;
+        req.set_name(name);
+        *req.mutable_token_ttl() = ttl;
         v1::RegisterCommanderResponse resp;
-        auto status = cl->RegisterCommander(register_commander, &resp);
-        if (!status.ok()) return ReportError(c, status);
-        std::string who = "commander " + std::to_string(resp.commander().id()) + " (" +
-                          resp.commander().name() + ")";
-        return SaveIssuedToken(c, token_out, resp.token(), who, std::to_string(resp.commander().id()),
-                               resp.commander());
-      };
-    });
-  }
+        Issued out{cl.RegisterCommander(req, &resp)};
+        const auto& k = resp.commander();
+        out.token = resp.token();
+        out.who = "commander " + std::to_string(k.id()) + " (" + k.name() + ")";
+        out.id = std::to_string(k.id());
+        out.record = std::make_unique<v1::Commander>(k);
+        return out;
+      });
 
-  // ---------------------------------------------------------------- observer
-  auto* observer = app.add_subcommand("observer", "observers: the public, donors, the Security "
-                                                  "Council")->require_subcommand(1);
-  v1::RegisterObserverRequest register_observer;
-  {
-    auto* cmd = observer->add_subcommand(
-        "register", "issue an observer token (reads published reports, nothing else) into a file");
-    cmd->add_option("--name", *register_observer.mutable_name(),
-                    "who holds it, e.g. \"Donor liaison office\"")
-        ->required();
-    cmd->add_option("--token-out", token_out,
-                    "new file to write the observer's token to (mode 0600); hand it over securely")
-        ->required();
-    cmd->add_option("--token-ttl", token_ttl, "how long the token is valid, e.g. 30d (default 90d)");
-    cmd->callback([&] {
-      run = [&] {
-        if (!token_ttl.empty() &&
-            !SetDuration(c, token_ttl, "--token-ttl", register_observer.mutable_token_ttl()))
-          return int(kExitUsage);
-        if (!TokenFileIsFree(c, token_out)) return int(kExitUsage);
-        CONNECT_OR_FAIL();
+  auto* observer = app.add_subcommand(
+      "observer", "observers: the public, donors, the Security Council")->require_subcommand(1);
+  register_command(
+      observer, "issue an observer token (reads published reports, nothing else) into a file",
+      "who holds it, e.g. \"Donor liaison office\"", "the observer's",
+      [](client::BarazaClient& cl, const std::string& name, const google::protobuf::Duration& ttl) {
+        v1::RegisterObserverRequest req;
+        req.set_name(name);
+        *req.mutable_token_ttl() = ttl;
         v1::RegisterObserverResponse resp;
-        auto status = cl->RegisterObserver(register_observer, &resp);
-        if (!status.ok()) return ReportError(c, status);
-        return SaveIssuedToken(c, token_out, resp.token(), resp.token_info().label(),
-                               resp.token_info().id(), resp.token_info());
-      };
-    });
-  }
+        Issued out{cl.RegisterObserver(req, &resp)};
+        out.token = resp.token();
+        out.who = resp.token_info().label();
+        out.id = resp.token_info().id();
+        out.record = std::make_unique<v1::TokenInfo>(resp.token_info());
+        return out;
+      });
 
   // ------------------------------------------------------------------ report
   auto* report = app.add_subcommand("report", "even-handed publication: reports rendered by "

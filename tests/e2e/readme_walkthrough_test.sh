@@ -5,27 +5,12 @@
 set -euo pipefail
 readme="$1"
 bindir="$2"
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/barazad.sh"
 fail() { echo "FAIL: $*" >&2; echo "--- walk-through output:" >&2; cat "$work/walk.out" >&2 || true; exit 1; }
 
 mkdir -p "$work/var"
 ln -s "$bindir" "$work/build"
-"$bindir/barazad" --listen 127.0.0.1:0 --db "$work/var/baraza.db" \
-  --mediator-token-file "$work/var/mediator.token" >"$work/server.out" 2>"$work/server.err" &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q "barazad listening on" "$work/server.out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/server.err" >&2; fail "barazad exited at start-up"; }
-  sleep 0.1
-done
-address="$(sed -n 's/^barazad listening on //p' "$work/server.out")"
-[ -n "$address" ] || fail "barazad did not report its address"
+start_barazad "$work/var/baraza.db" "$work/var/mediator.token"
 export BARAZA_SERVER="$address"
 
 # The shell blocks between the walk-through markers, exactly as the README shows them.

@@ -6,29 +6,14 @@
 set -euo pipefail
 bindir="$1"
 screenshot="${2:-}"
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/barazad.sh"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 chromium="${CHROMIUM:-$(command -v chromium || true)}"
 [ -n "$chromium" ] || fail "chromium is not installed; ./deploy/test.sh installs it (apt-get install chromium)"
 
-"$bindir/barazad" --listen 127.0.0.1:0 --db "$work/baraza.db" --mediator-token-file "$work/m.token" \
-  --public-page 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q "barazad listening on" "$work/server.out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/server.err" >&2; fail "barazad exited at start-up"; }
-  sleep 0.1
-done
-address="$(sed -n 's/^barazad listening on //p' "$work/server.out")"
-page="$(sed -n 's/^barazad public page on //p' "$work/server.out")"
-[ -n "$address" ] && [ -n "$page" ] || fail "barazad did not report its addresses"
+start_barazad "$work/baraza.db" "$work/m.token" --public-page 127.0.0.1:0
+[ -n "$page" ] || fail "barazad did not report the public page's address"
 
 m() { "$bindir/baraza-mediator" --server "$address" --token-file "$work/m.token" "$@"; }
 group=$(m -o id group create --name "Kismayo contact group" --kind standing)
