@@ -18,7 +18,30 @@ namespace baraza {
 
 class CaseCache {
  public:
-  explicit CaseCache(size_t capacity) : capacity_(capacity) {}
+  // Holds at most `capacity` cases and about `max_bytes` of them: cases grow
+  // with their positions, so a count alone would not bound the memory.
+  explicit CaseCache(size_t capacity, size_t max_bytes = 48u << 20)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
+
+  // Roughly what a decoded case occupies: its texts and its lists.
+  static size_t ApproxBytes(const Case& c) {
+    size_t n = sizeof(Case) + c.title.size() + c.description.size() + c.outcome.text.size() +
+               c.outcome.rationale.size() + c.outcome.remedy.size() + c.action.location.size() +
+               c.action.threat.size() + c.action.narrowness.size() +
+               c.respondents.size() * sizeof(Respondent);
+    for (const auto& p : c.positions) n += sizeof(Position) + p.text.size();
+    for (const auto& r : c.extension_requests) n += sizeof(ExtensionRequest) + r.reason.size();
+    for (const auto& s : c.explanations) n += sizeof(Statement) + s.text.size();
+    for (const auto& a : c.appeals)
+      n += sizeof(Appeal) + a.grounds.size() + a.requested_remedy.size() +
+           (a.answer ? a.answer->text.size() : 0);
+    return n;
+  }
+
+  size_t bytes() {
+    std::lock_guard lock(mu_);
+    return bytes_;
+  }
 
   // The cached case, if any (and, when `version` is given, only at that version).
   std::optional<Case> Get(Id id, std::optional<int64_t> version = std::nullopt) {
@@ -58,15 +81,18 @@ class CaseCache {
   void PutLocked(const Case& c) {
     if (capacity_ == 0) return;
     auto value = std::make_shared<const Case>(c);
+    bytes_ += ApproxBytes(c);
     auto it = index_.find(c.id);
     if (it != index_.end()) {
+      bytes_ -= ApproxBytes(**it->second);
       *it->second = std::move(value);
       lru_.splice(lru_.begin(), lru_, it->second);
-      return;
+    } else {
+      lru_.push_front(std::move(value));
+      index_[c.id] = lru_.begin();
     }
-    lru_.push_front(std::move(value));
-    index_[c.id] = lru_.begin();
-    if (lru_.size() > capacity_) {
+    while (lru_.size() > 1 && (lru_.size() > capacity_ || bytes_ > max_bytes_)) {
+      bytes_ -= ApproxBytes(*lru_.back());
       index_.erase(lru_.back()->id);
       lru_.pop_back();
     }
@@ -74,6 +100,8 @@ class CaseCache {
 
   std::mutex mu_;
   size_t capacity_;
+  size_t max_bytes_;
+  size_t bytes_ = 0;
   uint64_t epoch_ = 0;
   std::list<std::shared_ptr<const Case>> lru_;
   std::unordered_map<Id, std::list<std::shared_ptr<const Case>>::iterator> index_;

@@ -472,6 +472,27 @@ TEST_CASE("case cache keeps no version older than the last commit", "[store][cac
   CHECK(cache.Get(9).has_value());
 }
 
+TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[store][cache]") {
+  Case big;
+  big.description = std::string(10'000, 'x');
+  size_t one = CaseCache::ApproxBytes(big);
+  CaseCache cache(1000, 3 * one);  // room by count for 1000, by bytes for 3
+  for (Id id = 1; id <= 10; ++id) {
+    big.id = id;
+    cache.Committed(std::vector<Case>{big});
+  }
+  CHECK(cache.bytes() <= 3 * one);
+  CHECK(cache.Get(10).has_value());  // the newest stay
+  CHECK(cache.Get(8).has_value());
+  CHECK_FALSE(cache.Get(7).has_value());
+  // Replacing a case with a bigger version accounts for the difference.
+  big.id = 10;
+  big.description += std::string(5'000, 'y');
+  cache.Committed(std::vector<Case>{big});
+  CHECK(cache.bytes() <= 3 * one);
+  CHECK(cache.Get(10)->description.size() == 15'000);
+}
+
 TEST_CASE("sqlite store reads the committed version after each write", "[store][sqlite][cache]") {
   TempDir dir;
   auto opened = SqliteCaseStore::Open({dir.file("baraza.db")});
