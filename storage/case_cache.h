@@ -20,7 +20,7 @@ class CaseCache {
  public:
   // Holds at most `capacity` cases and about `max_bytes` of them: cases grow
   // with their positions, so a count alone would not bound the memory.
-  explicit CaseCache(size_t capacity, size_t max_bytes = 48u << 20)
+  explicit CaseCache(size_t capacity, size_t max_bytes = 32u << 20)
       : capacity_(capacity), max_bytes_(max_bytes) {}
 
   // Roughly what a decoded case occupies: its texts and its lists.
