@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <limits>
 #include <unordered_map>
 
 #include "storage/case_codec.h"
@@ -910,17 +911,33 @@ Result<Case> SqliteCaseStore::GetCase(Id id) {
 Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
   uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
-  const char* sql =
-      f.party_id
-          ? "SELECT c.body, c.id, c.version FROM case_parties cp JOIN cases c ON c.id = cp.case_id "
-            "WHERE cp.party_id = ?1 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
-            "AND (?4 = 0 OR c.id < ?4) ORDER BY cp.case_id DESC LIMIT ?5"
-          : "SELECT c.body, c.id, c.version FROM cases c WHERE (?1 = 0 OR c.commander_id = ?1) "
-            "AND (?2 = 0 OR c.group_id = ?2) "
-            "AND (?3 = 0 OR c.state = ?3) AND (?4 = 0 OR c.id < ?4) ORDER BY c.id DESC LIMIT ?5";
-  Query q(*r, sql);
-  q.Bind(f.party_id ? f.party_id : f.commander_id).Bind(f.group_id).Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
-      .Bind(f.before_id).Bind(f.limit);
+  // One statement per way in, each written so that SQLite walks its index
+  // newest first and stops at the page's end: by party (case_parties), by group
+  // (cases_by_group), by commander (cases_by_commander), or all cases. The other
+  // filters only skip rows. ?1 party or commander, ?2 group, ?3 state, ?4 below
+  // this id, ?5 page size.
+  static constexpr char kCols[] = "SELECT c.body, c.id, c.version ";
+  static const std::string by_party = std::string(kCols) +
+      "FROM case_parties cp JOIN cases c ON c.id = cp.case_id WHERE cp.party_id = ?1 "
+      "AND cp.case_id < ?4 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
+      "ORDER BY cp.case_id DESC LIMIT ?5";
+  static const std::string by_group = std::string(kCols) +
+      "FROM cases c WHERE c.group_id = ?2 AND c.id < ?4 AND (?1 = 0 OR c.commander_id = ?1) "
+      "AND (?3 = 0 OR c.state = ?3) ORDER BY c.id DESC LIMIT ?5";
+  static const std::string by_commander = std::string(kCols) +
+      "FROM cases c INDEXED BY cases_by_commander WHERE c.commander_id = ?1 "
+      "AND c.commander_id != 0 AND c.id < ?4 AND (?3 = 0 OR c.state = ?3) "
+      "ORDER BY c.id DESC LIMIT ?5";
+  static const std::string all = std::string(kCols) +
+      "FROM cases c WHERE c.id < ?4 AND (?3 = 0 OR c.state = ?3) ORDER BY c.id DESC LIMIT ?5";
+  const std::string& sql = f.party_id       ? by_party
+                           : f.group_id     ? by_group
+                           : f.commander_id ? by_commander
+                                            : all;
+  Query q(*r, sql.c_str());
+  q.Bind(f.party_id ? f.party_id : f.commander_id).Bind(f.group_id)
+      .Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
+      .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max()).Bind(f.limit);
   std::vector<Case> out;
   while (q.Next()) {
     if (auto cached = cache_.Get(q.Int(1), q.Int(2))) {
