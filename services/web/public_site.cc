@@ -1,6 +1,7 @@
 #include "services/web/public_site.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -23,6 +24,9 @@ using tcp = net::ip::tcp;
 constexpr int kPageSize = 25;  // list entries per page: even the longest stay under 50 KB
 constexpr int kMaxCorrections = 100;    // corrections of one report named on its page
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+// Connections served at once; more are closed as they arrive, so that a flood
+// of idle connections cannot exhaust the server's file descriptors or memory.
+constexpr int kMaxConnections = 512;
 
 // A positive id from text made only of digits.
 std::optional<Id> ParseId(std::string_view text) {
@@ -112,7 +116,11 @@ Response OneReport(CaseStore& store, Id report_id) {
 // the client closes, asks to close, or stays idle past kIdleTimeout.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, CaseStore& store) : stream_(std::move(socket)), store_(store) {}
+  Session(tcp::socket socket, CaseStore& store, std::atomic<int>& open)
+      : stream_(std::move(socket)), store_(store), open_(open) {
+    ++open_;
+  }
+  ~Session() { --open_; }
 
   void Read() {
     parser_.emplace();
@@ -174,6 +182,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   CaseStore& store_;
+  std::atomic<int>& open_;
 };
 
 }  // namespace
@@ -203,12 +212,13 @@ Response Route(CaseStore& store, const std::string& target) {
 struct PublicSite::Impl {
   net::io_context io{1};
   tcp::acceptor acceptor{io};
+  std::atomic<int> open{0};
 
   void Accept(CaseStore& store) {
     acceptor.async_accept(net::make_strand(io), [this, &store](beast::error_code ec, tcp::socket s) {
       if (ec == net::error::operation_aborted) return;  // stopping
-      if (!ec) std::make_shared<Session>(std::move(s), store)->Read();
-      Accept(store);
+      if (!ec && open < kMaxConnections) std::make_shared<Session>(std::move(s), store, open)->Read();
+      Accept(store);  // a refused socket is closed as `s` goes out of scope
     });
   }
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <thread>
 
 #include "tests/e2e/e2e_fixtures.h"
 #include "tests/e2e/http_get.h"
@@ -252,4 +253,45 @@ TEST_CASE_METHOD(PublishingWorld,
   CHECK(a.body != b.body);
   CHECK(b.body.find("UN Mission in Jubaland (mission)") != std::string::npos);
   CHECK(a.body.find("Juba Valley Alliance (armed faction)") != std::string::npos);
+}
+
+TEST_CASE_METHOD(PublishingWorld, "the public page closes connections past its limit and serves the rest",
+                 "[e2e][report][web]") {
+  namespace net = boost::asio;
+  net::io_context io;
+  auto endpoint = net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
+                                         static_cast<unsigned short>(server.page_port()));
+  // 512 idle connections: the server's limit (kMaxConnections in public_site.cc).
+  std::vector<std::unique_ptr<net::ip::tcp::socket>> idle;
+  for (int i = 0; i < 512; ++i) {
+    idle.push_back(std::make_unique<net::ip::tcp::socket>(io));
+    idle.back()->connect(endpoint);
+  }
+  // Give the server time to accept them all, then one more is closed at once.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool refused = false;
+  while (!refused && std::chrono::steady_clock::now() < until) {  // bounded
+    net::ip::tcp::socket extra(io);
+    extra.connect(endpoint);
+    const std::string get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    boost::system::error_code ec;
+    net::write(extra, net::buffer(get), ec);
+    char c;
+    extra.read_some(net::buffer(&c, 1), ec);
+    refused = ec == net::error::eof || ec == net::error::connection_reset;
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(refused);
+  // Once some close, the page serves again.
+  idle.resize(500);
+  bool served = false;
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!served && std::chrono::steady_clock::now() < until) {  // bounded
+    try {
+      served = Get("/").status == 200;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  CHECK(served);
 }
