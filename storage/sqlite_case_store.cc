@@ -446,19 +446,36 @@ class SqliteTx : public WriteTx {
     if (ok)
       for (auto& [id, c] : staged_) pending_[id] = std::move(c);
     staged_.clear();
-    if (ok) good_head_ = head_;
-    else head_ = good_head_;
+    if (ok) {
+      good_head_ = head_;
+    } else {
+      head_ = good_head_;
+      groups_.clear();
+      next_case_.reset();
+    }
   }
   // After COMMIT (or ROLLBACK): the cases the transaction saved.
   std::vector<Case> TakeSaved(bool committed) {
     std::vector<Case> out;
     for (auto& [id, c] : pending_) out.push_back(std::move(c));
     pending_.clear();
-    if (!committed) head_ = good_head_ = std::nullopt;  // read it again next time
+    if (!committed) {  // read them again next time
+      head_ = good_head_ = std::nullopt;
+      groups_.clear();
+      next_case_.reset();
+    }
     return out;
   }
 
-  Result<ContactGroup> GetGroup(Id id) override { return LoadGroup(c_, id); }
+  // Groups change only through this writer (InsertGroup, InsertParty,
+  // InsertLiaison forget them all), so a group once loaded is kept: opening a
+  // case needs its group, and a FileDispute would otherwise read it twice.
+  Result<ContactGroup> GetGroup(Id id) override {
+    if (auto it = groups_.find(id); it != groups_.end()) return it->second;
+    auto g = LoadGroup(c_, id);
+    if (g.ok() && groups_.size() < 1024) groups_.emplace(id, *g);
+    return g;
+  }
   Result<Party> GetParty(Id id) override { return LoadParty(c_, id); }
   Result<Case> GetCase(Id id) override {
     // This transaction's own writes first, then the committed state.
@@ -469,6 +486,7 @@ class SqliteTx : public WriteTx {
   }
 
   Result<Id> InsertGroup(const ContactGroup& g) override {
+    groups_.clear();
     Query q(c_,
             "INSERT INTO contact_groups(name, purpose, kind, appeal_window, created_at) "
             "VALUES(?,?,?,?,?)");
@@ -478,6 +496,7 @@ class SqliteTx : public WriteTx {
   }
 
   Result<Id> InsertParty(const Party& p) override {
+    groups_.clear();
     auto g = LoadGroup(c_, p.group_id);
     if (!g.ok()) return g.status();
     for (const auto& other : g->parties)
@@ -490,6 +509,7 @@ class SqliteTx : public WriteTx {
   }
 
   Result<Id> InsertLiaison(const Liaison& l) override {
+    groups_.clear();
     auto p = LoadParty(c_, l.party_id);
     if (!p.ok()) return p.status();
     Query q(c_, "INSERT INTO liaisons(party_id, name, created_at) VALUES(?,?,?)");
@@ -559,10 +579,13 @@ class SqliteTx : public WriteTx {
     return *t;
   }
 
+  // Only this writer inserts cases, so the next id is read once and then counted.
   Result<Id> NextCaseId() override {
+    if (next_case_) return *next_case_;
     Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
     if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
-    return q.Int(0);
+    next_case_ = q.Int(0);
+    return *next_case_;
   }
 
   Result<std::vector<Event>> ListEvents(Id case_id) override { return LoadEvents(c_, case_id); }
@@ -650,6 +673,7 @@ class SqliteTx : public WriteTx {
       return Status(Code::kAborted, "case " + std::to_string(c.id) +
                                         " changed meanwhile (version " + std::to_string(stored) + ")");
     staged_[c.id] = c;
+    if (stored == 0 && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
     {
       Query q(c_,
               "INSERT INTO cases(id, group_id, state, version, updated_at, body, commander_id) "
@@ -697,6 +721,8 @@ class SqliteTx : public WriteTx {
   std::unordered_map<Id, Case> staged_, pending_;
   // The log head with this write's events, and with only the writes that succeeded.
   std::optional<chain::Head> head_, good_head_;
+  std::unordered_map<Id, ContactGroup> groups_;
+  std::optional<Id> next_case_;
 };
 
 }  // namespace

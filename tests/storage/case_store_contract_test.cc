@@ -669,3 +669,36 @@ TEST_CASE("sqlite store adds the reports table when it migrates a version 2 data
                  }).ok());
   CHECK((*store)->ListReports({0, 0, 0, 10})->size() == 1);
 }
+
+TEMPLATE_TEST_CASE("store writes see a group as it is after parties and liaisons are added",
+                   "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  auto group_in_write = [&] {
+    ContactGroup seen;
+    REQUIRE(store->WriteAndWait([&](WriteTx& tx) -> Status {
+                   BARAZA_ASSIGN_OR_RETURN(seen, tx.GetGroup(g.id));
+                   return Status::Ok();
+                 }).ok());
+    return seen;
+  };
+  CHECK(group_in_write().parties.size() == 3);
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) {
+                 Party p{0, g.id, "Elders' council", PartyCategory::kTraditionalAuthority, 0, 0};
+                 return tx.InsertParty(p).status();
+               }).ok());
+  CHECK(group_in_write().parties.size() == 4);
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) {
+                 return tx.InsertLiaison(Liaison{0, g.parties[0].id, "Amina", 0}).status();
+               }).ok());
+  CHECK(group_in_write().parties[0].liaison_count == 1);
+  // A case id handed out and used is not handed out again.
+  FileIn(*store, g);
+  Id next = 0;
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) -> Status {
+                 BARAZA_ASSIGN_OR_RETURN(next, tx.NextCaseId());
+                 return Status::Ok();
+               }).ok());
+  CHECK(next == 2);
+}
