@@ -2,72 +2,80 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <simdjson.h>
 #include <string_view>
 
 namespace baraza {
 
 using nlohmann::json;
 
-void from_json(const json& j, Respondent& r) {
-  r.party_id = j.at("party_id");
-  r.status = static_cast<RespondentStatus>(j.at("status").get<int>());
-  r.notified_at = j.at("notified_at");
-  r.deadline = j.at("deadline");
-  r.answered_at = j.at("answered_at");
-  r.reminders_sent = j.at("reminders_sent");
-}
-void from_json(const json& j, Position& p) {
-  p.id = j.at("id");
-  p.party_id = j.at("party_id");
-  p.text = j.at("text");
-  p.visibility = static_cast<Visibility>(j.at("visibility").get<int>());
-  p.stated_at = j.at("stated_at");
-}
-void from_json(const json& j, ExtensionRequest& r) {
-  r.party_id = j.at("party_id");
-  r.requested = j.at("requested");
-  r.reason = j.at("reason");
-  r.requested_at = j.at("requested_at");
-  r.open = j.at("open");
-}
-
-void from_json(const json& j, EmergencyAction& a) {
-  EmergencyAction d;
-  a.occurred_at = j.value("occurred_at", d.occurred_at);
-  a.location = j.value("location", d.location);
-  a.threat = j.value("threat", d.threat);
-  a.narrowness = j.value("narrowness", d.narrowness);
-}
-void from_json(const json& j, Statement& s) {
-  Statement d;
-  s.id = j.value("id", d.id);
-  s.text = j.value("text", d.text);
-  s.commander_id = j.value("commander_id", d.commander_id);
-  s.at = j.value("at", d.at);
-}
-
-void from_json(const json& j, Appeal& a) {
-  a.id = j.at("id");
-  a.party_id = j.at("party_id");
-  a.grounds = j.at("grounds");
-  a.requested_remedy = j.at("requested_remedy");
-  a.filed_at = j.at("filed_at");
-  if (j.contains("answer")) a.answer = j.at("answer").get<Statement>();
-}
-
 namespace {
 
-// A stored case holds only integers, strings, booleans, arrays and objects.
-// A float would be converted to an integer field out of range (undefined
-// behaviour), so a tree holding one is refused before any field is read.
-bool HoldsFloat(const json& j) {
-  if (j.is_number_float()) return true;
-  if (j.is_structured()) {
-    for (const auto& item : j) {
-      if (HoldsFloat(item)) return true;
-    }
+// Reads the fields of one JSON object. Every accessor throws simdjson_error on
+// a missing required field or a value of the wrong type (a fraction where an
+// integer belongs, a number beyond 64 bits); the ...Or forms give a default
+// only when the field is absent, as the earlier schema lacked them.
+struct Malformed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Fields {
+ public:
+  Fields(simdjson::dom::element e) : o_(e.get_object().value()) {}
+  static int64_t AsInt(simdjson::dom::element e) {
+    if (e.type() == simdjson::dom::element_type::DOUBLE) throw Malformed("it holds a fractional number where a whole number belongs");
+    return e.get_int64().value();
   }
-  return false;
+
+  int64_t Int(const char* k) const { return AsInt(o_[k].value()); }
+  std::string Text(const char* k) const { return std::string(o_[k].get_string().value()); }
+  bool Bool(const char* k) const { return o_[k].get_bool().value(); }
+  simdjson::dom::array List(const char* k) const { return o_[k].get_array().value(); }
+  Fields Object(const char* k) const { return Fields(o_[k].value()); }
+
+  int64_t IntOr(const char* k, int64_t d) const {
+    auto v = o_[k];
+    return v.error() == simdjson::NO_SUCH_FIELD ? d : AsInt(v.value());
+  }
+  std::string TextOr(const char* k) const {
+    auto v = o_[k];
+    return v.error() == simdjson::NO_SUCH_FIELD ? std::string()
+                                                : std::string(v.get_string().value());
+  }
+  bool BoolOr(const char* k, bool d) const {
+    auto v = o_[k];
+    return v.error() == simdjson::NO_SUCH_FIELD ? d : v.get_bool().value();
+  }
+  simdjson::dom::array ListOr(const char* k) const {
+    auto v = o_[k];
+    if (v.error() == simdjson::NO_SUCH_FIELD) return Empty();
+    return v.get_array().value();
+  }
+  std::optional<Fields> ObjectOr(const char* k) const {
+    auto v = o_[k];
+    if (v.error() == simdjson::NO_SUCH_FIELD) return std::nullopt;
+    return Fields(v.value());
+  }
+
+ private:
+  // An empty array to iterate when an optional list is absent.
+  static simdjson::dom::array Empty() {
+    static thread_local simdjson::dom::parser parser;
+    static thread_local simdjson::dom::array empty = parser.parse("[]", 2).get_array().value();
+    return empty;
+  }
+  simdjson::dom::object o_;
+};
+
+Statement ReadStatement(const Fields& s) {
+  Statement x;
+  x.id = s.IntOr("id", 0);
+  x.text = s.TextOr("text");
+  x.commander_id = s.IntOr("commander_id", 0);
+  x.at = s.IntOr("at", 0);
+  return x;
 }
 
 // Writes JSON straight into one string, with no tree in between: the writer
@@ -259,46 +267,90 @@ std::string EncodeCase(const Case& c) {
 }
 
 Result<Case> DecodeCase(const std::string& text) {
+  // simdjson's DOM parser: the cache misses of every read decode a case, and
+  // nlohmann's tree made that the largest cost of a read. One parser per
+  // thread keeps its buffers. A field of the wrong type, a fractional or
+  // out-of-range number, or text that is not UTF-8 is refused with a status.
+  static thread_local simdjson::dom::parser parser;
   try {
-    json j = json::parse(text);
-    if (HoldsFloat(j)) {
-      return Status::Internal("a stored case could not be read: it holds a fractional number");
-    }
+    Fields j(parser.parse(text).value());
     Case c;
-    c.id = j.at("id");
-    c.group_id = j.at("group_id");
-    c.kind = static_cast<CaseKind>(j.at("kind").get<int>());
-    c.state = static_cast<CaseState>(j.at("state").get<int>());
-    c.title = j.at("title");
-    c.description = j.at("description");
-    for (int s : j.at("standards")) c.standards.push_back(static_cast<Standard>(s));
-    c.dimension = static_cast<Dimension>(j.at("dimension").get<int>());
-    c.filed_by_party_id = j.at("filed_by_party_id");
-    c.window = j.at("window");
-    c.filed_at = j.at("filed_at");
-    c.updated_at = j.at("updated_at");
-    c.respondents = j.at("respondents").get<std::vector<Respondent>>();
-    c.positions = j.at("positions").get<std::vector<Position>>();
-    c.extension_requests = j.at("extension_requests").get<std::vector<ExtensionRequest>>();
-    const json& o = j.at("outcome");
-    c.outcome.text = o.at("text");
-    c.outcome.rationale = o.at("rationale");
-    c.outcome.accepting_party_ids = o.at("accepting").get<std::vector<Id>>();
-    c.outcome.defaulted_party_ids = o.at("defaulted").get<std::vector<Id>>();
-    if (int d = o.value("action_decision", 0)) c.outcome.action_decision = static_cast<ActionDecision>(d);
-    if (int r = o.value("ruling", 0)) c.outcome.ruling = static_cast<Ruling>(r);
-    c.outcome.remedy = o.value("remedy", "");
-    c.outcome.unchallenged = o.value("unchallenged", false);
-    c.filed_by_commander_id = j.value("filed_by_commander_id", Id{0});
-    c.action = j.value("action", EmergencyAction{});
-    c.affected_party_ids = j.value("affected_party_ids", std::vector<Id>{});
-    c.appeal_deadline = j.value("appeal_deadline", UnixMillis{0});
-    c.explanations = j.value("explanations", std::vector<Statement>{});
-    c.appeals = j.value("appeals", std::vector<Appeal>{});
-    c.version = j.at("version");
-    c.event_count = j.at("event_count");
+    c.id = j.Int("id");
+    c.group_id = j.Int("group_id");
+    c.kind = static_cast<CaseKind>(j.Int("kind"));
+    c.state = static_cast<CaseState>(j.Int("state"));
+    c.title = j.Text("title");
+    c.description = j.Text("description");
+    for (auto s : j.List("standards")) c.standards.push_back(static_cast<Standard>(Fields::AsInt(s)));
+    c.dimension = static_cast<Dimension>(j.Int("dimension"));
+    c.filed_by_party_id = j.Int("filed_by_party_id");
+    c.window = j.Int("window");
+    c.filed_at = j.Int("filed_at");
+    c.updated_at = j.Int("updated_at");
+    for (Fields r : j.List("respondents")) {
+      Respondent x;
+      x.party_id = r.Int("party_id");
+      x.status = static_cast<RespondentStatus>(r.Int("status"));
+      x.notified_at = r.Int("notified_at");
+      x.deadline = r.Int("deadline");
+      x.answered_at = r.Int("answered_at");
+      x.reminders_sent = static_cast<int>(r.Int("reminders_sent"));
+      c.respondents.push_back(std::move(x));
+    }
+    for (Fields p : j.List("positions")) {
+      Position x;
+      x.id = p.Int("id");
+      x.party_id = p.Int("party_id");
+      x.text = p.Text("text");
+      x.visibility = static_cast<Visibility>(p.Int("visibility"));
+      x.stated_at = p.Int("stated_at");
+      c.positions.push_back(std::move(x));
+    }
+    for (Fields r : j.List("extension_requests")) {
+      ExtensionRequest x;
+      x.party_id = r.Int("party_id");
+      x.requested = r.Int("requested");
+      x.reason = r.Text("reason");
+      x.requested_at = r.Int("requested_at");
+      x.open = r.Bool("open");
+      c.extension_requests.push_back(std::move(x));
+    }
+    Fields o = j.Object("outcome");
+    c.outcome.text = o.Text("text");
+    c.outcome.rationale = o.Text("rationale");
+    for (auto id : o.List("accepting")) c.outcome.accepting_party_ids.push_back(Fields::AsInt(id));
+    for (auto id : o.List("defaulted")) c.outcome.defaulted_party_ids.push_back(Fields::AsInt(id));
+    if (int d = static_cast<int>(o.IntOr("action_decision", 0)))
+      c.outcome.action_decision = static_cast<ActionDecision>(d);
+    if (int r = static_cast<int>(o.IntOr("ruling", 0))) c.outcome.ruling = static_cast<Ruling>(r);
+    c.outcome.remedy = o.TextOr("remedy");
+    c.outcome.unchallenged = o.BoolOr("unchallenged", false);
+    c.filed_by_commander_id = j.IntOr("filed_by_commander_id", 0);
+    if (auto a = j.ObjectOr("action")) {
+      c.action.occurred_at = a->IntOr("occurred_at", 0);
+      c.action.location = a->TextOr("location");
+      c.action.threat = a->TextOr("threat");
+      c.action.narrowness = a->TextOr("narrowness");
+    }
+    for (auto id : j.ListOr("affected_party_ids")) c.affected_party_ids.push_back(Fields::AsInt(id));
+    c.appeal_deadline = j.IntOr("appeal_deadline", 0);
+    for (Fields e : j.ListOr("explanations")) c.explanations.push_back(ReadStatement(e));
+    for (Fields a : j.ListOr("appeals")) {
+      Appeal x;
+      x.id = a.Int("id");
+      x.party_id = a.Int("party_id");
+      x.grounds = a.Text("grounds");
+      x.requested_remedy = a.Text("requested_remedy");
+      x.filed_at = a.Int("filed_at");
+      if (auto answer = a.ObjectOr("answer")) x.answer = ReadStatement(*answer);
+      c.appeals.push_back(std::move(x));
+    }
+    c.version = j.Int("version");
+    c.event_count = j.Int("event_count");
     return c;
-  } catch (const json::exception& e) {
+  } catch (const simdjson::simdjson_error& e) {
+    return Status::Internal(std::string("a stored case could not be read: ") + e.what());
+  } catch (const Malformed& e) {
     return Status::Internal(std::string("a stored case could not be read: ") + e.what());
   }
 }
