@@ -1,5 +1,7 @@
 #include "services/web/pages.h"
 
+#include <algorithm>
+
 #include "services/workflow/case_machine.h"
 
 namespace baraza::web {
@@ -67,6 +69,50 @@ std::string ReportItem(const Report& r) {
   return out + "</span></li>\n";
 }
 
+// Where a report's text goes on its pages: each line of each section, a long
+// value cut into pieces (at a UTF-8 character's start) that continue on the
+// next part, so that no page carries more than kPartBytes of escaped text.
+struct Piece {
+  int section = 0, line = 0;
+  size_t offset = 0, length = 0;
+};
+constexpr size_t kPartBytes = 36 * 1024;  // plus the page's frame: well under 50 KB
+constexpr size_t kPieceBytes = 7 * 1024;  // at most 35 KB once escaped (every byte '&')
+
+size_t EscapedSize(std::string_view text) {
+  size_t n = 0;
+  for (char ch : text) n += ch == '&' ? 5 : ch == '<' || ch == '>' ? 4 : ch == '"' || ch == '\'' ? 6 : 1;
+  return n;
+}
+
+std::vector<std::vector<Piece>> LayOut(const Report& r) {
+  std::vector<std::vector<Piece>> parts(1);
+  size_t used = 0;
+  for (int s = 0; s < static_cast<int>(r.sections.size()); ++s) {
+    const auto& lines = r.sections[s].lines;
+    for (int l = 0; l < static_cast<int>(lines.size()); ++l) {
+      std::string_view value = lines[l].value;
+      size_t offset = 0;
+      do {  // bounded: each turn takes at least one character
+        size_t length = std::min(kPieceBytes, value.size() - offset);
+        while (offset + length < value.size() && length > 0 &&
+               (static_cast<unsigned char>(value[offset + length]) & 0xC0) == 0x80)
+          --length;  // do not cut a character in two
+        if (length == 0) length = std::min<size_t>(1, value.size() - offset);
+        size_t size = EscapedSize(value.substr(offset, length)) + lines[l].label.size() + 64;
+        if (used + size > kPartBytes && used > 0) {
+          parts.emplace_back();
+          used = 0;
+        }
+        parts.back().push_back({s, l, offset, length});
+        used += size;
+        offset += length;
+      } while (offset < value.size());
+    }
+  }
+  return parts;
+}
+
 }  // namespace
 
 std::string Escape(std::string_view text) {
@@ -119,7 +165,10 @@ std::string GroupPage(const ContactGroup& group, const std::vector<Report>& repo
 }
 
 std::string ReportPage(const Report& r, const ContactGroup& group,
-                       const std::vector<Report>& corrected_by) {
+                       const std::vector<Report>& corrected_by, int part) {
+  std::vector<std::vector<Piece>> parts = LayOut(r);
+  int n = static_cast<int>(parts.size());
+  part = std::clamp(part, 1, n);
   std::string body = "<h1>" + Escape(r.title) + "</h1>\n";
   body += "<p class=\"meta\">Report #" + std::to_string(r.id) + ", published " +
           Escape(FormatTime(r.published_at)) + " by " +
@@ -133,14 +182,32 @@ std::string ReportPage(const Report& r, const ContactGroup& group,
     body += "<p class=\"notice\">A later report corrects this one: " +
             Link("/reports/" + std::to_string(later.id), "report #" + std::to_string(later.id)) +
             ".</p>\n";
-  for (const auto& s : r.sections) {
-    body += "<h2>" + Escape(s.heading) + "</h2>\n<dl>\n";
-    for (const auto& l : s.lines)
-      body += "<dt>" + Escape(l.label) + "</dt><dd>" + Escape(l.value) + "</dd>\n";
-    body += "</dl>\n";
+  std::string pager;
+  if (n > 1) {
+    std::string base = "/reports/" + std::to_string(r.id) + "?part=";
+    pager = "<p class=\"pager\">Part " + std::to_string(part) + " of " + std::to_string(n);
+    if (part > 1) pager += " · " + Link(base + std::to_string(part - 1), "previous part");
+    if (part < n) pager += " · " + Link(base + std::to_string(part + 1), "next part");
+    pager += "</p>\n";
   }
+  body += pager;
+  int open_section = -1;
+  for (const Piece& p : parts[part - 1]) {
+    if (p.section != open_section) {
+      if (open_section != -1) body += "</dl>\n";
+      body += "<h2>" + Escape(r.sections[p.section].heading) + "</h2>\n<dl>\n";
+      open_section = p.section;
+    }
+    const ReportLine& line = r.sections[p.section].lines[p.line];
+    body += "<dt>" + Escape(line.label) + (p.offset > 0 ? " (continued)" : "") + "</dt><dd>" +
+            Escape(std::string_view(line.value).substr(p.offset, p.length)) + "</dd>\n";
+  }
+  if (open_section != -1) body += "</dl>\n";
+  body += pager;
   return Page(r.title, body);
 }
+
+int ReportParts(const Report& r) { return static_cast<int>(LayOut(r).size()); }
 
 std::string ErrorPage(int status, const std::string& message) {
   std::string title = status == 404 ? "Not found" : status == 405 ? "Not allowed" : "Error";

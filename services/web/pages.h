@@ -29,10 +29,13 @@ std::string IndexPage(const std::vector<GroupEntry>& groups, Id next_after);
 std::string GroupPage(const ContactGroup& group, const std::vector<Report>& reports,
                       Id next_before);
 
-// "/reports/<id>": one report with its history head and how to check it.
-// `corrected_by`: later reports that correct this one.
+// "/reports/<id>?part=<n>": one report with its history head and how to check
+// it. `corrected_by`: later reports that correct this one. A report whose texts
+// would make a page over 50 KB is laid out in parts (long texts continue on the
+// next part); `part` counts from 1 and must be at most ReportParts(report).
 std::string ReportPage(const Report& report, const ContactGroup& group,
-                       const std::vector<Report>& corrected_by);
+                       const std::vector<Report>& corrected_by, int part = 1);
+int ReportParts(const Report& report);
 
 // A page for an error (404, 405, 500), saying what to do.
 std::string ErrorPage(int status, const std::string& message);

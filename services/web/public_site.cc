@@ -98,9 +98,10 @@ Response Group(CaseStore& store, Id group_id, Id before) {
   return {200, "text/html; charset=utf-8", GroupPage(*group, *reports, next)};
 }
 
-Response OneReport(CaseStore& store, Id report_id) {
+Response OneReport(CaseStore& store, Id report_id, Id part) {
   auto report = store.GetReport(report_id);
   if (!report.ok()) return StoreError(report.status());
+  if (part > ReportParts(*report)) return Error(404, "This report has no such part.");
   auto group = store.GetGroup(report->group_id);
   if (!group.ok()) return StoreError(group.status());
   auto same_case = store.ListReports({0, report->case_id, 0, kMaxCorrections});
@@ -109,7 +110,8 @@ Response OneReport(CaseStore& store, Id report_id) {
   for (auto& r : *same_case)
     if (r.corrects_report_id == report_id) corrected_by.push_back(std::move(r));
   std::reverse(corrected_by.begin(), corrected_by.end());  // oldest first
-  return {200, "text/html; charset=utf-8", ReportPage(*report, *group, corrected_by)};
+  return {200, "text/html; charset=utf-8",
+          ReportPage(*report, *group, corrected_by, static_cast<int>(std::max<Id>(part, 1)))};
 }
 
 // One connection: reads requests and answers them in turn (keep-alive), until
@@ -202,7 +204,10 @@ Response Route(CaseStore& store, const std::string& target) {
     if (path.substr(0, prefix.size()) != prefix) continue;
     auto id = ParseId(path.substr(prefix.size()));
     if (!id) break;
-    if (prefix == "/reports/") return OneReport(store, *id);
+    if (prefix == "/reports/") {
+      auto part = PageParam(query, "part");
+      return part ? OneReport(store, *id, *part) : bad_page;
+    }
     auto before = PageParam(query, "before");
     return before ? Group(store, *id, *before) : bad_page;
   }

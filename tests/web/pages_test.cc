@@ -104,3 +104,38 @@ TEST_CASE("the public page answers unknown and malformed addresses with an error
   auto missing = web::Route(store, "/reports/12");
   CHECK(missing.body.find("There is no such page.") != std::string::npos);
 }
+
+TEST_CASE("a report with texts too long for one page is laid out in parts under 50 KB", "[web]") {
+  MemoryCaseStore store;
+  Id group = GroupWithReports(store, "Kismayo contact group", 0, 'x');
+  Report r = ReportOn(1, 1, group, "Long report");
+  // The longest description a case may hold, every byte one that escaping makes five.
+  r.sections[0].lines.push_back({"Description", std::string(64 * 1024, '&')});
+  // And a long text of multi-byte characters, which must not be cut in two.
+  std::string somali_and_arabic;
+  for (int i = 0; i < 9000; ++i) somali_and_arabic += "\xd8\xb3";  // U+0633, two bytes
+  r.sections[0].lines.push_back({"Position", somali_and_arabic});
+  REQUIRE(store.WriteAndWait([&](WriteTx& tx) { return tx.InsertReport(r); }).ok());
+
+  int parts = web::ReportParts(r);
+  REQUIRE(parts > 1);
+  size_t ampersands = 0, arabic = 0;
+  for (int part = 1; part <= parts; ++part) {
+    auto page = web::Route(store, "/reports/1?part=" + std::to_string(part));
+    REQUIRE(page.status == 200);
+    CHECK(page.body.size() < kPageLimit);
+    CHECK(page.body.find("Part " + std::to_string(part) + " of " + std::to_string(parts)) !=
+          std::string::npos);
+    for (size_t at = page.body.find("&amp;"); at != std::string::npos; at = page.body.find("&amp;", at + 1))
+      ++ampersands;
+    for (size_t at = page.body.find("\xd8\xb3"); at != std::string::npos; at = page.body.find("\xd8\xb3", at + 2))
+      ++arabic;
+    // Every cut falls between characters: no stray continuation byte opens a value.
+    CHECK(page.body.find("<dd>\xb3") == std::string::npos);
+  }
+  CHECK(ampersands == 64 * 1024);  // all of the text, once
+  CHECK(arabic == 9000);
+  CHECK(web::Route(store, "/reports/1").body == web::Route(store, "/reports/1?part=1").body);
+  CHECK(web::Route(store, "/reports/1?part=" + std::to_string(parts + 1)).status == 404);
+  CHECK(web::Route(store, "/reports/1?part=0").status == 400);
+}
