@@ -25,6 +25,11 @@ std::string LogLink(const std::string& previous, const std::string& case_link);
 struct Head {
   int64_t events = 0;
   std::string hash;
+  // The head after `events` events whose last log link is `last_link` (an empty
+  // log's head is 0 and 64 zeros, so that it still reads as a head).
+  static Head After(int64_t events, const std::string& last_link) {
+    return {events, events == 0 ? std::string(64, '0') : last_link};
+  }
   std::string ToString() const;
   static Result<Head> Parse(const std::string& text);
 };
@@ -52,7 +57,7 @@ class Verifier {
 
   const std::optional<std::string>& first_break() const { return first_break_; }
   // Where the log ends; an empty log's head is 0 and 64 zeros.
-  Head head() const { return {events_, events_ == 0 ? std::string(64, '0') : log_hash_}; }
+  Head head() const { return Head::After(events_, log_hash_); }
 
  private:
   void Break(std::string what);

@@ -109,7 +109,7 @@ class MemoryTx : public WriteTx {
     return it == d_.events.end() ? std::vector<Event>() : it->second;
   }
   Result<HistoryHeads> Heads(Id case_id) override {
-    chain::Head log{d_.log_events, d_.log_events == 0 ? std::string(64, '0') : d_.log_hash};
+    chain::Head log = chain::Head::After(d_.log_events, d_.log_hash);
     auto it = d_.case_hash.find(case_id);
     return HistoryHeads{log.ToString(), it == d_.case_hash.end() ? std::string() : it->second};
   }

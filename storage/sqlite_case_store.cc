@@ -593,7 +593,7 @@ class SqliteTx : public WriteTx {
   Result<HistoryHeads> Heads(Id case_id) override {
     HistoryHeads h;
     BARAZA_ASSIGN_OR_RETURN(chain::Head log, LogHead());
-    h.log = (log.events == 0 ? chain::Head{0, std::string(64, '0')} : log).ToString();
+    h.log = chain::Head::After(log.events, log.hash).ToString();
     BARAZA_ASSIGN_OR_RETURN(h.case_last, CaseHead(case_id));
     return h;
   }
@@ -814,9 +814,6 @@ void SqliteCaseStore::WriterLoop() {
   Connection& c = *writer_conn_;
   SqliteTx tx(c, cache_);
   std::vector<Job> batch;
-  std::vector<Status> results;
-  // Prepared once: a write's savepoint is taken and released for every write.
-  auto run = [&c](const char* sql) { return Query(c, sql).Run(); };
   for (;;) {
     batch.clear();
     {
@@ -828,45 +825,8 @@ void SqliteCaseStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    results.assign(batch.size(), Status::Ok());
-    Status begin = c.Exec("BEGIN IMMEDIATE");
-    if (!begin.ok()) {
-      for (auto& job : batch) job.done(begin);
-      continue;
-    }
-    size_t applied = 0;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      Status s = run("SAVEPOINT w");
-      if (s.ok()) {
-        try {
-          s = batch[i].fn(tx);
-        } catch (const std::exception& e) {
-          s = Status::Internal(std::string("write failed: ") + e.what());
-        }
-        if (s.ok()) s = run("RELEASE w");
-        if (s.ok()) {
-          ++applied;
-        } else {
-          run("ROLLBACK TO w");
-          run("RELEASE w");
-        }
-        tx.WriteDone(s.ok());
-      }
-      results[i] = s;
-    }
-    Status commit = c.Exec("COMMIT");
-    std::vector<Case> saved = tx.TakeSaved(commit.ok());
-    if (!commit.ok()) {
-      c.Exec("ROLLBACK");
-      for (auto& r : results)
-        if (r.ok()) r = commit;
-    } else {
-      cache_.Committed(saved);  // before anyone hears of the commit
-
-      std::lock_guard lock(queue_mu_);
-      stats_.commits += 1;
-      stats_.writes += static_cast<int64_t>(applied);
-    }
+    std::vector<Status> results = CommitBatch(c, tx, batch);
+    // Every answer, failures included, goes out from the completion thread.
     std::vector<std::pair<DoneFn, Status>> answers;
     answers.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i)
@@ -877,6 +837,49 @@ void SqliteCaseStore::WriterLoop() {
     }
     done_cv_.notify_one();
   }
+}
+
+std::vector<Status> SqliteCaseStore::CommitBatch(sqlite::Connection& c, WriteTx& write_tx,
+                                                 std::vector<Job>& batch) {
+  auto& tx = static_cast<SqliteTx&>(write_tx);
+  // Prepared once: a write's savepoint is taken and released for every write.
+  auto run = [&c](const char* sql) { return Query(c, sql).Run(); };
+  Status begin = c.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) return std::vector<Status>(batch.size(), begin);
+  std::vector<Status> results(batch.size(), Status::Ok());
+  size_t applied = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Status s = run("SAVEPOINT w");
+    if (s.ok()) {
+      try {
+        s = batch[i].fn(tx);
+      } catch (const std::exception& e) {
+        s = Status::Internal(std::string("write failed: ") + e.what());
+      }
+      if (s.ok()) s = run("RELEASE w");
+      if (s.ok()) {
+        ++applied;
+      } else {
+        run("ROLLBACK TO w");
+        run("RELEASE w");
+      }
+      tx.WriteDone(s.ok());
+    }
+    results[i] = s;
+  }
+  Status commit = c.Exec("COMMIT");
+  std::vector<Case> saved = tx.TakeSaved(commit.ok());
+  if (!commit.ok()) {
+    c.Exec("ROLLBACK");
+    for (auto& r : results)
+      if (r.ok()) r = commit;
+    return results;
+  }
+  cache_.Committed(saved);  // before anyone hears of the commit
+  std::lock_guard lock(queue_mu_);
+  stats_.commits += 1;
+  stats_.writes += static_cast<int64_t>(applied);
+  return results;
 }
 
 SqliteCaseStore::Lease SqliteCaseStore::Reader() {

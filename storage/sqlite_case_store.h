@@ -85,6 +85,9 @@ class SqliteCaseStore : public CaseStore {
 
   explicit SqliteCaseStore(Options options);
   void WriterLoop();
+  // One transaction for `batch`, each write in its own savepoint; returns each
+  // write's outcome (a failed BEGIN or COMMIT fails them all).
+  std::vector<Status> CommitBatch(sqlite::Connection& c, WriteTx& tx, std::vector<Job>& batch);
   // Runs the `done` calls of committed batches, in commit order, so that the
   // writer never spends its time packing answers or writing them to sockets.
   void CompleterLoop();

@@ -512,6 +512,7 @@ void Application::PublishReport(const Actor& actor, Id case_id, Id corrects_repo
         *out = publication.report;
         BARAZA_RETURN_IF_ERROR(tx.InsertReport(*out));
         BARAZA_RETURN_IF_ERROR(RememberRequest(tx, actor, key, out->id, "report", now));
+        // A publication sends no notice and moves no deadline: nothing for AfterCommit.
         std::vector<Notice> unused;
         UnixMillis next_deadline = 0;
         return Commit(tx, publication.transition, unused, next_deadline);

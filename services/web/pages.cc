@@ -131,16 +131,16 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
-std::string IndexPage(const std::vector<GroupEntry>& groups, Id next_after) {
+std::string IndexPage(const std::vector<ContactGroup>& groups, Id next_after) {
   std::string body = "<h1>Contact groups and their published reports</h1>\n";
   body += "<p class=\"meta\">What a contact group could not resolve privately may be published "
           "here, in the same form whichever party is concerned. A group appears once it has "
           "published a report.</p>\n";
   if (groups.empty()) body += "<p>No report has been published yet.</p>\n";
   body += "<ul class=\"list\">\n";
-  for (const auto& e : groups)
-    body += "<li>" + Link("/groups/" + std::to_string(e.group.id), e.group.name) +
-            "<br><span class=\"meta\">" + Escape(GroupLine(e.group)) + "</span></li>\n";
+  for (const auto& g : groups)
+    body += "<li>" + Link("/groups/" + std::to_string(g.id), g.name) +
+            "<br><span class=\"meta\">" + Escape(GroupLine(g)) + "</span></li>\n";
   body += "</ul>\n";
   if (next_after != 0)
     body += "<p class=\"pager\">" + Link("/?after=" + std::to_string(next_after), "More groups") +

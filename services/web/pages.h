@@ -14,15 +14,9 @@ namespace baraza::web {
 // Escapes & < > " ' so that text is shown as text, never read as markup.
 std::string Escape(std::string_view text);
 
-// A group as the index lists it.
-struct GroupEntry {
-  ContactGroup group;
-  int reports_shown = 0;  // reports listed on its page's first screen
-};
-
 // "/": the groups that have published reports. `next_after` is the id to page
 // on from (0: the last page).
-std::string IndexPage(const std::vector<GroupEntry>& groups, Id next_after);
+std::string IndexPage(const std::vector<ContactGroup>& groups, Id next_after);
 
 // "/groups/<id>": one group and its published reports, newest first;
 // `next_before` is the report id to page on from (0: the last page).

@@ -74,11 +74,11 @@ Response Index(CaseStore& store, Id after) {
     ids->resize(kPageSize);
     next = ids->back();
   }
-  std::vector<GroupEntry> groups;
+  std::vector<ContactGroup> groups;
   for (Id id : *ids) {
     auto g = store.GetGroup(id);
     if (!g.ok()) return StoreError(g.status());
-    groups.push_back({std::move(g).value(), 0});
+    groups.push_back(std::move(g).value());
   }
   return {200, "text/html; charset=utf-8", IndexPage(groups, next)};
 }

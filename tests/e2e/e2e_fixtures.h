@@ -62,17 +62,26 @@ inline std::string RegisterLiaison(client::BarazaClient& m, int64_t party) {
   return resp.token();
 }
 
+// Creates a contact group; `appeal_window_seconds` 0 keeps the server's default.
+inline int64_t CreateGroup(client::BarazaClient& m, const std::string& name,
+                           v1::GroupKind kind = v1::GROUP_KIND_STANDING,
+                           int appeal_window_seconds = 0) {
+  v1::CreateContactGroupRequest g;
+  g.set_name(name);
+  g.set_kind(kind);
+  if (appeal_window_seconds > 0) g.mutable_appeal_window()->set_seconds(appeal_window_seconds);
+  v1::ContactGroup group;
+  auto s = m.CreateContactGroup(g, &group);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return group.id();
+}
+
 // A group of three parties, each with a liaison.
 // `appeal_window_seconds` 0 keeps the server's default (7 days).
 inline Setup ThreeParties(client::BarazaClient& m, int appeal_window_seconds = 0) {
   Setup s;
-  v1::CreateContactGroupRequest g;
-  g.set_name("Kismayo contact group");
-  g.set_kind(v1::GROUP_KIND_STANDING);
-  if (appeal_window_seconds > 0) g.mutable_appeal_window()->set_seconds(appeal_window_seconds);
-  v1::ContactGroup group;
-  REQUIRE(m.CreateContactGroup(g, &group).ok());
-  s.group = group.id();
+  s.group = CreateGroup(m, "Kismayo contact group", v1::GROUP_KIND_STANDING, appeal_window_seconds);
   s.filer = AddParty(m, s.group, "Kismayo Women's Association", v1::PARTY_CATEGORY_WOMENS_GROUP);
   s.answers = AddParty(m, s.group, "Juba Valley Alliance", v1::PARTY_CATEGORY_ARMED_FACTION);
   s.silent = AddParty(m, s.group, "Somali National Front", v1::PARTY_CATEGORY_ARMED_FACTION);

@@ -32,12 +32,7 @@ class PublishingWorld {
     REQUIRE(server.Start());
     REQUIRE(server.page_port() > 0);
     auto m = Mediator();
-    v1::CreateContactGroupRequest g;
-    g.set_name("Kismayo <contact> group & partners");
-    g.set_kind(v1::GROUP_KIND_STANDING);
-    v1::ContactGroup group;
-    REQUIRE(m.CreateContactGroup(g, &group).ok());
-    this->group = group.id();
+    group = CreateGroup(m, "Kismayo <contact> group & partners");
     filer = AddParty(m, this->group, "Kismayo Women's Association", v1::PARTY_CATEGORY_WOMENS_GROUP);
     faction = AddParty(m, this->group, "Juba Valley Alliance", v1::PARTY_CATEGORY_ARMED_FACTION);
     mission = AddParty(m, this->group, "UN Mission in Jubaland", v1::PARTY_CATEGORY_MISSION);
@@ -210,13 +205,9 @@ TEST_CASE_METHOD(PublishingWorld, "the public page serves groups and reports ove
 TEST_CASE_METHOD(PublishingWorld, "the public page refuses what it does not serve",
                  "[e2e][report][web]") {
   auto m = Mediator();
-  v1::CreateContactGroupRequest g;
-  g.set_name("Quiet group");
-  g.set_kind(v1::GROUP_KIND_AD_HOC);
-  v1::ContactGroup quiet;
-  REQUIRE(m.CreateContactGroup(g, &quiet).ok());
+  int64_t quiet = CreateGroup(m, "Quiet group", v1::GROUP_KIND_AD_HOC);
   // A group that published nothing is not public; nor is any case.
-  CHECK(Get("/groups/" + std::to_string(quiet.id())).status == 404);
+  CHECK(Get("/groups/" + std::to_string(quiet)).status == 404);
   CHECK(Get("/reports/1").status == 404);
   CHECK(Get("/cases/1").status == 404);
   CHECK(Get("/reports/abc").status == 404);
