@@ -45,6 +45,21 @@ struct Child {
     waitpid(pid, nullptr, 0);
     pid = -1;
   }
+  // CPU time (user + system) the child has used so far, in microseconds.
+  double CpuMicros() const {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {  // fields 14 and 15: utime, stime
+      if (i == 14) utime = std::stod(f);
+      if (i == 15) stime = std::stod(f);
+    }
+    return (utime + stime) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
   long RssKb() const {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
@@ -99,6 +114,7 @@ struct Result {
   double seconds = 0;
   int64_t ok = 0, errors = 0;
   double p50 = 0, p99 = 0, p999 = 0;  // milliseconds
+  double server_cpu_us = 0;           // the server's CPU time per answered request
   std::string first_error;
   double Rps() const { return seconds > 0 ? ok / seconds : 0; }
 };
@@ -442,11 +458,14 @@ int main(int argc, char** argv) {
       for (const auto& kind : all_kinds) {
         auto issue = Workload(kind, kind == "echo" ? echo_channels : server_channels, mediator, seeded);
         Drive(std::min(load, 4), std::min<int64_t>(max_requests / 10, 200), 2, issue);  // warm-up
+        const Child& measured = kind == "echo" ? echo : server;
+        double cpu_before = measured.CpuMicros();
         Result r = Drive(load, max_requests, seconds, issue);
+        if (r.ok > 0) r.server_cpu_us = (measured.CpuMicros() - cpu_before) / r.ok;
         std::cerr << "run " << run + 1 << "/" << runs << "  " << std::setw(8) << kind << " x"
                   << std::setw(3) << load << ": " << std::setw(8) << Fixed(r.Rps(), 0)
                   << " req/s  p50 " << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2)
-                  << " ms  errors " << r.errors << (r.errors ? " (" + r.first_error + ")" : "")
+                  << " ms  server CPU " << Fixed(r.server_cpu_us, 1) << " µs/req  errors " << r.errors << (r.errors ? " (" + r.first_error + ")" : "")
                   << std::endl;
         failed |= r.errors > 0 || r.ok == 0;
         results[kind][load].push_back(r);
@@ -457,17 +476,19 @@ int main(int argc, char** argv) {
 
   // The table: median of the runs, range in brackets, ratio to the echo at the same load.
   std::ostringstream table;
-  table << "| RPC | in flight | req/s (median, range) | p50 ms | p99 ms | p99.9 ms | × echo |\n"
-        << "|---|---:|---:|---:|---:|---:|---:|\n";
+  table << "| RPC | in flight | req/s (median, range) | p50 ms | p99 ms | p99.9 ms | × echo "
+           "| server CPU µs/req |\n"
+        << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& kind : all_kinds)
     for (int load : loads) {
       const auto& rs = results[kind][load];
-      std::vector<double> rps, p50, p99, p999;
+      std::vector<double> rps, p50, p99, p999, cpu;
       for (const auto& r : rs) {
         rps.push_back(r.Rps());
         p50.push_back(r.p50);
         p99.push_back(r.p99);
         p999.push_back(r.p999);
+        cpu.push_back(r.server_cpu_us);
       }
       std::vector<double> echo_rps;
       for (const auto& r : results["echo"][load]) echo_rps.push_back(r.Rps());
@@ -482,7 +503,7 @@ int main(int argc, char** argv) {
       table << "| " << names.at(kind) << " | " << load << " | " << Fixed(Median(rps), 0) << " ("
             << Fixed(*lo, 0) << "–" << Fixed(*hi, 0) << ") | " << Fixed(Median(p50), 2) << " | "
             << Fixed(Median(p99), 2) << " | " << Fixed(Median(p999), 2) << " | "
-            << Fixed(ratio, 2) << " |\n";
+            << Fixed(ratio, 2) << " | " << Fixed(Median(cpu), 1) << " |\n";
     }
   // The targets of issue 7, checked against the medians.
   auto median_of = [&](const std::string& kind, int load, auto field) {
@@ -544,7 +565,10 @@ int main(int argc, char** argv) {
           "ListCases; durable writes are a liaison's RespondToNotice (a new position on a case) "
           "and a mediator's FileDispute (a case with its notice and deadlines). Every write "
           "carries a new request_id, as the clients send it. The ratio compares medians with the "
-          "echo server at the same number of requests in flight, measured in the same run.\n\n"
+          "echo server at the same number of requests in flight, measured in the same run. "
+          "\"server CPU\" is the server process's CPU time (user and system, all threads, from "
+          "/proc) during the measurement divided by the requests it answered: on two shared "
+          "cores, what a request costs the server decides how many it can answer.\n\n"
        << "## Results\n\n"
        << table.str() << "\n"
        << "barazad's resident memory after each round: " << rss.str() << ".\n\n"
