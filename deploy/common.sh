@@ -9,7 +9,7 @@ BARAZA_PACKAGES=(
   cmake g++ make pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libsqlite3-dev libssl-dev
-  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev catch2 openssl
+  libjemalloc-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev catch2 openssl
 )
 
 say() { printf '%s\n' "$*" >&2; }

@@ -1,5 +1,6 @@
 #include "services/scheduler/deadline_scheduler.h"
 
+#include <pthread.h>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -16,7 +17,10 @@ Result<DeadlineRunner::Report> DeadlineScheduler::CatchUp() {
 
 void DeadlineScheduler::Start() {
   boost::asio::post(io_, [this] { Arm(); });
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "baraza-deadline");
+    io_.run();
+  });
 }
 
 void DeadlineScheduler::Stop() {

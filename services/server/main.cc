@@ -1,6 +1,7 @@
 // barazad: the Baraza server, and the operator's commands on its database
 // (`barazad token ...`, `barazad audit ...`). See README.md and docs/.
 #include <CLI/CLI.hpp>
+#include <absl/synchronization/mutex.h>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -10,6 +11,10 @@
 #include "services/workflow/duration_text.h"
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built with absl::Mutex's deadlock detection on: every
+  // lock gRPC takes then updates a global lock graph (a few % of barazad's CPU
+  // under load). Baraza's own locks are std::mutex; gRPC's are tested upstream.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{"barazad — the Baraza case server: contact groups, disputes, notices and "
                "deadlines that the server enforces itself.\nWith no command it serves; "
                "`token` and `audit` work on the database file."};

@@ -1,5 +1,6 @@
 #include "services/web/public_site.h"
 
+#include <pthread.h>
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -254,7 +255,10 @@ Status PublicSite::Start(const std::string& listen) {
                                " (is another program using it? choose another --public-page)");
   port_ = a.local_endpoint().port();
   impl_->Accept(store_);
-  thread_ = std::thread([this] { impl_->io.run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "baraza-public");
+    impl_->io.run();
+  });
   return Status::Ok();
 }
 
