@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +70,14 @@ struct Child {
   }
 };
 
+// CPU time (user + system) this process has used so far, in microseconds.
+double OwnCpuMicros() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto us = [](const timeval& t) { return t.tv_sec * 1e6 + static_cast<double>(t.tv_usec); };
+  return us(u.ru_utime) + us(u.ru_stime);
+}
+
 // Starts `argv`, waits (at most 30 s) for "<word> listening on ADDRESS" on its stdout.
 bool Spawn(const std::vector<std::string>& argv, const std::string& log, Child* child) {
   int out[2];
@@ -115,6 +124,7 @@ struct Result {
   int64_t ok = 0, errors = 0;
   double p50 = 0, p99 = 0, p999 = 0;  // milliseconds
   double server_cpu_us = 0;           // the server's CPU time per answered request
+  double client_cpu_us = 0;           // the load generator's own, per answered request
   std::string first_error;
   double Rps() const { return seconds > 0 ? ok / seconds : 0; }
 };
@@ -459,13 +469,17 @@ int main(int argc, char** argv) {
         auto issue = Workload(kind, kind == "echo" ? echo_channels : server_channels, mediator, seeded);
         Drive(std::min(load, 4), std::min<int64_t>(max_requests / 10, 200), 2, issue);  // warm-up
         const Child& measured = kind == "echo" ? echo : server;
-        double cpu_before = measured.CpuMicros();
+        double cpu_before = measured.CpuMicros(), own_before = OwnCpuMicros();
         Result r = Drive(load, max_requests, seconds, issue);
-        if (r.ok > 0) r.server_cpu_us = (measured.CpuMicros() - cpu_before) / r.ok;
+        if (r.ok > 0) {
+          r.server_cpu_us = (measured.CpuMicros() - cpu_before) / r.ok;
+          r.client_cpu_us = (OwnCpuMicros() - own_before) / r.ok;
+        }
         std::cerr << "run " << run + 1 << "/" << runs << "  " << std::setw(8) << kind << " x"
                   << std::setw(3) << load << ": " << std::setw(8) << Fixed(r.Rps(), 0)
                   << " req/s  p50 " << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2)
-                  << " ms  server CPU " << Fixed(r.server_cpu_us, 1) << " µs/req  errors " << r.errors << (r.errors ? " (" + r.first_error + ")" : "")
+                  << " ms  CPU µs/req: server " << Fixed(r.server_cpu_us, 1) << ", client "
+                  << Fixed(r.client_cpu_us, 1) << "  errors " << r.errors << (r.errors ? " (" + r.first_error + ")" : "")
                   << std::endl;
         failed |= r.errors > 0 || r.ok == 0;
         results[kind][load].push_back(r);
@@ -477,18 +491,19 @@ int main(int argc, char** argv) {
   // The table: median of the runs, range in brackets, ratio to the echo at the same load.
   std::ostringstream table;
   table << "| RPC | in flight | req/s (median, range) | p50 ms | p99 ms | p99.9 ms | × echo "
-           "| server CPU µs/req |\n"
-        << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+           "| server CPU µs/req | client CPU µs/req |\n"
+        << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& kind : all_kinds)
     for (int load : loads) {
       const auto& rs = results[kind][load];
-      std::vector<double> rps, p50, p99, p999, cpu;
+      std::vector<double> rps, p50, p99, p999, cpu, client_cpu;
       for (const auto& r : rs) {
         rps.push_back(r.Rps());
         p50.push_back(r.p50);
         p99.push_back(r.p99);
         p999.push_back(r.p999);
         cpu.push_back(r.server_cpu_us);
+        client_cpu.push_back(r.client_cpu_us);
       }
       std::vector<double> echo_rps;
       for (const auto& r : results["echo"][load]) echo_rps.push_back(r.Rps());
@@ -503,7 +518,8 @@ int main(int argc, char** argv) {
       table << "| " << names.at(kind) << " | " << load << " | " << Fixed(Median(rps), 0) << " ("
             << Fixed(*lo, 0) << "–" << Fixed(*hi, 0) << ") | " << Fixed(Median(p50), 2) << " | "
             << Fixed(Median(p99), 2) << " | " << Fixed(Median(p999), 2) << " | "
-            << Fixed(ratio, 2) << " | " << Fixed(Median(cpu), 1) << " |\n";
+            << Fixed(ratio, 2) << " | " << Fixed(Median(cpu), 1) << " | "
+            << Fixed(Median(client_cpu), 1) << " |\n";
     }
   // The targets of issue 7, checked against the medians.
   auto median_of = [&](const std::string& kind, int load, auto field) {
@@ -568,7 +584,8 @@ int main(int argc, char** argv) {
           "echo server at the same number of requests in flight, measured in the same run. "
           "\"server CPU\" is the server process's CPU time (user and system, all threads, from "
           "/proc) during the measurement divided by the requests it answered: on two shared "
-          "cores, what a request costs the server decides how many it can answer.\n\n"
+          "cores, what a request costs the server decides how many it can answer. \"client CPU\" "
+          "is the same for the load generator itself, which shares those cores.\n\n"
        << "## Results\n\n"
        << table.str() << "\n"
        << "barazad's resident memory after each round: " << rss.str() << ".\n\n"

@@ -32,6 +32,13 @@ void DeadlineScheduler::Stop() {
 }
 
 void DeadlineScheduler::Poke(UnixMillis due_at) {
+  // Most new deadlines are days away, later than the timer: then nothing to do,
+  // and no wake-up of the scheduler's thread for each commit. armed_for_ is set
+  // to 0 before the due cases are read and to the new time only after
+  // NextDeadline() was read, so a deadline committed meanwhile is either seen
+  // by that read or finds 0 (or an earlier time) here and re-arms.
+  UnixMillis armed = armed_for_.load();
+  if (armed != 0 && due_at >= armed) return;
   boost::asio::post(io_, [this, due_at] {
     if (armed_for_ == 0 || due_at < armed_for_) Arm();
   });

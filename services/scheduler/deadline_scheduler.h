@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <atomic>
 #include <thread>
 
 #include "services/scheduler/deadline_runner.h"
@@ -37,7 +38,9 @@ class DeadlineScheduler {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::steady_timer timer_;
-  UnixMillis armed_for_ = 0;  // wall-clock time the timer is set for; 0: none
+  // Wall-clock time the timer is set for; 0: none. Written on the scheduler's
+  // thread, read by Poke() on any thread.
+  std::atomic<UnixMillis> armed_for_{0};
   std::thread thread_;
 };
 
