@@ -98,16 +98,21 @@ void AddContemplate(Program& p, CLI::App& parent, const std::string& name) {
 void AddCaseList(Program& p, CLI::App* kase, const std::string& help) {
   struct Flags {
     std::string state, page_token;
+    bool full = false;
   };
   auto flags = std::make_shared<Flags>();
   auto* cmd = kase->add_subcommand("list", help);
   cmd->add_option("--state", flags->state, "only cases in this state")
       ->check(EnumValidator(v1::CaseState_descriptor()));
   cmd->add_option("--page-token", flags->page_token, "from the previous page");
+  cmd->add_flag("--full", flags->full,
+                "whole cases (positions, descriptions, appeals) for --json; "
+                "without it each case comes without its texts, as the table shows it");
   cmd->callback([&p, flags] {
     p.run = [&p, flags] {
       BARAZA_CONNECT_OR_FAIL(p);
       v1::ListCasesRequest req;
+      if (flags->full) req.set_view(v1::CASE_VIEW_FULL);
       if (!flags->state.empty())
         req.set_state(
             static_cast<v1::CaseState>(*ParseEnum(v1::CaseState_descriptor(), flags->state)));

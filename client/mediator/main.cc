@@ -340,6 +340,7 @@ int main(int argc, char** argv) {
 
   v1::ListCasesRequest list_cases;
   int64_t list_group = 0, list_party = 0;
+  bool list_full = false;
   std::string list_state;
   {
     auto* cmd = kase->add_subcommand("list", "list cases, newest first");
@@ -348,8 +349,12 @@ int main(int argc, char** argv) {
     cmd->add_option("--state", list_state, "only cases in this state")
         ->check(EnumValidator(v1::CaseState_descriptor()));
     cmd->add_option("--page-token", *list_cases.mutable_page_token(), "from the previous page");
+    cmd->add_flag("--full", list_full,
+                  "whole cases (positions, descriptions, appeals) for --json; "
+                  "without it each case comes without its texts, as the table shows it");
     cmd->callback([&] {
       run = [&] {
+        if (list_full) list_cases.set_view(v1::CASE_VIEW_FULL);
         list_cases.set_group_id(list_group);
         list_cases.set_party_id(list_party);
         if (!list_state.empty())

@@ -85,13 +85,14 @@ void ToProto(const Commander& in, v1::Commander* out) {
   ToTimestamp(in.created_at, out->mutable_created_at());
 }
 
-void ToProto(const Case& in, v1::Case* out) {
+void ToProto(const Case& in, v1::Case* out, v1::CaseView view) {
+  const bool full = view == v1::CASE_VIEW_FULL;
   out->set_id(in.id);
   out->set_group_id(in.group_id);
   out->set_kind(static_cast<v1::CaseKind>(in.kind));
   out->set_state(static_cast<v1::CaseState>(in.state));
   out->set_title(in.title);
-  out->set_description(in.description);
+  if (full) out->set_description(in.description);
   for (Standard s : in.standards) out->add_standards(static_cast<v1::Standard>(s));
   out->set_dimension(static_cast<v1::OperationalDimension>(in.dimension));
   out->set_filed_by_party_id(in.filed_by_party_id);
@@ -107,21 +108,23 @@ void ToProto(const Case& in, v1::Case* out) {
     if (r.answered_at) ToTimestamp(r.answered_at, o->mutable_answered_at());
     o->set_reminders_sent(r.reminders_sent);
   }
-  for (const auto& p : in.positions) {
-    auto* o = out->add_positions();
-    o->set_id(p.id);
-    o->set_party_id(p.party_id);
-    o->set_text(p.text);
-    o->set_visibility(static_cast<v1::Visibility>(p.visibility));
-    ToTimestamp(p.stated_at, o->mutable_stated_at());
-  }
-  for (const auto& r : in.extension_requests) {
-    auto* o = out->add_extension_requests();
-    o->set_party_id(r.party_id);
-    ToDuration(r.requested, o->mutable_requested());
-    o->set_reason(r.reason);
-    ToTimestamp(r.requested_at, o->mutable_requested_at());
-    o->set_open(r.open);
+  if (full) {
+    for (const auto& p : in.positions) {
+      auto* o = out->add_positions();
+      o->set_id(p.id);
+      o->set_party_id(p.party_id);
+      o->set_text(p.text);
+      o->set_visibility(static_cast<v1::Visibility>(p.visibility));
+      ToTimestamp(p.stated_at, o->mutable_stated_at());
+    }
+    for (const auto& r : in.extension_requests) {
+      auto* o = out->add_extension_requests();
+      o->set_party_id(r.party_id);
+      ToDuration(r.requested, o->mutable_requested());
+      o->set_reason(r.reason);
+      ToTimestamp(r.requested_at, o->mutable_requested_at());
+      o->set_open(r.open);
+    }
   }
   auto* oc = out->mutable_outcome();
   oc->set_text(in.outcome.text);
@@ -144,6 +147,7 @@ void ToProto(const Case& in, v1::Case* out) {
   a->set_narrowness(in.action.narrowness);
   for (Id id : in.affected_party_ids) out->add_affected_party_ids(id);
   ToTimestamp(in.appeal_deadline, out->mutable_appeal_deadline());
+  if (!full) return;
   for (const Statement& s : in.explanations) ToProto(s, out->add_explanations());
   for (const Appeal& ap : in.appeals) {
     auto* o = out->add_appeals();
@@ -204,16 +208,6 @@ void ToProto(const Notice& in, v1::Notice* out) {
 
 namespace {
 
-template <typename Model, typename ProtoEnum, typename IsValid>
-Result<Model> Enum(ProtoEnum v, const char* field, IsValid is_valid, const std::string& names) {
-  if (static_cast<int>(v) == 0 || !is_valid(static_cast<int>(v)))
-    return Status::InvalidArgument(std::string(field) + " is " +
-                                   (static_cast<int>(v) == 0 ? "missing" : "not a known value (" +
-                                                                               std::to_string(v) + ")") +
-                                   "; use one of: " + names);
-  return static_cast<Model>(static_cast<int>(v));
-}
-
 template <typename Descriptor>
 std::string Names(const Descriptor* d) {
   std::string out;
@@ -222,37 +216,49 @@ std::string Names(const Descriptor* d) {
   return out;
 }
 
+// The model's value of a proto enum that must be set and known; the message
+// names the values to use (built only then: this runs on every request).
+template <typename Model, typename ProtoEnum, typename IsValid, typename Descriptor>
+Result<Model> Enum(ProtoEnum v, const char* field, IsValid is_valid, const Descriptor* d) {
+  if (static_cast<int>(v) == 0 || !is_valid(static_cast<int>(v)))
+    return Status::InvalidArgument(std::string(field) + " is " +
+                                   (static_cast<int>(v) == 0 ? "missing" : "not a known value (" +
+                                                                               std::to_string(v) + ")") +
+                                   "; use one of: " + Names(d));
+  return static_cast<Model>(static_cast<int>(v));
+}
+
 }  // namespace
 
 Result<GroupKind> FromProto(v1::GroupKind v, const char* field) {
-  return Enum<GroupKind>(v, field, v1::GroupKind_IsValid, Names(v1::GroupKind_descriptor()));
+  return Enum<GroupKind>(v, field, v1::GroupKind_IsValid, v1::GroupKind_descriptor());
 }
 Result<PartyCategory> FromProto(v1::PartyCategory v, const char* field) {
   return Enum<PartyCategory>(v, field, v1::PartyCategory_IsValid,
-                             Names(v1::PartyCategory_descriptor()));
+                             v1::PartyCategory_descriptor());
 }
 Result<Standard> FromProto(v1::Standard v, const char* field) {
-  return Enum<Standard>(v, field, v1::Standard_IsValid, Names(v1::Standard_descriptor()));
+  return Enum<Standard>(v, field, v1::Standard_IsValid, v1::Standard_descriptor());
 }
 Result<Dimension> FromProto(v1::OperationalDimension v, const char* field) {
   return Enum<Dimension>(v, field, v1::OperationalDimension_IsValid,
-                         Names(v1::OperationalDimension_descriptor()));
+                         v1::OperationalDimension_descriptor());
 }
 Result<CaseState> FromProto(v1::CaseState v, const char* field) {
-  return Enum<CaseState>(v, field, v1::CaseState_IsValid, Names(v1::CaseState_descriptor()));
+  return Enum<CaseState>(v, field, v1::CaseState_IsValid, v1::CaseState_descriptor());
 }
 Result<Visibility> FromProto(v1::Visibility v, const char* field) {
-  return Enum<Visibility>(v, field, v1::Visibility_IsValid, Names(v1::Visibility_descriptor()));
+  return Enum<Visibility>(v, field, v1::Visibility_IsValid, v1::Visibility_descriptor());
 }
 Result<SupportKind> FromProto(v1::SupportKind v, const char* field) {
-  return Enum<SupportKind>(v, field, v1::SupportKind_IsValid, Names(v1::SupportKind_descriptor()));
+  return Enum<SupportKind>(v, field, v1::SupportKind_IsValid, v1::SupportKind_descriptor());
 }
 Result<ActionDecision> FromProto(v1::ActionDecision v, const char* field) {
   return Enum<ActionDecision>(v, field, v1::ActionDecision_IsValid,
-                              Names(v1::ActionDecision_descriptor()));
+                              v1::ActionDecision_descriptor());
 }
 Result<Ruling> FromProto(v1::Ruling v, const char* field) {
-  return Enum<Ruling>(v, field, v1::Ruling_IsValid, Names(v1::Ruling_descriptor()));
+  return Enum<Ruling>(v, field, v1::Ruling_IsValid, v1::Ruling_descriptor());
 }
 
 }  // namespace baraza::api

@@ -464,8 +464,12 @@ ServerUnaryReactor* CaseServiceImpl::ListCases(CallbackServerContext* ctx,
     BARAZA_ASSIGN(state, FromProto(req->state(), "state"));
     filter.state = state;
   }
-  return Answer(ctx, app_.ListCases(*actor, filter), [resp, size](const std::vector<Case>& cases) {
-    for (const auto& c : cases) ToProto(c, resp->add_cases());
+  v1::CaseView view = req->view();
+  if (!v1::CaseView_IsValid(view))
+    return Finish(ctx, Status::InvalidArgument("view is not a known value (" + std::to_string(view) +
+                                               "); use CASE_VIEW_BASIC or CASE_VIEW_FULL"));
+  return Answer(ctx, app_.ListCases(*actor, filter), [resp, size, view](const std::vector<Case>& cases) {
+    for (const auto& c : cases) ToProto(c, resp->add_cases(), view);
     if (static_cast<int>(cases.size()) == size)
       resp->set_next_page_token(std::to_string(cases.back().id));
   });

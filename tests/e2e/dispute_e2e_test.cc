@@ -249,3 +249,51 @@ TEST_CASE_METHOD(
   CHECK(liaison.RegisterCommander(reg, &issued).error_code() ==
         grpc::StatusCode::PERMISSION_DENIED);
 }
+
+TEST_CASE_METHOD(WithThreeParties,
+                 "a list of cases leaves out their texts unless the whole cases are asked for",
+                 "[e2e]") {
+  auto mediator = Mediator();
+  v1::Case filed;
+  auto dispute = Dispute(s, 3600);
+  dispute.set_description("Convoys have been held at the Kilo 12 checkpoint since Monday.");
+  REQUIRE(mediator.FileDispute(dispute, &filed).ok());
+  auto answering = server.Client(s.answers_token);
+  v1::RespondToNoticeRequest respond;
+  respond.set_case_id(filed.id());
+  respond.set_position("We open the checkpoint by day.");
+  respond.set_visibility(v1::VISIBILITY_GROUP);
+  v1::Case answered;
+  REQUIRE(answering.RespondToNotice(respond, &answered).ok());
+  REQUIRE(answered.positions_size() == 1);
+
+  for (auto view : {v1::CASE_VIEW_UNSPECIFIED, v1::CASE_VIEW_BASIC}) {
+    v1::ListCasesRequest req;
+    req.set_view(view);
+    v1::ListCasesResponse page;
+    REQUIRE(mediator.ListCases(req, &page).ok());
+    REQUIRE(page.cases_size() == 1);
+    const v1::Case& basic = page.cases(0);
+    CHECK(basic.id() == filed.id());
+    CHECK(basic.title() == filed.title());
+    CHECK(basic.etag() == answered.etag());
+    CHECK(basic.respondents_size() == answered.respondents_size());
+    CHECK(basic.description().empty());
+    CHECK(basic.positions_size() == 0);
+  }
+
+  v1::ListCasesRequest full;
+  full.set_view(v1::CASE_VIEW_FULL);
+  v1::ListCasesResponse page;
+  REQUIRE(mediator.ListCases(full, &page).ok());
+  REQUIRE(page.cases_size() == 1);
+  CHECK(page.cases(0).description() == dispute.description());
+  REQUIRE(page.cases(0).positions_size() == 1);
+  CHECK(page.cases(0).positions(0).text() == "We open the checkpoint by day.");
+
+  v1::ListCasesRequest unknown;
+  unknown.set_view(static_cast<v1::CaseView>(9));
+  grpc::Status st = mediator.ListCases(unknown, &page);
+  CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(st.error_message(), Catch::Contains("CASE_VIEW_FULL"));
+}

@@ -47,6 +47,15 @@ grep -q '"state": "CASE_STATE_RULED"' <<<"$action_json" || fail "the emergency a
 grep -q '"ruling": "RULING_OVERTURNED"' <<<"$action_json" || fail "the ruling is not overturned"
 grep -q '"remedy": "The mission rebuilds' <<<"$action_json" || fail "the remedy is missing"
 
+# `case list` shows the case in its table; its JSON leaves the answers out
+# unless --full asks for whole cases.
+listed="$(cd "$work" && build/baraza-mediator --token-file var/mediator.token case list)"
+grep -Eq "^$case_id +[0-9]+ +closed" <<<"$listed" || fail "case list does not show case $case_id closed: $listed"
+basic_json="$(cd "$work" && build/baraza-mediator --token-file var/mediator.token -o json case list)"
+full_json="$(cd "$work" && build/baraza-mediator --token-file var/mediator.token -o json case list --full)"
+! grep -q '"positions"' <<<"$basic_json" || fail "case list without --full carries positions"
+grep -q '"positions"' <<<"$full_json" || fail "case list --full carries no positions"
+
 # The participation records printed by the walk-through match the histories.
 grep -A12 "^party: *$jva\$" "$work/walk.out" | grep -q "answered on time: *1" ||
   fail "party $jva's record does not show its answer on time"
