@@ -763,6 +763,17 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& op
   if (!conn.ok()) return conn.status();
   BARAZA_RETURN_IF_ERROR(Migrate(**conn));
   store->writer_conn_ = std::move(conn).value();
+  auto checkpoint_conn = Connection::Open(options.path, /*writer=*/false);
+  if (!checkpoint_conn.ok()) return checkpoint_conn.status();
+  store->checkpoint_conn_ = std::move(checkpoint_conn).value();
+  // The checkpoint writes the database file: as durably as the commits.
+  BARAZA_RETURN_IF_ERROR(store->checkpoint_conn_->Exec("PRAGMA synchronous=FULL"));
+  // Replaces SQLite's automatic checkpoint on the writer (sqlite3_wal_hook).
+  sqlite3_wal_hook(store->writer_conn_->db(), &SqliteCaseStore::OnWalCommit, store.get());
+  store->checkpointer_ = std::thread([s = store.get()] {
+    pthread_setname_np(pthread_self(), "baraza-ckpt");
+    s->CheckpointerLoop();
+  });
   // Named, so that `top -H` and profiles tell them apart.
   store->completer_ = std::thread([s = store.get()] {
     pthread_setname_np(pthread_self(), "baraza-answers");
@@ -788,6 +799,13 @@ SqliteCaseStore::~SqliteCaseStore() {
   }
   done_cv_.notify_all();
   if (completer_.joinable()) completer_.join();  // after every answer was given
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  checkpoint_conn_.reset();
   pool_.clear();
   writer_conn_.reset();
 }
@@ -807,6 +825,44 @@ void SqliteCaseStore::Write(WriteFn fn, DoneFn done) {
 SqliteCaseStore::WriterStats SqliteCaseStore::Stats() {
   std::lock_guard lock(queue_mu_);
   return stats_;
+}
+
+int SqliteCaseStore::OnWalCommit(void* self, ::sqlite3* db, const char* name, int pages) {
+  auto* store = static_cast<SqliteCaseStore*>(self);
+  if (pages >= kWriterCheckpointPages) {
+    // The checkpointer has fallen far behind (readers holding old snapshots,
+    // or a slow disk): bound the WAL as SQLite itself would, on the writer.
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages) {
+    {
+      std::lock_guard lock(store->checkpoint_mu_);
+      if (store->checkpoint_wanted_) return SQLITE_OK;
+      store->checkpoint_wanted_ = true;
+    }
+    store->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteCaseStore::CheckpointerLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_wanted_; });
+      if (checkpoint_stopping_) return;  // closing the last connection checkpoints
+    }
+    int log = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       &log, &copied);
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_wanted_ = false;
+    }
+    if (rc == SQLITE_OK && copied > 0) {
+      std::lock_guard lock(queue_mu_);
+      stats_.checkpoints += 1;
+    }
+  }
 }
 
 void SqliteCaseStore::CompleterLoop() {

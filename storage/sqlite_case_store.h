@@ -16,6 +16,8 @@
 #include "storage/case_store.h"
 #include "storage/event_chain.h"
 
+struct sqlite3;
+
 namespace baraza {
 
 namespace sqlite {
@@ -73,7 +75,13 @@ class SqliteCaseStore : public CaseStore {
   struct WriterStats {
     int64_t commits = 0;
     int64_t writes = 0;
+    int64_t checkpoints = 0;  // background checkpoints that copied the WAL into the file
   };
+  // WAL pages after which the background checkpointer copies them into the
+  // database file (SQLite's own default), and after which the writer does it
+  // itself because the checkpointer has not kept up.
+  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kWriterCheckpointPages = 16 * kCheckpointPages;
   WriterStats Stats();
 
  private:
@@ -92,6 +100,11 @@ class SqliteCaseStore : public CaseStore {
   // writer never spends its time packing answers or writing them to sockets.
   void CompleterLoop();
   Lease Reader();
+  // Runs PASSIVE checkpoints on a connection of its own when the WAL has grown
+  // past kCheckpointPages: SQLite would otherwise run them inside a COMMIT on
+  // the writer, whose next batch then waits for the database file's fsync.
+  void CheckpointerLoop();
+  static int OnWalCommit(void* self, ::sqlite3* db, const char* name, int pages);
 
   Options options_;
   CaseCache cache_{options_.case_cache};
@@ -109,6 +122,13 @@ class SqliteCaseStore : public CaseStore {
   std::deque<std::vector<std::pair<DoneFn, Status>>> done_queue_;
   bool done_stopping_ = false;
   std::thread completer_;
+
+  std::unique_ptr<sqlite::Connection> checkpoint_conn_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stopping_ = false;
+  std::thread checkpointer_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<sqlite::Connection>> pool_;
