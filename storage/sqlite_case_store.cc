@@ -79,6 +79,12 @@ class Connection {
 
   sqlite3* db() { return db_; }
 
+  // Whether a statement that may change the database ran since the last reset
+  // (the writer's way to know that a failed write left something to undo).
+  bool changed() const { return changed_; }
+  void ResetChanged() { changed_ = false; }
+  void MarkChanged() { changed_ = true; }
+
   Status Exec(const char* sql) {
     char* err = nullptr;
     int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
@@ -101,6 +107,7 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  bool changed_ = false;
 };
 
 // One execution of a cached statement: bind, step, read columns, reset.
@@ -128,6 +135,7 @@ class Query {
   // Advances to the next row; false at the end or on error (see status()).
   bool Next() {
     if (!st_ || !status_.ok()) return false;
+    if (!sqlite3_stmt_readonly(st_)) conn_.MarkChanged();
     int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc != SQLITE_DONE) status_ = ToStatus(rc, conn_.db(), "query");
@@ -668,29 +676,35 @@ class SqliteTx : public WriteTx {
 
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override {
-    int64_t stored = 0;
-    {
-      Query q(c_, "SELECT version FROM cases WHERE id = ?");
-      q.Bind(c.id);
-      if (q.Next()) stored = q.Int(0);
-      BARAZA_RETURN_IF_ERROR(q.status());
-    }
-    if (c.version != stored + 1)
+    // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
+    // A later version replaces the stored one only if that is the version
+    // before it: one statement either way, with no read first.
+    const bool is_new = c.version == 1;
+    auto changed_meanwhile = [&] {
       return Status(Code::kAborted, "case " + std::to_string(c.id) +
-                                        " changed meanwhile (version " + std::to_string(stored) + ")");
-    staged_[c.id] = c;
-    if (stored == 0 && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
-    {
+                                        " changed meanwhile (it is not at version " +
+                                        std::to_string(c.version - 1) + ")");
+    };
+    if (c.version < 1) return changed_meanwhile();
+    if (is_new) {
       Query q(c_,
               "INSERT INTO cases(id, group_id, state, version, updated_at, body, commander_id) "
-              "VALUES(?,?,?,?,?,?,?) "
-              "ON CONFLICT(id) DO UPDATE SET state=excluded.state, version=excluded.version, "
-              "updated_at=excluded.updated_at, body=excluded.body");
+              "VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
       q.Bind(c.id).Bind(c.group_id).Bind(static_cast<int64_t>(c.state)).Bind(c.version)
           .Bind(c.updated_at).Bind(codec::EncodeCase(c)).Bind(c.filed_by_commander_id);
       BARAZA_RETURN_IF_ERROR(q.Run());
+    } else {
+      Query q(c_,
+              "UPDATE cases SET state = ?, version = ?, updated_at = ?, body = ? "
+              "WHERE id = ? AND version = ?");
+      q.Bind(static_cast<int64_t>(c.state)).Bind(c.version).Bind(c.updated_at)
+          .Bind(codec::EncodeCase(c)).Bind(c.id).Bind(c.version - 1);
+      BARAZA_RETURN_IF_ERROR(q.Run());
     }
-    if (stored == 0) {
+    if (sqlite3_changes(c_.db()) != 1) return changed_meanwhile();
+    staged_[c.id] = c;
+    if (is_new && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
+    if (is_new) {
       for (Id p : c.PartyIds()) {
         Query q(c_, "INSERT OR IGNORE INTO case_parties(party_id, case_id) VALUES(?,?)");
         q.Bind(p).Bind(c.id);
@@ -708,7 +722,7 @@ class SqliteTx : public WriteTx {
       if (!id.ok()) return id.status();
       n.id = *id;
     }
-    if (stored != 0) {  // a new case has none yet
+    if (!is_new) {  // a new case has none yet
       Query q(c_, "DELETE FROM deadlines WHERE case_id = ?");
       q.Bind(c.id);
       BARAZA_RETURN_IF_ERROR(q.Run());
@@ -911,6 +925,20 @@ void SqliteCaseStore::WriterLoop() {
 std::vector<Status> SqliteCaseStore::CommitBatch(sqlite::Connection& c, WriteTx& write_tx,
                                                  std::vector<Job>& batch) {
   auto& tx = static_cast<SqliteTx&>(write_tx);
+  // First without savepoints: a write refused before it changed anything (a
+  // rule of the workflow, an unknown case: the usual failures) needs nothing
+  // undone, and a savepoint costs a copy of every page a write touches. Only
+  // if a write fails after changing something is the whole transaction rolled
+  // back and the batch run again, each write in a savepoint of its own.
+  std::optional<std::vector<Status>> results = RunBatch(c, tx, batch, /*savepoints=*/false);
+  if (!results) results = RunBatch(c, tx, batch, /*savepoints=*/true);
+  return std::move(*results);
+}
+
+std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection& c, WriteTx& write_tx,
+                                                             std::vector<Job>& batch,
+                                                             bool savepoints) {
+  auto& tx = static_cast<SqliteTx&>(write_tx);
   // Prepared once: a write's savepoint is taken and released for every write.
   auto run = [&c](const char* sql) { return Query(c, sql).Run(); };
   Status begin = c.Exec("BEGIN IMMEDIATE");
@@ -918,17 +946,24 @@ std::vector<Status> SqliteCaseStore::CommitBatch(sqlite::Connection& c, WriteTx&
   std::vector<Status> results(batch.size(), Status::Ok());
   size_t applied = 0;
   for (size_t i = 0; i < batch.size(); ++i) {
-    Status s = run("SAVEPOINT w");
+    Status s = savepoints ? run("SAVEPOINT w") : Status::Ok();
     if (s.ok()) {
+      c.ResetChanged();
       try {
         s = batch[i].fn(tx);
       } catch (const std::exception& e) {
         s = Status::Internal(std::string("write failed: ") + e.what());
       }
-      if (s.ok()) s = run("RELEASE w");
+      if (!s.ok() && !savepoints && c.changed()) {  // part of it written: start again
+        c.Exec("ROLLBACK");
+        tx.WriteDone(false);
+        tx.TakeSaved(/*committed=*/false);
+        return std::nullopt;
+      }
+      if (s.ok() && savepoints) s = run("RELEASE w");
       if (s.ok()) {
         ++applied;
-      } else {
+      } else if (savepoints) {
         run("ROLLBACK TO w");
         run("RELEASE w");
       }
@@ -948,6 +983,7 @@ std::vector<Status> SqliteCaseStore::CommitBatch(sqlite::Connection& c, WriteTx&
   std::lock_guard lock(queue_mu_);
   stats_.commits += 1;
   stats_.writes += static_cast<int64_t>(applied);
+  if (savepoints) stats_.batches_rerun += 1;
   return results;
 }
 

@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,6 +77,7 @@ class SqliteCaseStore : public CaseStore {
     int64_t commits = 0;
     int64_t writes = 0;
     int64_t checkpoints = 0;  // background checkpoints that copied the WAL into the file
+    int64_t batches_rerun = 0;  // run again with savepoints: a write failed half-way
   };
   // WAL pages after which the background checkpointer copies them into the
   // database file (SQLite's own default), and after which the writer does it
@@ -93,9 +95,14 @@ class SqliteCaseStore : public CaseStore {
 
   explicit SqliteCaseStore(Options options);
   void WriterLoop();
-  // One transaction for `batch`, each write in its own savepoint; returns each
-  // write's outcome (a failed BEGIN or COMMIT fails them all).
+  // One transaction for `batch`; returns each write's outcome (a failed BEGIN
+  // or COMMIT fails them all). A failed write never leaves part of itself.
   std::vector<Status> CommitBatch(sqlite::Connection& c, WriteTx& tx, std::vector<Job>& batch);
+  // CommitBatch's one attempt, with or without a savepoint per write; without,
+  // nullopt (and everything rolled back) when a write failed after changing
+  // something, which only a savepoint could have undone alone.
+  std::optional<std::vector<Status>> RunBatch(sqlite::Connection& c, WriteTx& tx,
+                                              std::vector<Job>& batch, bool savepoints);
   // Runs the `done` calls of committed batches, in commit order, so that the
   // writer never spends its time packing answers or writing them to sockets.
   void CompleterLoop();

@@ -6,11 +6,10 @@ namespace baraza::auth {
 
 std::string Hex(const unsigned char* data, size_t n) {
   static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
+  std::string out(2 * n, '0');
   for (size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0xf]);
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 0xf];
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The stored-case codec: what it writes it reads back unchanged, and what it
 // cannot trust it refuses with a status instead of undefined behaviour.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "services/workflow/case_machine.h"
 #include "storage/case_codec.h"
@@ -55,4 +56,20 @@ TEST_CASE("a stored case that is not JSON is refused with a status") {
   auto back = codec::DecodeCase("{\"id\":");
   REQUIRE_FALSE(back.ok());
   CHECK_THAT(back.status().message(), Catch::Contains("could not be read"));
+}
+
+TEST_CASE("event details are encoded exactly as nlohmann's dump wrote them") {
+  // The history's hash chain covers this text, so its form must not drift.
+  std::vector<std::map<std::string, std::string>> samples = {
+      {},
+      {{"reason", "road closed"}},
+      {{"b", "2"}, {"a", "1"}, {"quote\"key", "back\\slash"}},
+      {{"controls", std::string("tab\tnl\ncr\rbs\bff\f\x01\x1f\x7f")}},
+      {{"utf8", "Nairobi \xE2\x80\x94 Goma \xF0\x9F\x95\x8A caf\xC3\xA9"}},
+  };
+  for (const auto& details : samples) {
+    CAPTURE(nlohmann::json(details).dump());
+    CHECK(codec::EncodeDetails(details) == nlohmann::json(details).dump());
+    CHECK(codec::DecodeDetails(codec::EncodeDetails(details)) == details);
+  }
 }

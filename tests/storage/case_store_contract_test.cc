@@ -391,6 +391,41 @@ TEST_CASE("sqlite store commits concurrent writes together and isolates a failin
   auto stats = store.Stats();
   CHECK(stats.writes == kWrites);        // the gate write plus 199 groups
   CHECK(stats.commits < kWrites / 10);   // batched, not one commit per write
+  CHECK(stats.batches_rerun == 0);       // refused before writing: nothing to undo
+}
+
+TEST_CASE("sqlite store undoes a write that fails half-way and keeps the rest of its batch",
+          "[store][sqlite]") {
+  TempDir dir;
+  auto opened = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+  constexpr int kWrites = 100;
+  std::vector<std::future<Status>> results;
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); }, [](Status) {});
+  for (int i = 0; i < kWrites; ++i) {
+    auto p = std::make_shared<std::promise<Status>>();
+    results.push_back(p->get_future());
+    store.Write(
+        [i](WriteTx& tx) -> Status {
+          ContactGroup g;
+          g.name = "group " + std::to_string(i);
+          auto id = tx.InsertGroup(g);
+          if (!id.ok()) return id.status();
+          if (i == 30) return Status::Internal("injected failure after the insert");
+          return Status::Ok();
+        },
+        [p](Status s) { p->set_value(s); });
+  }
+  release.set_value();
+  for (int i = 0; i < kWrites; ++i) CHECK(results[i].get().ok() == (i != 30));
+  auto groups = store.ListGroups(0, 1000);
+  REQUIRE(groups.ok());
+  CHECK(groups->size() == kWrites - 1);
+  for (const auto& g : *groups) CHECK(g.name != "group 30");
+  CHECK(store.Stats().batches_rerun >= 1);
 }
 
 TEST_CASE("sqlite store reads while a write is in progress", "[store][sqlite]") {
