@@ -10,6 +10,12 @@
 #include "services/server/server.h"
 #include "services/workflow/duration_text.h"
 
+// jemalloc's settings (read at start-up; MALLOC_CONF in the environment still
+// overrides): a background thread gives freed memory back to the system within
+// about a second, instead of keeping it for the next burst of calls, so the
+// resident set follows what the caches hold (docs/benchmarks.md, memory).
+extern "C" const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+
 int main(int argc, char** argv) {
   // Debian's Abseil is built with absl::Mutex's deadlock detection on: every
   // lock gRPC takes then updates a global lock graph (a few % of barazad's CPU
