@@ -4,13 +4,12 @@
 #include <deque>
 #include <mutex>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/time_util.h>
 
 #include "services/api/access_policy.h"
 #include "services/api/arena_allocator.h"
 #include "services/api/convert.h"
+#include "services/api/request_key.h"
 #include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
 #include "services/auth/tokens.h"
@@ -66,36 +65,6 @@ Result<int> PageSize(int requested, int def, int max) {
   if (requested < 0) return Status::InvalidArgument("page_size must not be negative");
   if (requested == 0) return def;
   return std::min(requested, max);
-}
-
-// The idempotency key of a change request: its request_id, and a fingerprint
-// of the method and of everything else it asks (request_id and etag cleared).
-Result<RequestKey> KeyOf(const google::protobuf::Message& req) {
-  const auto* d = req.GetDescriptor();
-  const auto* r = req.GetReflection();
-  const auto* id_field = d->FindFieldByName("request_id");
-  if (!id_field) return RequestKey{};
-  std::string id = r->GetString(req, id_field);
-  if (id.empty()) return RequestKey{};
-  if (id.size() > 128)
-    return Status::InvalidArgument("request_id is " + std::to_string(id.size()) +
-                                   " bytes; the limit is 128");
-  for (unsigned char ch : id)
-    if (ch < 0x21 || ch > 0x7e)
-      return Status::InvalidArgument(
-          "request_id must be printable ASCII without spaces (a UUID is a good choice)");
-  std::unique_ptr<google::protobuf::Message> copy(req.New());
-  copy->CopyFrom(req);
-  copy->GetReflection()->ClearField(copy.get(), id_field);
-  if (const auto* etag = d->FindFieldByName("etag")) copy->GetReflection()->ClearField(copy.get(), etag);
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&out);
-  }
-  return RequestKey{id, d->full_name() + ":" + auth::Sha256Hex(bytes)};
 }
 
 // The etag a change request carries, if any.
