@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "services/workflow/model.h"
 
@@ -65,22 +66,26 @@ class CaseCache {
 
   // A reader's case, kept only if nothing was committed since `epoch`.
   void AddLoaded(const Case& c, uint64_t epoch) {
+    auto value = std::make_shared<const Case>(c);
     std::lock_guard lock(mu_);
-    if (epoch == epoch_) PutLocked(c);
+    if (epoch == epoch_) PutLocked(std::move(value));
   }
 
   // The writer, after COMMIT: the committed versions, then a new epoch.
-  template <typename Cases>
-  void Committed(const Cases& cases) {
+  // Takes the cases over (a case with many positions is costly to copy).
+  void Committed(std::vector<Case>&& cases) {
+    std::vector<std::shared_ptr<const Case>> values;
+    values.reserve(cases.size());
+    for (Case& c : cases) values.push_back(std::make_shared<const Case>(std::move(c)));
     std::lock_guard lock(mu_);
-    for (const Case& c : cases) PutLocked(c);
+    for (auto& v : values) PutLocked(std::move(v));
     ++epoch_;
   }
 
  private:
-  void PutLocked(const Case& c) {
+  void PutLocked(std::shared_ptr<const Case> value) {
     if (capacity_ == 0) return;
-    auto value = std::make_shared<const Case>(c);
+    const Case& c = *value;
     bytes_ += ApproxBytes(c);
     auto it = index_.find(c.id);
     if (it != index_.end()) {

@@ -198,7 +198,7 @@ class JsonWriter {
 
 namespace codec {
 
-std::string EncodeCase(const Case& c) {
+std::string EncodeCase(const Case& c, Positions positions) {
   JsonWriter w;
   w.Open('{');
   w.Field("id", c.id).Field("group_id", c.group_id).Field("kind", static_cast<int>(c.kind));
@@ -215,12 +215,13 @@ std::string EncodeCase(const Case& c) {
     w.Field("answered_at", r.answered_at).Field("reminders_sent", r.reminders_sent);
     w.Close('}');
   });
-  w.Array("positions", c.positions, [&](const Position& p) {
-    w.Open('{');
-    w.Field("id", p.id).Field("party_id", p.party_id).Field("text", p.text);
-    w.Field("visibility", static_cast<int>(p.visibility)).Field("stated_at", p.stated_at);
-    w.Close('}');
-  });
+  if (positions == Positions::kIncluded)
+    w.Array("positions", c.positions, [&](const Position& p) {
+      w.Open('{');
+      w.Field("id", p.id).Field("party_id", p.party_id).Field("text", p.text);
+      w.Field("visibility", static_cast<int>(p.visibility)).Field("stated_at", p.stated_at);
+      w.Close('}');
+    });
   w.Array("extension_requests", c.extension_requests, [&](const ExtensionRequest& r) {
     w.Open('{');
     w.Field("party_id", r.party_id).Field("requested", r.requested).Field("reason", r.reason);
@@ -296,7 +297,7 @@ Result<Case> DecodeCase(const std::string& text) {
       x.reminders_sent = static_cast<int>(r.Int("reminders_sent"));
       c.respondents.push_back(std::move(x));
     }
-    for (Fields p : j.List("positions")) {
+    for (Fields p : j.ListOr("positions")) {
       Position x;
       x.id = p.Int("id");
       x.party_id = p.Int("party_id");

@@ -11,7 +11,11 @@
 
 namespace baraza::codec {
 
-std::string EncodeCase(const Case& c);
+// The SQLite store keeps positions in their own table (a response appends a
+// row instead of rewriting the case), so it encodes the body without them.
+enum class Positions { kIncluded, kLeftOut };
+std::string EncodeCase(const Case& c, Positions positions = Positions::kIncluded);
+// A body without "positions" decodes to a case with none.
 Result<Case> DecodeCase(const std::string& json);
 
 std::string EncodeDetails(const std::map<std::string, std::string>& details);

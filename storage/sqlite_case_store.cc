@@ -250,6 +250,28 @@ CREATE TRIGGER reports_no_delete BEFORE DELETE ON reports
   BEGIN SELECT RAISE(ABORT, 'a published report never changes; publish a correction'); END;
 )sql";
 
+// v4: positions in a table of their own, so that a response appends one row
+// instead of rewriting the whole case (the body grew with every position).
+// Existing positions move out of the case bodies; like the history, a stated
+// position never changes.
+const char* const kSchemaV4 = R"sql(
+CREATE TABLE positions(
+  case_id INTEGER NOT NULL, id INTEGER NOT NULL, party_id INTEGER NOT NULL,
+  visibility INTEGER NOT NULL, stated_at INTEGER NOT NULL, text TEXT NOT NULL,
+  PRIMARY KEY(case_id, id)) WITHOUT ROWID;
+INSERT INTO positions(case_id, id, party_id, visibility, stated_at, text)
+  SELECT c.id, json_extract(p.value, '$.id'), json_extract(p.value, '$.party_id'),
+         json_extract(p.value, '$.visibility'), json_extract(p.value, '$.stated_at'),
+         json_extract(p.value, '$.text')
+  FROM cases c, json_each(c.body, '$.positions') p;
+UPDATE cases SET body = json_remove(body, '$.positions')
+  WHERE json_type(body, '$.positions') IS NOT NULL;
+CREATE TRIGGER positions_no_update BEFORE UPDATE ON positions
+  BEGIN SELECT RAISE(ABORT, 'a stated position never changes'); END;
+CREATE TRIGGER positions_no_delete BEFORE DELETE ON positions
+  BEGIN SELECT RAISE(ABORT, 'a stated position never changes'); END;
+)sql";
+
 const char* const kEventColumns =
     "SELECT case_id, seq, at, actor, type, party_id, visibility, details, log_seq, hash, log_hash "
     "FROM events ";
@@ -330,6 +352,7 @@ Status Migrate(Connection& c) {
   if (s.ok() && version < 2) s = ChainExistingEvents(c);
   if (s.ok() && version < 2) s = c.Exec(kSchemaV2End);
   if (s.ok() && version < 3) s = c.Exec(kSchemaV3);
+  if (s.ok() && version < 4) s = c.Exec(kSchemaV4);
   if (s.ok()) {
     std::string set = "PRAGMA user_version = " + std::to_string(SqliteCaseStore::kSchemaVersion);
     s = c.Exec(set.c_str());
@@ -390,14 +413,44 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
   return g;
 }
 
-Result<Case> LoadCase(Connection& c, Id id) {
-  Query q(c, "SELECT body FROM cases WHERE id = ?");
-  q.Bind(id);
-  if (!q.Next()) {
-    if (!q.status().ok()) return q.status();
-    return Status::NotFound("case " + std::to_string(id) + " does not exist");
+// A case's positions, in order, from their table.
+Status LoadPositions(Connection& c, Case& out) {
+  Query q(c, "SELECT id, party_id, visibility, stated_at, text FROM positions "
+             "WHERE case_id = ? ORDER BY id");
+  q.Bind(out.id);
+  out.positions.clear();
+  while (q.Next()) {
+    Position p;
+    p.id = q.Int(0);
+    p.party_id = q.Int(1);
+    p.visibility = static_cast<Visibility>(q.Int(2));
+    p.stated_at = q.Int(3);
+    p.text = q.Text(4);
+    out.positions.push_back(std::move(p));
   }
-  return codec::DecodeCase(q.Text(0));
+  return q.status();
+}
+
+// A stored case: its body, then its positions.
+Result<Case> DecodeStoredCase(Connection& c, const std::string& body) {
+  auto decoded = codec::DecodeCase(body);
+  if (!decoded.ok()) return decoded.status();
+  BARAZA_RETURN_IF_ERROR(LoadPositions(c, *decoded));
+  return decoded;
+}
+
+Result<Case> LoadCase(Connection& c, Id id) {
+  std::string body;
+  {
+    Query q(c, "SELECT body FROM cases WHERE id = ?");
+    q.Bind(id);
+    if (!q.Next()) {
+      if (!q.status().ok()) return q.status();
+      return Status::NotFound("case " + std::to_string(id) + " does not exist");
+    }
+    body = q.Text(0);
+  }
+  return DecodeStoredCase(c, body);
 }
 
 Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id) {
@@ -674,6 +727,28 @@ class SqliteTx : public WriteTx {
     return Status::Ok();
   }
 
+  // Positions are only ever added: insert those the stored case does not have.
+  Status AppendPositions(const Case& c, bool is_new) {
+    if (c.positions.empty()) return Status::Ok();
+    int64_t stored = 0;
+    if (!is_new) {
+      Query q(c_, "SELECT COALESCE(MAX(id), 0) FROM positions WHERE case_id = ?");
+      q.Bind(c.id);
+      if (q.Next()) stored = q.Int(0);
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    for (const Position& p : c.positions) {
+      if (p.id <= stored) continue;
+      Query q(c_,
+              "INSERT INTO positions(case_id, id, party_id, visibility, stated_at, text) "
+              "VALUES(?,?,?,?,?,?)");
+      q.Bind(c.id).Bind(p.id).Bind(p.party_id).Bind(static_cast<int64_t>(p.visibility))
+          .Bind(p.stated_at).Bind(p.text);
+      BARAZA_RETURN_IF_ERROR(q.Run());
+    }
+    return Status::Ok();
+  }
+
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override {
     // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
@@ -691,17 +766,19 @@ class SqliteTx : public WriteTx {
               "INSERT INTO cases(id, group_id, state, version, updated_at, body, commander_id) "
               "VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
       q.Bind(c.id).Bind(c.group_id).Bind(static_cast<int64_t>(c.state)).Bind(c.version)
-          .Bind(c.updated_at).Bind(codec::EncodeCase(c)).Bind(c.filed_by_commander_id);
+          .Bind(c.updated_at).Bind(codec::EncodeCase(c, codec::Positions::kLeftOut))
+          .Bind(c.filed_by_commander_id);
       BARAZA_RETURN_IF_ERROR(q.Run());
     } else {
       Query q(c_,
               "UPDATE cases SET state = ?, version = ?, updated_at = ?, body = ? "
               "WHERE id = ? AND version = ?");
       q.Bind(static_cast<int64_t>(c.state)).Bind(c.version).Bind(c.updated_at)
-          .Bind(codec::EncodeCase(c)).Bind(c.id).Bind(c.version - 1);
+          .Bind(codec::EncodeCase(c, codec::Positions::kLeftOut)).Bind(c.id).Bind(c.version - 1);
       BARAZA_RETURN_IF_ERROR(q.Run());
     }
     if (sqlite3_changes(c_.db()) != 1) return changed_meanwhile();
+    BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));
     staged_[c.id] = c;
     if (is_new && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
     if (is_new) {
@@ -979,7 +1056,7 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
       if (r.ok()) r = commit;
     return results;
   }
-  cache_.Committed(saved);  // before anyone hears of the commit
+  cache_.Committed(std::move(saved));  // before anyone hears of the commit
   std::lock_guard lock(queue_mu_);
   stats_.commits += 1;
   stats_.writes += static_cast<int64_t>(applied);
@@ -1078,7 +1155,7 @@ Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
       out.push_back(std::move(*cached));
       continue;
     }
-    auto c = codec::DecodeCase(q.Text(0));
+    auto c = DecodeStoredCase(*r, q.Text(0));
     if (!c.ok()) return c.status();
     cache_.AddLoaded(*c, epoch);
     out.push_back(std::move(c).value());

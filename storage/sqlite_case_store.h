@@ -29,7 +29,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   struct Options {
     std::string path;

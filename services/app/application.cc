@@ -365,10 +365,11 @@ void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
         UnixMillis now = clock_.Now();
         auto t = make(*id, *group, actor, now);
         if (!t.ok()) return t.status();
-        out->next = t->next;
         BARAZA_RETURN_IF_ERROR(
             RememberRequest(tx, actor, key, *id, "v" + std::to_string(t->next.version), now));
-        return Commit(tx, *t, out->notices, out->next_deadline);
+        BARAZA_RETURN_IF_ERROR(Commit(tx, *t, out->notices, out->next_deadline));
+        out->next = std::move(t->next);  // saved: the reply may have it (no copy of the case)
+        return Status::Ok();
       },
       [this, out, done](Status s) {
         if (!s.ok()) return done(s);
@@ -411,10 +412,11 @@ void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command
         UnixMillis now = clock_.Now();
         auto t = command(*c, actor, now);
         if (!t.ok()) return t.status();
-        out->next = t->next;
         BARAZA_RETURN_IF_ERROR(
             RememberRequest(tx, actor, key, case_id, "v" + std::to_string(t->next.version), now));
-        return Commit(tx, *t, out->notices, out->next_deadline);
+        BARAZA_RETURN_IF_ERROR(Commit(tx, *t, out->notices, out->next_deadline));
+        out->next = std::move(t->next);  // saved: the reply may have it (no copy of the case)
+        return Status::Ok();
       },
       [this, actor, out, done](Status s) {
         if (!s.ok()) return done(s);

@@ -55,4 +55,12 @@ inline void Save(CaseStore& store, workflow::Transition t) {
   REQUIRE(s.ok());
 }
 
+// SQL that turns a database back to the layout before schema version 4:
+// positions inside the case bodies, no positions table. For migration tests.
+inline constexpr const char* kPositionsBackIntoBodies =
+    "UPDATE cases SET body = json_set(body, '$.positions', json((SELECT json_group_array("
+    "json_object('id', id, 'party_id', party_id, 'text', text, 'visibility', visibility, "
+    "'stated_at', stated_at)) FROM (SELECT * FROM positions p WHERE p.case_id = cases.id "
+    "ORDER BY id)))); DROP TABLE positions;";
+
 }  // namespace baraza::testing

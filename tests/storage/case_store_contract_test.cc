@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "storage/case_codec.h"
 #include "storage/memory_case_store.h"
 #include "storage/sqlite_case_store.h"
 #include "tests/fakes/fixtures.h"
@@ -692,6 +693,7 @@ TEST_CASE("sqlite store adds the reports table when it migrates a version 2 data
   }
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(dir.file("baraza.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, kPositionsBackIntoBodies, nullptr, nullptr, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "DROP TABLE reports; PRAGMA user_version = 2", nullptr, nullptr,
                        nullptr) == SQLITE_OK);
   sqlite3_close(db);
@@ -736,4 +738,104 @@ TEMPLATE_TEST_CASE("store writes see a group as it is after parties and liaisons
                  return Status::Ok();
                }).ok());
   CHECK(next == 2);
+}
+
+namespace {
+
+// Adds a position of `party` to the stored case `id`, as a response does.
+Case RespondIn(CaseStore& store, Id id, Id party, const std::string& text, UnixMillis at) {
+  auto c = store.GetCase(id);
+  REQUIRE(c.ok());
+  auto t = workflow::Respond(*c, text, Visibility::kGroup, LiaisonOf(party), at);
+  REQUIRE(t.ok());
+  Save(store, *t);
+  return t->next;
+}
+
+int64_t CountRows(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("sqlite store appends positions to their own table and reads them back in order",
+          "[store][sqlite]") {
+  TempDir dir;
+  Id case_id = 0;
+  {
+    auto store = SqliteCaseStore::Open({dir.file("b.db")});
+    REQUIRE(store.ok());
+    ContactGroup g = Seed(**store);
+    case_id = FileIn(**store, g).next.id;
+    RespondIn(**store, case_id, g.parties[1].id, "We open the road by day.", kT0 + kSecond);
+    Case after = RespondIn(**store, case_id, g.parties[2].id, "Only with escorts.", kT0 + 2 * kSecond);
+    REQUIRE(after.positions.size() == 2);
+  }
+  // One row per position; the case body holds none of them.
+  CHECK(CountRows(dir.file("b.db"), "SELECT COUNT(*) FROM positions") == 2);
+  CHECK(CountRows(dir.file("b.db"),
+                  "SELECT COUNT(*) FROM cases WHERE json_type(body, '$.positions') IS NOT NULL") == 0);
+  // Read back cold (a new store, an empty cache), by id and in a list.
+  auto store = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(store.ok());
+  auto got = (*store)->GetCase(case_id);
+  REQUIRE(got.ok());
+  REQUIRE(got->positions.size() == 2);
+  CHECK(got->positions[0].id == 1);
+  CHECK(got->positions[0].text == "We open the road by day.");
+  CHECK(got->positions[1].text == "Only with escorts.");
+  CHECK(got->positions[1].stated_at == kT0 + 2 * kSecond);
+  auto listed = (*store)->ListCases({});
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().positions.size() == 2);
+  // A stated position never changes.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("b.db").c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE positions SET text = 'edited'", nullptr, nullptr, nullptr) != SQLITE_OK);
+  CHECK(sqlite3_exec(db, "DELETE FROM positions", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(db);
+}
+
+TEST_CASE("sqlite store moves positions out of the case bodies when it migrates a version 3 database",
+          "[store][sqlite]") {
+  TempDir dir;
+  Id case_id = 0;
+  Case before;
+  {
+    auto store = SqliteCaseStore::Open({dir.file("b.db")});
+    REQUIRE(store.ok());
+    ContactGroup g = Seed(**store);
+    case_id = FileIn(**store, g).next.id;
+    RespondIn(**store, case_id, g.parties[1].id, "First \"quoted\" position \xE2\x80\x94 with a dash.",
+              kT0 + kSecond);
+    before = RespondIn(**store, case_id, g.parties[2].id, "Second.", kT0 + 2 * kSecond);
+  }
+  // Make it a version 3 database: positions inside the body, no positions table.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.file("b.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, kPositionsBackIntoBodies, nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 3", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK(CountRows(dir.file("b.db"), "SELECT json_array_length(body, '$.positions') FROM cases") == 2);
+
+  auto store = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(store.ok());
+  auto got = (*store)->GetCase(case_id);
+  REQUIRE(got.ok());
+  REQUIRE(got->positions.size() == 2);
+  CHECK(got->positions[0].text == before.positions[0].text);
+  CHECK(got->positions[1].party_id == before.positions[1].party_id);
+  CHECK(got->positions[1].stated_at == before.positions[1].stated_at);
+  CHECK(codec::EncodeCase(*got) == codec::EncodeCase(before));
+  CHECK(CountRows(dir.file("b.db"),
+                  "SELECT COUNT(*) FROM cases WHERE json_type(body, '$.positions') IS NOT NULL") == 0);
 }

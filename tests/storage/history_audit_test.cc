@@ -183,6 +183,7 @@ TEST_CASE("sqlite store chains the events of a version 1 database when it migrat
   History h;
   chain::Head before = h.Audit().head;
   // Back to the version 1 layout: no log order, no hashes, no reports.
+  Tamper(h.path, kPositionsBackIntoBodies);
   Tamper(h.path,
          "DROP TABLE reports; DROP INDEX events_by_log; ALTER TABLE events DROP COLUMN log_seq; "
          "ALTER TABLE events DROP COLUMN hash; ALTER TABLE events DROP COLUMN log_hash; "
