@@ -45,16 +45,17 @@ class CaseCache {
   }
 
   // The cached case, if any (and, when `version` is given, only at that version).
+  std::shared_ptr<const Case> GetShared(Id id, std::optional<int64_t> version = std::nullopt) {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(id);
+    if (it == index_.end() || (version && (*it->second)->version != *version)) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return *it->second;
+  }
+  // The same, copied (outside the lock).
   std::optional<Case> Get(Id id, std::optional<int64_t> version = std::nullopt) {
-    std::shared_ptr<const Case> hit;
-    {
-      std::lock_guard lock(mu_);
-      auto it = index_.find(id);
-      if (it == index_.end() || (version && (*it->second)->version != *version))
-        return std::nullopt;
-      lru_.splice(lru_.begin(), lru_, it->second);
-      hit = *it->second;
-    }
+    auto hit = GetShared(id, version);
+    if (!hit) return std::nullopt;
     return *hit;
   }
 
@@ -65,10 +66,9 @@ class CaseCache {
   }
 
   // A reader's case, kept only if nothing was committed since `epoch`.
-  void AddLoaded(const Case& c, uint64_t epoch) {
-    auto value = std::make_shared<const Case>(c);
+  void AddLoaded(std::shared_ptr<const Case> c, uint64_t epoch) {
     std::lock_guard lock(mu_);
-    if (epoch == epoch_) PutLocked(std::move(value));
+    if (epoch == epoch_) PutLocked(std::move(c));
   }
 
   // The writer, after COMMIT: the committed versions, then a new epoch.

@@ -11,6 +11,21 @@ Status CaseStore::WriteAndWait(WriteFn fn) {
   return future.get();
 }
 
+Result<CaseRef> CaseStore::GetCaseShared(Id case_id) {
+  auto c = GetCase(case_id);
+  if (!c.ok()) return c.status();
+  return std::make_shared<const Case>(std::move(c).value());
+}
+
+Result<std::vector<CaseRef>> CaseStore::ListCasesShared(const CaseFilter& filter) {
+  auto cases = ListCases(filter);
+  if (!cases.ok()) return cases.status();
+  std::vector<CaseRef> out;
+  out.reserve(cases->size());
+  for (auto& c : *cases) out.push_back(std::make_shared<const Case>(std::move(c)));
+  return out;
+}
+
 Status UnknownToken(const std::string& token_id) {
   return Status::NotFound("no token has the id \"" + token_id.substr(0, 40) +
                           "\"; list them with `token list`");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "services/workflow/status.h"
 
 namespace baraza {
+
+// A case as the store holds it: immutable, shared by whoever reads it.
+using CaseRef = std::shared_ptr<const Case>;
 
 // A bearer token as stored: only the SHA-256 of the secret is kept.
 struct TokenRecord {
@@ -133,6 +137,11 @@ class CaseStore {
   virtual Result<Party> GetParty(Id party_id) = 0;
   virtual Result<Case> GetCase(Id case_id) = 0;
   virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
+  // GetCase and ListCases without a copy of what the store holds already (the
+  // SQLite store shares its cached cases; a case with many positions is costly
+  // to copy). The reads of the API use these. By default, copies.
+  virtual Result<CaseRef> GetCaseShared(Id case_id);
+  virtual Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter);
   virtual Result<std::vector<Event>> ListEvents(Id case_id) = 0;
   virtual Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) = 0;
   virtual Result<std::optional<TokenRecord>> FindToken(const std::string& hash) = 0;

@@ -1110,16 +1110,33 @@ Result<Party> SqliteCaseStore::GetParty(Id id) {
   return LoadParty(*r, id);
 }
 
-Result<Case> SqliteCaseStore::GetCase(Id id) {
-  if (auto cached = cache_.Get(id)) return *cached;
+Result<CaseRef> SqliteCaseStore::GetCaseShared(Id id) {
+  if (auto cached = cache_.GetShared(id)) return cached;
   uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
   auto c = LoadCase(*r, id);
-  if (c.ok()) cache_.AddLoaded(*c, epoch);
-  return c;
+  if (!c.ok()) return c.status();
+  auto shared = std::make_shared<const Case>(std::move(c).value());
+  cache_.AddLoaded(shared, epoch);
+  return shared;
+}
+
+Result<Case> SqliteCaseStore::GetCase(Id id) {
+  auto c = GetCaseShared(id);
+  if (!c.ok()) return c.status();
+  return **c;
 }
 
 Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
+  auto shared = ListCasesShared(f);
+  if (!shared.ok()) return shared.status();
+  std::vector<Case> out;
+  out.reserve(shared->size());
+  for (const auto& c : *shared) out.push_back(*c);
+  return out;
+}
+
+Result<std::vector<CaseRef>> SqliteCaseStore::ListCasesShared(const CaseFilter& f) {
   uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
   // One statement per way in, each written so that SQLite walks its index
@@ -1149,16 +1166,17 @@ Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
   q.Bind(f.party_id ? f.party_id : f.commander_id).Bind(f.group_id)
       .Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
       .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max()).Bind(f.limit);
-  std::vector<Case> out;
+  std::vector<CaseRef> out;
   while (q.Next()) {
-    if (auto cached = cache_.Get(q.Int(1), q.Int(2))) {
-      out.push_back(std::move(*cached));
+    if (auto cached = cache_.GetShared(q.Int(1), q.Int(2))) {
+      out.push_back(std::move(cached));
       continue;
     }
     auto c = DecodeStoredCase(*r, q.Text(0));
     if (!c.ok()) return c.status();
-    cache_.AddLoaded(*c, epoch);
-    out.push_back(std::move(c).value());
+    auto shared = std::make_shared<const Case>(std::move(c).value());
+    cache_.AddLoaded(shared, epoch);
+    out.push_back(std::move(shared));
   }
   BARAZA_RETURN_IF_ERROR(q.status());
   return out;

@@ -49,6 +49,8 @@ class SqliteCaseStore : public CaseStore {
   Result<Party> GetParty(Id party_id) override;
   Result<Case> GetCase(Id case_id) override;
   Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
+  Result<CaseRef> GetCaseShared(Id case_id) override;
+  Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter) override;
   Result<std::vector<Event>> ListEvents(Id case_id) override;
   Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;

@@ -415,7 +415,7 @@ ServerUnaryReactor* CaseServiceImpl::GetCase(CallbackServerContext* ctx,
                                              const v1::GetCaseRequest* req, v1::Case* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->case_id(), "case_id"));
-  return Answer(ctx, app_.GetCase(*actor, req->case_id()), [resp](const Case& c) { ToProto(c, resp); });
+  return Answer(ctx, app_.GetCase(*actor, req->case_id()), [resp](const CaseRef& c) { ToProto(*c, resp); });
 }
 
 ServerUnaryReactor* CaseServiceImpl::ListCases(CallbackServerContext* ctx,
@@ -437,10 +437,10 @@ ServerUnaryReactor* CaseServiceImpl::ListCases(CallbackServerContext* ctx,
   if (!v1::CaseView_IsValid(view))
     return Finish(ctx, Status::InvalidArgument("view is not a known value (" + std::to_string(view) +
                                                "); use CASE_VIEW_BASIC or CASE_VIEW_FULL"));
-  return Answer(ctx, app_.ListCases(*actor, filter), [resp, size, view](const std::vector<Case>& cases) {
-    for (const auto& c : cases) ToProto(c, resp->add_cases(), view);
+  return Answer(ctx, app_.ListCases(*actor, filter), [resp, size, view](const std::vector<CaseRef>& cases) {
+    for (const auto& c : cases) ToProto(*c, resp->add_cases(), view);
     if (static_cast<int>(cases.size()) == size)
-      resp->set_next_page_token(std::to_string(cases.back().id));
+      resp->set_next_page_token(std::to_string(cases.back()->id));
   });
 }
 

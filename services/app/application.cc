@@ -425,14 +425,14 @@ void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command
       });
 }
 
-Result<Case> Application::GetCase(const Actor& actor, Id case_id) {
-  auto c = store_.GetCase(case_id);
+Result<CaseRef> Application::GetCase(const Actor& actor, Id case_id) {
+  auto c = store_.GetCaseShared(case_id);
   if (!c.ok()) return c.status();
-  if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
+  if (!workflow::CanSeeCase(actor, **c)) return NoSuchCase(case_id);
   return workflow::RedactFor(actor, std::move(c).value());
 }
 
-Result<std::vector<Case>> Application::ListCases(const Actor& actor, CaseFilter filter) {
+Result<std::vector<CaseRef>> Application::ListCases(const Actor& actor, CaseFilter filter) {
   if (actor.role == Role::kLiaison) {
     if (filter.party_id != 0 && filter.party_id != actor.party_id)
       return Status::PermissionDenied("a liaison lists only the cases of its own party");
@@ -443,16 +443,16 @@ Result<std::vector<Case>> Application::ListCases(const Actor& actor, CaseFilter 
   } else if (actor.role != Role::kMediator) {
     return Status::PermissionDenied("only mediators, liaisons and commanders may list cases");
   }
-  auto cases = store_.ListCases(filter);
+  auto cases = store_.ListCasesShared(filter);
   if (!cases.ok()) return cases.status();
   for (auto& c : *cases) c = workflow::RedactFor(actor, std::move(c));
   return cases;
 }
 
 Result<std::vector<Event>> Application::ListCaseEvents(const Actor& actor, Id case_id) {
-  auto c = store_.GetCase(case_id);
+  auto c = store_.GetCaseShared(case_id);
   if (!c.ok()) return c.status();
-  if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
+  if (!workflow::CanSeeCase(actor, **c)) return NoSuchCase(case_id);
   auto events = store_.ListEvents(case_id);
   if (!events.ok()) return events.status();
   std::erase_if(*events, [&](const Event& e) { return !workflow::CanSeeEvent(actor, e); });
@@ -470,15 +470,15 @@ Result<workflow::ParticipationRecord> Application::GetParticipationRecord(const 
   filter.limit = 500;
   // Bounded: each page moves before_id down, and ids are positive.
   for (;;) {
-    auto page = store_.ListCases(filter);
+    auto page = store_.ListCasesShared(filter);
     if (!page.ok()) return page.status();
-    for (const Case& c : *page) {
-      auto events = store_.ListEvents(c.id);
+    for (const CaseRef& c : *page) {
+      auto events = store_.ListEvents(c->id);
       if (!events.ok()) return events.status();
       histories.push_back(std::move(events).value());
     }
     if (static_cast<int>(page->size()) < filter.limit) break;
-    filter.before_id = page->back().id;
+    filter.before_id = page->back()->id;
   }
   return workflow::Tally(party_id, histories);
 }

@@ -99,8 +99,9 @@ class Application {
                 const RequestKey& key = {});
   void FileDispute(const Actor& actor, const workflow::DisputeFiling& filing, Callback<Case> done,
                    const RequestKey& key = {});
-  Result<Case> GetCase(const Actor& actor, Id case_id);
-  Result<std::vector<Case>> ListCases(const Actor& actor, CaseFilter filter);
+  // Shared with the store's cache: a mediator's read copies nothing.
+  Result<CaseRef> GetCase(const Actor& actor, Id case_id);
+  Result<std::vector<CaseRef>> ListCases(const Actor& actor, CaseFilter filter);
   Result<std::vector<Event>> ListCaseEvents(const Actor& actor, Id case_id);
   // A party's participation record, derived from the events of all its cases. Mediators.
   Result<workflow::ParticipationRecord> GetParticipationRecord(const Actor& actor, Id party_id);

@@ -27,14 +27,30 @@ bool CanSeeNotice(const Actor& actor, const Notice& n) {
   return actor.role == Role::kLiaison && n.party_id == actor.party_id;
 }
 
+namespace {
+bool HiddenFrom(const Actor& actor, const Position& p) {
+  return p.visibility == Visibility::kMediatorOnly && p.party_id != actor.party_id;
+}
+bool HiddenFrom(const Actor& actor, const ExtensionRequest& r) {
+  return r.party_id != actor.party_id;
+}
+}  // namespace
+
 Case RedactFor(const Actor& actor, Case out) {
   if (SeesEverything(actor)) return out;
-  std::erase_if(out.positions, [&](const Position& p) {
-    return p.visibility == Visibility::kMediatorOnly && p.party_id != actor.party_id;
-  });
+  std::erase_if(out.positions, [&](const Position& p) { return HiddenFrom(actor, p); });
   std::erase_if(out.extension_requests,
-                [&](const ExtensionRequest& r) { return r.party_id != actor.party_id; });
+                [&](const ExtensionRequest& r) { return HiddenFrom(actor, r); });
   return out;
+}
+
+std::shared_ptr<const Case> RedactFor(const Actor& actor, std::shared_ptr<const Case> c) {
+  if (SeesEverything(actor)) return c;
+  auto hidden = [&](const auto& item) { return HiddenFrom(actor, item); };
+  if (std::none_of(c->positions.begin(), c->positions.end(), hidden) &&
+      std::none_of(c->extension_requests.begin(), c->extension_requests.end(), hidden))
+    return c;
+  return std::make_shared<const Case>(RedactFor(actor, *c));
 }
 
 bool CanSeeGroup(const Actor& actor, Id group_id) {

@@ -2,6 +2,8 @@
 // over the model, used by the application before anything leaves the server. Thread-safe.
 #pragma once
 
+#include <memory>
+
 #include "services/workflow/model.h"
 
 namespace baraza::workflow {
@@ -20,6 +22,9 @@ bool CanSeeNotice(const Actor& actor, const Notice& n);
 // extension requests are removed. Call only after CanSeeCase. Takes the case by
 // value: callers that own it move it in and nothing is copied.
 Case RedactFor(const Actor& actor, Case c);
+// The same for a shared, immutable case: the case itself when `actor` may see
+// all of it (a mediator always), else a redacted copy.
+std::shared_ptr<const Case> RedactFor(const Actor& actor, std::shared_ptr<const Case> c);
 
 // A mediator sees every group; a liaison only its own party's group.
 bool CanSeeGroup(const Actor& actor, Id group_id);

@@ -277,12 +277,12 @@ TEST_CASE("a liaison's answer hides another party's mediator-only position", "[a
   REQUIRE(r.ok());
   auto seen_by_b = w.app.GetCase(w.Liaison(b), c.id);
   REQUIRE(seen_by_b.ok());
-  CHECK(seen_by_b->positions.empty());
+  CHECK((*seen_by_b)->positions.empty());
   auto history_for_b = w.app.ListCaseEvents(w.Liaison(b), c.id);
   REQUIRE(history_for_b.ok());
   for (const auto& e : *history_for_b)
     for (const auto& [k, v] : e.details) CHECK(v.find("SENTINEL") == std::string::npos);
-  CHECK(w.app.GetCase(Mediator(), c.id)->positions.size() == 1);
+  CHECK((*w.app.GetCase(Mediator(), c.id))->positions.size() == 1);  // the shared case was not redacted in place
 }
 
 TEST_CASE("deadline runner reminds and then judges by default exactly once", "[app][scheduler]") {

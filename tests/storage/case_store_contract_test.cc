@@ -494,7 +494,7 @@ TEST_CASE("case cache keeps no version older than the last commit", "[store][cac
   v2.version = 2;
   uint64_t before = cache.Epoch();  // a reader starts, and loads version 1
   cache.Committed(std::vector<Case>{v2});  // meanwhile the writer commits version 2
-  cache.AddLoaded(v1, before);  // the reader's older copy is not kept
+  cache.AddLoaded(std::make_shared<const Case>(v1), before);  // the reader's older copy is not kept
   REQUIRE(cache.Get(7).has_value());
   CHECK(cache.Get(7)->version == 2);
   CHECK_FALSE(cache.Get(7, 1).has_value());
@@ -502,8 +502,8 @@ TEST_CASE("case cache keeps no version older than the last commit", "[store][cac
   Case a = v1, b = v1;
   a.id = 8;
   b.id = 9;
-  cache.AddLoaded(a, cache.Epoch());
-  cache.AddLoaded(b, cache.Epoch());
+  cache.AddLoaded(std::make_shared<const Case>(a), cache.Epoch());
+  cache.AddLoaded(std::make_shared<const Case>(b), cache.Epoch());
   CHECK_FALSE(cache.Get(7).has_value());
   CHECK(cache.Get(9).has_value());
 }

@@ -30,6 +30,20 @@ TEST_CASE("another party's mediator-only position is redacted for a liaison", "[
   CHECK(CanSeeEvent(LiaisonOf(kPartyA), responded));
 }
 
+TEST_CASE("a shared case is redacted into a copy, and shared as is when nothing is hidden",
+          "[access]") {
+  Case c = FileDispute(7, TwoRespondentDispute(), ThreePartyGroup(), Mediator(), kT0)->next;
+  auto t = Respond(c, "SENTINEL-secret", Visibility::kMediatorOnly, LiaisonOf(kPartyA), kT0 + 1);
+  REQUIRE(t.ok());
+  auto shared = std::make_shared<const Case>(t->next);
+  auto for_b = RedactFor(LiaisonOf(kPartyB), shared);
+  CHECK(for_b != shared);
+  CHECK(for_b->positions.empty());
+  CHECK(shared->positions.size() == 1);  // the shared case itself is untouched
+  CHECK(RedactFor(LiaisonOf(kPartyA), shared) == shared);  // its own position: nothing hidden
+  CHECK(RedactFor(Mediator(), shared) == shared);
+}
+
 TEST_CASE("a liaison sees only its own party's notices", "[access]") {
   Notice n;
   n.party_id = kPartyA;
