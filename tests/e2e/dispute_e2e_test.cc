@@ -21,12 +21,11 @@ TEST_CASE_METHOD(WithThreeParties,
   CHECK(filed.state() == v1::CASE_STATE_NEGOTIATING);
 
   auto answering = server.Client(s.answers_token);
-  v1::RespondToNoticeRequest respond;
-  respond.set_case_id(filed.id());
-  respond.set_position("We will open the checkpoint from 06:00 to 18:00.");
-  respond.set_visibility(v1::VISIBILITY_GROUP);
   v1::Case after_answer;
-  REQUIRE(answering.RespondToNotice(respond, &after_answer).ok());
+  REQUIRE(answering
+              .RespondToNotice(Answer(filed.id(), "We will open the checkpoint from 06:00 to 18:00."),
+                               &after_answer)
+              .ok());
 
   v1::Case done = WaitForCase(mediator, filed.id(), 20s, [](const v1::Case& k) {
     return k.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT;
@@ -259,12 +258,9 @@ TEST_CASE_METHOD(WithThreeParties,
   dispute.set_description("Convoys have been held at the Kilo 12 checkpoint since Monday.");
   REQUIRE(mediator.FileDispute(dispute, &filed).ok());
   auto answering = server.Client(s.answers_token);
-  v1::RespondToNoticeRequest respond;
-  respond.set_case_id(filed.id());
-  respond.set_position("We open the checkpoint by day.");
-  respond.set_visibility(v1::VISIBILITY_GROUP);
   v1::Case answered;
-  REQUIRE(answering.RespondToNotice(respond, &answered).ok());
+  REQUIRE(answering.RespondToNotice(Answer(filed.id(), "We open the checkpoint by day."), &answered)
+              .ok());
   REQUIRE(answered.positions_size() == 1);
 
   for (auto view : {v1::CASE_VIEW_UNSPECIFIED, v1::CASE_VIEW_BASIC}) {

@@ -144,6 +144,16 @@ inline v1::FileDisputeRequest Dispute(const Setup& s, int window_seconds) {
   return DisputeIn(s.group, s.filer, {s.answers, s.silent}, window_seconds);
 }
 
+// A liaison's answer to the call to negotiate on case `id`.
+inline v1::RespondToNoticeRequest Answer(int64_t id, const std::string& position,
+                                         v1::Visibility visibility = v1::VISIBILITY_GROUP) {
+  v1::RespondToNoticeRequest r;
+  r.set_case_id(id);
+  r.set_position(position);
+  r.set_visibility(visibility);
+  return r;
+}
+
 inline v1::Case GetCase(client::BarazaClient& c, int64_t id) {
   v1::GetCaseRequest req;
   req.set_case_id(id);

@@ -357,6 +357,35 @@ TEST_CASE("sqlite store history refuses edits and deletes", "[store][sqlite]") {
   sqlite3_close(db);
 }
 
+namespace {
+
+// Queues `n` writes while the writer is held busy by a first one, so that they
+// are committed together, and returns their outcomes in order.
+std::vector<Status> WriteBatched(SqliteCaseStore& store, int n,
+                                 std::function<Status(int, WriteTx&)> fn) {
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); }, [](Status) {});
+  std::vector<std::future<Status>> results;
+  for (int i = 0; i < n; ++i) {
+    auto p = std::make_shared<std::promise<Status>>();
+    results.push_back(p->get_future());
+    store.Write([i, fn](WriteTx& tx) { return fn(i, tx); }, [p](Status s) { p->set_value(s); });
+  }
+  release.set_value();
+  std::vector<Status> out;
+  for (auto& f : results) out.push_back(f.get());
+  return out;
+}
+
+Status InsertGroupNamed(WriteTx& tx, const std::string& name) {
+  ContactGroup g;
+  g.name = name;
+  return tx.InsertGroup(g).status();
+}
+
+}  // namespace
+
 TEST_CASE("sqlite store commits concurrent writes together and isolates a failing one",
           "[store][sqlite]") {
   TempDir dir;
@@ -364,30 +393,11 @@ TEST_CASE("sqlite store commits concurrent writes together and isolates a failin
   REQUIRE(opened.ok());
   auto& store = **opened;
   constexpr int kWrites = 200;
-  std::vector<std::future<Status>> results;
-  // Hold the writer busy with a first write so the rest queue up behind it.
-  std::promise<void> release;
-  auto gate = release.get_future().share();
-  auto first = std::make_shared<std::promise<Status>>();
-  results.push_back(first->get_future());
-  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); },
-              [first](Status s) { first->set_value(s); });
-  for (int i = 0; i < kWrites; ++i) {
-    auto p = std::make_shared<std::promise<Status>>();
-    results.push_back(p->get_future());
-    store.Write(
-        [i](WriteTx& tx) -> Status {
-          if (i == 50) return Status::InvalidArgument("this one fails");
-          ContactGroup g;
-          g.name = "group " + std::to_string(i);
-          return tx.InsertGroup(g).status();
-        },
-        [p](Status s) { p->set_value(s); });
-  }
-  release.set_value();
-  int failed = 0;
-  for (auto& f : results) failed += f.get().ok() ? 0 : 1;
-  CHECK(failed == 1);
+  auto results = WriteBatched(store, kWrites, [](int i, WriteTx& tx) {
+    if (i == 50) return Status::InvalidArgument("this one fails");
+    return InsertGroupNamed(tx, "group " + std::to_string(i));
+  });
+  for (int i = 0; i < kWrites; ++i) CHECK(results[i].ok() == (i != 50));
   CHECK(store.ListGroups(0, 1000)->size() == kWrites - 1);
   auto stats = store.Stats();
   CHECK(stats.writes == kWrites);        // the gate write plus 199 groups
@@ -402,26 +412,12 @@ TEST_CASE("sqlite store undoes a write that fails half-way and keeps the rest of
   REQUIRE(opened.ok());
   auto& store = **opened;
   constexpr int kWrites = 100;
-  std::vector<std::future<Status>> results;
-  std::promise<void> release;
-  auto gate = release.get_future().share();
-  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); }, [](Status) {});
-  for (int i = 0; i < kWrites; ++i) {
-    auto p = std::make_shared<std::promise<Status>>();
-    results.push_back(p->get_future());
-    store.Write(
-        [i](WriteTx& tx) -> Status {
-          ContactGroup g;
-          g.name = "group " + std::to_string(i);
-          auto id = tx.InsertGroup(g);
-          if (!id.ok()) return id.status();
-          if (i == 30) return Status::Internal("injected failure after the insert");
-          return Status::Ok();
-        },
-        [p](Status s) { p->set_value(s); });
-  }
-  release.set_value();
-  for (int i = 0; i < kWrites; ++i) CHECK(results[i].get().ok() == (i != 30));
+  auto results = WriteBatched(store, kWrites, [](int i, WriteTx& tx) {
+    Status s = InsertGroupNamed(tx, "group " + std::to_string(i));
+    if (s.ok() && i == 30) return Status::Internal("injected failure after the insert");
+    return s;
+  });
+  for (int i = 0; i < kWrites; ++i) CHECK(results[i].ok() == (i != 30));
   auto groups = store.ListGroups(0, 1000);
   REQUIRE(groups.ok());
   CHECK(groups->size() == kWrites - 1);
