@@ -201,9 +201,14 @@ std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& address,
 
 // ------------------------------------------------------------ the workloads
 
+// Two sets of seeded disputes: GetCase reads the first, RespondToNotice adds
+// positions to the second. Were they the same, the cases read would grow from
+// run to run with the positions the respond workload adds, and the runs whose
+// median is reported would not measure the same reads.
 struct Seeded {
   int64_t group = 0, party = 0;
-  int64_t first_case = 0, last_case = 0;
+  int64_t first_case = 0, last_case = 0;          // read by GetCase
+  int64_t first_answered = 0, last_answered = 0;  // answered by RespondToNotice
   std::string liaison_token;
 };
 
@@ -274,6 +279,7 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
   static std::atomic<int64_t> shared_counter{0};
   auto* counter = &shared_counter;
   int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
+  int64_t answered_span = std::max<int64_t>(1, s.last_answered - s.first_answered + 1);
   auto deadline = [] { return std::chrono::system_clock::now() + std::chrono::seconds(30); };
   if (kind == "echo")
     return [=](int slot, std::function<void(grpc::Status)> done) {
@@ -316,7 +322,7 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
       c->ctx.set_deadline(deadline());
       c->ctx.AddMetadata("authorization", "Bearer " + s.liaison_token);
       int64_t n = counter->fetch_add(1);
-      c->req.set_case_id(s.first_case + n % span);
+      c->req.set_case_id(s.first_answered + n % answered_span);
       c->req.set_position("Position " + std::to_string(n));
       c->req.set_visibility(v1::VISIBILITY_GROUP);
       c->req.set_request_id("bench-" + std::to_string(n));
@@ -351,10 +357,11 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
 
 // Files `cases` disputes against the seeded party, 64 at a time, and records
 // the range of their ids (a fresh database numbers them without gaps).
+// Seeds `cases` disputes to read and as many to answer (see Seeded).
 bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
                const std::string& mediator, int cases, Seeded* s) {
-  Result r = Drive(64, cases, 600, Workload("file", chans, mediator, *s));
-  if (r.errors > 0 || r.ok != cases) {
+  Result r = Drive(64, 2 * cases, 600, Workload("file", chans, mediator, *s));
+  if (r.errors > 0 || r.ok != 2 * cases) {
     std::cerr << "baraza-bench: seeding failed: " << r.first_error << std::endl;
     return false;
   }
@@ -366,7 +373,9 @@ bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grp
   if (!Unary(mediator, [&](auto* c) { return kases->ListCases(c, newest, &page); }).ok() ||
       page.cases_size() != 1)
     return false;
-  s->last_case = page.cases(0).id();
+  s->last_answered = page.cases(0).id();
+  s->first_answered = s->last_answered - cases + 1;
+  s->last_case = s->first_answered - 1;
   s->first_case = s->last_case - cases + 1;
   return true;
 }
@@ -375,6 +384,16 @@ double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+// The median over the runs of (rate / the echo's rate in the same run): a
+// shared machine that slows down for a while slows both measurements of a run,
+// so the ratio within a run is steadier than a ratio of medians.
+double RatioToEcho(const std::vector<Result>& runs, const std::vector<Result>& echo) {
+  std::vector<double> ratios;
+  for (size_t i = 0; i < runs.size() && i < echo.size(); ++i)
+    if (echo[i].Rps() > 0) ratios.push_back(runs[i].Rps() / echo[i].Rps());
+  return Median(ratios);
 }
 
 std::string Fixed(double v, int digits) {
@@ -399,8 +418,8 @@ std::string Sh(const std::string& cmd) {
 int main(int argc, char** argv) {
   CLI::App app{"baraza-bench: barazad against an empty gRPC echo server, on 127.0.0.1"};
   std::string barazad, echo_bin, out_md, work = "/tmp/baraza-bench";
-  // 10,000 disputes: the respond workload adds a position to one of them per
-  // request, so that by the last run a case holds a few dozen, as a contested
+  // 10,000 disputes to answer: the respond workload adds a position to one of
+  // them per request, so that by the last run a case holds a few dozen, as a contested
   // case might, rather than hundreds.
   int runs = 3, cases = 10000, channels = 8;
   double seconds = 3;
@@ -414,7 +433,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seconds", seconds, "time limit of one measurement")->capture_default_str();
   app.add_option("--requests", max_requests, "request limit of one measurement")->capture_default_str();
-  app.add_option("--cases", cases, "disputes seeded before measuring")->capture_default_str();
+  app.add_option("--cases", cases, "disputes seeded to read, and as many to answer")->capture_default_str();
   app.add_option("--loads", loads, "requests in flight")->capture_default_str();
   app.add_option("--kinds", kinds, "get, list, respond, file")->capture_default_str();
   app.add_option("--work", work, "directory for the database and logs (emptied first)")
@@ -450,7 +469,7 @@ int main(int argc, char** argv) {
   Seeded seeded;
   auto echo_channels = Channels(echo.address, channels);
   auto server_channels = Channels(server.address, channels);
-  std::cerr << "seeding " << cases << " disputes..." << std::endl;
+  std::cerr << "seeding " << 2 * cases << " disputes (" << cases << " to read, " << cases << " to answer)..." << std::endl;
   if (!Seed(server.address, mediator, &seeded) ||
       !SeedCases(server.address, server_channels, mediator, cases, &seeded)) {
     std::cerr << "baraza-bench: seeding failed" << std::endl;
@@ -505,10 +524,8 @@ int main(int argc, char** argv) {
         cpu.push_back(r.server_cpu_us);
         client_cpu.push_back(r.client_cpu_us);
       }
-      std::vector<double> echo_rps;
-      for (const auto& r : results["echo"][load]) echo_rps.push_back(r.Rps());
       auto [lo, hi] = std::minmax_element(rps.begin(), rps.end());
-      double ratio = Median(echo_rps) > 0 ? Median(rps) / Median(echo_rps) : 0;
+      double ratio = RatioToEcho(results[kind][load], results["echo"][load]);
       static const std::map<std::string, std::string> names = {
           {"echo", "echo (empty unary, callback API)"},
           {"get", "GetCase (read)"},
@@ -527,7 +544,6 @@ int main(int argc, char** argv) {
     for (const auto& r : results[kind][load]) v.push_back(field(r));
     return Median(v);
   };
-  auto rps_of = [](const Result& r) { return r.Rps(); };
   std::ostringstream targets;
   auto target = [&](const std::string& what, bool known, bool met, const std::string& measured) {
     targets << "| " << what << " | " << (known ? measured : "not measured") << " | "
@@ -538,7 +554,7 @@ int main(int argc, char** argv) {
   bool has1 = std::count(loads.begin(), loads.end(), 1) > 0;
   for (const char* kind : {"respond", "file"}) {
     bool known = has256 && results.count(kind);
-    double ratio = known ? median_of(kind, 256, rps_of) / median_of("echo", 256, rps_of) : 0;
+    double ratio = known ? RatioToEcho(results[kind][256], results["echo"][256]) : 0;
     double p99 = known ? median_of(kind, 256, [](const Result& r) { return r.p99; }) : 0;
     target(std::string(kind) + ": ≥ 0.5× echo at 256 in flight", known, ratio >= 0.5,
            Fixed(ratio, 2) + "×");
@@ -551,7 +567,7 @@ int main(int argc, char** argv) {
   }
   for (const char* kind : {"get", "list"}) {
     bool known = has256 && results.count(kind);
-    double ratio = known ? median_of(kind, 256, rps_of) / median_of("echo", 256, rps_of) : 0;
+    double ratio = known ? RatioToEcho(results[kind][256], results["echo"][256]) : 0;
     target(std::string(kind) + ": ≥ 0.8× echo at 256 in flight", known, ratio >= 0.8,
            Fixed(ratio, 2) + "×");
   }
@@ -577,11 +593,14 @@ int main(int argc, char** argv) {
        << "## Method\n\n"
        << runs << " runs; each measurement stops at " << max_requests << " requests or " << seconds
        << " s; " << channels << " connections; " << cases
-       << " disputes seeded first. Reads are GetCase on the seeded cases and a 20-case page of "
-          "ListCases; durable writes are a liaison's RespondToNotice (a new position on a case) "
-          "and a mediator's FileDispute (a case with its notice and deadlines). Every write "
-          "carries a new request_id, as the clients send it. The ratio compares medians with the "
-          "echo server at the same number of requests in flight, measured in the same run. "
+       << " disputes seeded first to be read, and as many to be answered. Reads are GetCase on "
+          "the first set and a 20-case page of ListCases (the newest cases of the group); durable "
+          "writes are a liaison's RespondToNotice (a new position on a case of the second set, "
+          "whose cases therefore grow from run to run: the reply is the whole case) and a "
+          "mediator's FileDispute (a case with its notice and deadlines). Every write "
+          "carries a new request_id, as the clients send it. \"× echo\" is the median over the runs "
+          "of the rate divided by the echo server's rate at the same number of requests in "
+          "flight in the same run (a shared machine that slows down for a while slows both). "
           "\"server CPU\" is the server process's CPU time (user and system, all threads, from "
           "/proc) during the measurement divided by the requests it answered: on two shared "
           "cores, what a request costs the server decides how many it can answer. \"client CPU\" "
