@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <limits>
 #include <unordered_map>
 
@@ -799,14 +800,40 @@ class SqliteTx : public WriteTx {
       if (!id.ok()) return id.status();
       n.id = *id;
     }
-    if (!is_new) {  // a new case has none yet
-      Query q(c_, "DELETE FROM deadlines WHERE case_id = ?");
-      q.Bind(c.id);
+    return ReplaceDeadlines(c.id, is_new, deadlines);
+  }
+
+  // Makes the case's pending deadlines `deadlines`, touching only those that
+  // changed: a deadline rewritten as it was would still dirty a page of the
+  // index by due time (most changes end one party's deadline and keep the rest).
+  Status ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines) {
+    std::vector<Deadline> stored;  // a new case has none yet
+    if (!is_new) {
+      Query q(c_, "SELECT party_id, kind, due_at FROM deadlines WHERE case_id = ?");
+      q.Bind(case_id);
+      while (q.Next())
+        stored.push_back(Deadline{case_id, q.Int(0), static_cast<DeadlineKind>(q.Int(1)), q.Int(2)});
+      BARAZA_RETURN_IF_ERROR(q.status());
+    }
+    auto same_key = [](const Deadline& a, const Deadline& b) {
+      return a.party_id == b.party_id && a.kind == b.kind;
+    };
+    for (const Deadline& old : stored) {
+      if (std::any_of(deadlines.begin(), deadlines.end(),
+                      [&](const Deadline& d) { return same_key(d, old); }))
+        continue;
+      Query q(c_, "DELETE FROM deadlines WHERE case_id = ? AND party_id = ? AND kind = ?");
+      q.Bind(case_id).Bind(old.party_id).Bind(static_cast<int64_t>(old.kind));
       BARAZA_RETURN_IF_ERROR(q.Run());
     }
     for (const Deadline& d : deadlines) {
-      Query q(c_, "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?)");
-      q.Bind(d.case_id).Bind(d.party_id).Bind(static_cast<int64_t>(d.kind)).Bind(d.due_at);
+      auto it = std::find_if(stored.begin(), stored.end(),
+                             [&](const Deadline& old) { return same_key(d, old); });
+      if (it != stored.end() && it->due_at == d.due_at) continue;  // unchanged
+      Query q(c_,
+              "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?) "
+              "ON CONFLICT(case_id, party_id, kind) DO UPDATE SET due_at = excluded.due_at");
+      q.Bind(case_id).Bind(d.party_id).Bind(static_cast<int64_t>(d.kind)).Bind(d.due_at);
       BARAZA_RETURN_IF_ERROR(q.Run());
     }
     return Status::Ok();

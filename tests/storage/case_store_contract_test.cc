@@ -835,3 +835,30 @@ TEST_CASE("sqlite store moves positions out of the case bodies when it migrates 
   CHECK(CountRows(dir.file("b.db"),
                   "SELECT COUNT(*) FROM cases WHERE json_type(body, '$.positions') IS NOT NULL") == 0);
 }
+
+TEMPLATE_TEST_CASE("store replaces a case's pending deadlines with the ones it is saved with",
+                   "[store]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  Case c = FileIn(*store, g).next;
+  Id a = g.parties[1].id, b = g.parties[2].id;
+  auto save = [&](std::vector<Deadline> deadlines) {
+    c.version += 1;
+    std::vector<Notice> none;
+    REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.SaveCase(c, {}, none, deadlines); }).ok());
+    auto stored = store->DeadlinesOf(c.id);
+    REQUIRE(stored.ok());
+    auto key = [](const Deadline& d) { return std::tuple(d.party_id, static_cast<int>(d.kind), d.due_at); };
+    std::sort(stored->begin(), stored->end(), [&](auto& x, auto& y) { return key(x) < key(y); });
+    std::sort(deadlines.begin(), deadlines.end(), [&](auto& x, auto& y) { return key(x) < key(y); });
+    CHECK(*stored == deadlines);
+  };
+  save({{c.id, a, DeadlineKind::kWindowClose, kT0 + 100}, {c.id, b, DeadlineKind::kWindowClose, kT0 + 100},
+        {c.id, a, DeadlineKind::kReminder, kT0 + 50}});
+  // One kept as it was, one moved, one gone, one new.
+  save({{c.id, a, DeadlineKind::kWindowClose, kT0 + 100}, {c.id, b, DeadlineKind::kWindowClose, kT0 + 200},
+        {c.id, b, DeadlineKind::kReminder, kT0 + 150}});
+  save({});
+  CHECK(store->NextDeadline()->has_value() == false);
+}
