@@ -46,6 +46,10 @@ void AskEverything(client::BarazaClient& caller, int64_t case_id, int64_t group_
     v1::ListCasesRequest q;
     q.set_group_id(group_id);
     t.Add(caller.ListCases(q, &r), r);
+    q.set_view(v1::CASE_VIEW_FULL);  // whole cases, positions included
+    t.Add(caller.ListCases(q, &r), r);
+    q.clear_group_id();
+    t.Add(caller.ListCases(q, &r), r);
   }
   {
     v1::ListCaseEventsRequest q;
@@ -181,6 +185,12 @@ TEST_CASE_METHOD(WithThreeParties,
   CHECK(party_b.all.find(kSentinel) == std::string::npos);
   CHECK(the_commander.all.find(kSentinel) == std::string::npos);
   CHECK(the_filer.all.find(kSentinel) == std::string::npos);
+  // Party A's own list of whole cases carries its position: lists were searched for real.
+  v1::ListCasesRequest full;
+  full.set_view(v1::CASE_VIEW_FULL);
+  v1::ListCasesResponse own;
+  REQUIRE(party_a.ListCases(full, &own).ok());
+  CHECK_THAT(own.DebugString(), Catch::Contains(kSentinel));
   // They did see the case itself (the search covered real answers).
   CHECK_THAT(party_b.all, Catch::Contains("Seizure of heavy weapons"));
   CHECK_THAT(the_commander.all, Catch::Contains("Seizure of heavy weapons"));
