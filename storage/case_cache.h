@@ -44,19 +44,14 @@ class CaseCache {
     return bytes_;
   }
 
-  // The cached case, if any (and, when `version` is given, only at that version).
-  std::shared_ptr<const Case> GetShared(Id id, std::optional<int64_t> version = std::nullopt) {
+  // The cached case, if any (and, when `version` is given, only at that version);
+  // shared, never copied under the lock.
+  std::shared_ptr<const Case> Get(Id id, std::optional<int64_t> version = std::nullopt) {
     std::lock_guard lock(mu_);
     auto it = index_.find(id);
     if (it == index_.end() || (version && (*it->second)->version != *version)) return nullptr;
     lru_.splice(lru_.begin(), lru_, it->second);
     return *it->second;
-  }
-  // The same, copied (outside the lock).
-  std::optional<Case> Get(Id id, std::optional<int64_t> version = std::nullopt) {
-    auto hit = GetShared(id, version);
-    if (!hit) return std::nullopt;
-    return *hit;
   }
 
   // Read before loading from the database; pass to AddLoaded.

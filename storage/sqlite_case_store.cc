@@ -888,11 +888,11 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& op
   BARAZA_RETURN_IF_ERROR(store->checkpoint_conn_->Exec("PRAGMA synchronous=FULL"));
   // Replaces SQLite's automatic checkpoint on the writer (sqlite3_wal_hook).
   sqlite3_wal_hook(store->writer_conn_->db(), &SqliteCaseStore::OnWalCommit, store.get());
+  // Threads are named, so that `top -H` and profiles tell them apart.
   store->checkpointer_ = std::thread([s = store.get()] {
     pthread_setname_np(pthread_self(), "baraza-ckpt");
     s->CheckpointerLoop();
   });
-  // Named, so that `top -H` and profiles tell them apart.
   store->completer_ = std::thread([s = store.get()] {
     pthread_setname_np(pthread_self(), "baraza-answers");
     s->CompleterLoop();
@@ -1138,7 +1138,7 @@ Result<Party> SqliteCaseStore::GetParty(Id id) {
 }
 
 Result<CaseRef> SqliteCaseStore::GetCaseShared(Id id) {
-  if (auto cached = cache_.GetShared(id)) return cached;
+  if (auto cached = cache_.Get(id)) return cached;
   uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
   auto c = LoadCase(*r, id);
@@ -1195,7 +1195,7 @@ Result<std::vector<CaseRef>> SqliteCaseStore::ListCasesShared(const CaseFilter& 
       .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max()).Bind(f.limit);
   std::vector<CaseRef> out;
   while (q.Next()) {
-    if (auto cached = cache_.GetShared(q.Int(1), q.Int(2))) {
+    if (auto cached = cache_.Get(q.Int(1), q.Int(2))) {
       out.push_back(std::move(cached));
       continue;
     }

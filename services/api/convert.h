@@ -19,7 +19,8 @@ void ToProto(const Party& in, v1::Party* out);
 void ToProto(const ContactGroup& in, v1::ContactGroup* out);
 void ToProto(const Liaison& in, v1::Liaison* out);
 void ToProto(const Commander& in, v1::Commander* out);
-// FULL unless `view` says BASIC (UNSPECIFIED counts as BASIC: lists ask for it).
+// The whole case, or with `view` other than FULL (BASIC, or UNSPECIFIED as lists
+// send it) the case without its growing texts (see CaseView in types.proto).
 void ToProto(const Case& in, v1::Case* out, v1::CaseView view = v1::CASE_VIEW_FULL);
 void ToProto(const Event& in, v1::Event* out);
 void ToProto(const Notice& in, v1::Notice* out);

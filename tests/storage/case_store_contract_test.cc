@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -405,6 +406,30 @@ TEST_CASE("sqlite store commits concurrent writes together and isolates a failin
   CHECK(stats.batches_rerun == 0);       // refused before writing: nothing to undo
 }
 
+TEST_CASE("sqlite store copies a grown WAL into the database on its checkpoint thread",
+          "[store][sqlite]") {
+  TempDir dir;
+  auto opened = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+  // Some 5 MB of groups: more WAL pages than kCheckpointPages (4 KiB each).
+  const std::string purpose(16 * 1024, 'p');
+  auto results = WriteBatched(store, 320, [&](int i, WriteTx& tx) {
+    ContactGroup g;
+    g.name = "group " + std::to_string(i);
+    g.purpose = purpose;
+    return tx.InsertGroup(g).status();
+  });
+  for (const auto& r : results) REQUIRE(r.ok());
+  // The checkpoint runs apart from the writer: wait for it, boundedly.
+  for (int i = 0; i < 200 && store.Stats().checkpoints == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(store.Stats().checkpoints >= 1);
+  CHECK(store.ListGroups(0, 1000)->size() == 320);
+  // The database file itself now holds them (not only the WAL).
+  CHECK(std::filesystem::file_size(dir.file("b.db")) > 4u * 1024 * 1024);
+}
+
 TEST_CASE("sqlite store undoes a write that fails half-way and keeps the rest of its batch",
           "[store][sqlite]") {
   TempDir dir;
@@ -491,17 +516,17 @@ TEST_CASE("case cache keeps no version older than the last commit", "[store][cac
   uint64_t before = cache.Epoch();  // a reader starts, and loads version 1
   cache.Committed(std::vector<Case>{v2});  // meanwhile the writer commits version 2
   cache.AddLoaded(std::make_shared<const Case>(v1), before);  // the reader's older copy is not kept
-  REQUIRE(cache.Get(7).has_value());
+  REQUIRE(cache.Get(7) != nullptr);
   CHECK(cache.Get(7)->version == 2);
-  CHECK_FALSE(cache.Get(7, 1).has_value());
+  CHECK(cache.Get(7, 1) == nullptr);
   // Least recently used cases make room.
   Case a = v1, b = v1;
   a.id = 8;
   b.id = 9;
   cache.AddLoaded(std::make_shared<const Case>(a), cache.Epoch());
   cache.AddLoaded(std::make_shared<const Case>(b), cache.Epoch());
-  CHECK_FALSE(cache.Get(7).has_value());
-  CHECK(cache.Get(9).has_value());
+  CHECK(cache.Get(7) == nullptr);
+  CHECK(cache.Get(9) != nullptr);
 }
 
 TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[store][cache]") {
@@ -514,9 +539,9 @@ TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[st
     cache.Committed(std::vector<Case>{big});
   }
   CHECK(cache.bytes() <= 3 * one);
-  CHECK(cache.Get(10).has_value());  // the newest stay
-  CHECK(cache.Get(8).has_value());
-  CHECK_FALSE(cache.Get(7).has_value());
+  CHECK(cache.Get(10) != nullptr);  // the newest stay
+  CHECK(cache.Get(8) != nullptr);
+  CHECK(cache.Get(7) == nullptr);
   // Replacing a case with a bigger version accounts for the difference.
   big.id = 10;
   big.description += std::string(5'000, 'y');
