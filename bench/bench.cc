@@ -25,6 +25,7 @@
 #include <sstream>
 #include <thread>
 
+#include "services/process/tuning.h"
 #include "baraza/v1/baraza.grpc.pb.h"
 #include "echo.grpc.pb.h"
 
@@ -416,6 +417,7 @@ std::string Sh(const std::string& cmd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  baraza::process::Tune();  // as barazad: the same allocator and locks
   CLI::App app{"baraza-bench: barazad against an empty gRPC echo server, on 127.0.0.1"};
   std::string barazad, echo_bin, out_md, work = "/tmp/baraza-bench";
   // 10,000 disputes to answer: the respond workload adds a position to one of

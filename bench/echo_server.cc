@@ -6,6 +6,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "services/process/tuning.h"
 #include "echo.grpc.pb.h"
 
 namespace {
@@ -24,6 +25,7 @@ class EchoImpl final : public baraza::bench::Echo::CallbackService {
 }  // namespace
 
 int main(int argc, char** argv) {
+  baraza::process::Tune();  // as barazad: the same allocator and locks
   // Block the stop signals before gRPC starts its threads; sigwait takes them below.
   sigset_t set;
   sigemptyset(&set);

@@ -1,26 +1,17 @@
 // barazad: the Baraza server, and the operator's commands on its database
 // (`barazad token ...`, `barazad audit ...`). See README.md and docs/.
 #include <CLI/CLI.hpp>
-#include <absl/synchronization/mutex.h>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "services/process/tuning.h"
 #include "services/server/admin.h"
 #include "services/server/server.h"
 #include "services/workflow/duration_text.h"
 
-// jemalloc's settings (read at start-up; MALLOC_CONF in the environment still
-// overrides): a background thread gives freed memory back to the system within
-// about a second, instead of keeping it for the next burst of calls, so the
-// resident set follows what the caches hold (docs/benchmarks.md, memory).
-extern "C" const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
-
 int main(int argc, char** argv) {
-  // Debian's Abseil is built with absl::Mutex's deadlock detection on: every
-  // lock gRPC takes then updates a global lock graph (a few % of barazad's CPU
-  // under load). Baraza's own locks are std::mutex; gRPC's are tested upstream.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  baraza::process::Tune();
   CLI::App app{"barazad — the Baraza case server: contact groups, disputes, notices and "
                "deadlines that the server enforces itself.\nWith no command it serves; "
                "`token` and `audit` work on the database file."};
