@@ -1,5 +1,6 @@
 #include "storage/case_codec.h"
 
+#include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -140,6 +141,12 @@ class JsonWriter {
     out_ += '"';
     size_t i = 0;
     while (i < s.size()) {
+      // Most text needs no escaping: copy each run of it at once.
+      size_t run = i;
+      while (run < s.size() && IsPlain(s[run])) ++run;
+      out_.append(s.data() + i, run - i);
+      if (run == s.size()) break;
+      i = run;
       unsigned char ch = static_cast<unsigned char>(s[i]);
       if (ch >= 0x80) {
         size_t n = Utf8Length(s, i);
@@ -160,20 +167,24 @@ class JsonWriter {
         case '\n': out_ += "\\n"; break;
         case '\r': out_ += "\\r"; break;
         case '\t': out_ += "\\t"; break;
-        default:
-          if (ch < 0x20) {
-            static const char kHex[] = "0123456789abcdef";
-            out_ += "\\u00";
-            out_ += kHex[ch >> 4];
-            out_ += kHex[ch & 15];
-          } else {
-            out_ += static_cast<char>(ch);
-          }
+        default: {  // the other control characters; the rest were in the run
+          static const char kHex[] = "0123456789abcdef";
+          out_ += "\\u00";
+          out_ += kHex[ch >> 4];
+          out_ += kHex[ch & 15];
+        }
       }
       ++i;
     }
     out_ += '"';
   }
+  // Printable ASCII that JSON takes as it is.
+  static bool IsPlain(char c) { return kPlain[static_cast<unsigned char>(c)]; }
+  static constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int ch = 0x20; ch < 0x80; ++ch) t[ch] = ch != '"' && ch != '\\';
+    return t;
+  }();
   // The length of the well-formed UTF-8 sequence starting at s[i], or 0.
   static size_t Utf8Length(std::string_view s, size_t i) {
     auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
