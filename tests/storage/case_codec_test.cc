@@ -58,6 +58,19 @@ TEST_CASE("a stored case that is not JSON is refused with a status") {
   CHECK_THAT(back.status().message(), Catch::Contains("could not be read"));
 }
 
+TEST_CASE("bytes that are not UTF-8 are stored as U+FFFD, and the text around them as it was") {
+  // The API refuses such text; the encoder must still never write JSON that
+  // SQLite's json functions or the decoder would refuse.
+  std::map<std::string, std::string> details = {
+      {"text", std::string("plain \xFF then \"quoted\" \xC3 and caf\xC3\xA9 \xED\xA0\x80 end")}};
+  std::string json = codec::EncodeDetails(details);
+  CHECK(json == "{\"text\":\"plain \xEF\xBF\xBD then \\\"quoted\\\" \xEF\xBF\xBD and "
+                "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\"}");
+  auto back = codec::DecodeDetails(json);
+  CHECK(back.at("text") == "plain \xEF\xBF\xBD then \"quoted\" \xEF\xBF\xBD and caf\xC3\xA9 "
+                           "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end");
+}
+
 TEST_CASE("event details are encoded exactly as nlohmann's dump wrote them") {
   // The history's hash chain covers this text, so its form must not drift.
   std::vector<std::map<std::string, std::string>> samples = {
