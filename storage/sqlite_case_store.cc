@@ -708,9 +708,13 @@ class SqliteTx : public WriteTx {
 
   // Appends events to the history, chaining each to the previous event of its
   // case and to the whole log (the transaction's own earlier events included).
-  Status AppendEvents(Id case_id, const std::vector<Event>& events) {
+  // A new case has no earlier event to look up.
+  Status AppendEvents(Id case_id, bool is_new, const std::vector<Event>& events) {
     if (events.empty()) return Status::Ok();
-    BARAZA_ASSIGN_OR_RETURN(std::string case_hash, CaseHead(case_id));
+    std::string case_hash;
+    if (!is_new) {
+      BARAZA_ASSIGN_OR_RETURN(case_hash, CaseHead(case_id));
+    }
     BARAZA_ASSIGN_OR_RETURN(chain::Head log, LogHead());
     for (const Event& e : events) {
       std::string details = codec::EncodeDetails(e.details);
@@ -789,7 +793,7 @@ class SqliteTx : public WriteTx {
         BARAZA_RETURN_IF_ERROR(q.Run());
       }
     }
-    BARAZA_RETURN_IF_ERROR(AppendEvents(c.id, events));
+    BARAZA_RETURN_IF_ERROR(AppendEvents(c.id, is_new, events));
     for (Notice& n : notices) {
       Query q(c_,
               "INSERT INTO notices(case_id, party_id, kind, text, created_at, deadline) "
