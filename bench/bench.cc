@@ -3,6 +3,7 @@
 // RPC kind and load it prints requests/s, p50/p99/p99.9 latency and the ratio to
 // the echo at the same load, and can write the table to a Markdown file.
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
@@ -133,13 +134,18 @@ struct Result {
 // Issues one call into a slot; calls `done(status)` when it completes.
 using Issue = std::function<void(int slot, std::function<void(grpc::Status)> done)>;
 
-// Keeps `inflight` calls outstanding until `total` have been issued or `max_seconds` pass.
-Result Drive(int inflight, int64_t total, double max_seconds, const Issue& issue) {
+// Keeps `inflight` calls outstanding until `total` have been issued or
+// `max_seconds` pass. Slot i belongs to class i % classes (a mixed workload
+// sends each class its own RPC); the result has one entry per class, each with
+// the whole measurement's duration.
+std::vector<Result> DriveClasses(int inflight, int classes, int64_t total, double max_seconds,
+                                 const Issue& issue) {
   struct Slot {
     std::vector<double> latencies;
+    int64_t errors = 0;
   };
   std::vector<Slot> slots(inflight);
-  std::atomic<int64_t> issued{0}, finished{0}, errors{0};
+  std::atomic<int64_t> issued{0};
   std::mutex mu;
   std::condition_variable cv;
   int active = inflight;
@@ -158,11 +164,10 @@ Result Drive(int inflight, int64_t total, double max_seconds, const Issue& issue
       if (s.ok()) {
         slots[slot].latencies.push_back(ms);
       } else {
-        errors.fetch_add(1);
+        slots[slot].errors += 1;
         std::lock_guard lock(mu);
         if (first_error.empty()) first_error = std::to_string(s.error_code()) + " " + s.error_message();
       }
-      finished.fetch_add(1);
       next(slot);
     });
   };
@@ -171,21 +176,31 @@ Result Drive(int inflight, int64_t total, double max_seconds, const Issue& issue
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return active == 0; });
   }
-  Result r;
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& s : slots) all.insert(all.end(), s.latencies.begin(), s.latencies.end());
-  std::sort(all.begin(), all.end());
-  r.ok = static_cast<int64_t>(all.size());
-  r.errors = errors;
-  r.first_error = first_error;
-  auto pct = [&](double q) {
-    return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(q * all.size()))];
-  };
-  r.p50 = pct(0.50);
-  r.p99 = pct(0.99);
-  r.p999 = pct(0.999);
-  return r;
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<Result> out(classes);
+  for (int k = 0; k < classes; ++k) {
+    Result& r = out[k];
+    r.seconds = seconds;
+    r.first_error = first_error;
+    std::vector<double> all;
+    for (int i = k; i < inflight; i += classes) {
+      all.insert(all.end(), slots[i].latencies.begin(), slots[i].latencies.end());
+      r.errors += slots[i].errors;
+    }
+    std::sort(all.begin(), all.end());
+    r.ok = static_cast<int64_t>(all.size());
+    auto pct = [&](double q) {
+      return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(q * all.size()))];
+    };
+    r.p50 = pct(0.50);
+    r.p99 = pct(0.99);
+    r.p999 = pct(0.999);
+  }
+  return out;
+}
+
+Result Drive(int inflight, int64_t total, double max_seconds, const Issue& issue) {
+  return DriveClasses(inflight, 1, total, max_seconds, issue)[0];
 }
 
 // Several channels, so that load spreads over connections as from many clients.
@@ -259,100 +274,138 @@ bool Seed(const std::string& address, const std::string& mediator, Seeded* s) {
   return true;
 }
 
-// One in-flight call of `kind` on slot `slot`; owns its context, request and response.
-template <typename Req, typename Resp>
-struct Call {
-  grpc::ClientContext ctx;
-  Req req;
-  Resp resp;
+// One kind of request as the load generator sends it. Like h2load, with which
+// the reference figures in shared/PERFORMANCE.md were taken, it sends bytes and
+// checks each call's status without decoding the reply: the client shares the
+// two cores with the server it measures, and decoding a whole case (or a page of
+// twenty) would cost it more than an echo round trip, measuring the client
+// instead of the server. One reply in kCheckEvery is decoded and checked.
+struct Rpc {
+  std::string method;         // "/package.Service/Method"
+  std::string authorization;  // the header's value; empty for the echo
+  // The n-th request, serialised.
+  std::function<std::string(int64_t n)> request;
+  // Whether the decoded reply to the n-th request is the one asked for.
+  std::function<bool(const std::string& reply, int64_t n)> check;
 };
+constexpr int64_t kCheckEvery = 64;
+
+std::string Bytes(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+// The RPC that `kind` measures (echo, get, list, respond, file).
+Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s) {
+  int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
+  int64_t answered_span = std::max<int64_t>(1, s.last_answered - s.first_answered + 1);
+  const std::string as_mediator = "Bearer " + mediator;
+  if (kind == "echo")
+    return {"/baraza.bench.Echo/Ping", "",
+            [](int64_t) { return baraza::bench::PingRequest().SerializeAsString(); },
+            [](const std::string& reply, int64_t) {
+              return baraza::bench::PingResponse().ParseFromString(reply);
+            }};
+  if (kind == "get") {
+    auto id = [=](int64_t n) { return s.first_case + n % span; };
+    return {"/baraza.v1.CaseService/GetCase", as_mediator,
+            [=](int64_t n) {
+              v1::GetCaseRequest r;
+              r.set_case_id(id(n));
+              return r.SerializeAsString();
+            },
+            [=](const std::string& reply, int64_t n) {
+              v1::Case c;
+              return c.ParseFromString(reply) && c.id() == id(n);
+            }};
+  }
+  if (kind == "list") {
+    v1::ListCasesRequest r;
+    r.set_group_id(s.group);
+    r.set_page_size(20);
+    return {"/baraza.v1.CaseService/ListCases", as_mediator,
+            [bytes = r.SerializeAsString()](int64_t) { return bytes; },
+            [=](const std::string& reply, int64_t) {
+              v1::ListCasesResponse page;
+              if (!page.ParseFromString(reply) || page.cases_size() != 20) return false;
+              for (const auto& c : page.cases())
+                if (c.group_id() != s.group) return false;
+              return true;
+            }};
+  }
+  if (kind == "respond") {
+    auto id = [=](int64_t n) { return s.first_answered + n % answered_span; };
+    return {"/baraza.v1.CaseService/RespondToNotice", "Bearer " + s.liaison_token,
+            [=](int64_t n) {
+              v1::RespondToNoticeRequest r;
+              r.set_case_id(id(n));
+              r.set_position("Position " + std::to_string(n));
+              r.set_visibility(v1::VISIBILITY_GROUP);
+              r.set_request_id("bench-" + std::to_string(n));
+              return r.SerializeAsString();
+            },
+            [=](const std::string& reply, int64_t n) {
+              v1::Case c;
+              if (!c.ParseFromString(reply) || c.id() != id(n)) return false;
+              const std::string text = "Position " + std::to_string(n);
+              return std::any_of(c.positions().begin(), c.positions().end(),
+                                 [&](const v1::Position& p) { return p.text() == text; });
+            }};
+  }
+  // "file" (also how the disputes are seeded)
+  return {"/baraza.v1.CaseService/FileDispute", as_mediator,
+          [=](int64_t n) {
+            v1::FileDisputeRequest f;
+            f.set_group_id(s.group);
+            f.set_title("Load dispute " + std::to_string(n));
+            f.set_description("Filed by baraza-bench.");
+            f.add_standards(v1::STANDARD_PEACE_PROCESS);
+            f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
+            f.add_respondent_party_ids(s.party);
+            f.mutable_window()->set_seconds(30 * 86400);
+            f.set_request_id("bench-file-" + std::to_string(n));
+            return f.SerializeAsString();
+          },
+          [](const std::string& reply, int64_t n) {
+            v1::Case c;
+            return c.ParseFromString(reply) && c.id() > 0 &&
+                   c.title() == "Load dispute " + std::to_string(n);
+          }};
+}
 
 Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
                const std::string& mediator, const Seeded& s) {
-  auto echo = std::make_shared<std::vector<std::unique_ptr<baraza::bench::Echo::Stub>>>();
-  auto cases = std::make_shared<std::vector<std::unique_ptr<v1::CaseService::Stub>>>();
-  for (auto& ch : chans) {
-    echo->push_back(baraza::bench::Echo::NewStub(ch));
-    cases->push_back(v1::CaseService::NewStub(ch));
-  }
+  auto stubs = std::make_shared<std::vector<std::unique_ptr<grpc::GenericStub>>>();
+  for (auto& ch : chans) stubs->push_back(std::make_unique<grpc::GenericStub>(ch));
+  auto rpc = std::make_shared<Rpc>(RpcFor(kind, mediator, s));
   // One counter for the whole process: every request_id is new, so that no
   // measurement is answered from the replay of an earlier one.
   static std::atomic<int64_t> shared_counter{0};
   auto* counter = &shared_counter;
-  int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
-  int64_t answered_span = std::max<int64_t>(1, s.last_answered - s.first_answered + 1);
-  auto deadline = [] { return std::chrono::system_clock::now() + std::chrono::seconds(30); };
-  if (kind == "echo")
-    return [=](int slot, std::function<void(grpc::Status)> done) {
-      auto* c = new Call<baraza::bench::PingRequest, baraza::bench::PingResponse>;
-      c->ctx.set_deadline(deadline());
-      (*echo)[slot % echo->size()]->async()->Ping(&c->ctx, &c->req, &c->resp,
-                                                 [c, done](grpc::Status st) {
-                                                   delete c;
-                                                   done(st);
-                                                 });
-    };
-  if (kind == "get")
-    return [=](int slot, std::function<void(grpc::Status)> done) {
-      auto* c = new Call<v1::GetCaseRequest, v1::Case>;
-      c->ctx.set_deadline(deadline());
-      c->ctx.AddMetadata("authorization", "Bearer " + mediator);
-      c->req.set_case_id(s.first_case + counter->fetch_add(1) % span);
-      (*cases)[slot % cases->size()]->async()->GetCase(&c->ctx, &c->req, &c->resp,
-                                                      [c, done](grpc::Status st) {
-                                                        delete c;
-                                                        done(st);
-                                                      });
-    };
-  if (kind == "list")
-    return [=](int slot, std::function<void(grpc::Status)> done) {
-      auto* c = new Call<v1::ListCasesRequest, v1::ListCasesResponse>;
-      c->ctx.set_deadline(deadline());
-      c->ctx.AddMetadata("authorization", "Bearer " + mediator);
-      c->req.set_group_id(s.group);
-      c->req.set_page_size(20);
-      (*cases)[slot % cases->size()]->async()->ListCases(&c->ctx, &c->req, &c->resp,
-                                                        [c, done](grpc::Status st) {
-                                                          delete c;
-                                                          done(st);
-                                                        });
-    };
-  if (kind == "respond")
-    return [=](int slot, std::function<void(grpc::Status)> done) {
-      auto* c = new Call<v1::RespondToNoticeRequest, v1::Case>;
-      c->ctx.set_deadline(deadline());
-      c->ctx.AddMetadata("authorization", "Bearer " + s.liaison_token);
-      int64_t n = counter->fetch_add(1);
-      c->req.set_case_id(s.first_answered + n % answered_span);
-      c->req.set_position("Position " + std::to_string(n));
-      c->req.set_visibility(v1::VISIBILITY_GROUP);
-      c->req.set_request_id("bench-" + std::to_string(n));
-      (*cases)[slot % cases->size()]->async()->RespondToNotice(&c->ctx, &c->req, &c->resp,
-                                                              [c, done](grpc::Status st) {
-                                                                delete c;
-                                                                done(st);
-                                                              });
-    };
-  // "file" (also how the disputes are seeded)
+  struct Call {
+    grpc::ClientContext ctx;
+    grpc::ByteBuffer req, resp;
+  };
   return [=](int slot, std::function<void(grpc::Status)> done) {
-    auto* c = new Call<v1::FileDisputeRequest, v1::Case>;
-    c->ctx.set_deadline(deadline());
-    c->ctx.AddMetadata("authorization", "Bearer " + mediator);
     int64_t n = counter->fetch_add(1);
-    auto& f = c->req;
-    f.set_group_id(s.group);
-    f.set_title("Load dispute " + std::to_string(n));
-    f.set_description("Filed by baraza-bench.");
-    f.add_standards(v1::STANDARD_PEACE_PROCESS);
-    f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
-    f.add_respondent_party_ids(s.party);
-    f.mutable_window()->set_seconds(30 * 86400);
-    f.set_request_id("bench-file-" + std::to_string(n));
-    (*cases)[slot % cases->size()]->async()->FileDispute(&c->ctx, &c->req, &c->resp,
-                                                        [c, done](grpc::Status st) {
-                                                          delete c;
-                                                          done(st);
-                                                        });
+    auto* c = new Call;
+    c->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (!rpc->authorization.empty()) c->ctx.AddMetadata("authorization", rpc->authorization);
+    std::string bytes = rpc->request(n);
+    grpc::Slice slice(bytes);
+    c->req = grpc::ByteBuffer(&slice, 1);
+    (*stubs)[slot % stubs->size()]->UnaryCall(
+        &c->ctx, rpc->method, grpc::StubOptions(), &c->req, &c->resp,
+        [c, n, rpc, done = std::move(done)](grpc::Status st) {
+          if (st.ok() && n % kCheckEvery == 0 && !rpc->check(Bytes(c->resp), n))
+            st = grpc::Status(grpc::StatusCode::DATA_LOSS,
+                              "the reply to " + rpc->method + " is not the one asked for");
+          delete c;
+          done(st);
+        });
   };
 }
 
@@ -414,6 +467,24 @@ std::string Sh(const std::string& cmd) {
   return out;
 }
 
+// The median time of one 4 KiB write and fdatasync at `path` (100 of them):
+// the disk's part of every COMMIT, since commits are synchronous=FULL.
+double FsyncMillis(const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return 0;
+  std::vector<double> ms;
+  std::string page(4096, 'b');
+  for (int i = 0; i < 100; ++i) {
+    auto t0 = Clock::now();
+    if (pwrite(fd, page.data(), page.size(), static_cast<off_t>(i) * 4096) < 0 || fdatasync(fd) != 0)
+      break;
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  close(fd);
+  unlink(path.c_str());
+  return Median(ms);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -427,7 +498,7 @@ int main(int argc, char** argv) {
   double seconds = 3;
   int64_t max_requests = 200000;
   std::vector<int> loads = {1, 4, 32, 256};
-  std::vector<std::string> kinds = {"get", "list", "respond", "file"};
+  std::vector<std::string> kinds = {"get", "list", "respond", "file", "mixed"};
   bool smoke = false;
   app.add_option("--barazad", barazad, "path of the barazad binary")->required();
   app.add_option("--echo", echo_bin, "path of the bench-echo binary")->required();
@@ -437,7 +508,9 @@ int main(int argc, char** argv) {
   app.add_option("--requests", max_requests, "request limit of one measurement")->capture_default_str();
   app.add_option("--cases", cases, "disputes seeded to read, and as many to answer")->capture_default_str();
   app.add_option("--loads", loads, "requests in flight")->capture_default_str();
-  app.add_option("--kinds", kinds, "get, list, respond, file")->capture_default_str();
+  app.add_option("--kinds", kinds,
+                 "get, list, respond, file, and mixed (GetCase and FileDispute at once, "
+                 "half the load each)")->capture_default_str();
   app.add_option("--work", work, "directory for the database and logs (emptied first)")
       ->capture_default_str();
   app.add_option("--markdown", out_md, "write the results to this Markdown file");
@@ -454,6 +527,9 @@ int main(int argc, char** argv) {
   }
   fs::remove_all(work);
   fs::create_directories(work);
+  const double fsync_ms = FsyncMillis(work + "/fsync.probe");
+  std::cerr << "one 4 KiB write and fdatasync on the database's disk: " << Fixed(fsync_ms, 2)
+            << " ms (median of 100)" << std::endl;
 
   Child echo;
   if (!Spawn({echo_bin, "127.0.0.1:0"}, work + "/echo.log", &echo)) {
@@ -478,45 +554,75 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // results[kind][load] = one Result per run
+  // results[row][load] = one Result per run; a row is a kind, or for "mixed"
+  // each half of it ("mixed-get", "mixed-file").
   std::map<std::string, std::map<int, std::vector<Result>>> results;
   std::vector<std::string> all_kinds = {"echo"};
   all_kinds.insert(all_kinds.end(), kinds.begin(), kinds.end());
   bool failed = false;
   std::vector<long> rss_after_round;
+  auto report = [&](int run, const std::string& row, int load, const Result& r) {
+    std::cerr << "run " << run + 1 << "/" << runs << "  " << std::setw(10) << row << " x"
+              << std::setw(3) << load << ": " << std::setw(8) << Fixed(r.Rps(), 0)
+              << " req/s  p50 " << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2)
+              << " ms  CPU µs/req: server " << Fixed(r.server_cpu_us, 1) << ", client "
+              << Fixed(r.client_cpu_us, 1) << "  errors " << r.errors
+              << (r.errors ? " (" + r.first_error + ")" : "") << std::endl;
+    failed |= r.errors > 0 || r.ok == 0;
+    results[row][load].push_back(r);
+  };
   for (int run = 0; run < runs; ++run) {
     for (int load : loads) {
       for (const auto& kind : all_kinds) {
-        auto issue = Workload(kind, kind == "echo" ? echo_channels : server_channels, mediator, seeded);
+        const bool mixed = kind == "mixed";
+        if (mixed && load < 2) continue;  // half the slots read, half write
+        Issue issue;
+        if (mixed) {
+          // Even slots read, odd slots file disputes; each half spreads over every channel.
+          Issue get = Workload("get", server_channels, mediator, seeded);
+          Issue file = Workload("file", server_channels, mediator, seeded);
+          issue = [get, file](int slot, std::function<void(grpc::Status)> done) {
+            (slot % 2 == 0 ? get : file)(slot / 2, std::move(done));
+          };
+        } else {
+          issue = Workload(kind, kind == "echo" ? echo_channels : server_channels, mediator, seeded);
+        }
         Drive(std::min(load, 4), std::min<int64_t>(max_requests / 10, 200), 2, issue);  // warm-up
         const Child& measured = kind == "echo" ? echo : server;
         double cpu_before = measured.CpuMicros(), own_before = OwnCpuMicros();
-        Result r = Drive(load, max_requests, seconds, issue);
-        if (r.ok > 0) {
-          r.server_cpu_us = (measured.CpuMicros() - cpu_before) / r.ok;
-          r.client_cpu_us = (OwnCpuMicros() - own_before) / r.ok;
+        std::vector<Result> rs = DriveClasses(load, mixed ? 2 : 1, max_requests, seconds, issue);
+        int64_t answered = 0;
+        for (const auto& r : rs) answered += r.ok;
+        for (auto& r : rs)  // a mixed run's CPU is that of both halves together
+          if (answered > 0) {
+            r.server_cpu_us = (measured.CpuMicros() - cpu_before) / answered;
+            r.client_cpu_us = (OwnCpuMicros() - own_before) / answered;
+          }
+        if (mixed) {
+          report(run, "mixed-get", load, rs[0]);
+          report(run, "mixed-file", load, rs[1]);
+        } else {
+          report(run, kind, load, rs[0]);
         }
-        std::cerr << "run " << run + 1 << "/" << runs << "  " << std::setw(8) << kind << " x"
-                  << std::setw(3) << load << ": " << std::setw(8) << Fixed(r.Rps(), 0)
-                  << " req/s  p50 " << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2)
-                  << " ms  CPU µs/req: server " << Fixed(r.server_cpu_us, 1) << ", client "
-                  << Fixed(r.client_cpu_us, 1) << "  errors " << r.errors << (r.errors ? " (" + r.first_error + ")" : "")
-                  << std::endl;
-        failed |= r.errors > 0 || r.ok == 0;
-        results[kind][load].push_back(r);
       }
     }
     rss_after_round.push_back(server.RssKb());
   }
 
   // The table: median of the runs, range in brackets, ratio to the echo at the same load.
+  std::vector<std::string> rows;
+  for (const auto& kind : all_kinds) {
+    if (kind != "mixed") rows.push_back(kind);
+    else rows.insert(rows.end(), {"mixed-get", "mixed-file"});
+  }
   std::ostringstream table;
   table << "| RPC | in flight | req/s (median, range) | p50 ms | p99 ms | p99.9 ms | × echo "
            "| server CPU µs/req | client CPU µs/req |\n"
         << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& kind : all_kinds)
+  for (const auto& row : rows)
     for (int load : loads) {
-      const auto& rs = results[kind][load];
+      if (!results[row].count(load)) continue;
+      const auto& rs = results[row][load];
       std::vector<double> rps, p50, p99, p999, cpu, client_cpu;
       for (const auto& r : rs) {
         rps.push_back(r.Rps());
@@ -527,18 +633,22 @@ int main(int argc, char** argv) {
         client_cpu.push_back(r.client_cpu_us);
       }
       auto [lo, hi] = std::minmax_element(rps.begin(), rps.end());
-      double ratio = RatioToEcho(results[kind][load], results["echo"][load]);
+      const bool half = row.rfind("mixed-", 0) == 0;
+      // Half of a mixed load has no echo of its own to be compared with.
+      std::string ratio = half ? "—" : Fixed(RatioToEcho(rs, results["echo"][load]), 2);
       static const std::map<std::string, std::string> names = {
           {"echo", "echo (empty unary, callback API)"},
           {"get", "GetCase (read)"},
           {"list", "ListCases, 20 per page (read)"},
           {"respond", "RespondToNotice (durable write)"},
-          {"file", "FileDispute (durable write)"}};
-      table << "| " << names.at(kind) << " | " << load << " | " << Fixed(Median(rps), 0) << " ("
-            << Fixed(*lo, 0) << "–" << Fixed(*hi, 0) << ") | " << Fixed(Median(p50), 2) << " | "
-            << Fixed(Median(p99), 2) << " | " << Fixed(Median(p999), 2) << " | "
-            << Fixed(ratio, 2) << " | " << Fixed(Median(cpu), 1) << " | "
-            << Fixed(Median(client_cpu), 1) << " |\n";
+          {"file", "FileDispute (durable write)"},
+          {"mixed-get", "GetCase beside FileDispute (half the load each; read)"},
+          {"mixed-file", "FileDispute beside GetCase (half the load each; durable write)"}};
+      table << "| " << names.at(row) << " | " << (half ? std::to_string(load / 2) + " of " : "")
+            << load << " | " << Fixed(Median(rps), 0) << " (" << Fixed(*lo, 0) << "–"
+            << Fixed(*hi, 0) << ") | " << Fixed(Median(p50), 2) << " | " << Fixed(Median(p99), 2)
+            << " | " << Fixed(Median(p999), 2) << " | " << ratio << " | " << Fixed(Median(cpu), 1)
+            << " | " << Fixed(Median(client_cpu), 1) << " |\n";
     }
   // The targets of issue 7, checked against the medians.
   auto median_of = [&](const std::string& kind, int load, auto field) {
@@ -590,7 +700,7 @@ int main(int argc, char** argv) {
        << Sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2") << "\n"
        << "- Memory: " << Sh("free -g | awk '/Mem:/{print $2}'") << " GiB\n"
        << "- Disk holding the database: " << Sh("df -hT " + work + " | awk 'NR==2{print $2\", \"$3\" total\"}'")
-       << "\n- OS: " << Sh(". /etc/os-release && echo $PRETTY_NAME") << ", kernel " << Sh("uname -r") << "\n"
+       << "; one 4 KiB write and `fdatasync` there: " << Fixed(fsync_ms, 2) << " ms (median of 100)\n- OS: " << Sh(". /etc/os-release && echo $PRETTY_NAME") << ", kernel " << Sh("uname -r") << "\n"
        << "- Date: " << Sh("date -u +%Y-%m-%d") << "\n\n"
        << "## Method\n\n"
        << runs << " runs; each measurement stops at " << max_requests << " requests or " << seconds
@@ -600,13 +710,20 @@ int main(int argc, char** argv) {
           "writes are a liaison's RespondToNotice (a new position on a case of the second set, "
           "whose cases therefore grow from run to run: the reply is the whole case) and a "
           "mediator's FileDispute (a case with its notice and deadlines). Every write "
-          "carries a new request_id, as the clients send it. \"× echo\" is the median over the runs "
+          "carries a new request_id, as the clients send it. The mixed rows run GetCase and "
+          "FileDispute at once, half the calls in flight each: reads beside durable writes. "
+          "Like h2load, with which shared/PERFORMANCE.md took its reference figures, the load "
+          "generator sends serialised requests through a generic stub and checks every call's "
+          "status, but decodes and checks only one reply in " << kCheckEvery << " (the right case, "
+          "the right page, the new position): decoding every case would measure the client, "
+          "which shares the cores. \"× echo\" is the median over the runs "
           "of the rate divided by the echo server's rate at the same number of requests in "
           "flight in the same run (a shared machine that slows down for a while slows both). "
           "\"server CPU\" is the server process's CPU time (user and system, all threads, from "
           "/proc) during the measurement divided by the requests it answered: on two shared "
           "cores, what a request costs the server decides how many it can answer. \"client CPU\" "
-          "is the same for the load generator itself, which shares those cores.\n\n"
+          "is the same for the load generator itself, which shares those cores; a mixed row's CPU is "
+          "that of both halves together.\n\n"
        << "## Results\n\n"
        << table.str() << "\n"
        << "barazad's resident memory after each round: " << rss.str() << ".\n\n"
