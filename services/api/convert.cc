@@ -1,13 +1,19 @@
 #include "services/api/convert.h"
 
-#include <google/protobuf/util/time_util.h>
-
 namespace baraza::api {
 
-using google::protobuf::util::TimeUtil;
-
+// Both set the fields in place, as protobuf's TimeUtil would compute them:
+// those return a message that is then copied into `out`, which costs more than
+// the conversion for every time a case's answer carries (one per position).
 void ToTimestamp(UnixMillis t, google::protobuf::Timestamp* out) {
-  if (t != 0) *out = TimeUtil::MillisecondsToTimestamp(t);
+  if (t == 0) return;
+  int64_t seconds = t / 1000, millis = t % 1000;
+  if (millis < 0) {  // a Timestamp's nanos are never negative
+    seconds -= 1;
+    millis += 1000;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(millis * 1000000));
 }
 
 void ToProto(const TokenRecord& t, v1::TokenInfo* out) {
@@ -41,7 +47,9 @@ void ToProto(const Report& in, v1::Report* out) {
 }
 
 void ToDuration(Millis d, google::protobuf::Duration* out) {
-  *out = TimeUtil::MillisecondsToDuration(d);
+  // A Duration's nanos have the sign of its seconds, as C++ division gives them.
+  out->set_seconds(d / 1000);
+  out->set_nanos(static_cast<int32_t>(d % 1000 * 1000000));
 }
 
 Millis FromDuration(const google::protobuf::Duration& d) {
