@@ -11,6 +11,12 @@ Status CaseStore::WriteAndWait(WriteFn fn) {
   return future.get();
 }
 
+Result<Case> WriteTx::GetCase(Id case_id) {
+  auto c = GetCaseShared(case_id);
+  if (!c.ok()) return c.status();
+  return **c;
+}
+
 Result<CaseRef> CaseStore::GetCaseShared(Id case_id) {
   auto c = GetCase(case_id);
   if (!c.ok()) return c.status();

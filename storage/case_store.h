@@ -76,7 +76,12 @@ class WriteTx {
   virtual ~WriteTx() = default;
   virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
   virtual Result<Party> GetParty(Id party_id) = 0;
-  virtual Result<Case> GetCase(Id case_id) = 0;
+  // The case as this transaction sees it, shared rather than copied (a
+  // committed case may be the one the store caches; a case with many positions
+  // is costly to copy, and a change copies it once anyway to make its next version).
+  virtual Result<CaseRef> GetCaseShared(Id case_id) = 0;
+  // GetCaseShared, copied.
+  Result<Case> GetCase(Id case_id);
   virtual Result<Id> InsertGroup(const ContactGroup& group) = 0;
   virtual Result<Id> InsertParty(const Party& party) = 0;
   virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;

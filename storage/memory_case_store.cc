@@ -47,7 +47,11 @@ class MemoryTx : public WriteTx {
   explicit MemoryTx(MemoryCaseStore::Data& d) : d_(d) {}
   Result<ContactGroup> GetGroup(Id id) override { return GroupOf(d_, id); }
   Result<Party> GetParty(Id id) override { return PartyOf(d_, id); }
-  Result<Case> GetCase(Id id) override { return CaseOf(d_, id); }
+  Result<CaseRef> GetCaseShared(Id id) override {
+    auto c = CaseOf(d_, id);
+    if (!c.ok()) return c.status();
+    return std::make_shared<const Case>(std::move(c).value());
+  }
   Result<Id> InsertGroup(const ContactGroup& g) override {
     Id id = NextKey(d_.groups);
     d_.groups[id] = g;

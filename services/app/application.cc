@@ -374,7 +374,7 @@ void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
       [this, out, done](Status s) {
         if (!s.ok()) return done(s);
         AfterCommit(out->notices, out->next_deadline);
-        done(out->next);
+        done(std::move(out->next));
       });
 }
 
@@ -401,16 +401,17 @@ void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command
                                            "\" was already used for another case");
           return Replayed(tx, **prior, out->next);
         }
-        auto c = tx.GetCase(case_id);
-        if (!c.ok()) return c.status();
-        if (!workflow::CanSeeCase(actor, *c)) return NoSuchCase(case_id);
-        if (!etag.empty() && etag != c->Etag())
+        auto shared = tx.GetCaseShared(case_id);  // the command makes the next version
+        if (!shared.ok()) return shared.status();
+        const Case& c = **shared;
+        if (!workflow::CanSeeCase(actor, c)) return NoSuchCase(case_id);
+        if (!etag.empty() && etag != c.Etag())
           return Status::Aborted("case " + std::to_string(case_id) +
                                  " has changed since you read it (it is now " +
-                                 Name(c->state) + ", etag " + c->Etag() +
+                                 Name(c.state) + ", etag " + c.Etag() +
                                  "); read it again and decide whether your change still applies");
         UnixMillis now = clock_.Now();
-        auto t = command(*c, actor, now);
+        auto t = command(c, actor, now);
         if (!t.ok()) return t.status();
         BARAZA_RETURN_IF_ERROR(
             RememberRequest(tx, actor, key, case_id, "v" + std::to_string(t->next.version), now));
@@ -495,7 +496,8 @@ void Application::PublishReport(const Actor& actor, Id case_id, Id corrects_repo
           BARAZA_ASSIGN_OR_RETURN(*out, tx.GetReport((*prior)->object_id));
           return Status::Ok();
         }
-        BARAZA_ASSIGN_OR_RETURN(Case c, tx.GetCase(case_id));
+        BARAZA_ASSIGN_OR_RETURN(CaseRef shared, tx.GetCaseShared(case_id));
+        const Case& c = *shared;
         BARAZA_ASSIGN_OR_RETURN(ContactGroup group, tx.GetGroup(c.group_id));
         std::optional<Report> corrected;
         if (corrects_report_id != 0) {
@@ -552,11 +554,11 @@ void Application::HandleDeadlines(Id case_id, UnixMillis now, Callback<int> done
   auto out = std::make_shared<Committed>();
   store_.Write(
       [this, case_id, now, out](WriteTx& tx) -> Status {
-        auto c = tx.GetCase(case_id);
+        auto c = tx.GetCaseShared(case_id);
         if (!c.ok()) return c.status();
-        auto group = tx.GetGroup(c->group_id);
+        auto group = tx.GetGroup((*c)->group_id);
         if (!group.ok()) return group.status();
-        Transition t = workflow::OnDeadlines(*c, *group, now, policy_);
+        Transition t = workflow::OnDeadlines(**c, *group, now, policy_);
         out->events = static_cast<int>(t.events.size());
         if (t.events.empty()) return Status::Ok();
         return Commit(tx, t, out->notices, out->next_deadline);

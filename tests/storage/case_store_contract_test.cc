@@ -571,6 +571,31 @@ TEST_CASE("sqlite store reads the committed version after each write", "[store][
   }
 }
 
+TEST_CASE("sqlite store writes read a cached case without copying it", "[store][sqlite][cache]") {
+  TempDir dir;
+  auto opened = SqliteCaseStore::Open({dir.file("baraza.db")});
+  REQUIRE(opened.ok());
+  CaseStore& store = **opened;
+  ContactGroup g = Seed(store);
+  auto t = FileIn(store, g);
+  CaseRef cached = *store.GetCaseShared(t.next.id);  // committed, so cached
+  CaseRef seen_first, seen_after_save;
+  auto r = workflow::Respond(*cached, "a position", Visibility::kGroup,
+                             LiaisonOf(g.parties[1].id), kT0 + 1);
+  REQUIRE(r.ok());
+  REQUIRE(store.WriteAndWait([&](WriteTx& tx) -> Status {
+                 BARAZA_ASSIGN_OR_RETURN(seen_first, tx.GetCaseShared(t.next.id));
+                 BARAZA_RETURN_IF_ERROR(tx.SaveCase(r->next, r->events, r->notices, {}));
+                 BARAZA_ASSIGN_OR_RETURN(seen_after_save, tx.GetCaseShared(t.next.id));
+                 return Status::Ok();
+               }).ok());
+  CHECK(seen_first.get() == cached.get());  // the very case the readers share
+  // After its own save, the write sees the version it saved, not the cached one.
+  CHECK(seen_after_save->version == r->next.version);
+  CHECK(seen_after_save->positions.size() == 1);
+  CHECK(cached->positions.empty());  // the shared committed case was not changed
+}
+
 namespace {
 
 Report SampleReport(Id id, const Case& c, const std::string& head) {
