@@ -551,10 +551,9 @@ TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[st
 }
 
 TEST_CASE("sqlite store reads the committed version after each write", "[store][sqlite][cache]") {
-  TempDir dir;
-  auto opened = SqliteCaseStore::Open({dir.file("baraza.db")});
-  REQUIRE(opened.ok());
-  CaseStore& store = **opened;
+  SqliteStore sqlite;
+  auto opened = sqlite.Make();
+  CaseStore& store = *opened;
   ContactGroup g = Seed(store);
   auto t = FileIn(store, g);
   Case c = *store.GetCase(t.next.id);  // cached now
@@ -572,10 +571,9 @@ TEST_CASE("sqlite store reads the committed version after each write", "[store][
 }
 
 TEST_CASE("sqlite store writes read a cached case without copying it", "[store][sqlite][cache]") {
-  TempDir dir;
-  auto opened = SqliteCaseStore::Open({dir.file("baraza.db")});
-  REQUIRE(opened.ok());
-  CaseStore& store = **opened;
+  SqliteStore sqlite;
+  auto opened = sqlite.Make();
+  CaseStore& store = *opened;
   ContactGroup g = Seed(store);
   auto t = FileIn(store, g);
   CaseRef cached = *store.GetCaseShared(t.next.id);  // committed, so cached
