@@ -298,7 +298,7 @@ std::string Bytes(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-// The RPC that `kind` measures (echo, get, list, respond, file).
+// The RPC that `kind` measures (echo, echo-later, get, list, respond, file).
 Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s) {
   int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
   int64_t answered_span = std::max<int64_t>(1, s.last_answered - s.first_answered + 1);
