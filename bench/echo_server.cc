@@ -20,6 +20,7 @@ namespace {
 class EchoImpl final : public baraza::bench::Echo::CallbackService {
  public:
   EchoImpl() : answerer_([this] { AnswerLoop(); }) {}
+  ~EchoImpl() { Stop(); }
   // Call after the server has shut down: every queued call has been answered.
   void Stop() {
     {
@@ -27,7 +28,7 @@ class EchoImpl final : public baraza::bench::Echo::CallbackService {
       stopping_ = true;
     }
     cv_.notify_one();
-    answerer_.join();
+    if (answerer_.joinable()) answerer_.join();
   }
 
  private:
@@ -96,7 +97,6 @@ int main(int argc, char** argv) {
   auto server = builder.BuildAndStart();
   if (!server || port == 0) {
     std::cerr << "bench-echo: cannot listen on " << listen << std::endl;
-    service.Stop();
     return 1;
   }
   std::cout << "echo listening on " << listen.substr(0, listen.rfind(':')) << ":" << port
