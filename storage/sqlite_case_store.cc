@@ -548,8 +548,10 @@ class SqliteTx : public WriteTx {
   Result<CaseRef> GetCaseShared(Id id) override {
     // This transaction's own writes first (copied: they are still this
     // transaction's to change), then the committed state, cached or loaded.
-    if (auto it = staged_.find(id); it != staged_.end()) return std::make_shared<const Case>(it->second);
-    if (auto it = pending_.find(id); it != pending_.end()) return std::make_shared<const Case>(it->second);
+    if (auto it = staged_.find(id); it != staged_.end())
+      return std::make_shared<const Case>(it->second);
+    if (auto it = pending_.find(id); it != pending_.end())
+      return std::make_shared<const Case>(it->second);
     if (auto cached = cache_.Get(id)) return cached;
     auto c = LoadCase(c_, id);
     if (!c.ok()) return c.status();

@@ -27,11 +27,13 @@ TEST_CASE("a time converts to the Timestamp TimeUtil gives", "[api][convert]") {
   }
 }
 
-TEST_CASE("time zero converts to no Timestamp", "[api][convert]") {
+TEST_CASE("time zero writes nothing into the Timestamp", "[api][convert]") {
   google::protobuf::Timestamp ours;
-  ToTimestamp(0, &ours);
-  CHECK(ours.seconds() == 0);
-  CHECK(ours.nanos() == 0);
+  ours.set_seconds(5);
+  ours.set_nanos(7);
+  ToTimestamp(0, &ours);  // 0 means "never": the caller's message is left as it was
+  CHECK(ours.seconds() == 5);
+  CHECK(ours.nanos() == 7);
 }
 
 TEST_CASE("a length of time converts to the Duration TimeUtil gives", "[api][convert]") {

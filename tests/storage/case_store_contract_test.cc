@@ -550,12 +550,22 @@ TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[st
   CHECK(cache.Get(10)->description.size() == 15'000);
 }
 
-TEST_CASE("sqlite store reads the committed version after each write", "[store][sqlite][cache]") {
+namespace {
+
+// A SQLite store holding the fixture group and one dispute filed in it.
+struct FiledInSqlite {
   SqliteStore sqlite;
-  auto opened = sqlite.Make();
+  std::unique_ptr<CaseStore> opened = sqlite.Make();
   CaseStore& store = *opened;
   ContactGroup g = Seed(store);
-  auto t = FileIn(store, g);
+  workflow::Transition t = FileIn(store, g);
+};
+
+}  // namespace
+
+TEST_CASE("sqlite store reads the committed version after each write", "[store][sqlite][cache]") {
+  FiledInSqlite f;
+  auto& [sqlite, opened, store, g, t] = f;
   Case c = *store.GetCase(t.next.id);  // cached now
   for (int i = 0; i < 5; ++i) {
     auto r = workflow::Respond(c, "position " + std::to_string(i), Visibility::kGroup,
@@ -571,11 +581,8 @@ TEST_CASE("sqlite store reads the committed version after each write", "[store][
 }
 
 TEST_CASE("sqlite store writes read a cached case without copying it", "[store][sqlite][cache]") {
-  SqliteStore sqlite;
-  auto opened = sqlite.Make();
-  CaseStore& store = *opened;
-  ContactGroup g = Seed(store);
-  auto t = FileIn(store, g);
+  FiledInSqlite f;
+  auto& [sqlite, opened, store, g, t] = f;
   CaseRef cached = *store.GetCaseShared(t.next.id);  // committed, so cached
   CaseRef seen_first, seen_after_save;
   auto r = workflow::Respond(*cached, "a position", Visibility::kGroup,
