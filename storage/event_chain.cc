@@ -4,15 +4,17 @@
 
 namespace baraza::chain {
 
-std::string CaseLink(const std::string& previous, const Event& e, const std::string& details_json) {
+std::string CaseLink(const std::string& previous, const Event& e, const std::string& details_json,
+                     const std::string& changes) {
   // Fields are separated by a newline and prefixed by their length where they
   // hold user text, so that no two different events hash the same bytes.
-  std::string b = "baraza-event-v1\n" + previous + "\n";
+  std::string b = (changes.empty() ? "baraza-event-v1\n" : "baraza-event-v2\n") + previous + "\n";
   b += std::to_string(e.case_id) + "\n" + std::to_string(e.seq) + "\n" + std::to_string(e.at) +
        "\n" + std::to_string(static_cast<int>(e.type)) + "\n" + std::to_string(e.party_id) + "\n" +
        std::to_string(static_cast<int>(e.visibility)) + "\n";
   b += std::to_string(e.actor.size()) + ":" + e.actor + "\n";
   b += std::to_string(details_json.size()) + ":" + details_json;
+  if (!changes.empty()) b += "\n" + std::to_string(changes.size()) + ":" + changes;
   return auth::Sha256Hex(b);
 }
 
@@ -65,7 +67,7 @@ void Verifier::Add(const StoredEvent& row) {
           "; events of the case were deleted or reordered");
     return;
   }
-  std::string link = CaseLink(tail.hash, e, row.details_json);
+  std::string link = CaseLink(tail.hash, e, row.details_json, row.changes);
   if (link != row.hash) {
     Break(where() + ": its content does not match its hash; it was edited");
     return;

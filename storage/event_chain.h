@@ -15,8 +15,11 @@
 namespace baraza::chain {
 
 // The hash of an event given the hash of the previous event of its case ("" for
-// the first). `details_json` is the details exactly as stored.
-std::string CaseLink(const std::string& previous, const Event& e, const std::string& details_json);
+// the first). `details_json` is the details exactly as stored; `changes`, the
+// projection rows the event's write changed (storage/projection.h), as stored:
+// an event with none hashes as events did before schema 5, so old heads verify.
+std::string CaseLink(const std::string& previous, const Event& e, const std::string& details_json,
+                     const std::string& changes = {});
 // The hash of the whole log after an event, given the log hash before it.
 std::string LogLink(const std::string& previous, const std::string& case_link);
 
@@ -39,6 +42,7 @@ struct StoredEvent {
   int64_t log_seq = 0;
   Event event;
   std::string details_json;
+  std::string changes;   // the projection rows its write changed (schema 5); may be empty
   std::string hash;      // the case chain link as stored
   std::string log_hash;  // the log chain link as stored
 };

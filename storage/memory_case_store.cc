@@ -42,9 +42,25 @@ Result<Case> CaseOf(const MemoryCaseStore::Data& d, Id case_id) {
 
 Id NextKey(const auto& map) { return map.empty() ? 1 : map.rbegin()->first + 1; }
 
+using projection::Row;
+using projection::Table;
+
+// Records the same changes as the SQLite store, in the same order, so that
+// both chain the same history to the same head.
 class MemoryTx : public WriteTx {
  public:
-  explicit MemoryTx(MemoryCaseStore::Data& d) : d_(d) {}
+  explicit MemoryTx(MemoryCaseStore::Data& d) : d_(d) { recorder_.Reset(d.state_sum); }
+
+  // Rows changed with no event to carry them go into a registry event (case 0).
+  void FinishWrite() {
+    if (!recorder_.empty()) {
+      auto& log = d_.events[0];
+      Event e = projection::RegistryEvent(log.empty() ? 1 : log.back().seq + 1, registry_at_,
+                                          recorder_.pending());
+      Append(e, recorder_.Take());
+    }
+    d_.state_sum = recorder_.sum();
+  }
   Result<ContactGroup> GetGroup(Id id) override { return GroupOf(d_, id); }
   Result<Party> GetParty(Id id) override { return PartyOf(d_, id); }
   Result<CaseRef> GetCaseShared(Id id) override {
@@ -56,6 +72,7 @@ class MemoryTx : public WriteTx {
     Id id = NextKey(d_.groups);
     d_.groups[id] = g;
     d_.groups[id].id = id;
+    Record(Table::kContactGroups, projection::GroupRow(d_.groups[id]), g.created_at);
     return id;
   }
   Result<Id> InsertParty(const Party& p) override {
@@ -67,6 +84,7 @@ class MemoryTx : public WriteTx {
     Id id = NextKey(d_.parties);
     d_.parties[id] = p;
     d_.parties[id].id = id;
+    Record(Table::kParties, projection::PartyRow(d_.parties[id]), p.created_at);
     return id;
   }
   Result<Id> InsertLiaison(const Liaison& l) override {
@@ -75,12 +93,14 @@ class MemoryTx : public WriteTx {
     Id id = NextKey(d_.liaisons);
     d_.liaisons[id] = l;
     d_.liaisons[id].id = id;
+    Record(Table::kLiaisons, projection::LiaisonRow(d_.liaisons[id]), l.created_at);
     return id;
   }
   Result<Id> InsertCommander(const Commander& c) override {
     Id id = NextKey(d_.commanders);
     d_.commanders[id] = c;
     d_.commanders[id].id = id;
+    Record(Table::kCommanders, projection::CommanderRow(d_.commanders[id]), c.created_at);
     return id;
   }
   Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
@@ -92,17 +112,22 @@ class MemoryTx : public WriteTx {
   Status InsertRequest(const StoredRequest& r) override {
     if (!d_.requests.emplace(std::pair(r.actor, r.request_id), r).second)
       return Status::AlreadyExists("request " + r.request_id + " exists");
+    Record(Table::kRequests, projection::RequestRow(r), r.created_at);
     return Status::Ok();
   }
   Status InsertToken(const TokenRecord& t) override {
     if (!d_.tokens.emplace(t.hash, t).second) return Status::AlreadyExists("token exists");
+    Record(Table::kTokens, projection::TokenRow(t), t.created_at);
     return Status::Ok();
   }
   Result<TokenRecord> RevokeToken(const std::string& token_id, UnixMillis now) override {
     for (auto& [hash, t] : d_.tokens) {
       if (t.PublicId() != token_id) continue;
       if (t.revoked_at != 0) return RevokedAlready(t);
+      Row old = projection::TokenRow(t);
       t.revoked_at = now;
+      recorder_.Put(Table::kTokens, projection::TokenRow(t), &old);
+      registry_at_ = std::max(registry_at_, now);
       return t;
     }
     return UnknownToken(token_id);
@@ -126,6 +151,8 @@ class MemoryTx : public WriteTx {
   Status InsertReport(const Report& r) override {
     if (!d_.reports.emplace(r.id, r).second)
       return Status::AlreadyExists("report " + std::to_string(r.id) + " exists");
+    Record(Table::kReports, projection::ReportRow(r, codec::EncodeSections(r.sections)),
+           r.published_at);
     return Status::Ok();
   }
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
@@ -135,19 +162,42 @@ class MemoryTx : public WriteTx {
     if (c.version != stored + 1)
       return Status(Code::kAborted, "case " + std::to_string(c.id) + " changed meanwhile (version " +
                                         std::to_string(stored) + ")");
-    auto& log = d_.events[c.id];
-    for (const auto& e : events) {
-      if (!log.empty() && e.seq != log.back().seq + 1)
-        return Status::Internal("event " + std::to_string(e.seq) + " out of order");
-      log.push_back(e);
-      std::string& case_hash = d_.case_hash[c.id];
-      case_hash = chain::CaseLink(case_hash, e, codec::EncodeDetails(e.details));
-      d_.log_hash = chain::LogLink(d_.log_hash, case_hash);
-      d_.log_events += 1;
+    const bool is_new = stored == 0;
+    std::optional<Row> old;
+    if (!is_new) old = projection::CaseRow(it->second, codec::EncodeCase(it->second, kLeftOut));
+    recorder_.Put(Table::kCases, projection::CaseRow(c, codec::EncodeCase(c, kLeftOut)),
+                  old ? &*old : nullptr);
+    Id stored_positions = is_new || it->second.positions.empty() ? 0 : it->second.positions.back().id;
+    for (const auto& p : c.positions)
+      if (p.id > stored_positions) recorder_.Put(Table::kPositions, projection::PositionRow(c.id, p));
+    if (is_new) {
+      std::set<Id> seen;
+      for (Id p : c.PartyIds())
+        if (seen.insert(p).second) recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
     }
     for (auto& n : notices) {
       n.id = NextKey(d_.notices);
       d_.notices[n.id] = n;
+      recorder_.Put(Table::kNotices, projection::NoticeRow(n));
+    }
+    std::vector<Deadline> before;
+    if (auto d = d_.deadlines.find(c.id); d != d_.deadlines.end()) before = d->second;
+    for (const auto& ch : projection::DiffDeadlines(before, deadlines)) {
+      Deadline d = ch.deadline;
+      d.case_id = c.id;
+      if (ch.deleted) {
+        recorder_.Delete(Table::kDeadlines, projection::DeadlineRow(d));
+        continue;
+      }
+      std::optional<Row> old_row;
+      if (ch.old) old_row = projection::DeadlineRow(*ch.old);
+      recorder_.Put(Table::kDeadlines, projection::DeadlineRow(d), old_row ? &*old_row : nullptr);
+    }
+    for (size_t i = 0; i < events.size(); ++i) {
+      const auto& log = d_.events[c.id];
+      if (!log.empty() && events[i].seq != log.back().seq + 1)
+        return Status::Internal("event " + std::to_string(events[i].seq) + " out of order");
+      Append(events[i], i + 1 == events.size() ? recorder_.Take() : std::string());
     }
     d_.cases[c.id] = c;
     d_.deadlines[c.id] = deadlines;
@@ -156,6 +206,23 @@ class MemoryTx : public WriteTx {
   }
 
  private:
+  static constexpr auto kLeftOut = codec::Positions::kLeftOut;
+
+  void Record(Table table, Row row, UnixMillis at) {
+    recorder_.Put(table, std::move(row));
+    registry_at_ = std::max(registry_at_, at);
+  }
+
+  void Append(const Event& e, const std::string& changes) {
+    d_.events[e.case_id].push_back(e);
+    std::string& case_hash = d_.case_hash[e.case_id];
+    case_hash = chain::CaseLink(case_hash, e, codec::EncodeDetails(e.details), changes);
+    d_.log_hash = chain::LogLink(d_.log_hash, case_hash);
+    d_.log_events += 1;
+  }
+
+  projection::Recorder recorder_;
+  UnixMillis registry_at_ = 0;
   MemoryCaseStore::Data& d_;
 };
 
@@ -168,6 +235,7 @@ void MemoryCaseStore::Write(WriteFn fn, DoneFn done) {
     Data scratch = data_;
     MemoryTx tx(scratch);
     status = fn(tx);
+    if (status.ok()) tx.FinishWrite();
     if (status.ok()) data_ = std::move(scratch);
   }
   done(std::move(status));

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "storage/case_store.h"
+#include "storage/projection.h"
 
 namespace baraza {
 
@@ -29,6 +30,8 @@ class MemoryCaseStore : public CaseStore {
     int64_t log_events = 0;
     std::string log_hash;
     std::map<Id, std::string> case_hash;
+    // The sum of every row the SQLite store would hold (storage/projection.h).
+    projection::StateSum state_sum;
   };
 
   void Write(WriteFn fn, DoneFn done) override;

@@ -16,6 +16,8 @@
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
 #include "storage/event_chain.h"
+#include "storage/projection.h"
+#include "storage/sqlite_record.h"
 
 struct sqlite3;
 
@@ -29,7 +31,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   struct Options {
     std::string path;
@@ -64,14 +66,20 @@ class SqliteCaseStore : public CaseStore {
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
 
   // The tamper-evident history, walked from its first event (`barazad audit`):
-  // the head it ends at and the first event that was edited, deleted or moved.
+  // the head it ends at, the first event that was edited, deleted or moved, and
+  // every row of the state that does not match what the history recorded.
   // `progress` is called every 100,000 events.
-  struct Audit {
-    chain::Head head;
-    std::optional<std::string> first_break;
-  };
+  using Audit = sqlite::RecordAudit;
   Result<Audit> AuditHistory(std::optional<chain::Head> kept,
                              const std::function<void(int64_t)>& progress = {});
+  // barazad's check before it serves: the chain's last `tail_events` events,
+  // and the state against the sum the last write recorded. DATA_LOSS, saying
+  // where, when the record was edited behind the server's back.
+  Status CheckOnStart(int tail_events = 1000);
+  // Recomputes the state (every projection table) from the history of the
+  // database at `path`, in one transaction; barazad must not be running on it.
+  // Returns the rows written.
+  static Result<int64_t> Rebuild(const std::string& path);
 
   // How many transactions the writer committed and how many writes they held
   // (for the benchmark and tests of group commit).
@@ -116,6 +124,7 @@ class SqliteCaseStore : public CaseStore {
   static int OnWalCommit(void* self, ::sqlite3* db, const char* name, int pages);
 
   Options options_;
+  projection::StateSum recorded_sum_;  // at open, for the writer to go on from
   CaseCache cache_{options_.case_cache};
   std::unique_ptr<sqlite::Connection> writer_conn_;
 

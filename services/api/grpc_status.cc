@@ -17,6 +17,9 @@ grpc::Status ToGrpcStatus(const Status& s) {
     case Code::kInternal:
       return {grpc::StatusCode::INTERNAL,
               "barazad hit an internal error (" + s.message() + "); the change was not applied"};
+    case Code::kDataLoss:
+      return {grpc::StatusCode::DATA_LOSS,
+              s.message() + "; the operator must check the record (`barazad audit verify`)"};
   }
   return {grpc::StatusCode::UNKNOWN, s.message()};
 }

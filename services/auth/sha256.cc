@@ -14,7 +14,7 @@ std::string Hex(const unsigned char* data, size_t n) {
   return out;
 }
 
-std::string Sha256Hex(const std::string& bytes) {
+std::string Sha256(const std::string& bytes) {
   // OpenSSL 3 looks the algorithm up in its providers on every EVP_Digest call;
   // fetch it once, and keep one context per thread (every write hashes twice).
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
@@ -30,7 +30,12 @@ std::string Sha256Hex(const std::string& bytes) {
       !EVP_DigestFinal_ex(local.ctx, digest, &len)) {
     EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);  // fallback
   }
-  return Hex(digest, len);
+  return std::string(reinterpret_cast<const char*>(digest), len);
+}
+
+std::string Sha256Hex(const std::string& bytes) {
+  std::string digest = Sha256(bytes);
+  return Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
 }
 
 }  // namespace baraza::auth

@@ -8,6 +8,8 @@ namespace baraza::auth {
 
 // Lowercase hex of some bytes.
 std::string Hex(const unsigned char* data, size_t n);
+// The SHA-256 of some bytes: 32 raw bytes.
+std::string Sha256(const std::string& bytes);
 // The hex SHA-256 of some bytes.
 std::string Sha256Hex(const std::string& bytes);
 

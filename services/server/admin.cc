@@ -120,11 +120,17 @@ int AuditVerify(const std::string& db, const std::optional<std::string>& head) {
     std::cerr << "barazad: verified " << n << " events...\n";
   });
   if (!audit.ok()) return Fail(audit.status());
-  if (audit->first_break) {
-    std::cout << "BROKEN: " << *audit->first_break << "\n";
+  if (!audit->ok()) {
+    if (audit->first_break) std::cout << "BROKEN: " << *audit->first_break << "\n";
+    for (const auto& m : audit->mismatches) std::cout << "MISMATCH: " << m << "\n";
+    if (audit->mismatch_count > static_cast<int64_t>(audit->mismatches.size()))
+      std::cout << "... and " << audit->mismatch_count - audit->mismatches.size() << " more\n";
+    if (!audit->first_break)
+      std::cout << "the history is intact; `barazad rebuild --db " << db
+                << "` (barazad stopped) recomputes the state from it\n";
     return kExitFailed;
   }
-  std::cout << "ok: " << audit->head.events << " events verified"
+  std::cout << "ok: " << audit->head.events << " events and the state verified"
             << (kept ? ", including the kept head " + kept->ToString().substr(0, 20) + "..." : "")
             << "\nhead " << audit->head.ToString() << "\n";
   return kExitOk;
@@ -135,13 +141,25 @@ int AuditHead(const std::string& db) {
   if (!store) return kExitFailed;
   auto audit = store->AuditHistory(std::nullopt);
   if (!audit.ok()) return Fail(audit.status());
-  if (audit->first_break) {
+  if (!audit->ok()) {
     std::cerr << "barazad: the history does not verify, so it has no head to keep: "
-              << *audit->first_break << "\n";
+              << (audit->first_break ? *audit->first_break : audit->mismatches.front()) << "\n";
     return kExitFailed;
   }
   std::cout << audit->head.ToString() << "\n";
   return kExitOk;
+}
+
+int Rebuild(const std::string& db) {
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "barazad: no database at " << db << " (pass --db)\n";
+    return kExitFailed;
+  }
+  std::cerr << "barazad: rebuilding the state of " << db << " from its history...\n";
+  auto rows = SqliteCaseStore::Rebuild(db);
+  if (!rows.ok()) return Fail(rows.status());
+  std::cout << "rebuilt " << *rows << " rows from the history\n";
+  return AuditVerify(db, std::nullopt);
 }
 
 }  // namespace baraza::admin

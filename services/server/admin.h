@@ -21,11 +21,14 @@ int ListTokens(const std::string& db);
 // Revokes a token by its id; a running server refuses it within a second.
 int RevokeToken(const std::string& db, const std::string& token_id);
 
-// Walks the whole history; prints "ok" and the head, or the first event that
-// was edited, deleted or moved (exit 1). `head`: one printed earlier by
-// AuditHead, checked too (catches a log cut short or rewritten).
+// Walks the whole history and compares the state with it; prints "ok" and the
+// head, or the first event that was edited, deleted or moved and every row of
+// the state that differs from the history (exit 1). `head`: one printed earlier
+// by AuditHead, checked too (catches a log cut short or rewritten).
 int AuditVerify(const std::string& db, const std::optional<std::string>& head);
 // Verifies, then prints only the head ("<events>:<hash>") to keep outside.
 int AuditHead(const std::string& db);
+// Recomputes the state from an intact history (barazad stopped), then verifies.
+int Rebuild(const std::string& db);
 
 }  // namespace baraza::admin

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   baraza::process::Tune();
   CLI::App app{"barazad — the Baraza case server: contact groups, disputes, notices and "
                "deadlines that the server enforces itself.\nWith no command it serves; "
-               "`token` and `audit` work on the database file."};
+               "`token`, `audit` and `rebuild` work on the database file."};
   baraza::ServerOptions options;
   app.add_option("--listen", options.listen, "address to serve gRPC on (host:port; port 0 picks one)")
       ->capture_default_str();
@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--public-page", options.public_page,
                  "serve the read-only web page of published reports on host:port "
                  "(e.g. 127.0.0.1:8080); off unless given");
+  app.add_flag("--verify-on-start", options.verify_on_start,
+               "verify the whole history and state before serving (as `audit verify`), not "
+               "only the chain's tail and the state's sum");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");
@@ -62,12 +65,19 @@ int main(int argc, char** argv) {
   audit->footer("Exit status 1 when the history does not verify. See docs/security.md.");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand(
-      "verify", "recompute the hash chain; report the first event edited, deleted or moved");
+      "verify", "recompute the hash chain and the state from it; report the first event "
+                "edited, deleted or moved and every row of the state that differs");
   std::string head;
   verify->add_option("--head", head,
                      "a head printed earlier by `audit head`; catches a log cut short or "
                      "rewritten since");
   audit->add_subcommand("head", "verify, then print the head to keep outside the server");
+
+  // --- barazad rebuild ---
+  auto* rebuild = app.add_subcommand(
+      "rebuild", "recompute the state (cases, positions, deadlines, tokens...) from the history "
+                 "(on --db; stop barazad first)");
+  rebuild->footer("Refused when the history itself does not verify: then restore a backup.");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -84,6 +94,7 @@ int main(int argc, char** argv) {
     if (token->got_subcommand("list")) return baraza::admin::ListTokens(options.db_path);
     return baraza::admin::RevokeToken(options.db_path, token_id);
   }
+  if (*rebuild) return baraza::admin::Rebuild(options.db_path);
   if (*audit) {
     if (audit->got_subcommand("head")) return baraza::admin::AuditHead(options.db_path);
     return baraza::admin::AuditVerify(options.db_path,

@@ -74,6 +74,24 @@ Status RunServer(const ServerOptions& options) {
 
   auto store = SqliteCaseStore::Open({options.db_path});
   if (!store.ok()) return store.status();
+  // Never serve, nor enter a judgement on, a record edited behind the server's
+  // back: the chain's tail and the state's sum (or, asked, the whole history).
+  if (options.verify_on_start) {
+    auto audit = (*store)->AuditHistory(std::nullopt, [](int64_t n) {
+      spdlog::info("start-up: verified {} events of the history...", n);
+    });
+    if (!audit.ok()) return audit.status();
+    if (!audit->ok())
+      return Status::DataLoss("the history does not verify (" +
+                              (audit->first_break ? *audit->first_break
+                                                  : audit->mismatches.front()) +
+                              "); barazad will not serve a broken record. See `barazad audit "
+                              "verify` for every finding; `barazad rebuild` recomputes the "
+                              "tables from an intact history");
+    spdlog::info("start-up: the whole history verified ({} events)", audit->head.events);
+  } else {
+    BARAZA_RETURN_IF_ERROR((*store)->CheckOnStart());
+  }
   SystemClock clock;
   NoticeHub hub;
   Application app(**store, clock, hub);

@@ -21,6 +21,9 @@ struct ServerOptions {
   bool insecure_listen = false;
   // host:port of the read-only public web page of published reports; empty: off.
   std::string public_page;
+  // Verify the whole history and state at start (as `barazad audit verify`)
+  // instead of the chain's tail and the state's sum.
+  bool verify_on_start = false;
 };
 
 

@@ -127,6 +127,8 @@ const char* Name(EventType v) {
     case EventType::kRuled: return "ruled";
     case EventType::kClosedUnchallenged: return "closed unchallenged";
     case EventType::kReportPublished: return "report published";
+    case EventType::kRecordSealed: return "record sealed";
+    case EventType::kRegistryChanged: return "registry changed";
   }
   return "?";
 }

@@ -103,6 +103,8 @@ enum class EventType {
   kRuled,
   kClosedUnchallenged,
   kReportPublished,  // a report on the case was published (details: report_id, history_head)
+  kRecordSealed,     // the stored state was sealed into the history (migration to schema 5)
+  kRegistryChanged,  // groups, parties, liaisons, commanders or tokens changed (case 0 only)
 };
 
 enum class NoticeKind {

@@ -15,6 +15,7 @@ const char* CodeName(Code code) {
     case Code::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case Code::kUnavailable: return "UNAVAILABLE";
     case Code::kInternal: return "INTERNAL";
+    case Code::kDataLoss: return "DATA_LOSS";
   }
   return "UNKNOWN";
 }

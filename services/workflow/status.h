@@ -23,6 +23,7 @@ enum class Code {
   kResourceExhausted,
   kUnavailable,
   kInternal,
+  kDataLoss,  // the stored record does not match its history (edited behind the server's back)
 };
 
 const char* CodeName(Code code);
@@ -43,6 +44,7 @@ class Status {
   static Status ResourceExhausted(std::string m) { return {Code::kResourceExhausted, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  static Status DataLoss(std::string m) { return {Code::kDataLoss, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -6,6 +6,7 @@
 
 #include "services/workflow/case_machine.h"
 #include "storage/sqlite_case_store.h"
+#include "tests/fakes/legacy_schema.h"
 #include "tests/fakes/store_helpers.h"
 #include "tests/fakes/tamper.h"
 #include "tests/fakes/temp_dir.h"
@@ -15,8 +16,8 @@ using namespace baraza::testing;
 
 namespace {
 
-// Two cases whose events interleave in the log: file A, file B, answer in A.
-// 3 + 3 + 1 = 7 events.
+// Two cases whose events interleave in the log: the group's registry event,
+// file A, file B, answer in A. 1 + 3 + 3 + 1 = 8 events.
 struct History {
   TempDir dir;
   std::string path = dir.file("b.db");
@@ -51,7 +52,7 @@ TEST_CASE("history audit passes on an untouched history and names its head", "[a
   History h;
   auto audit = h.Audit();
   CHECK_FALSE(audit.first_break);
-  CHECK(audit.head.events == 7);
+  CHECK(audit.head.events == 8);
   CHECK(audit.head.hash.size() == 64);
   // The head it printed checks out against the same log.
   CHECK_FALSE(h.Audit(audit.head).first_break);
@@ -87,26 +88,26 @@ TEST_CASE("history audit catches a deleted event", "[audit]") {
 TEST_CASE("history audit catches a deleted event renumbered to hide the gap", "[audit]") {
   History h;
   Tamper(h.path, std::string(kDropHistoryGuards) +
-                     "DELETE FROM events WHERE log_seq = 3; "
-                     "UPDATE events SET log_seq = -log_seq WHERE log_seq > 3; "
+                     "DELETE FROM events WHERE log_seq = 4; "
+                     "UPDATE events SET log_seq = -log_seq WHERE log_seq > 4; "
                      "UPDATE events SET log_seq = -log_seq - 1 WHERE log_seq < 0;");
   auto audit = h.Audit();
   REQUIRE(audit.first_break);
-  // The event now numbered 3 (case B's first) no longer follows event 2 in the log chain.
-  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 3 of the log"));
+  // The event now numbered 4 (case B's first) no longer follows event 3 in the log chain.
+  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 4 of the log"));
   CHECK_THAT(*audit.first_break, Catch::Contains("chain breaks"));
 }
 
 TEST_CASE("history audit catches two events swapped in the log", "[audit]") {
   History h;
-  // Events 3 (case A) and 4 (case B) change places.
+  // Events 4 (case A) and 5 (case B) change places.
   Tamper(h.path, std::string(kDropHistoryGuards) +
-                     "UPDATE events SET log_seq = -1 WHERE log_seq = 3; "
-                     "UPDATE events SET log_seq = 3 WHERE log_seq = 4; "
-                     "UPDATE events SET log_seq = 4 WHERE log_seq = -1;");
+                     "UPDATE events SET log_seq = -1 WHERE log_seq = 4; "
+                     "UPDATE events SET log_seq = 4 WHERE log_seq = 5; "
+                     "UPDATE events SET log_seq = 5 WHERE log_seq = -1;");
   auto audit = h.Audit();
   REQUIRE(audit.first_break);
-  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 3 of the log"));
+  CHECK_THAT(*audit.first_break, Catch::StartsWith("event 4 of the log"));
 }
 
 TEST_CASE("history audit catches a truncated log against the kept head", "[audit]") {
@@ -117,7 +118,7 @@ TEST_CASE("history audit catches a truncated log against the kept head", "[audit
   CHECK_FALSE(h.Audit().first_break);
   auto audit = h.Audit(kept);
   REQUIRE(audit.first_break);
-  CHECK_THAT(*audit.first_break, Catch::Contains("holds 5 events but the kept head names event 7"));
+  CHECK_THAT(*audit.first_break, Catch::Contains("holds 5 events but the kept head names event 8"));
 }
 
 TEST_CASE("history audit catches a log rewritten and re-hashed against the kept head", "[audit]") {
@@ -132,7 +133,7 @@ TEST_CASE("history audit catches a log rewritten and re-hashed against the kept 
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db,
                        "SELECT case_id, seq, at, actor, type, party_id, visibility, details, "
-                       "log_seq FROM events ORDER BY log_seq",
+                       "log_seq, changes FROM events ORDER BY log_seq",
                        -1, &st, nullptr);
     std::map<Id, std::string> last;
     std::string log;
@@ -147,7 +148,9 @@ TEST_CASE("history audit catches a log rewritten and re-hashed against the kept 
       e.party_id = sqlite3_column_int64(st, 5);
       e.visibility = static_cast<Visibility>(sqlite3_column_int(st, 6));
       std::string details = reinterpret_cast<const char*>(sqlite3_column_text(st, 7));
-      last[e.case_id] = chain::CaseLink(last[e.case_id], e, details);
+      std::string changes(static_cast<const char*>(sqlite3_column_blob(st, 9)),
+                          static_cast<size_t>(sqlite3_column_bytes(st, 9)));
+      last[e.case_id] = chain::CaseLink(last[e.case_id], e, details, changes);
       log = chain::LogLink(log, last[e.case_id]);
       rehashed.emplace_back(sqlite3_column_int64(st, 8), last[e.case_id], log);
     }
@@ -167,31 +170,32 @@ TEST_CASE("history audit catches a log rewritten and re-hashed against the kept 
 
 TEST_CASE("history audit checks a head that is not the last one", "[audit]") {
   History h;
-  chain::Head at_seven = h.Audit().head;
+  chain::Head at_eight = h.Audit().head;
   {
     auto store = SqliteCaseStore::Open({h.path});
     REQUIRE(store.ok());
     FileIn(**store, *(*store)->GetGroup(1));
   }
-  auto audit = h.Audit(at_seven);
+  auto audit = h.Audit(at_eight);
   CHECK_FALSE(audit.first_break);
-  CHECK(audit.head.events == 10);
-  CHECK(audit.head.hash != at_seven.hash);
+  CHECK(audit.head.events == 11);
+  CHECK(audit.head.hash != at_eight.hash);
 }
 
 TEST_CASE("sqlite store chains the events of a version 1 database when it migrates", "[audit]") {
   History h;
-  chain::Head before = h.Audit().head;
+  chain::Head before = DowngradeToSchema4(h.path);
   // Back to the version 1 layout: no log order, no hashes, no reports.
   Tamper(h.path, kPositionsBackIntoBodies);
   Tamper(h.path,
          "DROP TABLE reports; DROP INDEX events_by_log; ALTER TABLE events DROP COLUMN log_seq; "
          "ALTER TABLE events DROP COLUMN hash; ALTER TABLE events DROP COLUMN log_hash; "
          "PRAGMA user_version = 1;");
-  auto audit = h.Audit();
-  CHECK_FALSE(audit.first_break);
-  CHECK(audit.head.events == 7);
-  CHECK(audit.head.hash == before.hash);  // same order (time, case, sequence), same chain
+  // Same order (time, case, sequence), same chain; then the state sealed on top.
+  auto audit = h.Audit(before);
+  CHECK(audit.ok());
+  CHECK(before.events == 7);
+  CHECK(audit.head.events == 7 + 2 + 1);  // a seal per case, one for the registry
 }
 
 TEST_CASE("history head parses what it prints and refuses anything else", "[audit]") {
@@ -205,4 +209,54 @@ TEST_CASE("history head parses what it prints and refuses anything else", "[audi
   CHECK_FALSE(chain::Head::Parse("x2:" + std::string(64, 'a')).ok());
   CHECK_FALSE(chain::Head::Parse("12:" + std::string(63, 'a')).ok());
   CHECK_FALSE(chain::Head::Parse("12:" + std::string(64, 'G')).ok());
+}
+
+TEST_CASE("sqlite store seals the state of a version 4 database into its history when it migrates",
+          "[audit][record]") {
+  History h;
+  chain::Head v4 = DowngradeToSchema4(h.path);
+  CHECK(v4.events == 7);  // no registry history before schema 5
+  auto audit = h.Audit(v4);  // opening migrates
+  CHECK(audit.ok());
+  CHECK(audit.head.events == 7 + 2 + 1);  // a seal per case, one for the registry
+  // Sealed, the state is bound: an edit of it is caught like any other.
+  Tamper(h.path, "DROP TRIGGER positions_no_update; UPDATE positions SET text = 'we refuse'");
+  auto edited = h.Audit(v4);
+  CHECK_FALSE(edited.first_break);
+  REQUIRE(edited.mismatch_count == 1);
+  CHECK_THAT(edited.mismatches[0],
+             Catch::StartsWith("position 1 of case " + std::to_string(h.case_a) + ": the row differs"));
+  auto rebuilt = SqliteCaseStore::Rebuild(h.path);
+  REQUIRE(rebuilt.ok());
+  CHECK(h.Audit(v4).ok());
+  auto store = SqliteCaseStore::Open({h.path});
+  REQUIRE(store.ok());
+  CHECK((*store)->GetCase(h.case_a)->positions.at(0).text == "we accept talks");
+}
+
+TEST_CASE("the start-up check passes on an untouched record and names an edited one",
+          "[audit][record]") {
+  History h;
+  {
+    auto store = SqliteCaseStore::Open({h.path});
+    REQUIRE(store.ok());
+    CHECK((*store)->CheckOnStart().ok());
+  }
+  Tamper(h.path, "UPDATE deadlines SET due_at = 0 WHERE case_id = " + std::to_string(h.case_b));
+  auto store = SqliteCaseStore::Open({h.path});
+  REQUIRE(store.ok());
+  Status s = (*store)->CheckOnStart();
+  CHECK(s.code() == Code::kDataLoss);
+  CHECK_THAT(s.message(), Catch::Contains("of case " + std::to_string(h.case_b)));
+}
+
+TEST_CASE("the start-up check catches an edited event at the end of the log", "[audit][record]") {
+  History h;
+  Tamper(h.path, std::string(kDropHistoryGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 8");
+  auto store = SqliteCaseStore::Open({h.path});
+  REQUIRE(store.ok());
+  Status s = (*store)->CheckOnStart();
+  CHECK(s.code() == Code::kDataLoss);
+  CHECK_THAT(s.message(), Catch::Contains("event 8 of the log"));
+  CHECK_THAT(s.message(), Catch::Contains("edited"));
 }

@@ -1,0 +1,371 @@
+#include "storage/sqlite_record.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "storage/case_codec.h"
+#include "storage/sqlite_history.h"
+#include "storage/sqlite_rows.h"
+#include "storage/sqlite_schema.h"
+
+namespace baraza::sqlite {
+
+using projection::Change;
+using projection::Row;
+using projection::StateSum;
+using projection::Table;
+using projection::TableSpec;
+
+namespace {
+
+// The SQL of each projection table, built once from its columns (the
+// connection caches statements by the address of their text, so it must stay put).
+struct TableSql {
+  std::string select_all, select_key, insert, delete_key;
+};
+
+const TableSql& SqlOf(Table table) {
+  static const std::map<Table, TableSql> kSql = [] {
+    std::map<Table, TableSql> out;
+    for (const TableSpec& t : projection::Tables()) {
+      std::string cols, marks, key;
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        cols += (i ? ", " : "") + std::string(t.columns[i]);
+        marks += i ? ",?" : "?";
+        if (i < t.key_columns) key += (i ? " AND " : "") + std::string(t.columns[i]) + " = ?";
+      }
+      TableSql s;
+      s.select_all = "SELECT " + cols + " FROM " + t.name;
+      s.select_key = s.select_all + " WHERE " + key;
+      s.insert = "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES(" + marks + ")";
+      s.delete_key = "DELETE FROM " + std::string(t.name) + " WHERE " + key;
+      out[t.table] = std::move(s);
+    }
+    return out;
+  }();
+  return kSql.at(table);
+}
+
+Row ReadCells(Query& q, size_t n) {
+  Row row;
+  row.reserve(n);
+  for (size_t i = 0; i < n; ++i) row.push_back(q.CellAt(static_cast<int>(i)));
+  return row;
+}
+
+// Calls fn for every row of a table.
+Status ScanTable(Connection& c, const TableSpec& t, const std::function<void(Row&)>& fn) {
+  Query q(c, SqlOf(t.table).select_all.c_str());
+  while (q.Next()) {
+    Row row = ReadCells(q, t.columns.size());
+    fn(row);
+  }
+  return q.status();
+}
+
+std::string Where(const chain::StoredEvent& e) {
+  return "event " + std::to_string(e.log_seq) + " of the log (case " +
+         std::to_string(e.event.case_id) + ", event " + std::to_string(e.event.seq) + ")";
+}
+
+// Replays the changes recorded in the history, in log order.
+class Replay {
+ public:
+  struct Expected {
+    std::string digest;
+    Row row;  // the key only, unless kept whole for a rebuild
+    Table table;
+  };
+
+  explicit Replay(bool keep_rows) : keep_rows_(keep_rows) {}
+
+  // Applies one event's changes; a message when they cannot be read or do not add up.
+  std::optional<std::string> Apply(const chain::StoredEvent& e) {
+    if (e.changes.empty()) return std::nullopt;
+    auto decoded = projection::Decode(e.changes);
+    if (!decoded.ok()) return Where(e) + ": " + decoded.status().message();
+    for (Change& ch : decoded->changes) {
+      std::string key = projection::KeyOf(ch.table, ch.row);
+      auto it = expected_.find(key);
+      if (it != expected_.end()) sum_.Subtract(it->second.digest);
+      if (ch.deleted) {
+        if (it != expected_.end()) expected_.erase(it);
+        continue;
+      }
+      std::string digest = projection::DigestOf(ch.table, ch.row);
+      sum_.Add(digest);
+      if (!keep_rows_) ch.row.resize(projection::Spec(ch.table).key_columns);
+      expected_[key] = {std::move(digest), std::move(ch.row), ch.table};
+    }
+    if (!(decoded->sum == sum_))
+      return Where(e) + ": the state sum it records does not follow from the changes before it";
+    return std::nullopt;
+  }
+
+  std::unordered_map<std::string, Expected>& expected() { return expected_; }
+
+ private:
+  bool keep_rows_;
+  StateSum sum_;
+  std::unordered_map<std::string, Expected> expected_;
+};
+
+// Walks the events in log order through the chain verifier and the replay.
+Status WalkHistory(Connection& c, chain::Verifier& verifier, Replay& replay,
+                   std::vector<std::string>& problems,
+                   const std::function<void(int64_t)>& progress) {
+  static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq";
+  Query q(c, sql.c_str());
+  int64_t n = 0;
+  while (q.Next()) {
+    chain::StoredEvent row = ReadStoredEvent(q);
+    verifier.Add(row);
+    if (auto problem = replay.Apply(row)) problems.push_back(*problem);
+    if (progress && ++n % 100000 == 0) progress(n);
+  }
+  return q.status();
+}
+
+}  // namespace
+
+Result<std::optional<Row>> ReadRow(Connection& c, Table table, const Row& key) {
+  const TableSpec& t = projection::Spec(table);
+  Query q(c, SqlOf(table).select_key.c_str());
+  for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return std::optional<Row>();
+  }
+  return std::optional<Row>(ReadCells(q, t.columns.size()));
+}
+
+Status InsertRow(Connection& c, Table table, const Row& row) {
+  Query q(c, SqlOf(table).insert.c_str());
+  for (const auto& cell : row) q.Bind(cell);
+  return q.Run();
+}
+
+Status DeleteRow(Connection& c, Table table, const Row& key) {
+  const TableSpec& t = projection::Spec(table);
+  Query q(c, SqlOf(table).delete_key.c_str());
+  for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
+  return q.Run();
+}
+
+Result<StateSum> SumOfTables(Connection& c) {
+  StateSum sum;
+  for (const TableSpec& t : projection::Tables()) {
+    BARAZA_RETURN_IF_ERROR(
+        ScanTable(c, t, [&](Row& row) { sum.Add(projection::DigestOf(t.table, row)); }));
+  }
+  return sum;
+}
+
+Result<StateSum> RecordedSum(Connection& c) {
+  Query q(c, "SELECT changes FROM events WHERE length(changes) > 0 ORDER BY log_seq DESC LIMIT 1");
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return StateSum();
+  }
+  BARAZA_ASSIGN_OR_RETURN(projection::Decoded d, projection::Decode(q.Blob(0)));
+  return d.sum;
+}
+
+Result<RecordAudit> AuditRecord(Connection& c, std::optional<chain::Head> kept,
+                                const std::function<void(int64_t)>& progress) {
+  RecordAudit out;
+  chain::Verifier verifier(kept);
+  Replay replay(/*keep_rows=*/false);
+  std::vector<std::string> problems;
+  BARAZA_RETURN_IF_ERROR(WalkHistory(c, verifier, replay, problems, progress));
+  verifier.Finish();
+  out.head = verifier.head();
+  out.first_break = verifier.first_break();
+  auto note = [&](std::string what) {
+    if (out.mismatches.size() < RecordAudit::kMaxListed) out.mismatches.push_back(std::move(what));
+    ++out.mismatch_count;
+  };
+  for (auto& p : problems) note(std::move(p));
+  auto& expected = replay.expected();
+  for (const TableSpec& t : projection::Tables()) {
+    BARAZA_RETURN_IF_ERROR(ScanTable(c, t, [&](Row& row) {
+      auto it = expected.find(projection::KeyOf(t.table, row));
+      if (it == expected.end()) {
+        note(projection::Describe(t.table, row) +
+             ": the row is not in the history (added behind the server's back)");
+        return;
+      }
+      if (it->second.digest != projection::DigestOf(t.table, row))
+        note(projection::Describe(t.table, row) +
+             ": the row differs from what the history recorded (edited behind the server's back)");
+      expected.erase(it);
+    }));
+  }
+  // What is left was recorded but is no longer in its table.
+  std::vector<const Replay::Expected*> missing;
+  for (const auto& [key, e] : expected) missing.push_back(&e);
+  std::sort(missing.begin(), missing.end(), [](const auto* a, const auto* b) {
+    return std::tie(a->table, a->row) < std::tie(b->table, b->row);
+  });
+  for (const auto* e : missing)
+    note(projection::Describe(e->table, e->row) +
+         ": the history recorded the row but it is missing (deleted behind the server's back)");
+  return out;
+}
+
+Status CheckOnStart(Connection& c, int events) {
+  // The chain's tail: the last events link to each other and to their cases.
+  std::vector<chain::StoredEvent> tail;
+  {
+    static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq DESC LIMIT ?";
+    Query q(c, sql.c_str());
+    q.Bind(static_cast<int64_t>(events) + 1);
+    while (q.Next()) tail.push_back(ReadStoredEvent(q));
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  std::reverse(tail.begin(), tail.end());
+  auto broken = [](const std::string& what) {
+    return Status::DataLoss("the history does not verify: " + what +
+                            ". barazad will not serve or append to a broken record; run "
+                            "`barazad audit verify` on the database to see the first break, "
+                            "and restore the last backup whose head you kept");
+  };
+  for (size_t i = 0; i < tail.size(); ++i) {
+    const auto& e = tail[i];
+    if (i > 0) {
+      const auto& before = tail[i - 1];
+      if (e.log_seq != before.log_seq + 1)
+        return broken(Where(e) + ": the log jumps from event " + std::to_string(before.log_seq));
+      if (chain::LogLink(before.log_hash, e.hash) != e.log_hash)
+        return broken(Where(e) + ": the log chain breaks here");
+    }
+    std::string previous;
+    if (e.event.seq > 1) {
+      Query q(c, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
+      q.Bind(e.event.case_id).Bind(e.event.seq - 1);
+      if (!q.Next()) {
+        BARAZA_RETURN_IF_ERROR(q.status());
+        return broken(Where(e) + ": the event before it in its case is missing");
+      }
+      previous = q.Text(0);
+    }
+    if (chain::CaseLink(previous, e.event, e.details_json, e.changes) != e.hash)
+      return broken(Where(e) + ": its content does not match its hash; it was edited");
+  }
+  if (!tail.empty()) {
+    Query q(c, "SELECT COUNT(*) FROM events");
+    if (q.Next() && q.Int(0) != tail.back().log_seq)
+      return broken("the log holds " + std::to_string(q.Int(0)) + " events but its last is number " +
+                    std::to_string(tail.back().log_seq));
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  // The state: the tables add up to the sum the last write recorded.
+  BARAZA_ASSIGN_OR_RETURN(StateSum recorded, RecordedSum(c));
+  BARAZA_ASSIGN_OR_RETURN(StateSum stored, SumOfTables(c));
+  if (recorded == stored) return Status::Ok();
+  BARAZA_ASSIGN_OR_RETURN(RecordAudit audit, AuditRecord(c, std::nullopt));
+  std::string where = audit.first_break ? *audit.first_break : std::string();
+  for (const auto& m : audit.mismatches) where += (where.empty() ? "" : "; ") + m;
+  if (audit.mismatch_count > static_cast<int64_t>(audit.mismatches.size()))
+    where += "; and " + std::to_string(audit.mismatch_count - audit.mismatches.size()) + " more";
+  return Status::DataLoss(
+      "the stored state does not match the history (" +
+      (where.empty() ? std::string("the tables' sum differs from the one recorded") : where) +
+      "). barazad will not act on an edited record; see `barazad audit verify`, then "
+      "`barazad rebuild` recomputes the tables from the history");
+}
+
+Result<int64_t> Rebuild(Connection& c) {
+  chain::Verifier verifier;
+  Replay replay(/*keep_rows=*/true);
+  std::vector<std::string> problems;
+  BARAZA_RETURN_IF_ERROR(WalkHistory(c, verifier, replay, problems, {}));
+  verifier.Finish();
+  if (verifier.first_break())
+    return Status::FailedPrecondition("the history itself does not verify (" +
+                                      *verifier.first_break() +
+                                      "), so the tables cannot be rebuilt from it; restore a backup");
+  if (!problems.empty())
+    return Status::FailedPrecondition("the history's recorded changes do not add up (" +
+                                      problems.front() + "); restore a backup");
+  // Rows per table in key order, so that the rebuilt file is the same each time.
+  std::map<Table, std::map<std::string, const Row*>> rows;
+  for (const auto& [key, e] : replay.expected()) rows[e.table][key] = &e.row;
+  BARAZA_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  Status s = c.Exec(
+      "DROP TRIGGER IF EXISTS positions_no_update; DROP TRIGGER IF EXISTS positions_no_delete; "
+      "DROP TRIGGER IF EXISTS reports_no_update; DROP TRIGGER IF EXISTS reports_no_delete;");
+  const auto& tables = projection::Tables();
+  for (auto t = tables.rbegin(); s.ok() && t != tables.rend(); ++t)
+    s = c.Exec((std::string("DELETE FROM ") + t->name).c_str());  // not cached: run once
+  int64_t written = 0;
+  for (const TableSpec& t : tables) {
+    for (const auto& [key, row] : rows[t.table]) {
+      if (!s.ok()) break;
+      s = InsertRow(c, t.table, *row);
+      ++written;
+    }
+  }
+  if (s.ok()) s = c.Exec(kPositionGuards);
+  if (s.ok()) s = c.Exec(kReportGuards);
+  if (s.ok()) s = c.Exec("COMMIT");
+  if (!s.ok()) {
+    c.Exec("ROLLBACK");
+    return s;
+  }
+  return written;
+}
+
+Status SealExistingState(Connection& c) {
+  // Every row, grouped by the case it belongs to (0: the registry).
+  std::map<Id, std::vector<Change>> by_case;
+  projection::Recorder all;
+  for (const TableSpec& t : projection::Tables()) {
+    BARAZA_RETURN_IF_ERROR(ScanTable(c, t, [&](Row& row) {
+      Id case_id = projection::CaseOf(t.table, row);
+      by_case[case_id].push_back({t.table, row, false});
+    }));
+  }
+  if (by_case.empty()) return Status::Ok();
+  UnixMillis at = 0;
+  {
+    Query q(c, "SELECT COALESCE(MAX(at), 0) FROM events");
+    if (q.Next()) at = q.Int(0);
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  HistoryWriter history(c);
+  auto seal = [&](Id case_id, EventType type, const std::vector<Change>& changes,
+                  const std::string& details) -> Status {
+    projection::Recorder rec;
+    rec.Reset(all.sum());
+    for (const Change& ch : changes) rec.Put(ch.table, ch.row);
+    all.Reset(rec.sum());
+    BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history.CaseTail(case_id));
+    Event e;
+    e.case_id = case_id;
+    e.seq = tail.seq + 1;
+    e.at = at;
+    e.actor = "system";
+    e.type = type;
+    e.visibility = Visibility::kMediatorOnly;
+    return history.Append(e, details, rec.Take());
+  };
+  const std::string details = codec::EncodeDetails({{"schema", "5"}});
+  for (const auto& [case_id, changes] : by_case) {
+    if (case_id == 0) continue;
+    BARAZA_RETURN_IF_ERROR(seal(case_id, EventType::kRecordSealed, changes, details));
+  }
+  // The registry in events of a bounded size.
+  const auto& registry = by_case[0];
+  constexpr size_t kChunk = 1000;
+  for (size_t i = 0; i < registry.size(); i += kChunk) {
+    std::vector<Change> chunk(registry.begin() + static_cast<std::ptrdiff_t>(i),
+                              registry.begin() + static_cast<std::ptrdiff_t>(
+                                                     std::min(registry.size(), i + kChunk)));
+    BARAZA_RETURN_IF_ERROR(seal(0, EventType::kRegistryChanged, chunk, details));
+  }
+  return Status::Ok();
+}
+
+}  // namespace baraza::sqlite

@@ -1,0 +1,32 @@
+// Reading the SQLite store's rows into the model: groups, parties, cases with
+// their positions, events, reports, tokens. Used by the writer and the readers
+// of SqliteCaseStore, each on its own connection.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "storage/case_store.h"
+#include "storage/event_chain.h"
+#include "storage/sqlite_connection.h"
+
+namespace baraza::sqlite {
+
+// SELECT lists whose columns the Read* functions below expect.
+extern const char* const kEventColumns;
+extern const char* const kTokenColumns;
+extern const char* const kReportColumns;
+
+chain::StoredEvent ReadStoredEvent(Query& q);
+TokenRecord ReadToken(Query& q);
+Result<Report> ReadReport(Query& q);
+
+Result<Party> LoadParty(Connection& c, Id id);
+Result<ContactGroup> LoadGroup(Connection& c, Id id);
+// A stored case: its body, then its positions.
+Result<Case> DecodeStoredCase(Connection& c, const std::string& body);
+Result<Case> LoadCase(Connection& c, Id id);
+Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id);
+Result<Report> LoadReport(Connection& c, Id id);
+
+}  // namespace baraza::sqlite

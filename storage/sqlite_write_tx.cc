@@ -1,0 +1,353 @@
+#include "storage/sqlite_write_tx.h"
+
+#include <algorithm>
+
+#include "storage/case_codec.h"
+#include "storage/sqlite_record.h"
+#include "storage/sqlite_rows.h"
+
+namespace baraza::sqlite {
+
+using projection::Row;
+using projection::Table;
+
+namespace {
+
+Result<Id> InsertReturningId(Query& q, Connection& c) {
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  return static_cast<Id>(sqlite3_last_insert_rowid(c.db()));
+}
+
+}  // namespace
+
+Status SqliteTx::FinishWrite() {
+  if (recorder_.empty()) return Status::Ok();
+  BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history_.CaseTail(0));
+  Event e = projection::RegistryEvent(tail.seq + 1, registry_at_, recorder_.pending());
+  registry_at_ = 0;
+  return history_.Append(e, codec::EncodeDetails(e.details), recorder_.Take());
+}
+
+void SqliteTx::WriteDone(bool ok) {
+  if (ok)
+    for (auto& [id, c] : staged_) pending_[id] = std::move(c);
+  staged_.clear();
+  history_.WriteDone(ok);
+  recorder_.WriteDone(ok);
+  registry_at_ = 0;
+  if (!ok) ForgetReads();
+}
+
+std::vector<Case> SqliteTx::TakeSaved(bool committed) {
+  std::vector<Case> out;
+  for (auto& [id, c] : pending_) out.push_back(std::move(c));
+  pending_.clear();
+  if (!committed) {  // read everything again next time
+    history_.Forget();
+    ForgetReads();
+    auto sum = RecordedSum(c_);
+    recorder_.Reset(sum.ok() ? *sum : projection::StateSum());
+  }
+  return out;
+}
+
+void SqliteTx::ForgetReads() {
+  groups_.clear();
+  next_case_.reset();
+}
+
+// Groups change only through this writer (InsertGroup, InsertParty,
+// InsertLiaison forget them all), so a group once loaded is kept: opening a
+// case needs its group, and a FileDispute would otherwise read it twice.
+Result<ContactGroup> SqliteTx::GetGroup(Id id) {
+  if (auto it = groups_.find(id); it != groups_.end()) return it->second;
+  auto g = LoadGroup(c_, id);
+  if (g.ok() && groups_.size() < 1024) groups_.emplace(id, *g);
+  return g;
+}
+
+Result<Party> SqliteTx::GetParty(Id id) { return LoadParty(c_, id); }
+
+Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
+  // This transaction's own writes first (copied: they are still this
+  // transaction's to change), then the committed state, cached or loaded.
+  if (auto it = staged_.find(id); it != staged_.end())
+    return std::make_shared<const Case>(it->second);
+  if (auto it = pending_.find(id); it != pending_.end())
+    return std::make_shared<const Case>(it->second);
+  if (auto cached = cache_.Get(id)) return cached;
+  auto c = LoadCase(c_, id);
+  if (!c.ok()) return c.status();
+  return std::make_shared<const Case>(std::move(c).value());
+}
+
+Result<Id> SqliteTx::InsertGroup(const ContactGroup& g) {
+  groups_.clear();
+  Query q(c_,
+          "INSERT INTO contact_groups(name, purpose, kind, appeal_window, created_at) "
+          "VALUES(?,?,?,?,?)");
+  q.Bind(g.name).Bind(g.purpose).Bind(static_cast<int64_t>(g.kind)).Bind(g.appeal_window)
+      .Bind(g.created_at);
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
+  ContactGroup stored = g;
+  stored.id = id;
+  recorder_.Put(Table::kContactGroups, projection::GroupRow(stored));
+  Touch(g.created_at);
+  return id;
+}
+
+Result<Id> SqliteTx::InsertParty(const Party& p) {
+  groups_.clear();
+  auto g = LoadGroup(c_, p.group_id);
+  if (!g.ok()) return g.status();
+  for (const auto& other : g->parties)
+    if (other.name == p.name)
+      return Status::AlreadyExists("a party named \"" + p.name + "\" is already in contact group " +
+                                   std::to_string(p.group_id));
+  Query q(c_, "INSERT INTO parties(group_id, name, category, created_at) VALUES(?,?,?,?)");
+  q.Bind(p.group_id).Bind(p.name).Bind(static_cast<int64_t>(p.category)).Bind(p.created_at);
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
+  Party stored = p;
+  stored.id = id;
+  recorder_.Put(Table::kParties, projection::PartyRow(stored));
+  Touch(p.created_at);
+  return id;
+}
+
+Result<Id> SqliteTx::InsertLiaison(const Liaison& l) {
+  groups_.clear();
+  auto p = LoadParty(c_, l.party_id);
+  if (!p.ok()) return p.status();
+  Query q(c_, "INSERT INTO liaisons(party_id, name, created_at) VALUES(?,?,?)");
+  q.Bind(l.party_id).Bind(l.name).Bind(l.created_at);
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
+  Liaison stored = l;
+  stored.id = id;
+  recorder_.Put(Table::kLiaisons, projection::LiaisonRow(stored));
+  Touch(l.created_at);
+  return id;
+}
+
+Result<Id> SqliteTx::InsertCommander(const Commander& commander) {
+  Query q(c_, "INSERT INTO commanders(name, created_at) VALUES(?,?)");
+  q.Bind(commander.name).Bind(commander.created_at);
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
+  Commander stored = commander;
+  stored.id = id;
+  recorder_.Put(Table::kCommanders, projection::CommanderRow(stored));
+  Touch(commander.created_at);
+  return id;
+}
+
+Result<std::optional<StoredRequest>> SqliteTx::FindRequest(const std::string& actor,
+                                                           const std::string& request_id) {
+  Query q(c_,
+          "SELECT fingerprint, object_id, response, created_at FROM requests "
+          "WHERE actor = ? AND request_id = ?");
+  q.Bind(actor).Bind(request_id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return std::optional<StoredRequest>();
+  }
+  StoredRequest r;
+  r.actor = actor;
+  r.request_id = request_id;
+  r.fingerprint = q.Text(0);
+  r.object_id = q.Int(1);
+  r.response = q.Text(2);
+  r.created_at = q.Int(3);
+  return std::optional<StoredRequest>(std::move(r));
+}
+
+Status SqliteTx::InsertRequest(const StoredRequest& r) {
+  Row row = projection::RequestRow(r);
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kRequests, row));
+  recorder_.Put(Table::kRequests, std::move(row));
+  Touch(r.created_at);
+  return Status::Ok();
+}
+
+Status SqliteTx::InsertToken(const TokenRecord& t) {
+  Row row = projection::TokenRow(t);
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kTokens, row));
+  recorder_.Put(Table::kTokens, std::move(row));
+  Touch(t.created_at);
+  return Status::Ok();
+}
+
+Result<TokenRecord> SqliteTx::RevokeToken(const std::string& token_id, UnixMillis now) {
+  static const std::string sql = std::string(kTokenColumns) + "WHERE substr(hash, 1, 12) = ?";
+  std::optional<TokenRecord> t;
+  {
+    Query q(c_, sql.c_str());
+    q.Bind(token_id);
+    if (q.Next()) t = ReadToken(q);
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  if (!t || token_id.size() != 12) return UnknownToken(token_id);
+  if (t->revoked_at != 0) return RevokedAlready(*t);
+  Row old = projection::TokenRow(*t);
+  Query q(c_, "UPDATE tokens SET revoked_at = ? WHERE hash = ?");
+  q.Bind(now).Bind(t->hash);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  t->revoked_at = now;
+  recorder_.Put(Table::kTokens, projection::TokenRow(*t), &old);
+  Touch(now);
+  return *t;
+}
+
+// Only this writer inserts cases, so the next id is read once and then counted.
+Result<Id> SqliteTx::NextCaseId() {
+  if (next_case_) return *next_case_;
+  Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
+  next_case_ = q.Int(0);
+  return *next_case_;
+}
+
+Result<std::vector<Event>> SqliteTx::ListEvents(Id case_id) { return LoadEvents(c_, case_id); }
+
+Result<HistoryHeads> SqliteTx::Heads(Id case_id) {
+  HistoryHeads h;
+  BARAZA_ASSIGN_OR_RETURN(chain::Head log, history_.LogHead());
+  h.log = chain::Head::After(log.events, log.hash).ToString();
+  BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history_.CaseTail(case_id));
+  h.case_last = tail.hash;
+  return h;
+}
+
+Result<Id> SqliteTx::NextReportId() {
+  Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM reports");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no next report id") : q.status();
+  return q.Int(0);
+}
+
+Result<Report> SqliteTx::GetReport(Id id) { return LoadReport(c_, id); }
+
+Status SqliteTx::InsertReport(const Report& r) {
+  Row row = projection::ReportRow(r, codec::EncodeSections(r.sections));
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kReports, row));
+  recorder_.Put(Table::kReports, std::move(row));
+  Touch(r.published_at);
+  return Status::Ok();
+}
+
+// Appends a save's events; the last carries every row the write changed.
+Status SqliteTx::AppendEvents(const std::vector<Event>& events, bool is_new) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    std::string changes = i + 1 == events.size() ? recorder_.Take() : std::string();
+    BARAZA_RETURN_IF_ERROR(
+        history_.Append(e, codec::EncodeDetails(e.details), changes, is_new && i == 0));
+  }
+  return Status::Ok();
+}
+
+// Positions are only ever added: insert those the stored case does not have.
+Status SqliteTx::AppendPositions(const Case& c, bool is_new) {
+  if (c.positions.empty()) return Status::Ok();
+  int64_t stored = 0;
+  if (!is_new) {
+    Query q(c_, "SELECT COALESCE(MAX(id), 0) FROM positions WHERE case_id = ?");
+    q.Bind(c.id);
+    if (q.Next()) stored = q.Int(0);
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  for (const Position& p : c.positions) {
+    if (p.id <= stored) continue;
+    Row row = projection::PositionRow(c.id, p);
+    BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kPositions, row));
+    recorder_.Put(Table::kPositions, std::move(row));
+  }
+  return Status::Ok();
+}
+
+Status SqliteTx::SaveCase(const Case& c, const std::vector<Event>& events,
+                          std::vector<Notice>& notices, const std::vector<Deadline>& deadlines) {
+  // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
+  // A later version replaces the stored one only if that is the version before it.
+  const bool is_new = c.version == 1;
+  auto changed_meanwhile = [&] {
+    return Status(Code::kAborted, "case " + std::to_string(c.id) +
+                                      " changed meanwhile (it is not at version " +
+                                      std::to_string(c.version - 1) + ")");
+  };
+  if (c.version < 1) return changed_meanwhile();
+  Row row = projection::CaseRow(c, codec::EncodeCase(c, codec::Positions::kLeftOut));
+  std::optional<Row> old;
+  if (is_new) {
+    Query q(c_,
+            "INSERT INTO cases(id, group_id, state, version, updated_at, commander_id, body) "
+            "VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+    for (const auto& cell : row) q.Bind(cell);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+  } else {
+    // The row it replaces, for the state sum (its page is about to be written anyway).
+    BARAZA_ASSIGN_OR_RETURN(old, ReadRow(c_, Table::kCases, {c.id}));
+    Query q(c_,
+            "UPDATE cases SET state = ?, version = ?, updated_at = ?, body = ? "
+            "WHERE id = ? AND version = ?");
+    q.Bind(row[2]).Bind(row[3]).Bind(row[4]).Bind(row[6]).Bind(c.id).Bind(c.version - 1);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+  }
+  if (sqlite3_changes(c_.db()) != 1) return changed_meanwhile();
+  recorder_.Put(Table::kCases, std::move(row), old ? &*old : nullptr);
+  BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));
+  staged_[c.id] = c;
+  if (is_new && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
+  if (is_new) {
+    for (Id p : c.PartyIds()) {
+      Query q(c_, "INSERT OR IGNORE INTO case_parties(party_id, case_id) VALUES(?,?)");
+      q.Bind(p).Bind(c.id);
+      BARAZA_RETURN_IF_ERROR(q.Run());
+      if (sqlite3_changes(c_.db()) == 1)
+        recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
+    }
+  }
+  for (Notice& n : notices) {
+    Query q(c_,
+            "INSERT INTO notices(case_id, party_id, kind, text, created_at, deadline) "
+            "VALUES(?,?,?,?,?,?)");
+    q.Bind(n.case_id).Bind(n.party_id).Bind(static_cast<int64_t>(n.kind)).Bind(n.text)
+        .Bind(n.created_at).Bind(n.deadline);
+    BARAZA_ASSIGN_OR_RETURN(n.id, InsertReturningId(q, c_));
+    recorder_.Put(Table::kNotices, projection::NoticeRow(n));
+  }
+  BARAZA_RETURN_IF_ERROR(ReplaceDeadlines(c.id, is_new, deadlines));
+  return AppendEvents(events, is_new);
+}
+
+// Makes the case's pending deadlines `deadlines`, touching only those that
+// changed: a deadline rewritten as it was would still dirty a page of the
+// index by due time (most changes end one party's deadline and keep the rest).
+Status SqliteTx::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines) {
+  std::vector<Deadline> stored;  // a new case has none yet
+  if (!is_new) {
+    Query q(c_, "SELECT party_id, kind, due_at FROM deadlines WHERE case_id = ?");
+    q.Bind(case_id);
+    while (q.Next())
+      stored.push_back(Deadline{case_id, q.Int(0), static_cast<DeadlineKind>(q.Int(1)), q.Int(2)});
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  for (const auto& ch : projection::DiffDeadlines(std::move(stored), deadlines)) {
+    Deadline d = ch.deadline;
+    d.case_id = case_id;
+    Row row = projection::DeadlineRow(d);
+    if (ch.deleted) {
+      BARAZA_RETURN_IF_ERROR(DeleteRow(c_, Table::kDeadlines, row));
+      recorder_.Delete(Table::kDeadlines, row);
+      continue;
+    }
+    Query q(c_,
+            "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?) "
+            "ON CONFLICT(case_id, party_id, kind) DO UPDATE SET due_at = excluded.due_at");
+    for (const auto& cell : row) q.Bind(cell);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+    std::optional<Row> old;
+    if (ch.old) old = projection::DeadlineRow(*ch.old);
+    recorder_.Put(Table::kDeadlines, std::move(row), old ? &*old : nullptr);
+  }
+  return Status::Ok();
+}
+
+}  // namespace baraza::sqlite

@@ -1,0 +1,74 @@
+// SqliteTx: the WriteTx of the SQLite store's writer. Every projection row it
+// writes is recorded (projection::Recorder) and stored with the event that
+// explains it, so the history binds the state. Writer thread only.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/case_cache.h"
+#include "storage/case_store.h"
+#include "storage/projection.h"
+#include "storage/sqlite_connection.h"
+#include "storage/sqlite_history.h"
+
+namespace baraza::sqlite {
+
+class SqliteTx : public WriteTx {
+ public:
+  SqliteTx(Connection& c, CaseCache& cache) : c_(c), cache_(cache), history_(c) {}
+
+  // Starts from the state sum the last committed write recorded (at open).
+  void Start(const projection::StateSum& committed) { recorder_.Reset(committed); }
+  // After a write's function returned OK: rows it changed without an event to
+  // carry them (groups, parties, tokens...) go into a registry event.
+  Status FinishWrite();
+  // The write in progress succeeded or was rolled back (to its savepoint, or
+  // the whole transaction when it is run again).
+  void WriteDone(bool ok);
+  // After COMMIT (or ROLLBACK): the cases the transaction saved.
+  std::vector<Case> TakeSaved(bool committed);
+
+  Result<ContactGroup> GetGroup(Id id) override;
+  Result<Party> GetParty(Id id) override;
+  Result<CaseRef> GetCaseShared(Id id) override;
+  Result<Id> InsertGroup(const ContactGroup& g) override;
+  Result<Id> InsertParty(const Party& p) override;
+  Result<Id> InsertLiaison(const Liaison& l) override;
+  Result<Id> InsertCommander(const Commander& commander) override;
+  Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
+                                                   const std::string& request_id) override;
+  Status InsertRequest(const StoredRequest& r) override;
+  Status InsertToken(const TokenRecord& t) override;
+  Result<TokenRecord> RevokeToken(const std::string& token_id, UnixMillis now) override;
+  Result<Id> NextCaseId() override;
+  Result<std::vector<Event>> ListEvents(Id case_id) override;
+  Result<HistoryHeads> Heads(Id case_id) override;
+  Result<Id> NextReportId() override;
+  Result<Report> GetReport(Id id) override;
+  Status InsertReport(const Report& r) override;
+  Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+                  const std::vector<Deadline>& deadlines) override;
+
+ private:
+  // The committed state at the time of the change (the registry event's time).
+  void Touch(UnixMillis at) { registry_at_ = std::max(registry_at_, at); }
+  Status AppendPositions(const Case& c, bool is_new);
+  Status ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines);
+  Status AppendEvents(const std::vector<Event>& events, bool is_new);
+  void ForgetReads();
+
+  Connection& c_;
+  CaseCache& cache_;
+  HistoryWriter history_;
+  projection::Recorder recorder_;
+  UnixMillis registry_at_ = 0;
+  // Cases saved by the write in progress (`staged_`) and by the writes of this
+  // transaction that succeeded (`pending_`): what the cache gets after COMMIT.
+  std::unordered_map<Id, Case> staged_, pending_;
+  std::unordered_map<Id, ContactGroup> groups_;
+  std::optional<Id> next_case_;
+};
+
+}  // namespace baraza::sqlite
