@@ -224,6 +224,11 @@ std::string EncodeCase(const Case& c, Positions positions) {
     w.Field("party_id", r.party_id).Field("status", static_cast<int>(r.status));
     w.Field("notified_at", r.notified_at).Field("deadline", r.deadline);
     w.Field("answered_at", r.answered_at).Field("reminders_sent", r.reminders_sent);
+    // Outreach evidence, once there is some (older bodies have none).
+    if (r.call_delivered_at) w.Field("call_delivered_at", r.call_delivered_at);
+    if (r.reminder_delivered_at) w.Field("reminder_delivered_at", r.reminder_delivered_at);
+    if (r.deliveries_failed) w.Field("deliveries_failed", r.deliveries_failed);
+    if (!r.last_failure.empty()) w.Field("last_failure", r.last_failure);
     w.Close('}');
   });
   if (positions == Positions::kIncluded)
@@ -306,6 +311,10 @@ Result<Case> DecodeCase(const std::string& text) {
       x.deadline = r.Int("deadline");
       x.answered_at = r.Int("answered_at");
       x.reminders_sent = static_cast<int>(r.Int("reminders_sent"));
+      x.call_delivered_at = r.IntOr("call_delivered_at", 0);
+      x.reminder_delivered_at = r.IntOr("reminder_delivered_at", 0);
+      x.deliveries_failed = static_cast<int>(r.IntOr("deliveries_failed", 0));
+      x.last_failure = r.TextOr("last_failure");
       c.respondents.push_back(std::move(x));
     }
     for (Fields p : j.ListOr("positions")) {

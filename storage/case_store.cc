@@ -47,3 +47,16 @@ Status NoSuchReport(Id report_id) {
 }
 
 }  // namespace baraza
+
+namespace baraza {
+
+Status NoSuchContactPoint(Id id) {
+  return Status::NotFound("contact point " + std::to_string(id) +
+                          " does not exist; list them with `liaison contact list`");
+}
+
+Status NoSuchDelivery(Id id) {
+  return Status::NotFound("delivery " + std::to_string(id) + " does not exist");
+}
+
+}  // namespace baraza

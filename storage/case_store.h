@@ -106,11 +106,27 @@ class WriteTx {
   // never changed or deleted afterwards.
   virtual Status InsertReport(const Report& report) = 0;
   // Writes the case (inserting or replacing it), appends its events, records its
-  // notices (assigning their ids in place) and replaces its pending deadlines.
+  // notices and their planned deliveries (assigning ids in place) and replaces
+  // its pending deadlines.
   // A case saved with a version other than the stored one + 1 is ABORTED.
   virtual Status SaveCase(const Case& c, const std::vector<Event>& events,
                           std::vector<Notice>& notices,
                           const std::vector<Deadline>& deadlines) = 0;
+
+  // Reach (docs/notifications.md). Contact points are never deleted: removing
+  // one stamps it removed, so that the record keeps where notices went.
+  virtual Result<Id> InsertContactPoint(const ContactPoint& p) = 0;
+  // NOT_FOUND for an unknown id; FAILED_PRECONDITION if removed already.
+  virtual Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) = 0;
+  // The contact points in use of every liaison of a party, by id.
+  virtual Result<std::vector<ContactPoint>> ContactPointsOfParty(Id party_id) = 0;
+  virtual Result<Notice> GetNotice(Id notice_id) = 0;
+  virtual Result<Delivery> GetDelivery(Id delivery_id) = 0;
+  // The delivery of a notice to one contact point (0: a stream or an acknowledgement).
+  virtual Result<std::optional<Delivery>> FindDelivery(Id notice_id, Id contact_point_id) = 0;
+  // Inserts a delivery made after its notice (a stream, an acknowledgement); fills its id.
+  virtual Status InsertDelivery(Delivery& d) = 0;
+  virtual Status UpdateDelivery(const Delivery& d) = 0;
 };
 
 // The answers both stores give when a token cannot be revoked.
@@ -118,6 +134,10 @@ Status UnknownToken(const std::string& token_id);
 Status RevokedAlready(const TokenRecord& token);
 // The answer both stores give for a report id they do not hold.
 Status NoSuchReport(Id report_id);
+
+// The answer both stores give for a contact point or delivery they do not hold.
+Status NoSuchContactPoint(Id id);
+Status NoSuchDelivery(Id id);
 
 class CaseStore {
  public:
@@ -158,6 +178,17 @@ class CaseStore {
   virtual Result<std::vector<Report>> ListReports(const ReportFilter& filter) = 0;
   // The groups that have published at least one report, by id, after `after_id`.
   virtual Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) = 0;
+
+  // A liaison's contact points, in use and removed, by id.
+  virtual Result<std::vector<ContactPoint>> ListContactPoints(Id liaison_id) = 0;
+  virtual Result<ContactPoint> GetContactPoint(Id id) = 0;
+  virtual Result<Notice> GetNotice(Id notice_id) = 0;
+  // Up to `limit` queued deliveries due at `now`, earliest first.
+  virtual Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) = 0;
+  // When the earliest queued delivery is due, if any is queued.
+  virtual Result<std::optional<UnixMillis>> NextDeliveryAt() = 0;
+  // Every delivery of a case's notices, by id.
+  virtual Result<std::vector<Delivery>> ListDeliveries(Id case_id) = 0;
 
   // The earliest pending deadline, if any.
   virtual Result<std::optional<UnixMillis>> NextDeadline() = 0;

@@ -42,6 +42,13 @@ Result<Case> CaseOf(const MemoryCaseStore::Data& d, Id case_id) {
 
 Id NextKey(const auto& map) { return map.empty() ? 1 : map.rbegin()->first + 1; }
 
+Result<Notice> NoticeOf(const MemoryCaseStore::Data& d, Id notice_id) {
+  auto it = d.notices.find(notice_id);
+  if (it == d.notices.end())
+    return Status::NotFound("notice " + std::to_string(notice_id) + " does not exist");
+  return it->second;
+}
+
 using projection::Row;
 using projection::Table;
 
@@ -177,8 +184,13 @@ class MemoryTx : public WriteTx {
     }
     for (auto& n : notices) {
       n.id = NextKey(d_.notices);
-      d_.notices[n.id] = n;
       recorder_.Put(Table::kNotices, projection::NoticeRow(n));
+      for (Delivery& d : n.deliveries) {
+        d.notice_id = n.id;
+        BARAZA_RETURN_IF_ERROR(InsertDelivery(d));
+      }
+      d_.notices[n.id] = n;
+      d_.notices[n.id].deliveries.clear();
     }
     std::vector<Deadline> before;
     if (auto d = d_.deadlines.find(c.id); d != d_.deadlines.end()) before = d->second;
@@ -202,6 +214,59 @@ class MemoryTx : public WriteTx {
     d_.cases[c.id] = c;
     d_.deadlines[c.id] = deadlines;
     if (deadlines.empty()) d_.deadlines.erase(c.id);
+    return Status::Ok();
+  }
+
+  Result<Id> InsertContactPoint(const ContactPoint& p) override {
+    Id id = NextKey(d_.contact_points);
+    ContactPoint stored = p;
+    stored.id = id;
+    d_.contact_points[id] = stored;
+    Record(Table::kContactPoints, projection::ContactPointRow(stored), p.created_at);
+    return id;
+  }
+  Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) override {
+    auto it = d_.contact_points.find(id);
+    if (it == d_.contact_points.end()) return NoSuchContactPoint(id);
+    if (it->second.removed_at != 0)
+      return Status::FailedPrecondition("contact point " + std::to_string(id) +
+                                        " was removed already");
+    Row old = projection::ContactPointRow(it->second);
+    it->second.removed_at = now;
+    recorder_.Put(Table::kContactPoints, projection::ContactPointRow(it->second), &old);
+    registry_at_ = std::max(registry_at_, now);
+    return it->second;
+  }
+  Result<std::vector<ContactPoint>> ContactPointsOfParty(Id party_id) override {
+    std::vector<ContactPoint> out;
+    for (const auto& [id, p] : d_.contact_points)
+      if (p.party_id == party_id && p.removed_at == 0) out.push_back(p);
+    return out;
+  }
+  Result<Notice> GetNotice(Id notice_id) override { return NoticeOf(d_, notice_id); }
+  Result<Delivery> GetDelivery(Id id) override {
+    auto it = d_.deliveries.find(id);
+    if (it == d_.deliveries.end()) return NoSuchDelivery(id);
+    return it->second;
+  }
+  Result<std::optional<Delivery>> FindDelivery(Id notice_id, Id contact_point_id) override {
+    for (const auto& [id, d] : d_.deliveries)
+      if (d.notice_id == notice_id && d.contact_point_id == contact_point_id)
+        return std::optional<Delivery>(d);
+    return std::optional<Delivery>();
+  }
+  Status InsertDelivery(Delivery& d) override {
+    d.id = NextKey(d_.deliveries);
+    d_.deliveries[d.id] = d;
+    recorder_.Put(Table::kDeliveries, projection::DeliveryRow(d));
+    return Status::Ok();
+  }
+  Status UpdateDelivery(const Delivery& d) override {
+    auto it = d_.deliveries.find(d.id);
+    if (it == d_.deliveries.end()) return NoSuchDelivery(d.id);
+    Row old = projection::DeliveryRow(it->second);
+    it->second = d;
+    recorder_.Put(Table::kDeliveries, projection::DeliveryRow(d), &old);
     return Status::Ok();
   }
 
@@ -384,6 +449,59 @@ Result<std::vector<Id>> MemoryCaseStore::ReportingGroups(Id after_id, int limit)
     if (r.group_id > after_id) groups.insert(r.group_id);
   std::vector<Id> out(groups.begin(), groups.end());
   if (static_cast<int>(out.size()) > limit) out.resize(limit);
+  return out;
+}
+
+}  // namespace baraza
+
+namespace baraza {
+
+Result<std::vector<ContactPoint>> MemoryCaseStore::ListContactPoints(Id liaison_id) {
+  std::lock_guard lock(mu_);
+  std::vector<ContactPoint> out;
+  for (const auto& [id, p] : data_.contact_points)
+    if (p.liaison_id == liaison_id) out.push_back(p);
+  return out;
+}
+
+Result<ContactPoint> MemoryCaseStore::GetContactPoint(Id id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.contact_points.find(id);
+  if (it == data_.contact_points.end()) return NoSuchContactPoint(id);
+  return it->second;
+}
+
+Result<Notice> MemoryCaseStore::GetNotice(Id notice_id) {
+  std::lock_guard lock(mu_);
+  return NoticeOf(data_, notice_id);
+}
+
+Result<std::vector<Delivery>> MemoryCaseStore::DueDeliveries(UnixMillis now, int limit) {
+  std::lock_guard lock(mu_);
+  std::vector<Delivery> out;
+  for (const auto& [id, d] : data_.deliveries)
+    if (d.state == DeliveryState::kQueued && d.next_attempt_at <= now) out.push_back(d);
+  std::stable_sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
+    return a.next_attempt_at < b.next_attempt_at;
+  });
+  if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+  return out;
+}
+
+Result<std::optional<UnixMillis>> MemoryCaseStore::NextDeliveryAt() {
+  std::lock_guard lock(mu_);
+  std::optional<UnixMillis> out;
+  for (const auto& [id, d] : data_.deliveries)
+    if (d.state == DeliveryState::kQueued && (!out || d.next_attempt_at < *out))
+      out = d.next_attempt_at;
+  return out;
+}
+
+Result<std::vector<Delivery>> MemoryCaseStore::ListDeliveries(Id case_id) {
+  std::lock_guard lock(mu_);
+  std::vector<Delivery> out;
+  for (const auto& [id, d] : data_.deliveries)
+    if (d.case_id == case_id) out.push_back(d);
   return out;
 }
 

@@ -26,6 +26,8 @@ class MemoryCaseStore : public CaseStore {
     std::map<Id, Notice> notices;
     std::map<Id, std::vector<Deadline>> deadlines;
     std::map<Id, Report> reports;
+    std::map<Id, ContactPoint> contact_points;
+    std::map<Id, Delivery> deliveries;
     // The tamper-evident history, chained as the SQLite store chains it.
     int64_t log_events = 0;
     std::string log_hash;
@@ -49,6 +51,12 @@ class MemoryCaseStore : public CaseStore {
   Result<Report> GetReport(Id report_id) override;
   Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
   Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
+  Result<std::vector<ContactPoint>> ListContactPoints(Id liaison_id) override;
+  Result<ContactPoint> GetContactPoint(Id id) override;
+  Result<Notice> GetNotice(Id notice_id) override;
+  Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;
+  Result<std::optional<UnixMillis>> NextDeliveryAt() override;
+  Result<std::vector<Delivery>> ListDeliveries(Id case_id) override;
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;

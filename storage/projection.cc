@@ -75,6 +75,13 @@ const std::vector<TableSpec>& Tables() {
        {"id", "case_id", "group_id", "corrects_id", "published_at", "published_by", "title",
         "history_head", "case_head", "sections"},
        1, 1, "report"},
+      {Table::kContactPoints, "contact_points",
+       {"id", "liaison_id", "party_id", "kind", "address", "created_at", "removed_at"}, 1, -1,
+       "contact point"},
+      {Table::kDeliveries, "deliveries",
+       {"id", "notice_id", "case_id", "party_id", "contact_point_id", "liaison_id", "kind",
+        "address", "notice_kind", "state", "attempts", "next_attempt_at", "detail", "updated_at"},
+       1, 2, "delivery"},
   };
   return kTables;
 }
@@ -193,6 +200,56 @@ Event RegistryEvent(int64_t seq, UnixMillis at, const std::vector<Change>& chang
   e.visibility = Visibility::kMediatorOnly;
   e.details["changed"] = summary;
   return e;
+}
+
+Row ContactPointRow(const ContactPoint& p) {
+  return {I(p.id), I(p.liaison_id), I(p.party_id), E64(p.kind), p.address, I(p.created_at),
+          I(p.removed_at)};
+}
+
+Row DeliveryRow(const Delivery& d) {
+  return {I(d.id), I(d.notice_id), I(d.case_id), I(d.party_id), I(d.contact_point_id),
+          I(d.liaison_id), E64(d.kind), d.address, E64(d.notice_kind), E64(d.state),
+          I(d.attempts), I(d.next_attempt_at), d.detail, I(d.updated_at)};
+}
+
+namespace {
+std::string TextAt(const Row& row, size_t i) {
+  if (i >= row.size()) return {};
+  const auto* v = std::get_if<std::string>(&row[i]);
+  return v ? *v : std::string();
+}
+}  // namespace
+
+ContactPoint ContactPointOf(const Row& r) {
+  ContactPoint p;
+  p.id = IntAt(r, 0);
+  p.liaison_id = IntAt(r, 1);
+  p.party_id = IntAt(r, 2);
+  p.kind = static_cast<ContactKind>(IntAt(r, 3));
+  p.address = TextAt(r, 4);
+  p.created_at = IntAt(r, 5);
+  p.removed_at = IntAt(r, 6);
+  return p;
+}
+
+Delivery DeliveryOf(const Row& r) {
+  Delivery d;
+  d.id = IntAt(r, 0);
+  d.notice_id = IntAt(r, 1);
+  d.case_id = IntAt(r, 2);
+  d.party_id = IntAt(r, 3);
+  d.contact_point_id = IntAt(r, 4);
+  d.liaison_id = IntAt(r, 5);
+  d.kind = static_cast<ContactKind>(IntAt(r, 6));
+  d.address = TextAt(r, 7);
+  d.notice_kind = static_cast<NoticeKind>(IntAt(r, 8));
+  d.state = static_cast<DeliveryState>(IntAt(r, 9));
+  d.attempts = static_cast<int>(IntAt(r, 10));
+  d.next_attempt_at = IntAt(r, 11);
+  d.detail = TextAt(r, 12);
+  d.updated_at = IntAt(r, 13);
+  return d;
 }
 
 // --------------------------------------------------------------- StateSum ---

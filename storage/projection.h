@@ -31,6 +31,8 @@ enum class Table : uint32_t {
   kDeadlines = 10,
   kRequests = 11,
   kReports = 12,
+  kContactPoints = 13,
+  kDeliveries = 14,
 };
 
 struct TableSpec {
@@ -72,6 +74,10 @@ Row NoticeRow(const Notice& n);
 Row DeadlineRow(const Deadline& d);
 Row RequestRow(const StoredRequest& r);
 Row ReportRow(const Report& r, const std::string& sections);
+Row ContactPointRow(const ContactPoint& p);
+Row DeliveryRow(const Delivery& d);
+ContactPoint ContactPointOf(const Row& row);
+Delivery DeliveryOf(const Row& row);
 
 // How a case's pending deadlines change when it is saved with `wanted`: the
 // stored ones no longer wanted are deleted, those new or moved are written

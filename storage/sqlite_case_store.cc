@@ -439,26 +439,65 @@ Result<int64_t> SqliteCaseStore::Rebuild(const std::string& path) {
 
 Result<std::vector<Notice>> SqliteCaseStore::ListNotices(Id party_id, Id after_id, int limit) {
   BARAZA_READER(r);
-  Query q(*r,
-          "SELECT id, case_id, party_id, kind, text, created_at, deadline FROM notices "
-          "WHERE party_id = ? AND id > ? ORDER BY id LIMIT ?");
+  static const std::string sql =
+      std::string(sqlite::kNoticeColumns) + "WHERE party_id = ? AND id > ? ORDER BY id LIMIT ?";
+  Query q(*r, sql.c_str());
   q.Bind(party_id).Bind(after_id).Bind(limit);
   std::vector<Notice> out;
-  while (q.Next()) {
-    Notice n;
-    n.id = q.Int(0);
-    n.case_id = q.Int(1);
-    n.party_id = q.Int(2);
-    n.kind = static_cast<NoticeKind>(q.Int(3));
-    n.text = q.Text(4);
-    n.created_at = q.Int(5);
-    n.deadline = q.Int(6);
-    out.push_back(std::move(n));
-  }
+  while (q.Next()) out.push_back(sqlite::ReadNotice(q));
   BARAZA_RETURN_IF_ERROR(q.status());
   return out;
 }
 
+Result<Notice> SqliteCaseStore::GetNotice(Id notice_id) {
+  BARAZA_READER(r);
+  return sqlite::LoadNotice(*r, notice_id);
+}
+
+Result<std::vector<ContactPoint>> SqliteCaseStore::ListContactPoints(Id liaison_id) {
+  BARAZA_READER(r);
+  BARAZA_ASSIGN_OR_RETURN(auto rows, sqlite::SelectRows(*r, projection::Table::kContactPoints,
+                                                        "liaison_id = ? ORDER BY id", {liaison_id}));
+  std::vector<ContactPoint> out;
+  for (const auto& row : rows) out.push_back(projection::ContactPointOf(row));
+  return out;
+}
+
+Result<ContactPoint> SqliteCaseStore::GetContactPoint(Id id) {
+  BARAZA_READER(r);
+  BARAZA_ASSIGN_OR_RETURN(auto row, sqlite::ReadRow(*r, projection::Table::kContactPoints, {id}));
+  if (!row) return NoSuchContactPoint(id);
+  return projection::ContactPointOf(*row);
+}
+
+Result<std::vector<Delivery>> SqliteCaseStore::DueDeliveries(UnixMillis now, int limit) {
+  BARAZA_READER(r);
+  BARAZA_ASSIGN_OR_RETURN(
+      auto rows, sqlite::SelectRows(*r, projection::Table::kDeliveries,
+                                    "state = 1 AND next_attempt_at <= ? ORDER BY next_attempt_at "
+                                    "LIMIT ?",
+                                    {now, static_cast<int64_t>(limit)}));
+  std::vector<Delivery> out;
+  for (const auto& row : rows) out.push_back(projection::DeliveryOf(row));
+  return out;
+}
+
+Result<std::optional<UnixMillis>> SqliteCaseStore::NextDeliveryAt() {
+  BARAZA_READER(r);
+  Query q(*r, "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 1");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no min") : q.status();
+  if (q.IsNull(0)) return std::optional<UnixMillis>{};
+  return std::optional<UnixMillis>{q.Int(0)};
+}
+
+Result<std::vector<Delivery>> SqliteCaseStore::ListDeliveries(Id case_id) {
+  BARAZA_READER(r);
+  BARAZA_ASSIGN_OR_RETURN(auto rows, sqlite::SelectRows(*r, projection::Table::kDeliveries,
+                                                        "case_id = ? ORDER BY id", {case_id}));
+  std::vector<Delivery> out;
+  for (const auto& row : rows) out.push_back(projection::DeliveryOf(row));
+  return out;
+}
 
 Result<std::optional<TokenRecord>> SqliteCaseStore::FindToken(const std::string& hash) {
   BARAZA_READER(r);

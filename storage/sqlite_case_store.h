@@ -31,7 +31,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   struct Options {
     std::string path;
@@ -61,6 +61,12 @@ class SqliteCaseStore : public CaseStore {
   Result<Report> GetReport(Id report_id) override;
   Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
   Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
+  Result<std::vector<ContactPoint>> ListContactPoints(Id liaison_id) override;
+  Result<ContactPoint> GetContactPoint(Id id) override;
+  Result<Notice> GetNotice(Id notice_id) override;
+  Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;
+  Result<std::optional<UnixMillis>> NextDeliveryAt() override;
+  Result<std::vector<Delivery>> ListDeliveries(Id case_id) override;
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 
 #include "storage/case_codec.h"
@@ -151,6 +152,36 @@ Status DeleteRow(Connection& c, Table table, const Row& key) {
   Query q(c, SqlOf(table).delete_key.c_str());
   for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
   return q.Run();
+}
+
+Status InsertRowWithNewId(Connection& c, Table table, Row& row) {
+  Query q(c, SqlOf(table).insert.c_str());
+  q.BindNull();
+  for (size_t i = 1; i < row.size(); ++i) q.Bind(row[i]);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  row[0] = static_cast<int64_t>(sqlite3_last_insert_rowid(c.db()));
+  return Status::Ok();
+}
+
+Result<std::vector<Row>> SelectRows(Connection& c, Table table, const char* where,
+                                    const Row& args) {
+  // Each `where` is a string literal: its address names the statement in the cache.
+  static std::mutex mu;
+  static std::map<const char*, std::map<Table, std::string>> sql;
+  const std::string* text;
+  {
+    std::lock_guard lock(mu);
+    auto& s = sql[where][table];
+    if (s.empty()) s = SqlOf(table).select_all + " WHERE " + where;
+    text = &s;
+  }
+  Query q(c, text->c_str());
+  for (const auto& a : args) q.Bind(a);
+  std::vector<Row> out;
+  size_t n = projection::Spec(table).columns.size();
+  while (q.Next()) out.push_back(ReadCells(q, n));
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return out;
 }
 
 Result<StateSum> SumOfTables(Connection& c) {

@@ -19,6 +19,12 @@ Result<std::optional<projection::Row>> ReadRow(Connection& c, projection::Table 
                                                const projection::Row& key);
 Status InsertRow(Connection& c, projection::Table table, const projection::Row& row);
 Status DeleteRow(Connection& c, projection::Table table, const projection::Row& key);
+// Inserts a row whose first column is an INTEGER PRIMARY KEY that SQLite
+// assigns; sets it in `row`.
+Status InsertRowWithNewId(Connection& c, projection::Table table, projection::Row& row);
+// Every row of a table matching `where` (SQL with ? for each of `args`), as rows.
+Result<std::vector<projection::Row>> SelectRows(Connection& c, projection::Table table,
+                                                const char* where, const projection::Row& args);
 
 // The state sum of every projection row, computed from the tables.
 Result<projection::StateSum> SumOfTables(Connection& c);

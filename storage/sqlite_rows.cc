@@ -186,4 +186,30 @@ Result<Report> LoadReport(Connection& c, Id id) {
   return ReadReport(q);
 }
 
+const char* const kNoticeColumns =
+    "SELECT id, case_id, party_id, kind, text, created_at, deadline FROM notices ";
+
+Notice ReadNotice(Query& q) {
+  Notice n;
+  n.id = q.Int(0);
+  n.case_id = q.Int(1);
+  n.party_id = q.Int(2);
+  n.kind = static_cast<NoticeKind>(q.Int(3));
+  n.text = q.Text(4);
+  n.created_at = q.Int(5);
+  n.deadline = q.Int(6);
+  return n;
+}
+
+Result<Notice> LoadNotice(Connection& c, Id id) {
+  static const std::string sql = std::string(kNoticeColumns) + "WHERE id = ?";
+  Query q(c, sql.c_str());
+  q.Bind(id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return Status::NotFound("notice " + std::to_string(id) + " does not exist");
+  }
+  return ReadNotice(q);
+}
+
 }  // namespace baraza::sqlite

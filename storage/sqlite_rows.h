@@ -28,5 +28,9 @@ Result<Case> DecodeStoredCase(Connection& c, const std::string& body);
 Result<Case> LoadCase(Connection& c, Id id);
 Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id);
 Result<Report> LoadReport(Connection& c, Id id);
+// A notice (without its deliveries); NOT_FOUND for an unknown id.
+Result<Notice> LoadNotice(Connection& c, Id id);
+Notice ReadNotice(Query& q);  // the columns of kNoticeColumns
+extern const char* const kNoticeColumns;
 
 }  // namespace baraza::sqlite

@@ -129,6 +129,26 @@ const char* const kSchemaV5 = R"sql(
 ALTER TABLE events ADD COLUMN changes BLOB NOT NULL DEFAULT x'';
 )sql";
 
+// v6: reach. Liaisons' contact points, and the outbox: one delivery per notice
+// and contact point, written with the notice, sent by the delivery worker.
+const char* const kSchemaV6 = R"sql(
+CREATE TABLE contact_points(
+  id INTEGER PRIMARY KEY, liaison_id INTEGER NOT NULL, party_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL, address TEXT NOT NULL, created_at INTEGER NOT NULL,
+  removed_at INTEGER NOT NULL);
+CREATE INDEX contact_points_by_party ON contact_points(party_id, id);
+CREATE INDEX contact_points_by_liaison ON contact_points(liaison_id, id);
+CREATE TABLE deliveries(
+  id INTEGER PRIMARY KEY, notice_id INTEGER NOT NULL, case_id INTEGER NOT NULL,
+  party_id INTEGER NOT NULL, contact_point_id INTEGER NOT NULL, liaison_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL, address TEXT NOT NULL, notice_kind INTEGER NOT NULL,
+  state INTEGER NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+  detail TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE state = 1;
+CREATE INDEX deliveries_by_notice ON deliveries(notice_id, contact_point_id);
+CREATE INDEX deliveries_by_case ON deliveries(case_id, id);
+)sql";
+
 Status ChainExistingEvents(Connection& c) {
   std::vector<chain::StoredEvent> rows;
   {
@@ -177,6 +197,8 @@ Status Migrate(Connection& c, int newest) {
   if (s.ok() && version < 4) s = c.Exec(kSchemaV4);
   if (s.ok() && version < 4) s = c.Exec(kPositionGuards);
   if (s.ok() && version < 5) s = c.Exec(kSchemaV5);
+  if (s.ok() && version < 6) s = c.Exec(kSchemaV6);
+  // Last: it records every row of every table (those of v6 are empty then).
   if (s.ok() && version < 5) s = SealExistingState(c);
   if (s.ok()) {
     std::string set = "PRAGMA user_version = " + std::to_string(newest);

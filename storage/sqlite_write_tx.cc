@@ -312,9 +312,81 @@ Status SqliteTx::SaveCase(const Case& c, const std::vector<Event>& events,
         .Bind(n.created_at).Bind(n.deadline);
     BARAZA_ASSIGN_OR_RETURN(n.id, InsertReturningId(q, c_));
     recorder_.Put(Table::kNotices, projection::NoticeRow(n));
+    for (Delivery& d : n.deliveries) {
+      d.notice_id = n.id;
+      BARAZA_RETURN_IF_ERROR(InsertDelivery(d));
+    }
   }
   BARAZA_RETURN_IF_ERROR(ReplaceDeadlines(c.id, is_new, deadlines));
   return AppendEvents(events, is_new);
+}
+
+Result<Id> SqliteTx::InsertContactPoint(const ContactPoint& p) {
+  Row row = projection::ContactPointRow(p);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactPoints, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kContactPoints, std::move(row));
+  Touch(p.created_at);
+  return id;
+}
+
+Result<ContactPoint> SqliteTx::RemoveContactPoint(Id id, UnixMillis now) {
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kContactPoints, {id}));
+  if (!old) return NoSuchContactPoint(id);
+  ContactPoint p = projection::ContactPointOf(*old);
+  if (p.removed_at != 0)
+    return Status::FailedPrecondition("contact point " + std::to_string(id) + " was removed already");
+  p.removed_at = now;
+  Row row = projection::ContactPointRow(p);
+  Query q(c_, "UPDATE contact_points SET removed_at = ? WHERE id = ?");
+  q.Bind(now).Bind(id);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  recorder_.Put(Table::kContactPoints, std::move(row), &*old);
+  Touch(now);
+  return p;
+}
+
+Result<std::vector<ContactPoint>> SqliteTx::ContactPointsOfParty(Id party_id) {
+  BARAZA_ASSIGN_OR_RETURN(auto rows, SelectRows(c_, Table::kContactPoints,
+                                                "party_id = ? AND removed_at = 0 ORDER BY id",
+                                                {party_id}));
+  std::vector<ContactPoint> out;
+  for (const auto& r : rows) out.push_back(projection::ContactPointOf(r));
+  return out;
+}
+
+Result<Notice> SqliteTx::GetNotice(Id notice_id) { return LoadNotice(c_, notice_id); }
+
+Result<Delivery> SqliteTx::GetDelivery(Id delivery_id) {
+  BARAZA_ASSIGN_OR_RETURN(auto row, ReadRow(c_, Table::kDeliveries, {delivery_id}));
+  if (!row) return NoSuchDelivery(delivery_id);
+  return projection::DeliveryOf(*row);
+}
+
+Result<std::optional<Delivery>> SqliteTx::FindDelivery(Id notice_id, Id contact_point_id) {
+  BARAZA_ASSIGN_OR_RETURN(auto rows, SelectRows(c_, Table::kDeliveries,
+                                                "notice_id = ? AND contact_point_id = ? LIMIT 1",
+                                                {notice_id, contact_point_id}));
+  if (rows.empty()) return std::optional<Delivery>();
+  return std::optional<Delivery>(projection::DeliveryOf(rows[0]));
+}
+
+Status SqliteTx::InsertDelivery(Delivery& d) {
+  Row row = projection::DeliveryRow(d);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kDeliveries, row));
+  d.id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kDeliveries, std::move(row));
+  return Status::Ok();
+}
+
+Status SqliteTx::UpdateDelivery(const Delivery& d) {
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kDeliveries, {d.id}));
+  if (!old) return NoSuchDelivery(d.id);
+  Row row = projection::DeliveryRow(d);
+  BARAZA_RETURN_IF_ERROR(DeleteRow(c_, Table::kDeliveries, row));
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kDeliveries, row));
+  recorder_.Put(Table::kDeliveries, std::move(row), &*old);
+  return Status::Ok();
 }
 
 // Makes the case's pending deadlines `deadlines`, touching only those that

@@ -50,6 +50,14 @@ class SqliteTx : public WriteTx {
   Status InsertReport(const Report& r) override;
   Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override;
+  Result<Id> InsertContactPoint(const ContactPoint& p) override;
+  Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) override;
+  Result<std::vector<ContactPoint>> ContactPointsOfParty(Id party_id) override;
+  Result<Notice> GetNotice(Id notice_id) override;
+  Result<Delivery> GetDelivery(Id delivery_id) override;
+  Result<std::optional<Delivery>> FindDelivery(Id notice_id, Id contact_point_id) override;
+  Status InsertDelivery(Delivery& d) override;
+  Status UpdateDelivery(const Delivery& d) override;
 
  private:
   // The committed state at the time of the change (the registry event's time).

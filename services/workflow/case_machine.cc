@@ -5,6 +5,7 @@
 #include <set>
 
 #include "services/workflow/emergency_machine.h"
+#include "services/workflow/outreach.h"
 #include "services/workflow/transition_builder.h"
 
 namespace baraza::workflow {
@@ -389,11 +390,16 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
     else if (r.reminders_sent == 0)
       why_not = "no reminder was sent before the deadline (the server was not running at the "
                 "reminder points)";
+    else
+      why_not = OutreachShortfall(r, party ? party->name : PartyRef(r.party_id));
     if (why_not.empty()) {
       r.status = RespondentStatus::kDefaulted;
+      // The receipts the judgement rests on.
       b.AddEvent(EventType::kDefaultJudgementEntered, r.party_id,
                  {{"deadline", FormatTime(r.deadline)},
-                  {"reminders_sent", std::to_string(r.reminders_sent)}});
+                  {"reminders_sent", std::to_string(r.reminders_sent)},
+                  {"call_delivered_at", r.call_delivered_at ? FormatTime(r.call_delivered_at) : "-"},
+                  {"reminder_delivered_at", FormatTime(r.reminder_delivered_at)}});
       b.AddNotice(r.party_id, NoticeKind::kDefaultJudgement,
                   CaseRef(c) + ": your party did not answer by " + FormatTime(r.deadline) +
                       "; a default judgement has been entered against it.");

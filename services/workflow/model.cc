@@ -129,6 +129,7 @@ const char* Name(EventType v) {
     case EventType::kReportPublished: return "report published";
     case EventType::kRecordSealed: return "record sealed";
     case EventType::kRegistryChanged: return "registry changed";
+    case EventType::kDeliveryUpdated: return "delivery updated";
   }
   return "?";
 }
@@ -221,6 +222,32 @@ std::vector<Id> Case::PartyIds() const {
   for (const auto& r : respondents) ids.push_back(r.party_id);
   for (Id p : affected_party_ids) ids.push_back(p);
   return ids;
+}
+
+}  // namespace baraza
+
+namespace baraza {
+
+const char* Name(ContactKind v) {
+  switch (v) {
+    case ContactKind::kEmail: return "email";
+    case ContactKind::kSms: return "sms";
+    case ContactKind::kWebhook: return "webhook";
+    case ContactKind::kStream: return "stream";
+  }
+  return "?";
+}
+
+const char* Name(DeliveryState v) {
+  switch (v) {
+    case DeliveryState::kQueued: return "queued";
+    case DeliveryState::kSent: return "sent";
+    case DeliveryState::kDelivered: return "delivered";
+    case DeliveryState::kRead: return "read";
+    case DeliveryState::kFailed: return "failed";
+    case DeliveryState::kUndeliverable: return "undeliverable";
+  }
+  return "?";
 }
 
 }  // namespace baraza

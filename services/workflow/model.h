@@ -105,6 +105,7 @@ enum class EventType {
   kReportPublished,  // a report on the case was published (details: report_id, history_head)
   kRecordSealed,     // the stored state was sealed into the history (migration to schema 5)
   kRegistryChanged,  // groups, parties, liaisons, commanders or tokens changed (case 0 only)
+  kDeliveryUpdated,  // a notice's delivery was sent, delivered, read or failed (details say which)
 };
 
 enum class NoticeKind {
@@ -120,6 +121,15 @@ enum class NoticeKind {
 
 enum class DeadlineKind { kReminder = 1, kWindowClose, kAppealWindowClose };
 
+// How a notice reaches a person: e-mail through the mission's relay, SMS through
+// a gateway, a webhook of another system; kStream is a live WatchNotices stream
+// or an acknowledgement, which need no contact point.
+enum class ContactKind { kEmail = 1, kSms, kWebhook, kStream };
+// Where one delivery of a notice stands. kSent: a gateway accepted it (a
+// delivery report may follow); kDelivered: it reached the person's mail relay,
+// phone (by report), system or open stream; kRead: the liaison acknowledged it.
+enum class DeliveryState { kQueued = 1, kSent, kDelivered, kRead, kFailed, kUndeliverable };
+
 const char* Name(GroupKind v);
 const char* Name(PartyCategory v);
 const char* Name(Standard v);
@@ -134,6 +144,8 @@ const char* Name(NoticeKind v);
 const char* Name(CaseKind v);
 const char* Name(ActionDecision v);
 const char* Name(Ruling v);
+const char* Name(ContactKind v);
+const char* Name(DeliveryState v);
 
 // True for the stakeholders the paper asks to include besides the armed:
 // civil society, women's groups, minorities, traditional authorities, NGOs.
@@ -194,6 +206,12 @@ struct Respondent {
   UnixMillis deadline = 0;
   UnixMillis answered_at = 0;
   int reminders_sent = 0;
+  // The outreach the record shows: when a call to negotiate and a reminder
+  // first reached the party, and the deliveries that failed (with the last reason).
+  UnixMillis call_delivered_at = 0;
+  UnixMillis reminder_delivered_at = 0;
+  int deliveries_failed = 0;
+  std::string last_failure;
 };
 
 struct Position {
@@ -330,6 +348,41 @@ struct Report {
   bool operator==(const Report&) const = default;
 };
 
+// An address where a liaison receives notices. Confidential: only mediators
+// and the liaison it belongs to ever see it.
+struct ContactPoint {
+  Id id = 0;  // assigned by the store
+  Id liaison_id = 0;
+  Id party_id = 0;
+  ContactKind kind = ContactKind::kEmail;
+  std::string address;  // e-mail address, E.164 number, or https URL
+  UnixMillis created_at = 0;
+  UnixMillis removed_at = 0;  // 0: in use
+};
+
+// One notice on its way to one contact point (the outbox). Created with the
+// notice, in the same transaction; sent by the delivery worker off the writer.
+struct Delivery {
+  Id id = 0;         // assigned by the store
+  Id notice_id = 0;  // assigned by the store with the notice
+  Id case_id = 0;
+  Id party_id = 0;
+  Id contact_point_id = 0;  // 0 for an undeliverable notice, a stream or an acknowledgement
+  Id liaison_id = 0;
+  ContactKind kind = ContactKind::kEmail;
+  std::string address;
+  NoticeKind notice_kind = NoticeKind::kCallToNegotiate;
+  DeliveryState state = DeliveryState::kQueued;
+  int attempts = 0;
+  UnixMillis next_attempt_at = 0;  // for kQueued: when to try (again)
+  std::string detail;              // the last outcome, as a person can act on it
+  UnixMillis updated_at = 0;
+  // The key every attempt of this delivery carries, so a receiver can deduplicate.
+  std::string IdempotencyKey() const {
+    return "baraza-n" + std::to_string(notice_id) + "-c" + std::to_string(contact_point_id);
+  }
+};
+
 struct Notice {
   Id id = 0;  // assigned by the store
   Id case_id = 0;
@@ -338,6 +391,8 @@ struct Notice {
   std::string text;
   UnixMillis created_at = 0;
   UnixMillis deadline = 0;  // 0 when none runs
+  // The outbox entries planned for it (application); stored with it, ids filled in.
+  std::vector<Delivery> deliveries;
 };
 
 // A moment at which the server must act on a case without being asked.

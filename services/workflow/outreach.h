@@ -1,0 +1,61 @@
+// Reaching the parties: where a notice goes (the outbox entries of its
+// recipients' contact points), what each delivery's outcome does to the case
+// (the outreach a default judgement rests on), and checking contact addresses.
+// Pure workflow core: values in, values out; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/workflow/case_machine.h"
+#include "services/workflow/model.h"
+#include "services/workflow/status.h"
+
+namespace baraza::workflow {
+
+// INVALID_ARGUMENT naming the field unless `address` is a usable address of
+// that kind: an e-mail address (no spaces, angle brackets or line breaks), an
+// E.164 phone number (+ then 8 to 15 digits), or an https URL (http only to a
+// literal loopback host, for a receiver on the same machine).
+Status CheckContactPoint(ContactKind kind, const std::string& address);
+
+// The outbox entries of a notice: one per contact point in use (the caller
+// passes those of the liaisons of the notice's party). With none, one entry
+// recorded as undeliverable, so that the record shows the notice reached nobody.
+std::vector<Delivery> PlanDeliveries(const Notice& n, const std::vector<ContactPoint>& points,
+                                     UnixMillis now);
+
+// How often and how long a channel is tried before its delivery fails for good.
+struct RetryPolicy {
+  int max_attempts = 6;
+  Millis first_delay = 5 * kSecond;
+  Millis max_delay = 3600 * kSecond;
+};
+
+// What one attempt to send a delivery came to (the channel's answer).
+enum class AttemptOutcome { kDelivered, kSent, kRetry, kFailed };
+
+// The delivery after an attempt: delivered, sent, failed for good, or queued
+// again after an exponential backoff with `jitter` (in [0, 1): a fraction of
+// the delay added, so that retries of many deliveries spread out).
+Delivery AfterAttempt(Delivery d, AttemptOutcome outcome, const std::string& detail,
+                      UnixMillis now, double jitter, const RetryPolicy& policy);
+
+// A delivery report from a gateway, or a liaison's acknowledgement (kRead):
+// the delivery's new state. A report never moves a delivery backwards (a late
+// "failed" after "delivered" or "read" changes nothing).
+Delivery AfterReport(Delivery d, DeliveryState reported, const std::string& detail, UnixMillis now);
+
+// Records a delivery's change in its case: an event (mediator-only: it names
+// the channel, never the address) and, for a call to negotiate or a reminder
+// that reached the party, or a delivery that failed, the respondent's
+// outreach evidence. Nothing to record (the state did not change): nullopt.
+std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
+                                         const Delivery& after, UnixMillis now);
+
+// Why a default judgement cannot be entered against a respondent whose window
+// closed, from the outreach the record shows; empty when it may be.
+std::string OutreachShortfall(const Respondent& r, const std::string& party_name);
+
+}  // namespace baraza::workflow
