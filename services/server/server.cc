@@ -68,6 +68,9 @@ Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions
 Status RunServer(const ServerOptions& options) {
   auto credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
+  // Before anything is opened or issued: a token file others can read, or a
+  // link planted where the first token would be written, stops the start.
+  BARAZA_RETURN_IF_ERROR(CheckSecretFile(options.token_file));
   std::error_code ec;
   auto db_dir = std::filesystem::path(options.db_path).parent_path();
   if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
