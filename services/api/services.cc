@@ -10,6 +10,7 @@
 #include "services/api/request_key.h"
 #include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
+#include "services/api/refusal_log.h"
 #include "services/auth/tokens.h"
 
 namespace baraza::api {
@@ -26,10 +27,28 @@ Result<std::string> BearerOf(CallbackServerContext* ctx) {
   return auth::ParseBearer(header);
 }
 
+// One for the process: refusals are counted per peer address across all services.
+RefusalLog& Refusals() {
+  static RefusalLog log;
+  return log;
+}
+
+// Who is calling. Each refusal is logged (rate-limited) with the peer and the
+// token's public id when the server knows the token; never the token itself.
 Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
   auto token = BearerOf(ctx);
-  if (!token.ok()) return token.status();
-  return app.Authenticate(*token);
+  if (!token.ok()) {
+    bool none = ctx->client_metadata().count("authorization") == 0;
+    Refusals().Refused(ctx->peer(), none ? "no token" : "malformed authorization header");
+    return token.status();
+  }
+  auto identity = app.Identify(auth::HashToken(*token));
+  const Status& s = identity.actor.status();
+  if (s.code() == Code::kUnauthenticated)
+    Refusals().Refused(ctx->peer(), identity.token_id.empty()
+                                        ? std::string("unknown token")
+                                        : "token " + identity.token_id + " (" + s.message() + ")");
+  return identity.actor;
 }
 
 ServerUnaryReactor* Finish(CallbackServerContext* ctx, const Status& s) {
