@@ -1,8 +1,6 @@
 #include "services/api/services.h"
 
 #include <charconv>
-#include <deque>
-#include <mutex>
 
 #include <google/protobuf/util/time_util.h>
 
@@ -12,6 +10,7 @@
 #include "services/api/request_key.h"
 #include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
+#include "services/api/refusal_log.h"
 #include "services/auth/tokens.h"
 
 namespace baraza::api {
@@ -20,13 +19,36 @@ namespace {
 using grpc::CallbackServerContext;
 using grpc::ServerUnaryReactor;
 
-Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
+// The bearer token of the call, or UNAUTHENTICATED saying what is wrong with it.
+Result<std::string> BearerOf(CallbackServerContext* ctx) {
   const auto& md = ctx->client_metadata();
   auto it = md.find("authorization");
   std::string header = it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
-  auto token = auth::ParseBearer(header);
-  if (!token.ok()) return token.status();
-  return app.Authenticate(*token);
+  return auth::ParseBearer(header);
+}
+
+// One for the process: refusals are counted per peer address across all services.
+RefusalLog& Refusals() {
+  static RefusalLog log;
+  return log;
+}
+
+// Who is calling. Each refusal is logged (rate-limited) with the peer and the
+// token's public id when the server knows the token; never the token itself.
+Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
+  auto token = BearerOf(ctx);
+  if (!token.ok()) {
+    bool none = ctx->client_metadata().count("authorization") == 0;
+    Refusals().Refused(ctx->peer(), none ? "no token" : "malformed authorization header");
+    return token.status();
+  }
+  auto identity = app.Identify(auth::HashToken(*token));
+  const Status& s = identity.actor.status();
+  if (s.code() == Code::kUnauthenticated)
+    Refusals().Refused(ctx->peer(), identity.token_id.empty()
+                                        ? std::string("unknown token")
+                                        : "token " + identity.token_id + " (" + s.message() + ")");
+  return identity.actor;
 }
 
 ServerUnaryReactor* Finish(CallbackServerContext* ctx, const Status& s) {
@@ -635,139 +657,16 @@ ServerUnaryReactor* NoticeServiceImpl::ListNotices(CallbackServerContext* ctx,
                 });
 }
 
-namespace {
-
-// Streams one liaison's notices: first those it missed (after the id it
-// names), then each new one as it commits. Notices are written one at a time,
-// in id order, none twice.
-class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
- public:
-  NoticeWatcher(Application& app, NoticeHub& hub, const Actor& actor, Id after)
-      : hub_(hub), last_queued_(after) {
-    // Subscribe before reading the backlog so nothing falls between the two;
-    // live notices that arrive meanwhile wait in early_ and are merged by id.
-    subscription_ = hub_.Subscribe(
-        actor.party_id, [this](const Notice& n) { OnNotice(n); }, [this] { OnServerClosing(); });
-    std::vector<Notice> backlog;
-    Status status;
-    for (Id from = after;;) {  // bounded by the notices that exist
-      auto page = app.ListNotices(actor, actor.party_id, from, 1000);
-      if (!page.ok()) {
-        status = page.status();
-        break;
-      }
-      backlog.insert(backlog.end(), page->begin(), page->end());
-      if (page->size() < 1000) break;
-      from = page->back().id;
-    }
-    std::lock_guard<std::recursive_mutex> lock(mu_);
-    if (!status.ok()) {
-      EndLocked(ToGrpcStatus(status));
-      return;
-    }
-    for (const auto& n : backlog) Enqueue(n);
-    for (const auto& n : early_) Enqueue(n);
-    early_.clear();
-    ready_ = true;
-    if (finished_) return;  // the server began to close while the backlog was read
-    WriteNext();
-  }
-
-  void OnWriteDone(bool ok) override {
-    std::lock_guard<std::recursive_mutex> lock(mu_);
-    writing_ = false;
-    if (!ok) {
-      EndLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke; reconnect"));
-      return;
-    }
-    if (closing_) return EndLocked(ClosingStatus());
-    WriteNext();
-  }
-
-  void OnCancel() override {
-    std::lock_guard<std::recursive_mutex> lock(mu_);
-    EndLocked(grpc::Status::CANCELLED);
-  }
-
-  void OnDone() override {
-    hub_.Unsubscribe(subscription_);  // no listener call after this returns
-    delete this;
-  }
-
- private:
-  static grpc::Status ClosingStatus() {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        "barazad is shutting down; reconnect when it is back (notices are kept)");
-  }
-
-  // barazad is stopping: end the stream now, after the write in flight if any.
-  void OnServerClosing() {
-    std::lock_guard<std::recursive_mutex> lock(mu_);
-    closing_ = true;
-    if (!writing_) EndLocked(ClosingStatus());
-  }
-
-  void OnNotice(const Notice& n) {
-    std::lock_guard<std::recursive_mutex> lock(mu_);
-    if (!ready_) {
-      early_.push_back(n);
-      return;
-    }
-    Enqueue(n);
-    WriteNext();
-  }
-
-  void Enqueue(const Notice& n) {
-    if (n.id <= last_queued_) return;
-    last_queued_ = n.id;
-    queue_.push_back(n);
-  }
-
-  void WriteNext() {
-    if (writing_ || finished_ || queue_.empty()) return;
-    current_.Clear();
-    ToProto(queue_.front(), &current_);
-    queue_.pop_front();
-    writing_ = true;
-    StartWrite(&current_);
-  }
-
-  void EndLocked(const grpc::Status& s) {
-    if (finished_) return;
-    finished_ = true;
-    Finish(s);
-  }
-
-  NoticeHub& hub_;
-  int64_t subscription_ = 0;
-  // Recursive: gRPC may run OnWriteDone inline from StartWrite.
-  std::recursive_mutex mu_;
-  bool ready_ = false;
-  bool writing_ = false;
-  bool finished_ = false;
-  bool closing_ = false;
-  Id last_queued_;
-  std::vector<Notice> early_;
-  std::deque<Notice> queue_;
-  v1::Notice current_;
-};
-
-class FailedWatch final : public grpc::ServerWriteReactor<v1::Notice> {
- public:
-  explicit FailedWatch(const Status& s) { Finish(ToGrpcStatus(s)); }
-  void OnDone() override { delete this; }
-};
-
-}  // namespace
-
 grpc::ServerWriteReactor<v1::Notice>* NoticeServiceImpl::WatchNotices(
     CallbackServerContext* ctx, const v1::WatchNoticesRequest* req) {
   auto actor = Authenticate(app_, ctx);
-  if (!actor.ok()) return new FailedWatch(actor.status());
-  if (Status s = Authorize(*actor, __func__); !s.ok()) return new FailedWatch(s);
+  if (!actor.ok()) return FailedNoticeWatch(ToGrpcStatus(actor.status()));
+  if (Status s = Authorize(*actor, __func__); !s.ok()) return FailedNoticeWatch(ToGrpcStatus(s));
   if (req->after_notice_id() < 0)
-    return new FailedWatch(Status::InvalidArgument("after_notice_id must not be negative"));
-  return new NoticeWatcher(app_, hub_, *actor, req->after_notice_id());
+    return FailedNoticeWatch(
+        ToGrpcStatus(Status::InvalidArgument("after_notice_id must not be negative")));
+  return StartNoticeWatch(guard_, hub_, *actor, auth::HashToken(*BearerOf(ctx)),
+                          req->after_notice_id());
 }
 
 }  // namespace baraza::api

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "baraza/v1/baraza.grpc.pb.h"
+#include "services/api/notice_watcher.h"
 #include "services/app/application.h"
 
 namespace baraza::api {
@@ -145,7 +146,7 @@ class ReportServiceImpl final : public v1::ReportService::CallbackService {
 
 class NoticeServiceImpl final : public v1::NoticeService::CallbackService {
  public:
-  NoticeServiceImpl(Application& app, NoticeHub& hub) : app_(app), hub_(hub) {}
+  NoticeServiceImpl(Application& app, NoticeHub& hub) : app_(app), hub_(hub), guard_(app) {}
   grpc::ServerUnaryReactor* ListNotices(grpc::CallbackServerContext* ctx,
                                         const v1::ListNoticesRequest* req,
                                         v1::ListNoticesResponse* resp) override;
@@ -155,6 +156,7 @@ class NoticeServiceImpl final : public v1::NoticeService::CallbackService {
  private:
   Application& app_;
   NoticeHub& hub_;
+  StreamGuard guard_;  // ends streams whose token was revoked or expired
 };
 
 }  // namespace baraza::api

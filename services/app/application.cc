@@ -97,7 +97,10 @@ void Application::SetDeadlineListener(std::function<void(UnixMillis)> listener) 
 }
 
 Result<Actor> Application::Authenticate(const std::string& token) {
-  std::string hash = auth::HashToken(token);
+  return Identify(auth::HashToken(token)).actor;
+}
+
+Application::Identity Application::Identify(const std::string& hash) {
   std::optional<TokenRecord> record;
   auto fresh_since = std::chrono::steady_clock::now() - kTokenCacheTtl;
   {
@@ -107,10 +110,11 @@ Result<Actor> Application::Authenticate(const std::string& token) {
   }
   if (!record) {
     auto found = store_.FindToken(hash);
-    if (!found.ok()) return found.status();
+    if (!found.ok()) return {found.status(), ""};
     if (!found->has_value())
-      return Status::Unauthenticated(
-          "the token is not known to this server; ask a mediator for one");
+      return {Status::Unauthenticated(
+                  "the token is not known to this server; ask a mediator for one"),
+              ""};
     record = **found;
     std::unique_lock lock(tokens_mu_);
     if (tokens_.size() >= kTokenCacheSize) tokens_.clear();  // bounded; refilled on use
@@ -118,15 +122,18 @@ Result<Actor> Application::Authenticate(const std::string& token) {
   }
   const TokenRecord& t = *record;
   UnixMillis now = clock_.Now();
-  if (t.revoked_at != 0) return Status::Unauthenticated("the token was revoked; ask a mediator for a new one");
+  if (t.revoked_at != 0)
+    return {Status::Unauthenticated("the token was revoked; ask a mediator for a new one"),
+            t.PublicId()};
   if (t.expires_at != 0 && now >= t.expires_at)
-    return Status::Unauthenticated("the token expired; ask a mediator for a new one");
+    return {Status::Unauthenticated("the token expired; ask a mediator for a new one"),
+            t.PublicId()};
   Actor a;
   a.role = t.role;
   a.subject_id = t.subject_id;
   a.party_id = t.party_id;
   a.group_id = t.group_id;
-  return a;
+  return {a, t.PublicId()};
 }
 
 Result<std::string> Application::IssueFirstMediatorToken() {
@@ -211,9 +218,11 @@ void Application::RevokeToken(const Actor& actor, const std::string& token_id,
           for (const auto& t : *all)
             if (t.PublicId() == token_id) out->token = t;
         }
-        {
+        // The revoked record, not a gap: open notice streams re-check their token
+        // on every notice, and find it refused here without a read of the store.
+        if (!out->token.hash.empty()) {
           std::unique_lock lock(tokens_mu_);
-          tokens_.erase(out->token.hash);
+          tokens_[out->token.hash] = {out->token, std::chrono::steady_clock::now()};
         }
         done(out->token);
       });

@@ -53,8 +53,17 @@ class Application {
   void SetDeadlineListener(std::function<void(UnixMillis)> listener);
 
   // --- tokens ---
+  // Who a token belongs to, or why it is refused.
+  struct Identity {
+    Result<Actor> actor;   // UNAUTHENTICATED (saying why) if unknown, revoked or expired
+    std::string token_id;  // the token's public id when this server knows it, else empty
+  };
   // Finds who a bearer token belongs to; UNAUTHENTICATED if unknown, revoked or expired.
   Result<Actor> Authenticate(const std::string& token);
+  // As Authenticate, by the token's SHA-256 (auth::HashToken), with its public id
+  // for the log. Reads the store at most once per kTokenCacheTtl per token it
+  // knows, so a long-lived stream may call it for every message it sends.
+  Identity Identify(const std::string& token_hash);
   // On first start: issues the first mediator token and returns it. Returns an
   // empty string when a mediator token exists already.
   Result<std::string> IssueFirstMediatorToken();
@@ -144,7 +153,7 @@ class Application {
   void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
 
   // Known tokens by hash, so that most calls do not read the database to
-  // authenticate. RevokeToken erases its entry at once; an entry is trusted for
+  // authenticate. RevokeToken puts the revoked record in at once; an entry is trusted for
   // kTokenCacheTtl only, so a revocation written by another process
   // (`barazad token revoke`) takes effect within that time.
   static constexpr size_t kTokenCacheSize = 10000;

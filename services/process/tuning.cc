@@ -1,5 +1,10 @@
 #include "services/process/tuning.h"
 
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <absl/synchronization/mutex.h>
 
 // jemalloc's settings (read at start-up; MALLOC_CONF in the environment still
@@ -18,6 +23,25 @@ void Tune() {
   // Baraza's own locks are std::mutex; gRPC's are tested upstream. The graph
   // cost a few % of barazad's CPU under load.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
+OpenFileLimit RaiseOpenFileLimit() {
+  OpenFileLimit out;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    out.error = std::strerror(errno);
+    return out;
+  }
+  out.before = out.now = limit.rlim_cur;
+  out.hard = limit.rlim_max;
+  if (limit.rlim_cur >= limit.rlim_max) return out;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    out.error = std::strerror(errno);
+    return out;
+  }
+  out.now = limit.rlim_cur;
+  return out;
 }
 
 }  // namespace baraza::process

@@ -14,6 +14,7 @@
 
 #include "services/api/services.h"
 #include "services/auth/loopback.h"
+#include "services/process/tuning.h"
 #include "services/scheduler/deadline_scheduler.h"
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
@@ -68,6 +69,15 @@ Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions
 Status RunServer(const ServerOptions& options) {
   auto credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
+  auto files = process::RaiseOpenFileLimit();
+  if (!files.error.empty())
+    spdlog::warn("open files: {} (could not raise it to the hard limit {}: {})", files.now,
+                 files.hard, files.error);
+  else
+    spdlog::info("open files: {} (the hard limit; was {})", files.now, files.before);
+  // Before anything is opened or issued: a token file others can read, or a
+  // link planted where the first token would be written, stops the start.
+  BARAZA_RETURN_IF_ERROR(CheckSecretFile(options.token_file));
   std::error_code ec;
   auto db_dir = std::filesystem::path(options.db_path).parent_path();
   if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
@@ -119,6 +129,13 @@ Status RunServer(const ServerOptions& options) {
   builder.AddListeningPort(options.listen, *credentials, &port);
   // Texts are at most 64 KiB each; anything near this size is a mistake or an attack.
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  // Compressed requests are refused from their headers (UNIMPLEMENTED), before
+  // any byte is inflated: gRPC 1.51 checks a compressed message against the
+  // limit above before inflating it, not while, so 64 KiB of gzip grew to 64 MiB
+  // in memory before it was refused (tests/security/resource_limits_test.cc).
+  // Baraza's clients never compress; answers may still be compressed.
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
   // Channelz (gRPC's live introspection service) is not served by barazad, yet
   // by default every call updates its counters.
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);

@@ -27,6 +27,8 @@ class ServerProcess {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // The public web page's port, when started with `public_page` set.
   int page_port() const { return page_port_; }
+  // The running barazad's process id (for /proc), -1 when not running.
+  pid_t pid() const { return pid_; }
   std::string mediator_token() const;
   client::BarazaClient Client(const std::string& token) const;
   std::string db_path() const { return dir_.file("baraza.db"); }

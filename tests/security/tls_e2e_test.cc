@@ -102,6 +102,34 @@ TEST_CASE("barazad refuses plaintext on a non-loopback address and says how to f
   CHECK_FALSE(std::filesystem::exists(dir.file("b.db")));
 }
 
+TEST_CASE("barazad refuses plaintext on a host name that only starts like 127.0.0.1",
+          "[security][tls][loopback]") {
+  TempDir dir;
+  // A name, not an address: it resolves wherever its owner says. Refused before
+  // any look-up or bind.
+  auto [code, out] = RunCommand(std::string(BARAZAD_PATH) +
+                                " --listen 127.0.0.1.attacker.example:50051 --db " +
+                                dir.file("b.db") + " --mediator-token-file " + dir.file("m.token"));
+  CHECK(code == 1);
+  CHECK_THAT(out, Catch::Contains("refusing to listen on 127.0.0.1.attacker.example:50051 "
+                                  "without TLS"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("b.db")));
+  CHECK_FALSE(std::filesystem::exists(dir.file("m.token")));
+}
+
+TEST_CASE("the CLIs refuse to send a token in clear to a host name that only starts like 127.",
+          "[security][tls][loopback]") {
+  TempDir dir;
+  std::ofstream(dir.file("t.token")) << "bz_" << std::string(64, '0') << "\n";
+  std::filesystem::permissions(dir.file("t.token"), std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_write);
+  auto [code, out] = RunCommand(std::string(BARAZA_MEDIATOR_PATH) +
+                                " --server 127.attacker.example:50051 --token-file " +
+                                dir.file("t.token") + " whoami");
+  CHECK(code == 2);
+  CHECK_THAT(out, Catch::Contains("refusing to send your token in clear"));
+}
+
 TEST_CASE("the CLIs refuse to send a token in clear off this machine", "[security][tls]") {
   TempDir dir;
   std::ofstream(dir.file("t.token")) << "bz_" << std::string(64, '0') << "\n";
