@@ -76,6 +76,7 @@ class WriteTx {
   virtual ~WriteTx() = default;
   virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
   virtual Result<Party> GetParty(Id party_id) = 0;
+  virtual Result<Liaison> GetLiaison(Id liaison_id) = 0;
   // The case as this transaction sees it, shared rather than copied (a
   // committed case may be the one the store caches; a case with many positions
   // is costly to copy, and a change copies it once anyway to make its next version).

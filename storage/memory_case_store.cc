@@ -70,6 +70,12 @@ class MemoryTx : public WriteTx {
   }
   Result<ContactGroup> GetGroup(Id id) override { return GroupOf(d_, id); }
   Result<Party> GetParty(Id id) override { return PartyOf(d_, id); }
+  Result<Liaison> GetLiaison(Id id) override {
+    auto it = d_.liaisons.find(id);
+    if (it == d_.liaisons.end())
+      return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+    return it->second;
+  }
   Result<CaseRef> GetCaseShared(Id id) override {
     auto c = CaseOf(d_, id);
     if (!c.ok()) return c.status();

@@ -68,6 +68,16 @@ Result<ContactGroup> SqliteTx::GetGroup(Id id) {
 
 Result<Party> SqliteTx::GetParty(Id id) { return LoadParty(c_, id); }
 
+Result<Liaison> SqliteTx::GetLiaison(Id id) {
+  Query q(c_, "SELECT id, party_id, name, created_at FROM liaisons WHERE id = ?");
+  q.Bind(id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+  }
+  return Liaison{q.Int(0), q.Int(1), q.Text(2), q.Int(3)};
+}
+
 Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
   // This transaction's own writes first (copied: they are still this
   // transaction's to change), then the committed state, cached or loaded.

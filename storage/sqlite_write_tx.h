@@ -32,6 +32,7 @@ class SqliteTx : public WriteTx {
 
   Result<ContactGroup> GetGroup(Id id) override;
   Result<Party> GetParty(Id id) override;
+  Result<Liaison> GetLiaison(Id id) override;
   Result<CaseRef> GetCaseShared(Id id) override;
   Result<Id> InsertGroup(const ContactGroup& g) override;
   Result<Id> InsertParty(const Party& p) override;

@@ -64,6 +64,11 @@ inline constexpr MethodAccess kAccessPolicy[] = {
     {"ListReports", kAnyToken, ""},
     {"ListNotices", kMediators | kLiaisons, "commanders read cases, not notices"},
     {"WatchNotices", kLiaisons, "only a liaison watches notices; mediators use ListNotices"},
+    {"AddContactPoint", kMediators, "only a mediator adds contact points"},
+    {"ListContactPoints", kMediators | kLiaisons, "contact points are the liaisons' and the mediators' only"},
+    {"RemoveContactPoint", kMediators, "only a mediator removes contact points"},
+    {"AcknowledgeNotice", kLiaisons, "only a liaison acknowledges a notice of its party"},
+    {"ListDeliveries", kMediators, "only a mediator reads the outreach record of a case"},
 };
 
 // OK if the actor's role may call `method`; else PERMISSION_DENIED saying who may.

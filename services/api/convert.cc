@@ -214,6 +214,38 @@ void ToProto(const Notice& in, v1::Notice* out) {
   if (in.deadline) ToTimestamp(in.deadline, out->mutable_deadline());
 }
 
+// The model's enums are stored and sent by number: these tie them to the proto's.
+static_assert(static_cast<int>(ContactKind::kEmail) == v1::CONTACT_KIND_EMAIL);
+static_assert(static_cast<int>(ContactKind::kStream) == v1::CONTACT_KIND_STREAM);
+static_assert(static_cast<int>(DeliveryState::kQueued) == v1::DELIVERY_STATE_QUEUED);
+static_assert(static_cast<int>(DeliveryState::kUndeliverable) == v1::DELIVERY_STATE_UNDELIVERABLE);
+static_assert(static_cast<int>(EventType::kDeliveryUpdated) == v1::EVENT_TYPE_DELIVERY_UPDATED);
+
+void ToProto(const ContactPoint& in, v1::ContactPoint* out) {
+  out->set_id(in.id);
+  out->set_liaison_id(in.liaison_id);
+  out->set_party_id(in.party_id);
+  out->set_kind(static_cast<v1::ContactKind>(in.kind));
+  out->set_address(in.address);
+  ToTimestamp(in.created_at, out->mutable_created_at());
+  if (in.removed_at) ToTimestamp(in.removed_at, out->mutable_removed_at());
+}
+
+void ToProto(const Delivery& in, v1::Delivery* out) {
+  out->set_id(in.id);
+  out->set_notice_id(in.notice_id);
+  out->set_case_id(in.case_id);
+  out->set_party_id(in.party_id);
+  out->set_contact_point_id(in.contact_point_id);
+  out->set_kind(static_cast<v1::ContactKind>(in.kind));
+  out->set_notice_kind(static_cast<v1::NoticeKind>(in.notice_kind));
+  out->set_state(static_cast<v1::DeliveryState>(in.state));
+  out->set_attempts(in.attempts);
+  out->set_detail(in.detail);
+  ToTimestamp(in.updated_at, out->mutable_updated_at());
+  if (in.contact_point_id) out->set_idempotency_key(in.IdempotencyKey());
+}
+
 namespace {
 
 template <typename Descriptor>
@@ -267,6 +299,12 @@ Result<ActionDecision> FromProto(v1::ActionDecision v, const char* field) {
 }
 Result<Ruling> FromProto(v1::Ruling v, const char* field) {
   return Enum<Ruling>(v, field, v1::Ruling_IsValid, v1::Ruling_descriptor());
+}
+Result<ContactKind> FromProto(v1::ContactKind v, const char* field) {
+  if (v == v1::CONTACT_KIND_STREAM)
+    return Status::InvalidArgument(std::string(field) + ": a stream is not an address; choose "
+                                   "CONTACT_KIND_EMAIL, CONTACT_KIND_SMS or CONTACT_KIND_WEBHOOK");
+  return Enum<ContactKind>(v, field, v1::ContactKind_IsValid, v1::ContactKind_descriptor());
 }
 
 }  // namespace baraza::api

@@ -24,6 +24,8 @@ void ToProto(const Commander& in, v1::Commander* out);
 void ToProto(const Case& in, v1::Case* out, v1::CaseView view = v1::CASE_VIEW_FULL);
 void ToProto(const Event& in, v1::Event* out);
 void ToProto(const Notice& in, v1::Notice* out);
+void ToProto(const ContactPoint& in, v1::ContactPoint* out);
+void ToProto(const Delivery& in, v1::Delivery* out);
 void ToProto(const Statement& in, v1::Statement* out);
 void ToProto(const workflow::ParticipationRecord& in, v1::ParticipationRecord* out);
 void ToProto(const Report& in, v1::Report* out);
@@ -44,5 +46,7 @@ Result<Visibility> FromProto(v1::Visibility v, const char* field);
 Result<SupportKind> FromProto(v1::SupportKind v, const char* field);
 Result<ActionDecision> FromProto(v1::ActionDecision v, const char* field);
 Result<Ruling> FromProto(v1::Ruling v, const char* field);
+// E-mail, SMS or webhook; a stream is no contact point one can add.
+Result<ContactKind> FromProto(v1::ContactKind v, const char* field);
 
 }  // namespace baraza::api

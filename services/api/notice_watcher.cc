@@ -15,7 +15,8 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
  public:
   NoticeWatcher(StreamGuard& guard, NoticeHub& hub, const Actor& actor, std::string token_hash,
                 Id after)
-      : guard_(guard), hub_(hub), token_hash_(std::move(token_hash)), last_queued_(after) {
+      : guard_(guard), hub_(hub), actor_(actor), token_hash_(std::move(token_hash)),
+        last_queued_(after) {
     // First of all: from here on OnDone (which removes it) may run.
     guard_.Add(this);
     // Subscribe before reading the backlog so nothing falls between the two;
@@ -60,6 +61,10 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
       EndLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream broke; reconnect"));
       return;
     }
+    // Written to the liaison's open stream: the record counts it as delivered.
+    Notice sent;
+    sent.id = current_.id();
+    guard_.app().NoticeStreamed(actor_, sent);
     if (closing_) return EndLocked(ClosingStatus());
     WriteNext();
   }
@@ -132,6 +137,7 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
 
   StreamGuard& guard_;
   NoticeHub& hub_;
+  const Actor actor_;
   const std::string token_hash_;
   int64_t subscription_ = 0;
   // Recursive: gRPC may run OnWriteDone inline from StartWrite.

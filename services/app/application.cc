@@ -1,5 +1,6 @@
 #include "services/app/application.h"
 
+#include <map>
 #include <memory>
 
 #include "services/auth/tokens.h"
@@ -334,6 +335,17 @@ void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::st
 
 Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& published,
                            UnixMillis& next_deadline) {
+  // The outbox: each notice goes to every contact point of its party's
+  // liaisons, in this same transaction (nothing sent for a change that did not
+  // commit, nothing committed left unsent).
+  std::map<Id, std::vector<ContactPoint>> points;
+  for (Notice& n : t.notices) {
+    if (!points.count(n.party_id)) {
+      BARAZA_ASSIGN_OR_RETURN(points[n.party_id], tx.ContactPointsOfParty(n.party_id));
+    }
+    n.deliveries = workflow::PlanDeliveries(n, points[n.party_id], n.created_at);
+    workflow::NoteUndeliverable(t.next, n.deliveries);
+  }
   auto deadlines = workflow::PendingDeadlines(t.next, policy_);
   BARAZA_RETURN_IF_ERROR(tx.SaveCase(t.next, t.events, t.notices, deadlines));
   published.insert(published.end(), t.notices.begin(), t.notices.end());
@@ -344,6 +356,7 @@ Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& publ
 
 void Application::AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline) {
   if (!notices.empty()) hub_.Publish(notices);
+  if (!notices.empty() && outbox_listener_) outbox_listener_();
   if (next_deadline != 0 && deadline_listener_) deadline_listener_(next_deadline);
 }
 

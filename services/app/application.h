@@ -14,6 +14,7 @@
 #include "services/app/clock.h"
 #include "services/app/notice_hub.h"
 #include "services/workflow/case_machine.h"
+#include "services/workflow/outreach.h"
 #include "services/workflow/participation.h"
 #include "storage/case_store.h"
 
@@ -139,6 +140,31 @@ class Application {
   // Liaisons: their own party's (party_id 0 or their own). Mediators: any party.
   Result<std::vector<Notice>> ListNotices(const Actor& actor, Id party_id, Id after_id, int limit);
 
+  // --- reach (services/app/outreach.cc; docs/notifications.md) ---
+  // A liaison's contact points: mediators manage them; a liaison lists its own
+  // (liaison_id 0: the caller). Another's are answered as missing.
+  void AddContactPoint(const Actor& actor, Id liaison_id, ContactKind kind,
+                       const std::string& address, Callback<ContactPoint> done,
+                       const RequestKey& key = {});
+  void RemoveContactPoint(const Actor& actor, Id contact_point_id, Callback<ContactPoint> done,
+                          const RequestKey& key = {});
+  Result<std::vector<ContactPoint>> ListContactPoints(const Actor& actor, Id liaison_id);
+  // A liaison read a notice of its party: a read receipt in the case's record.
+  void AcknowledgeNotice(const Actor& actor, Id notice_id, Callback<Notice> done);
+  // A notice was written to a liaison's open stream: delivered.
+  void NoticeStreamed(const Actor& actor, const Notice& notice);
+  // The delivery worker's outcome of one attempt (jitter in [0, 1) spreads retries).
+  void RecordDeliveryAttempt(Id delivery_id, workflow::AttemptOutcome outcome,
+                             const std::string& detail, double jitter, Callback<Delivery> done);
+  // A gateway's delivery report for the delivery with that idempotency key.
+  void RecordDeliveryReport(const std::string& idempotency_key, bool delivered,
+                            const std::string& reason, Callback<Delivery> done);
+  // Every delivery of a case's notices (mediators).
+  Result<std::vector<Delivery>> ListDeliveries(const Actor& actor, Id case_id);
+  // Called after a commit that queued deliveries (the worker wakes up).
+  void SetOutboxListener(std::function<void()> listener);
+  workflow::RetryPolicy retry_policy;
+
   // --- deadlines ---
   // Applies the server's own moves to one case at `now` (reminders, default
   // judgements); `done` gets the number of events written.
@@ -151,6 +177,11 @@ class Application {
   Status Commit(WriteTx& tx, workflow::Transition& t, std::vector<Notice>& published,
                 UnixMillis& next_deadline);
   void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
+  // Stores a delivery's new state and records it in its case, in the caller's write.
+  Status ApplyDelivery(WriteTx& tx, const Delivery& before, Delivery& after, UnixMillis now,
+                       std::vector<Notice>& published, UnixMillis& next_deadline);
+  // A stream write or an acknowledgement: the liaison's delivery of a notice.
+  void NoticeSeen(const Actor& actor, Id notice_id, DeliveryState state, Callback<Notice> done);
 
   // Known tokens by hash, so that most calls do not read the database to
   // authenticate. RevokeToken puts the revoked record in at once; an entry is trusted for
@@ -170,6 +201,7 @@ class Application {
   NoticeHub& hub_;
   workflow::Policy policy_;
   std::function<void(UnixMillis)> deadline_listener_;
+  std::function<void()> outbox_listener_;
 };
 
 }  // namespace baraza

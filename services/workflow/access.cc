@@ -58,4 +58,9 @@ bool CanSeeGroup(const Actor& actor, Id group_id) {
   return actor.role == Role::kLiaison && actor.group_id == group_id;
 }
 
+bool CanSeeContactPoint(const Actor& actor, const ContactPoint& p) {
+  if (actor.role == Role::kMediator) return true;
+  return actor.role == Role::kLiaison && actor.subject_id == p.liaison_id;
+}
+
 }  // namespace baraza::workflow

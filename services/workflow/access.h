@@ -26,6 +26,10 @@ Case RedactFor(const Actor& actor, Case c);
 // all of it (a mediator always), else a redacted copy.
 std::shared_ptr<const Case> RedactFor(const Actor& actor, std::shared_ptr<const Case> c);
 
+// Contact points are confidential: a mediator sees every one, a liaison only
+// its own, nobody else any.
+bool CanSeeContactPoint(const Actor& actor, const ContactPoint& p);
+
 // A mediator sees every group; a liaison only its own party's group.
 bool CanSeeGroup(const Actor& actor, Id group_id);
 

@@ -117,6 +117,16 @@ std::vector<Delivery> PlanDeliveries(const Notice& n, const std::vector<ContactP
   return out;
 }
 
+void NoteUndeliverable(Case& c, const std::vector<Delivery>& planned) {
+  for (const Delivery& d : planned) {
+    if (d.state != DeliveryState::kUndeliverable) continue;
+    if (Respondent* r = c.FindRespondent(d.party_id)) {
+      r->deliveries_failed += 1;
+      r->last_failure = d.detail;
+    }
+  }
+}
+
 Delivery AfterAttempt(Delivery d, AttemptOutcome outcome, const std::string& detail,
                       UnixMillis now, double jitter, const RetryPolicy& policy) {
   d.attempts += 1;

@@ -26,6 +26,10 @@ Status CheckContactPoint(ContactKind kind, const std::string& address);
 std::vector<Delivery> PlanDeliveries(const Notice& n, const std::vector<ContactPoint>& points,
                                      UnixMillis now);
 
+// Notes, in the case a notice belongs to, the planned deliveries that cannot
+// be made (no contact point): they count as failed outreach for the party.
+void NoteUndeliverable(Case& c, const std::vector<Delivery>& planned);
+
 // How often and how long a channel is tried before its delivery fails for good.
 struct RetryPolicy {
   int max_attempts = 6;

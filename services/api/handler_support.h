@@ -1,0 +1,135 @@
+// What every gRPC handler of barazad shares: authentication with logged
+// refusals, the access check, finishing a call with a Status or a result. Thread-safe.
+#pragma once
+
+#include <charconv>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "services/api/access_policy.h"
+#include "services/api/arena_allocator.h"
+#include "services/api/convert.h"
+#include "services/api/grpc_status.h"
+#include "services/api/refusal_log.h"
+#include "services/app/application.h"
+#include "services/auth/tokens.h"
+
+namespace baraza::api {
+
+using grpc::CallbackServerContext;
+using grpc::ServerUnaryReactor;
+
+// The bearer token of the call, or UNAUTHENTICATED saying what is wrong with it.
+inline Result<std::string> BearerOf(CallbackServerContext* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  std::string header = it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+  return auth::ParseBearer(header);
+}
+
+// One for the process: refusals are counted per peer address across all services.
+inline RefusalLog& Refusals() {
+  static RefusalLog log;
+  return log;
+}
+
+// Who is calling. Each refusal is logged (rate-limited) with the peer and the
+// token's public id when the server knows the token; never the token itself.
+inline Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
+  auto token = BearerOf(ctx);
+  if (!token.ok()) {
+    bool none = ctx->client_metadata().count("authorization") == 0;
+    Refusals().Refused(ctx->peer(), none ? "no token" : "malformed authorization header");
+    return token.status();
+  }
+  auto identity = app.Identify(auth::HashToken(*token));
+  const Status& s = identity.actor.status();
+  if (s.code() == Code::kUnauthenticated)
+    Refusals().Refused(ctx->peer(), identity.token_id.empty()
+                                        ? std::string("unknown token")
+                                        : "token " + identity.token_id + " (" + s.message() + ")");
+  return identity.actor;
+}
+
+inline ServerUnaryReactor* Finish(CallbackServerContext* ctx, const Status& s) {
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(s));
+  return reactor;
+}
+
+// Packs a model value into the response and finishes the call.
+template <typename Model, typename Proto>
+Callback<Model> Reply(ServerUnaryReactor* reactor, Proto* resp) {
+  return [reactor, resp](Result<Model> r) {
+    if (r.ok()) ToProto(*r, resp);
+    reactor->Finish(ToGrpcStatus(r.status()));
+  };
+}
+
+// Finishes a call with a read's result, packing it into `resp` with `pack`.
+template <typename T, typename Pack>
+ServerUnaryReactor* Answer(CallbackServerContext* ctx, const Result<T>& r, Pack pack) {
+  if (r.ok()) pack(*r);
+  return Finish(ctx, r.status());
+}
+
+inline Result<Id> ParsePageToken(const std::string& token) {
+  if (token.empty()) return Id{0};
+  Id v = 0;
+  auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  if (ec != std::errc() || p != token.data() + token.size() || v <= 0)
+    return Status::InvalidArgument("page_token is not one this server gave out; start again "
+                                   "with an empty page_token");
+  return v;
+}
+
+inline Result<int> PageSize(int requested, int def, int max) {
+  if (requested < 0) return Status::InvalidArgument("page_size must not be negative");
+  if (requested == 0) return def;
+  return std::min(requested, max);
+}
+
+// The etag a change request carries, if any.
+inline std::string EtagOf(const google::protobuf::Message& req) {
+  const auto* f = req.GetDescriptor()->FindFieldByName("etag");
+  return f ? req.GetReflection()->GetString(req, f) : std::string();
+}
+
+inline Status RequireId(Id id, const char* field) {
+  if (id <= 0) return Status::InvalidArgument(std::string(field) + " is required (a positive id)");
+  return Status::Ok();
+}
+
+// Gives the RPC whose allocator `set` installs an ArenaAllocator kept in `keep`.
+template <typename Service, typename Base, typename Req, typename Resp>
+void UseArenas(Service* service, void (Base::*set)(grpc::MessageAllocator<Req, Resp>*),
+               std::vector<std::shared_ptr<void>>& keep) {
+  auto allocator = std::make_shared<ArenaAllocator<Req, Resp>>();
+  (service->*set)(allocator.get());
+  keep.push_back(std::move(allocator));
+}
+
+}  // namespace baraza::api
+
+
+// Authenticates the call and checks the access policy for this handler's RPC
+// (handlers are named as their RPCs).
+#define BARAZA_AUTHENTICATE(actor)                 \
+  auto actor = Authenticate(app_, ctx);            \
+  if (!actor.ok()) return Finish(ctx, actor.status()); \
+  BARAZA_CHECK(Authorize(*actor, __func__))
+
+#define BARAZA_CHECK(expr)                         \
+  do {                                             \
+    ::baraza::Status _s = (expr);                  \
+    if (!_s.ok()) return Finish(ctx, _s);          \
+  } while (0)
+
+#define BARAZA_ASSIGN(var, expr)                   \
+  auto var##_r = (expr);                           \
+  if (!var##_r.ok()) return Finish(ctx, var##_r.status()); \
+  auto var = std::move(var##_r).value()
+

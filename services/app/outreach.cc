@@ -1,0 +1,226 @@
+// The Application's part in reaching parties: contact points, acknowledgements
+// and stream deliveries, and recording what the delivery worker and gateways
+// report. Each change of a delivery is recorded in its case in the same write.
+#include <memory>
+#include <sstream>
+
+#include "services/app/application.h"
+#include "services/workflow/access.h"
+
+namespace baraza {
+namespace {
+
+Status NoSuchNotice(Id id) {
+  return Status::NotFound("notice " + std::to_string(id) + " does not exist");
+}
+
+struct Written {
+  Delivery delivery;
+  std::vector<Notice> notices;
+  UnixMillis next_deadline = 0;
+  bool changed = false;
+};
+
+// "baraza-n<notice>-c<contact point>" back into its two ids.
+bool ParseKey(const std::string& key, Id& notice_id, Id& contact_point_id) {
+  long long n = 0, c = 0;
+  char tail = 0;
+  if (std::sscanf(key.c_str(), "baraza-n%lld-c%lld%c", &n, &c, &tail) != 2) return false;
+  notice_id = n;
+  contact_point_id = c;
+  return Delivery{0, n, 0, 0, c}.IdempotencyKey() == key;
+}
+
+}  // namespace
+
+void Application::SetOutboxListener(std::function<void()> listener) {
+  outbox_listener_ = std::move(listener);
+}
+
+void Application::AddContactPoint(const Actor& actor, Id liaison_id, ContactKind kind,
+                                  const std::string& address, Callback<ContactPoint> done,
+                                  const RequestKey& key) {
+  if (actor.role != Role::kMediator)
+    return done(Status::PermissionDenied("only a mediator adds contact points"));
+  if (Status s = workflow::CheckContactPoint(kind, address); !s.ok()) return done(s);
+  auto out = std::make_shared<ContactPoint>();
+  out->liaison_id = liaison_id;
+  out->kind = kind;
+  out->address = address;
+  out->created_at = clock_.Now();
+  store_.Write(
+      [out, actor, key](WriteTx& tx) -> Status {
+        if (!key.id.empty()) {
+          BARAZA_ASSIGN_OR_RETURN(auto prior, tx.FindRequest(actor.Label(), key.id));
+          if (prior) {
+            if (prior->fingerprint != key.fingerprint)
+              return Status::InvalidArgument("request_id \"" + key.id +
+                                             "\" was already used for a different request");
+            out->id = prior->object_id;
+            return Status::Ok();
+          }
+        }
+        BARAZA_ASSIGN_OR_RETURN(Liaison l, tx.GetLiaison(out->liaison_id));
+        out->party_id = l.party_id;
+        BARAZA_ASSIGN_OR_RETURN(out->id, tx.InsertContactPoint(*out));
+        if (key.id.empty()) return Status::Ok();
+        return tx.InsertRequest(
+            StoredRequest{actor.Label(), key.id, key.fingerprint, out->id, {}, out->created_at});
+      },
+      [this, out, done](Status s) {
+        if (!s.ok()) return done(s);
+        done(store_.GetContactPoint(out->id));
+      });
+}
+
+void Application::RemoveContactPoint(const Actor& actor, Id contact_point_id,
+                                     Callback<ContactPoint> done, const RequestKey& key) {
+  if (actor.role != Role::kMediator)
+    return done(Status::PermissionDenied("only a mediator removes contact points"));
+  auto out = std::make_shared<ContactPoint>();
+  UnixMillis now = clock_.Now();
+  store_.Write(
+      [out, contact_point_id, now](WriteTx& tx) -> Status {
+        BARAZA_ASSIGN_OR_RETURN(*out, tx.RemoveContactPoint(contact_point_id, now));
+        return Status::Ok();
+      },
+      [out, done](Status s) { s.ok() ? done(*out) : done(s); });
+}
+
+Result<std::vector<ContactPoint>> Application::ListContactPoints(const Actor& actor,
+                                                                 Id liaison_id) {
+  if (actor.role == Role::kLiaison && liaison_id == 0) liaison_id = actor.subject_id;
+  if (liaison_id == 0) return Status::InvalidArgument("liaison_id: name the liaison");
+  BARAZA_ASSIGN_OR_RETURN(auto points, store_.ListContactPoints(liaison_id));
+  ContactPoint probe;
+  probe.liaison_id = liaison_id;
+  // Another liaison's list is answered as an unknown liaison's: empty-handed.
+  if (!workflow::CanSeeContactPoint(actor, probe))
+    return Status::NotFound("liaison " + std::to_string(liaison_id) + " has no contact points "
+                            "you may see");
+  return points;
+}
+
+Result<std::vector<Delivery>> Application::ListDeliveries(const Actor& actor, Id case_id) {
+  if (actor.role != Role::kMediator)
+    return Status::PermissionDenied("only a mediator reads the outreach of a case");
+  BARAZA_ASSIGN_OR_RETURN(CaseRef c, store_.GetCaseShared(case_id));
+  return store_.ListDeliveries(c->id);
+}
+
+Status Application::ApplyDelivery(WriteTx& tx, const Delivery& before, Delivery& after,
+                                  UnixMillis now, std::vector<Notice>& published,
+                                  UnixMillis& next_deadline) {
+  if (after.id == 0) {
+    BARAZA_RETURN_IF_ERROR(tx.InsertDelivery(after));
+  } else {
+    BARAZA_RETURN_IF_ERROR(tx.UpdateDelivery(after));
+  }
+  BARAZA_ASSIGN_OR_RETURN(CaseRef c, tx.GetCaseShared(after.case_id));
+  auto t = workflow::RecordDelivery(*c, before, after, now);
+  if (!t) return Status::Ok();
+  return Commit(tx, *t, published, next_deadline);
+}
+
+void Application::NoticeSeen(const Actor& actor, Id notice_id, DeliveryState state,
+                             Callback<Notice> done) {
+  if (actor.role != Role::kLiaison)
+    return done(Status::PermissionDenied("only a liaison acknowledges a notice of its party"));
+  auto out = std::make_shared<Written>();
+  auto notice = std::make_shared<Notice>();
+  UnixMillis now = clock_.Now();
+  store_.Write(
+      [this, actor, notice_id, state, now, out, notice](WriteTx& tx) -> Status {
+        auto n = tx.GetNotice(notice_id);
+        if (!n.ok() || !workflow::CanSeeNotice(actor, *n)) return NoSuchNotice(notice_id);
+        *notice = *n;
+        BARAZA_ASSIGN_OR_RETURN(auto found, tx.FindDelivery(notice_id, 0));
+        Delivery before;
+        if (found) {
+          before = *found;
+        } else {
+          before.notice_id = notice_id;
+          before.case_id = n->case_id;
+          before.party_id = n->party_id;
+          before.liaison_id = actor.subject_id;
+          before.kind = ContactKind::kStream;
+          before.notice_kind = n->kind;
+          before.state = DeliveryState::kQueued;  // not stored: nothing was sent this way yet
+          before.updated_at = now;
+        }
+        const char* how = state == DeliveryState::kRead ? "acknowledged by the liaison"
+                                                          : "written to the liaison's open stream";
+        Delivery after = workflow::AfterReport(before, state, how, now);
+        if (after.state == before.state && found) return Status::Ok();  // nothing new
+        out->changed = true;
+        return ApplyDelivery(tx, before, after, now, out->notices, out->next_deadline);
+      },
+      [this, out, notice, done](Status s) {
+        if (!s.ok()) return done(s);
+        if (out->changed) AfterCommit(out->notices, out->next_deadline);
+        done(*notice);
+      });
+}
+
+void Application::AcknowledgeNotice(const Actor& actor, Id notice_id, Callback<Notice> done) {
+  NoticeSeen(actor, notice_id, DeliveryState::kRead, std::move(done));
+}
+
+void Application::NoticeStreamed(const Actor& actor, const Notice& notice) {
+  NoticeSeen(actor, notice.id, DeliveryState::kDelivered, [](Result<Notice>) {});
+}
+
+void Application::RecordDeliveryAttempt(Id delivery_id, workflow::AttemptOutcome outcome,
+                                        const std::string& detail, double jitter,
+                                        Callback<Delivery> done) {
+  auto out = std::make_shared<Written>();
+  UnixMillis now = clock_.Now();
+  store_.Write(
+      [this, delivery_id, outcome, detail, jitter, now, out](WriteTx& tx) -> Status {
+        BARAZA_ASSIGN_OR_RETURN(Delivery before, tx.GetDelivery(delivery_id));
+        out->delivery = before;
+        // Recorded once: an attempt whose outcome is already in (a retry of
+        // this call, or a second worker) changes nothing.
+        if (before.state != DeliveryState::kQueued) return Status::Ok();
+        Delivery after = workflow::AfterAttempt(before, outcome, detail, now, jitter, retry_policy);
+        out->delivery = after;
+        out->changed = true;
+        return ApplyDelivery(tx, before, out->delivery, now, out->notices, out->next_deadline);
+      },
+      [this, out, done](Status s) {
+        if (!s.ok()) return done(s);
+        if (out->changed) AfterCommit(out->notices, out->next_deadline);
+        done(out->delivery);
+      });
+}
+
+void Application::RecordDeliveryReport(const std::string& idempotency_key, bool delivered,
+                                       const std::string& reason, Callback<Delivery> done) {
+  Id notice_id = 0, point_id = 0;
+  if (!ParseKey(idempotency_key, notice_id, point_id) || point_id == 0)
+    return done(Status::NotFound("no delivery has the key \"" + idempotency_key.substr(0, 80) + "\""));
+  auto out = std::make_shared<Written>();
+  UnixMillis now = clock_.Now();
+  store_.Write(
+      [this, notice_id, point_id, delivered, reason, now, out,
+       idempotency_key](WriteTx& tx) -> Status {
+        BARAZA_ASSIGN_OR_RETURN(auto found, tx.FindDelivery(notice_id, point_id));
+        if (!found)
+          return Status::NotFound("no delivery has the key \"" + idempotency_key + "\"");
+        out->delivery = *found;
+        Delivery after = workflow::AfterReport(
+            *found, delivered ? DeliveryState::kDelivered : DeliveryState::kFailed,
+            delivered ? "the gateway reported it delivered" : "gateway: " + reason, now);
+        if (after.state == found->state) return Status::Ok();
+        out->delivery = after;
+        out->changed = true;
+        return ApplyDelivery(tx, *found, out->delivery, now, out->notices, out->next_deadline);
+      },
+      [this, out, done](Status s) {
+        if (!s.ok()) return done(s);
+        if (out->changed) AfterCommit(out->notices, out->next_deadline);
+        done(out->delivery);
+      });
+}
+
+}  // namespace baraza
