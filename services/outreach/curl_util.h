@@ -9,9 +9,9 @@
 
 namespace baraza::outreach {
 
-// curl_global_init is not thread-safe in the libcurl Debian 12 ships (7.88), so
-// it runs once, whichever sender is made first. Never cleaned up: other threads
-// may still hold handles at exit, and the process ends anyway.
+// curl_global_init is thread-safe only in a libcurl built with "threadsafe"
+// (Debian 12's 7.88 is; older ones are not), so it runs once, whichever sender
+// is made first. Never cleaned up: other threads may still hold handles at exit.
 inline void EnsureCurlGlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
