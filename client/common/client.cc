@@ -82,6 +82,7 @@ BarazaClient::BarazaClient(ClientOptions options) : options_(std::move(options))
   cases_ = v1::CaseService::NewStub(channel_);
   notices_ = v1::NoticeService::NewStub(channel_);
   reports_ = v1::ReportService::NewStub(channel_);
+  outreach_ = v1::OutreachService::NewStub(channel_);
   health_ = grpc::health::v1::Health::NewStub(channel_);
 }
 

@@ -81,6 +81,11 @@ class BarazaClient {
   BARAZA_RPC(reports, PublishReport, PublishReportRequest, Report)
   BARAZA_RPC(reports, GetReport, GetReportRequest, Report)
   BARAZA_RPC(reports, ListReports, ListReportsRequest, ListReportsResponse)
+  BARAZA_RPC(outreach, AddContactPoint, AddContactPointRequest, ContactPoint)
+  BARAZA_RPC(outreach, ListContactPoints, ListContactPointsRequest, ListContactPointsResponse)
+  BARAZA_RPC(outreach, RemoveContactPoint, RemoveContactPointRequest, ContactPoint)
+  BARAZA_RPC(outreach, AcknowledgeNotice, AcknowledgeNoticeRequest, Notice)
+  BARAZA_RPC(outreach, ListDeliveries, ListDeliveriesRequest, ListDeliveriesResponse)
 #undef BARAZA_RPC
 
   // Opens a notice stream; `ctx` (from Context(false)) must outlive the reader.
@@ -124,6 +129,7 @@ class BarazaClient {
   std::unique_ptr<v1::CaseService::Stub> cases_;
   std::unique_ptr<v1::NoticeService::Stub> notices_;
   std::unique_ptr<v1::ReportService::Stub> reports_;
+  std::unique_ptr<v1::OutreachService::Stub> outreach_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

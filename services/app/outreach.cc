@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "services/app/application.h"
+#include "services/outreach/channel.h"
 #include "services/workflow/access.h"
 
 namespace baraza {
@@ -42,7 +43,10 @@ void Application::AddContactPoint(const Actor& actor, Id liaison_id, ContactKind
                                   const RequestKey& key) {
   if (actor.role != Role::kMediator)
     return done(Status::PermissionDenied("only a mediator adds contact points"));
-  if (Status s = workflow::CheckContactPoint(kind, address); !s.ok()) return done(s);
+  if (kind == ContactKind::kStream)
+    return done(Status::InvalidArgument("kind: a stream is not an address"));
+  if (Status s = outreach::ValidateAddress(outreach::ChannelOf(kind), address); !s.ok())
+    return done(Status::InvalidArgument("address: " + s.message()));
   auto out = std::make_shared<ContactPoint>();
   out->liaison_id = liaison_id;
   out->kind = kind;

@@ -7,11 +7,21 @@
 #include <string>
 #include <string_view>
 
+#include "services/workflow/model.h"
 #include "services/workflow/status.h"
 
 namespace baraza::outreach {
 
 enum class Channel { kEmail, kSms, kWebhook };
+// The channel of a contact point's kind (a stream has none: kWebhook is never
+// used for it, callers check first).
+inline Channel ChannelOf(ContactKind kind) {
+  switch (kind) {
+    case ContactKind::kSms: return Channel::kSms;
+    case ContactKind::kWebhook: return Channel::kWebhook;
+    default: return Channel::kEmail;
+  }
+}
 
 // One delivery of one notice to one contact point.
 struct Message {

@@ -39,6 +39,30 @@ int main(int argc, char** argv) {
   app.add_flag("--verify-on-start", options.verify_on_start,
                "verify the whole history and state before serving (as `audit verify`), not "
                "only the chain's tail and the state's sum");
+  auto& reach = options.outreach;
+  app.add_option("--smtp-relay", reach.smtp_relay,
+                 "mail relay for e-mail notices, smtp://host:port (STARTTLS when offered) or "
+                 "smtps://host:port; without it e-mail notices wait in the outbox")
+      ->group("Reach (docs/notifications.md)");
+  app.add_option("--mail-from", reach.mail_from, "sender address of e-mail notices")
+      ->capture_default_str()->group("Reach (docs/notifications.md)");
+  app.add_option("--smtp-user", reach.smtp_user, "user name at the mail relay")
+      ->group("Reach (docs/notifications.md)");
+  app.add_option("--smtp-password-file", reach.smtp_password_file,
+                 "file holding the relay's password (mode 0600)")
+      ->group("Reach (docs/notifications.md)");
+  app.add_option("--sms-gateway", reach.sms_gateway,
+                 "https URL of the SMS gateway's webhook (RapidPro/TextIt, Twilio or Africa's "
+                 "Talking relay): SMS notices are POSTed there, signed")
+      ->group("Reach (docs/notifications.md)");
+  app.add_option("--webhook-secret-file", reach.webhook_secret_file,
+                 "HMAC-SHA256 key of webhooks and delivery reports (made on first start; "
+                 "default: webhook.secret beside --db)")
+      ->group("Reach (docs/notifications.md)");
+  app.add_option("--delivery-reports", reach.delivery_reports,
+                 "host:port to receive signed delivery reports from the SMS gateway on "
+                 "(POST /v1/delivery-reports); off unless given")
+      ->group("Reach (docs/notifications.md)");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");

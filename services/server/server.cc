@@ -12,10 +12,12 @@
 #include <iostream>
 #include <spdlog/spdlog.h>
 
+#include "services/api/outreach_service.h"
 #include "services/api/services.h"
 #include "services/auth/loopback.h"
 #include "services/process/tuning.h"
 #include "services/scheduler/deadline_scheduler.h"
+#include "services/server/outreach_setup.h"
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
 #include "storage/sqlite_case_store.h"
@@ -115,12 +117,19 @@ Status RunServer(const ServerOptions& options) {
 
   DeadlineScheduler scheduler(app);
   app.SetDeadlineListener([&scheduler](UnixMillis due) { scheduler.Poke(due); });
+  // Notices go out over e-mail, SMS and webhooks from the outbox, off the writer.
+  OutreachOptions reach = options.outreach;
+  if (reach.webhook_secret_file.empty())
+    reach.webhook_secret_file = (db_dir.empty() ? std::filesystem::path(".") : db_dir) / "webhook.secret";
+  auto outreach = Outreach::Start(app, reach);
+  if (!outreach.ok()) return outreach.status();
 
   api::ContactGroupServiceImpl groups(app);
   api::AccessServiceImpl access(app);
   api::CaseServiceImpl cases(app);
   api::NoticeServiceImpl notices(app, hub);
   api::ReportServiceImpl reports(app);
+  api::OutreachServiceImpl outreach_service(app);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -144,6 +153,7 @@ Status RunServer(const ServerOptions& options) {
   builder.RegisterService(&cases);
   builder.RegisterService(&notices);
   builder.RegisterService(&reports);
+  builder.RegisterService(&outreach_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0)
     return Status::Unavailable("cannot listen on " + options.listen +
@@ -190,6 +200,7 @@ Status RunServer(const ServerOptions& options) {
   hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   scheduler.Stop();
+  (*outreach)->Stop();
   server->Wait();
   spdlog::info("stopped");
   return Status::Ok();

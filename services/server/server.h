@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "services/server/outreach_setup.h"
 #include "services/workflow/status.h"
 
 namespace baraza {
@@ -24,6 +25,8 @@ struct ServerOptions {
   // Verify the whole history and state at start (as `barazad audit verify`)
   // instead of the chain's tail and the state's sum.
   bool verify_on_start = false;
+  // Where notices go out (docs/notifications.md).
+  OutreachOptions outreach;
 };
 
 

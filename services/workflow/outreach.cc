@@ -1,94 +1,12 @@
 #include "services/workflow/outreach.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "services/workflow/transition_builder.h"
 
 namespace baraza::workflow {
 
 using detail::Builder;
-
-namespace {
-
-Status Bad(const char* what, const std::string& address, const std::string& why) {
-  return Status::InvalidArgument(std::string("address: \"") + address.substr(0, 80) +
-                                 "\" is not " + what + " (" + why + ")");
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost" || host == "[::1]") return true;
-  // A literal 127.x.y.z with four numbers, nothing else.
-  int parts = 0;
-  size_t i = 0;
-  while (i <= host.size()) {
-    size_t j = host.find('.', i);
-    if (j == std::string::npos) j = host.size();
-    std::string n = host.substr(i, j - i);
-    if (n.empty() || n.size() > 3 || !std::all_of(n.begin(), n.end(), ::isdigit) ||
-        std::stoi(n) > 255)
-      return false;
-    if (parts == 0 && n != "127") return false;
-    ++parts;
-    i = j + 1;
-  }
-  return parts == 4;
-}
-
-Status CheckUrl(const std::string& url) {
-  const char* what = "a webhook URL";
-  std::string rest;
-  bool https = url.rfind("https://", 0) == 0;
-  if (https) rest = url.substr(8);
-  else if (url.rfind("http://", 0) == 0) rest = url.substr(7);
-  else return Bad(what, url, "it must start with https://");
-  std::string authority = rest.substr(0, rest.find('/'));
-  std::string host = authority;
-  if (!host.empty() && host.front() == '[') host = host.substr(0, host.find(']') + 1);
-  else host = host.substr(0, host.find(':'));
-  if (host.empty()) return Bad(what, url, "it names no host");
-  if (authority.find('@') != std::string::npos)
-    return Bad(what, url, "credentials in the URL are not allowed; the server signs each request");
-  if (!https && !IsLoopbackHost(host))
-    return Bad(what, url, "plain http is allowed only to a receiver on this machine; use https");
-  return Status::Ok();
-}
-
-}  // namespace
-
-Status CheckContactPoint(ContactKind kind, const std::string& address) {
-  if (address.size() > 512) return Status::InvalidArgument("address: longer than 512 bytes");
-  for (unsigned char ch : address)
-    if (ch < 0x21 || ch == 0x7f)
-      return Status::InvalidArgument("address: spaces, line breaks and control characters are "
-                                     "not allowed");
-  switch (kind) {
-    case ContactKind::kEmail: {
-      auto at = address.rfind('@');
-      if (at == std::string::npos || at == 0 || at + 1 >= address.size())
-        return Bad("an e-mail address", address, "it needs a name, @ and a domain");
-      if (address.find_first_of("<>,;\"()[]\\") != std::string::npos)
-        return Bad("an e-mail address", address, "it holds < > , ; \" ( ) [ ] or \\");
-      if (address.find('.', at) == std::string::npos)
-        return Bad("an e-mail address", address, "its domain has no dot");
-      return Status::Ok();
-    }
-    case ContactKind::kSms: {
-      bool digits = address.size() >= 9 && address.size() <= 16 && address[0] == '+' &&
-                    address[1] != '0' &&
-                    std::all_of(address.begin() + 1, address.end(), ::isdigit);
-      if (!digits)
-        return Bad("a phone number in E.164 form", address, "write it as + country code and "
-                   "number, digits only, e.g. +252612345678");
-      return Status::Ok();
-    }
-    case ContactKind::kWebhook:
-      return CheckUrl(address);
-    case ContactKind::kStream:
-      break;
-  }
-  return Status::InvalidArgument("kind: say whether the address is for e-mail, SMS or a webhook");
-}
 
 std::vector<Delivery> PlanDeliveries(const Notice& n, const std::vector<ContactPoint>& points,
                                      UnixMillis now) {

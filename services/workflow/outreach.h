@@ -1,6 +1,7 @@
 // Reaching the parties: where a notice goes (the outbox entries of its
-// recipients' contact points), what each delivery's outcome does to the case
-// (the outreach a default judgement rests on), and checking contact addresses.
+// recipients' contact points) and what each delivery's outcome does to the
+// case (the outreach a default judgement rests on). Addresses are checked by
+// the channel that delivers to them (services/outreach/channel.h).
 // Pure workflow core: values in, values out; thread-safe.
 #pragma once
 
@@ -13,12 +14,6 @@
 #include "services/workflow/status.h"
 
 namespace baraza::workflow {
-
-// INVALID_ARGUMENT naming the field unless `address` is a usable address of
-// that kind: an e-mail address (no spaces, angle brackets or line breaks), an
-// E.164 phone number (+ then 8 to 15 digits), or an https URL (http only to a
-// literal loopback host, for a receiver on the same machine).
-Status CheckContactPoint(ContactKind kind, const std::string& address);
 
 // The outbox entries of a notice: one per contact point in use (the caller
 // passes those of the liaisons of the notice's party). With none, one entry

@@ -303,6 +303,11 @@ TEST_CASE("deadline runner reminds and then judges by default exactly once", "[a
   CHECK(runner.RunDue(kT0 + kDay)->events == 0);
   CHECK(runner.RunDue(kT0 + kWindow / 2)->events == 1);  // first reminder to B
   CHECK(runner.RunDue(kT0 + kWindow / 2)->events == 0);  // not twice
+  // B's liaison reads the reminder (and says nothing): the receipt is on record.
+  REQUIRE(delivered.size() == 1);
+  REQUIRE(Wait<Notice>([&](auto cb) {
+            w.app.AcknowledgeNotice(w.Liaison(b), delivered[0].id, cb);
+          }).ok());
   CHECK(runner.RunDue(kT0 + kWindow * 9 / 10)->events == 1);
   CHECK(runner.RunDue(kT0 + kWindow)->events == 1);  // default judgement against B
   CHECK(runner.RunDue(kT0 + kWindow + kDay)->events == 0);
@@ -465,4 +470,68 @@ TEST_CASE("an observer token reads reports and is no actor in any case", "[app][
   auto by_liaison = Wait<RegisteredObserver>(
       [&](auto cb) { w.app.RegisterObserver(w.Liaison(w.group.parties[1].id), "x", cb); });
   CHECK(by_liaison.status().code() == Code::kPermissionDenied);
+}
+
+TEST_CASE("deadline runner refers a party no reminder reached to the mediator, with the reason",
+          "[app][scheduler][outreach]") {
+  World w;
+  Case c = w.File();
+  Id b = w.group.parties[2].id;
+  DeadlineRunner runner(w.app);
+  CHECK(runner.RunDue(kT0 + kWindow / 2)->events == 2);  // a reminder to each respondent
+  CHECK(runner.RunDue(kT0 + kWindow)->events == 2);      // both referred, none judged
+  auto done = *w.store.GetCase(c.id);
+  CHECK(done.state == CaseState::kAwaitingDecision);
+  CHECK(done.outcome.defaulted_party_ids.empty());
+  CHECK(done.FindRespondent(b)->status == RespondentStatus::kReferred);
+  // No liaison had a contact point: every notice was recorded undeliverable.
+  auto deliveries = w.store.ListDeliveries(c.id);
+  REQUIRE(deliveries.ok());
+  REQUIRE_FALSE(deliveries->empty());
+  for (const auto& d : *deliveries) CHECK(d.state == DeliveryState::kUndeliverable);
+  bool cited = false;
+  auto events = w.store.ListEvents(c.id);
+  REQUIRE(events.ok());
+  for (const auto& e : *events)
+    if (e.type == EventType::kReferredToMediator && e.party_id == b)
+      cited = e.details.at("reason").find("no reminder reached Government before its deadline: "
+                                          "2 deliveries failed (last: no liaison of the party has "
+                                          "a contact point)") != std::string::npos;
+  CHECK(cited);
+}
+
+TEST_CASE("a notice to a party with contact points queues one delivery per point in the same write",
+          "[app][outreach]") {
+  World w;
+  Id b = w.group.parties[2].id;
+  Id liaison_id = w.Liaison(b).subject_id;
+  for (auto [kind, address] : std::vector<std::pair<ContactKind, std::string>>{
+           {ContactKind::kEmail, "hawa.nur@gov.example.org"},
+           {ContactKind::kSms, "+252612345678"}}) {
+    REQUIRE(Wait<ContactPoint>([&](auto cb) {
+              w.app.AddContactPoint(Mediator(), liaison_id, kind, address, cb);
+            }).ok());
+  }
+  auto bad = Wait<ContactPoint>([&](auto cb) {
+    w.app.AddContactPoint(Mediator(), liaison_id, ContactKind::kSms, "0612345678", cb);
+  });
+  CHECK(bad.status().code() == Code::kInvalidArgument);
+  CHECK_THAT(bad.status().message(), Catch::StartsWith("address: "));
+  // Contact points are confidential: another party's liaison cannot list them.
+  CHECK(w.app.ListContactPoints(w.Liaison(w.group.parties[1].id), liaison_id).status().code() ==
+        Code::kNotFound);
+  CHECK(w.app.ListContactPoints(w.Liaison(b), 0)->size() == 2);
+
+  Case c = w.File();
+  auto deliveries = *w.store.ListDeliveries(c.id);
+  int to_b = 0;
+  for (const auto& d : deliveries)
+    if (d.party_id == b) {
+      ++to_b;
+      CHECK(d.state == DeliveryState::kQueued);
+      CHECK(d.notice_kind == NoticeKind::kCallToNegotiate);
+      CHECK(d.IdempotencyKey() == "baraza-n" + std::to_string(d.notice_id) + "-c" +
+                                      std::to_string(d.contact_point_id));
+    }
+  CHECK(to_b == 2);
 }

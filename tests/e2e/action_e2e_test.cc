@@ -199,6 +199,7 @@ TEST_CASE_METHOD(WithThreeParties,
                  "[e2e][contemplated]") {
   auto mediator = Mediator();
   auto commander = server.Client(RegisterCommander(mediator, "Lt-Col. C. Rahman"));
+  ConnectedLiaison silent_phone(server, s.silent_token);  // told, and silent
   v1::Case filed;
   REQUIRE(commander.FileContemplatedAction(ContemplatedActionIn(s.group, {s.silent}, 4), &filed).ok());
   CHECK(filed.kind() == v1::CASE_KIND_CONTEMPLATED_ACTION);

@@ -15,6 +15,9 @@ TEST_CASE_METHOD(WithThreeParties,
                  "dispute: one party answers, the silent one is reminded then judged by default",
                  "[e2e]") {
   auto mediator = Mediator();
+  // The silent party's liaison is connected the whole time: every notice
+  // reaches it, so the record shows the outreach a default judgement needs.
+  ConnectedLiaison silent_phone(server, s.silent_token);
 
   v1::Case filed;
   REQUIRE(mediator.FileDispute(Dispute(s, 4), &filed).ok());
@@ -90,6 +93,9 @@ TEST_CASE("restart across the deadline: the default judgement is entered once", 
     REQUIRE(RespondentOf(reminded, s.silent).reminders_sent() >= 1);
     REQUIRE(reminded.state() == v1::CASE_STATE_NEGOTIATING);
     deadline = RespondentOf(reminded, s.silent).deadline();
+    // The silent liaison reads the reminder and stays silent: outreach on record.
+    auto silent = server.Client(s.silent_token);
+    REQUIRE(AcknowledgeReminders(silent, case_id) >= 1);
   }
   REQUIRE(server.Stop() == 0);
 

@@ -2,6 +2,9 @@
 // real barazad, and bounded polling helpers. Not thread-safe.
 #pragma once
 
+#include <atomic>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -206,6 +209,53 @@ inline std::string RegisterCommander(client::BarazaClient& m, const std::string&
   auto s = m.RegisterCommander(req, &resp);
   REQUIRE(s.ok());
   return resp.token();
+}
+
+// A liaison whose phone stays connected but who never answers: its open
+// WatchNotices stream receives every notice of its party, which the record
+// counts as delivered (the outreach a default judgement needs). Stops when destroyed.
+class ConnectedLiaison {
+ public:
+  ConnectedLiaison(const ServerProcess& server, const std::string& token)
+      : client_(server.Client(token)), ctx_(client_.Context(false)) {
+    reader_ = client_.WatchNotices(ctx_.get(), v1::WatchNoticesRequest());
+    thread_ = std::thread([this] {
+      v1::Notice n;
+      while (reader_->Read(&n)) ++received_;
+    });
+  }
+  ~ConnectedLiaison() {
+    ctx_->TryCancel();
+    thread_.join();
+    reader_->Finish();
+  }
+  int received() const { return received_.load(); }
+
+ private:
+  client::BarazaClient client_;
+  std::unique_ptr<grpc::ClientContext> ctx_;
+  std::unique_ptr<grpc::ClientReader<v1::Notice>> reader_;
+  std::thread thread_;
+  std::atomic<int> received_{0};
+};
+
+// The liaison reads (acknowledges) every reminder of its party in case `id`;
+// returns how many it acknowledged.
+inline int AcknowledgeReminders(client::BarazaClient& liaison, int64_t id) {
+  v1::ListNoticesResponse notices;
+  REQUIRE(liaison.ListNotices({}, &notices).ok());
+  int acked = 0;
+  for (const auto& n : notices.notices()) {
+    if (n.case_id() != id || n.kind() != v1::NOTICE_KIND_REMINDER) continue;
+    v1::AcknowledgeNoticeRequest ack;
+    ack.set_notice_id(n.id());
+    v1::Notice out;
+    auto status = liaison.AcknowledgeNotice(ack, &out);
+    INFO(status.error_message());
+    REQUIRE(status.ok());
+    ++acked;
+  }
+  return acked;
 }
 
 class WithThreeParties {

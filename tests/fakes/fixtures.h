@@ -5,6 +5,7 @@
 
 #include "services/workflow/case_machine.h"
 #include "services/workflow/emergency_machine.h"
+#include "services/workflow/outreach.h"
 
 namespace baraza::testing {
 
@@ -59,5 +60,25 @@ inline workflow::EmergencyFiling ActionAffectingAAndB() {
 inline Actor Mediator() { return Actor{Role::kMediator, 1, 0, 0}; }
 inline Actor CommanderActor(Id id = 5) { return Actor{Role::kCommander, id, 0, 0}; }
 inline Actor LiaisonOf(Id party) { return Actor{Role::kLiaison, 100 + party, party, kGroup}; }
+
+// Every reminder sent so far reaches its party at `at` (as a mail relay's
+// acceptance would be recorded): the outreach a default judgement needs.
+inline Case RemindersReached(Case c, UnixMillis at) {
+  for (const Respondent& r : Case(c).respondents) {
+    if (r.status != RespondentStatus::kAwaiting || r.reminders_sent == 0 ||
+        r.reminder_delivered_at != 0)
+      continue;
+    Delivery before;
+    before.id = 1000 + r.party_id;
+    before.case_id = c.id;
+    before.party_id = r.party_id;
+    before.notice_kind = NoticeKind::kReminder;
+    Delivery after = before;
+    after.state = DeliveryState::kDelivered;
+    after.attempts = 1;
+    c = workflow::RecordDelivery(c, before, after, at)->next;
+  }
+  return c;
+}
 
 }  // namespace baraza::testing

@@ -21,7 +21,8 @@ namespace baraza::testing {
 inline chain::Head DowngradeToSchema4(const std::string& path) {
   Tamper(path, std::string(kDropHistoryGuards) +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
-                   "ALTER TABLE events DROP COLUMN changes;");
+                   "ALTER TABLE events DROP COLUMN changes; "
+                   "DROP TABLE contact_points; DROP TABLE deliveries;");
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   sqlite3_stmt* st = nullptr;

@@ -311,10 +311,13 @@ TEST_CASE("timer when negotiating at half-time reminds silent parties once", "[w
 TEST_CASE("timer when deadline passed enters default judgement only against the silent party",
           "[workflow]") {
   Case c = Apply(Respond(Filed(), "ok", Visibility::kGroup, LiaisonOf(kPartyA), kT0 + 1));
-  c = OnDeadlines(c, ThreePartyGroup(), kT0 + kWindow / 2).next;
+  c = RemindersReached(OnDeadlines(c, ThreePartyGroup(), kT0 + kWindow / 2).next,
+                       kT0 + kWindow / 2);
   auto t = OnDeadlines(c, ThreePartyGroup(), kT0 + kWindow);
   REQUIRE(t.events.size() == 1);
   CHECK(t.events[0].type == EventType::kDefaultJudgementEntered);
+  // The judgement cites the receipt it rests on.
+  CHECK(t.events[0].details.at("reminder_delivered_at") == FormatTime(kT0 + kWindow / 2));
   CHECK(t.events[0].party_id == kPartyB);
   CHECK(t.next.state == CaseState::kDefaultJudgement);
   CHECK(t.next.outcome.defaulted_party_ids == std::vector<Id>{kPartyB});
@@ -345,7 +348,8 @@ TEST_CASE("timer when the party has no liaison refers to the mediator", "[workfl
 }
 
 TEST_CASE("timer when extended waits for the new deadline", "[workflow]") {
-  Case c = OnDeadlines(Filed(), ThreePartyGroup(), kT0 + kWindow / 2).next;
+  Case c = RemindersReached(OnDeadlines(Filed(), ThreePartyGroup(), kT0 + kWindow / 2).next,
+                            kT0 + kWindow / 2);
   c = Apply(GrantExtension(c, kPartyB, 5 * kDay, "travel", Mediator(), kT0 + kWindow / 2 + 1));
   auto t = OnDeadlines(c, ThreePartyGroup(), kT0 + kWindow);
   // Party A defaults at its deadline; B's window runs on.

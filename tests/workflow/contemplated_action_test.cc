@@ -56,6 +56,7 @@ TEST_CASE("file contemplated action by a liaison or on behalf of a party is reje
 TEST_CASE("deadline when the target never answered enters a default judgement",
           "[workflow][contemplated]") {
   Case c = OnDeadlines(Filed(), ThreePartyGroup(), kT0 + kWindow / 2).next;  // reminder
+  c = RemindersReached(c, kT0 + kWindow / 2);
   Transition t = OnDeadlines(c, ThreePartyGroup(), kT0 + kWindow);
   CHECK(t.next.state == CaseState::kDefaultJudgement);
   CHECK(t.next.outcome.defaulted_party_ids == std::vector<Id>{kPartyA});

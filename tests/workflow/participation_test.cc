@@ -33,6 +33,7 @@ TEST_CASE("participation record counts answers on time, late and never", "[workf
   one.Add(FileDispute(1, TwoRespondentDispute(), g, Mediator(), kT0));
   one.Add(Respond(one.c, "yes", Visibility::kGroup, LiaisonOf(kPartyA), kT0 + kDay));
   one.Add(OnDeadlines(one.c, g, kT0 + kWindow / 2));
+  one.c = RemindersReached(one.c, kT0 + kWindow / 2);
   one.Add(OnDeadlines(one.c, g, kT0 + kWindow));
   // Case 2: A asks for more time, gets it with translation support, answers late.
   History two;

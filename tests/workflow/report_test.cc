@@ -105,8 +105,10 @@ TEST_CASE("publish report by a liaison or a commander is refused", "[workflow][r
 TEST_CASE("publish report when a party never answered names the default judgement", "[workflow][report]") {
   ContactGroup g = GroupWithMission();
   Story s = DisputeAgainst(kPartyA);
-  for (UnixMillis at : {kT0 + kWindow / 2, kT0 + kWindow * 9 / 10, kT0 + kWindow})
+  for (UnixMillis at : {kT0 + kWindow / 2, kT0 + kWindow * 9 / 10, kT0 + kWindow}) {
     s.Apply(OnDeadlines(s.c, g, at));
+    s.c = RemindersReached(s.c, at);
+  }
   REQUIRE(s.c.state == CaseState::kDefaultJudgement);
   auto p = PublishReport(s.c, Context(g, s), Mediator(), kT0 + kWindow + 1);
   REQUIRE(p.ok());

@@ -1,0 +1,141 @@
+#include "services/app/delivery_worker.h"
+
+#include <pthread.h>
+
+#include <future>
+
+#include <spdlog/spdlog.h>
+
+#include "services/outreach/sms_text.h"
+#include "services/workflow/case_machine.h"
+
+namespace baraza {
+namespace {
+
+workflow::AttemptOutcome OutcomeOf(outreach::Outcome o) {
+  switch (o) {
+    case outreach::Outcome::kDelivered: return workflow::AttemptOutcome::kDelivered;
+    case outreach::Outcome::kSent: return workflow::AttemptOutcome::kSent;
+    case outreach::Outcome::kFailed: return workflow::AttemptOutcome::kFailed;
+    case outreach::Outcome::kRetry: break;
+  }
+  return workflow::AttemptOutcome::kRetry;
+}
+
+// The subject line of a notice's e-mail: what it is and which case.
+std::string SubjectOf(const Notice& n) {
+  std::string what = Name(n.kind);
+  if (!what.empty()) what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
+  return "Baraza: " + what + " (case " + std::to_string(n.case_id) + ")";
+}
+
+}  // namespace
+
+DeliveryWorker::DeliveryWorker(Application& app, Senders senders, int batch)
+    : app_(app), senders_(std::move(senders)), batch_(batch) {}
+
+DeliveryWorker::~DeliveryWorker() { Stop(); }
+
+void DeliveryWorker::Start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "baraza-outbox");
+    Loop();
+  });
+}
+
+void DeliveryWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryWorker::Poke() {
+  {
+    std::lock_guard lock(mu_);
+    poked_ = true;
+  }
+  cv_.notify_all();
+}
+
+void DeliveryWorker::Loop() {
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      poked_ = false;
+    }
+    if (SendDue()) continue;  // more may be due
+    // Nothing due: sleep until the next retry is due, a poke, or at most a second.
+    auto next = app_.store().NextDeliveryAt();
+    UnixMillis now = app_.clock().Now();
+    Millis wait = 1000;
+    if (next.ok() && next->has_value()) wait = std::clamp<Millis>(**next - now, 0, 1000);
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_ || poked_; });
+  }
+}
+
+bool DeliveryWorker::SendDue() {
+  auto due = app_.store().DueDeliveries(app_.clock().Now(), batch_);
+  if (!due.ok()) {
+    spdlog::warn("outbox: cannot read queued deliveries: {}", due.status().message());
+    return false;
+  }
+  if (due->empty()) return false;
+  std::vector<std::future<void>> recorded;
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  for (const Delivery& d : *due) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) break;
+    }
+    outreach::SendResult r = SendOne(d);
+    ++attempts_;
+    if (r.outcome == outreach::Outcome::kFailed || r.outcome == outreach::Outcome::kRetry)
+      spdlog::info("outbox: delivery {} ({} of notice {}) {}: {}", d.id, Name(d.kind),
+                   d.notice_id, outreach::OutcomeName(r.outcome), r.detail);
+    auto promise = std::make_shared<std::promise<void>>();
+    recorded.push_back(promise->get_future());
+    app_.RecordDeliveryAttempt(d.id, OutcomeOf(r.outcome), r.detail, jitter(random_),
+                               [promise, id = d.id](Result<Delivery> done) {
+                                 if (!done.ok())
+                                   spdlog::warn("outbox: the outcome of delivery {} was not "
+                                                "recorded ({}); it will be sent again",
+                                                id, done.status().message());
+                                 promise->set_value();
+                               });
+  }
+  for (auto& f : recorded) f.wait();  // bounded: every write is answered
+  return true;
+}
+
+outreach::SendResult DeliveryWorker::SendOne(const Delivery& d) {
+  auto notice = app_.store().GetNotice(d.notice_id);
+  if (!notice.ok()) return {outreach::Outcome::kRetry, notice.status().message()};
+  outreach::Message m;
+  m.idempotency_key = d.IdempotencyKey();
+  m.channel = outreach::ChannelOf(d.kind);
+  m.address = d.address;
+  m.subject = SubjectOf(*notice);
+  m.text = notice->text;
+  if (notice->deadline)
+    m.text += "\n\nDeadline: " + workflow::FormatTime(notice->deadline) + ".";
+  m.short_text = outreach::FitSms(m.text);
+  m.case_id = notice->case_id;
+  m.notice_id = notice->id;
+  m.notice_kind = Name(notice->kind);
+  m.deadline_unix_ms = notice->deadline;
+  outreach::Sender* sender =
+      m.channel == outreach::Channel::kEmail ? senders_.email.get() : senders_.webhook.get();
+  if (!sender)
+    return {outreach::Outcome::kRetry,
+            m.channel == outreach::Channel::kEmail
+                ? "barazad has no mail relay configured (--smtp-relay)"
+                : "barazad has no webhook sender configured"};
+  return sender->Send(m);
+}
+
+}  // namespace baraza

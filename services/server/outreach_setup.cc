@@ -1,0 +1,107 @@
+#include "services/server/outreach_setup.h"
+
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "services/app/delivery_worker.h"
+#include "services/auth/tokens.h"
+#include "services/outreach/report_receiver.h"
+#include "services/outreach/smtp_sender.h"
+#include "services/outreach/webhook_sender.h"
+#include "services/server/secret_file.h"
+
+namespace baraza {
+namespace {
+
+// The first line of a secret file that only its owner may read.
+Result<std::string> ReadSecret(const std::string& path, const char* flag) {
+  BARAZA_RETURN_IF_ERROR(CheckSecretFile(path));
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line) || line.empty())
+    return Status::InvalidArgument(std::string("cannot read ") + flag + " " + path);
+  return line;
+}
+
+// The key webhooks and delivery reports are signed with; made on first start.
+Result<std::string> WebhookSecret(const std::string& path) {
+  std::ifstream probe(path);
+  if (!probe) {
+    BARAZA_ASSIGN_OR_RETURN(std::string secret, auth::GenerateToken());
+    BARAZA_RETURN_IF_ERROR(WriteSecretFile(path, secret, /*replace=*/false));
+    spdlog::info("first start: the webhook signing secret was written to {} (give it to the "
+                 "SMS gateway and the systems that receive webhooks)", path);
+    return secret;
+  }
+  return ReadSecret(path, "--webhook-secret-file");
+}
+
+}  // namespace
+
+struct Outreach::Impl {
+  std::unique_ptr<DeliveryWorker> worker;
+  std::unique_ptr<outreach::ReportReceiver> reports;
+};
+
+Outreach::Outreach(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Outreach::~Outreach() { Stop(); }
+
+Result<std::unique_ptr<Outreach>> Outreach::Start(Application& app, const OutreachOptions& o) {
+  BARAZA_ASSIGN_OR_RETURN(std::string secret, WebhookSecret(o.webhook_secret_file));
+  DeliveryWorker::Senders senders;
+  if (!o.smtp_relay.empty()) {
+    outreach::SmtpOptions smtp;
+    smtp.url = o.smtp_relay;
+    smtp.from = o.mail_from;
+    smtp.user = o.smtp_user;
+    if (!o.smtp_password_file.empty()) {
+      BARAZA_ASSIGN_OR_RETURN(smtp.password, ReadSecret(o.smtp_password_file, "--smtp-password-file"));
+    }
+    senders.email = outreach::NewSmtpSender(smtp);
+  } else {
+    spdlog::warn("no mail relay (--smtp-relay): e-mail notices wait in the outbox");
+  }
+  outreach::WebhookOptions hooks;
+  hooks.secret = secret;
+  hooks.sms_gateway_url = o.sms_gateway;
+  senders.webhook = outreach::NewWebhookSender(hooks);
+
+  auto impl = std::make_unique<Impl>();
+  impl->worker = std::make_unique<DeliveryWorker>(app, std::move(senders));
+  DeliveryWorker* worker = impl->worker.get();
+  app.SetOutboxListener([worker] { worker->Poke(); });
+  worker->Start();
+  if (!o.delivery_reports.empty()) {
+    impl->reports = std::make_unique<outreach::ReportReceiver>();
+    BARAZA_RETURN_IF_ERROR(impl->reports->Start(
+        o.delivery_reports, secret,
+        [&app](const std::string& key, bool delivered, const std::string& reason) -> Status {
+          auto promise = std::make_shared<std::promise<Status>>();
+          auto answer = promise->get_future();
+          app.RecordDeliveryReport(key, delivered, reason,
+                                   [promise](Result<Delivery> r) { promise->set_value(r.status()); });
+          if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+            return Status::Unavailable("the report could not be recorded in time; send it again");
+          return answer.get();
+        }));
+    std::string host = o.delivery_reports.substr(0, o.delivery_reports.rfind(':'));
+    // Machine-readable line for scripts and tests; keep its form.
+    std::printf("barazad delivery reports on http://%s:%d/v1/delivery-reports\n", host.c_str(),
+                impl->reports->port());
+    std::fflush(stdout);
+  }
+  return std::unique_ptr<Outreach>(new Outreach(std::move(impl)));
+}
+
+void Outreach::Stop() {
+  if (!impl_) return;
+  if (impl_->reports) impl_->reports->Stop();
+  if (impl_->worker) impl_->worker->Stop();
+}
+
+int Outreach::reports_port() const { return impl_->reports ? impl_->reports->port() : 0; }
+
+}  // namespace baraza
