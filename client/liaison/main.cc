@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "client/common/commands.h"
+#include "client/common/outreach_commands.h"
 #include "client/common/print.h"
 
 using namespace baraza;
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
 
   // ------------------------------------------------------------------ notice
   auto* notice = app.add_subcommand("notice", "notices addressed to your party")->require_subcommand(1);
+  AddNoticeAck(p, notice);
+  AddContactCommands(p, &app, /*manage=*/false);
   int64_t after = 0;
   {
     auto* cmd = notice->add_subcommand("list", "list your party's notices, oldest first");

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "client/common/commands.h"
+#include "client/common/outreach_commands.h"
 #include "client/common/print.h"
 
 using namespace baraza;
@@ -174,6 +175,7 @@ int main(int argc, char** argv) {
   };
 
   auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
+  AddContactCommands(p, liaison, /*manage=*/true);
   auto liaison_party = std::make_shared<int64_t>(0);
   register_command(
       liaison, "register a liaison for a party and write the liaison's token to a file",
@@ -369,6 +371,7 @@ int main(int argc, char** argv) {
 
   AddContemplate(p, *kase, "contemplate");
   AddCaseShow(p, kase, "show a case");
+  AddCaseDeliveries(p, kase);
   AddCaseHistory(p, kase);
 
   int64_t for_party = 0;

@@ -57,6 +57,11 @@ bool ServerProcess::Start() {
     std::string addr = buffer.substr(at + 22, end - at - 22);
     page_port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
   }
+  if (auto at = buffer.find("delivery reports on http://"); at != std::string::npos) {
+    auto end = buffer.find('/', at + 27);
+    std::string addr = buffer.substr(at + 27, end - at - 27);
+    reports_port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
+  }
   close(out[0]);
   if (port_ == 0) {
     std::ifstream in(log);

@@ -27,6 +27,8 @@ class ServerProcess {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // The public web page's port, when started with `public_page` set.
   int page_port() const { return page_port_; }
+  // The delivery reports' port, when started with --delivery-reports 127.0.0.1:0.
+  int reports_port() const { return reports_port_; }
   // The running barazad's process id (for /proc), -1 when not running.
   pid_t pid() const { return pid_; }
   std::string mediator_token() const;
@@ -45,6 +47,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   int page_port_ = 0;
+  int reports_port_ = 0;
 };
 
 }  // namespace baraza::testing

@@ -5,7 +5,8 @@ Listens on 127.0.0.1 on a free port, prints that port on one line of stdout, and
 records each request as OUTDIR/N.json ({"method", "path", "headers", "body",
 "peer_port"}) before answering. The answer depends on the path: /ok 200,
 /accepted 202, /gone 404, /busy 503, /throttle 429, /redirect 302 to /ok,
-/slow sleeps 3 s then 200; anything else 200. Stops on SIGTERM or when stdin
+/slow sleeps 3 s then 200, /delay/MS sleeps MS milliseconds (at most 5000)
+then 200; anything else 200. Stops on SIGTERM or when stdin
 closes (so it never outlives the test that started it).
 """
 import http.server
@@ -44,6 +45,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         route = self.path.split("?", 1)[0]
         if route == "/slow":
             time.sleep(3)
+        elif route.startswith("/delay/"):  # /delay/50: answer 200 after 50 ms
+            time.sleep(min(int(route[7:] or 0), 5000) / 1000.0)
         status = STATUS.get(route, 200)
         reply = b"" if status < 300 else ("refused by the test sink: %s\n" % route).encode()
         self.send_response(status)
