@@ -69,6 +69,19 @@ class World {
     v1::Report published;
     RequireOk(m_.PublishReport(publish, &published));
     report = published.id();
+    // A notice to each party, for the calls that acknowledge one, and liaison A's id.
+    RequireOk(m_.FileDispute(DisputeIn(g1, filer, {a, b}, 3600), &c));
+    for (int64_t party : {a, b}) {
+      v1::ListNoticesRequest q;
+      q.set_party_id(party);
+      v1::ListNoticesResponse notices;
+      RequireOk(m_.ListNotices(q, &notices));
+      REQUIRE(notices.notices_size() > 0);
+      notice_of[party] = notices.notices(0).id();
+    }
+    v1::WhoAmIResponse who;
+    RequireOk(Client(tokens["liaison_a"]).WhoAmI({}, &who));
+    liaison_a = std::stoll(who.subject().substr(who.subject().find(':') + 1));
     tokens["no_token"] = "";
     std::string revoked = RegisterLiaison(m_, a);
     REQUIRE(Revoke(revoked) == grpc::StatusCode::OK);
@@ -138,7 +151,8 @@ class World {
 
   client::BarazaClient& mediator() { return m_; }
 
-  int64_t g1 = 0, g2 = 0, filer = 0, a = 0, b = 0, report = 0;
+  int64_t g1 = 0, g2 = 0, filer = 0, a = 0, b = 0, report = 0, liaison_a = 0;
+  std::map<int64_t, int64_t> notice_of;  // party → a notice addressed to it
   std::map<std::string, std::string> tokens;
 
  private:
@@ -342,6 +356,39 @@ std::map<std::string, Rpc> Rpcs() {
     if (p == "mediator") q.set_party_id(w.a);
     return Call(&C::ListNotices, cl, q);
   }};
+  r["AddContactPoint"] = {Rpc::kNone, [](World& w, C& cl, auto&, auto&) {
+    v1::AddContactPointRequest q;
+    q.set_liaison_id(w.liaison_a);
+    q.set_kind(v1::CONTACT_KIND_EMAIL);
+    q.set_address("abdi@jva.example.org");
+    return Call(&C::AddContactPoint, cl, q);
+  }};
+  r["ListContactPoints"] = {Rpc::kNone, [](World& w, C& cl, const std::string& p, auto&) {
+    v1::ListContactPointsRequest q;  // a liaison's own (0); a mediator names liaison A
+    if (p == "mediator" || p == "commander" || p == "observer") q.set_liaison_id(w.liaison_a);
+    return Call(&C::ListContactPoints, cl, q);
+  }};
+  r["RemoveContactPoint"] = {Rpc::kNone, [](World& w, C& cl, auto&, auto&) {
+    v1::AddContactPointRequest add;  // a fresh one for each cell, added by the mediator
+    add.set_liaison_id(w.liaison_a);
+    add.set_kind(v1::CONTACT_KIND_SMS);
+    add.set_address("+252612345678");
+    v1::ContactPoint point;
+    RequireOk(w.mediator().AddContactPoint(add, &point));
+    v1::RemoveContactPointRequest q;
+    q.set_contact_point_id(point.id());
+    return Call(&C::RemoveContactPoint, cl, q);
+  }};
+  r["AcknowledgeNotice"] = {Rpc::kNone, [](World& w, C& cl, const std::string& p, auto&) {
+    v1::AcknowledgeNoticeRequest q;  // a notice of the caller's own party
+    q.set_notice_id(w.notice_of.at(w.PartyOf(p)));
+    return Call(&C::AcknowledgeNotice, cl, q);
+  }};
+  r["ListDeliveries"] = {Rpc::kDispute, [](World&, C& cl, auto&, const Target& t) {
+    v1::ListDeliveriesRequest q;
+    q.set_case_id(t.case_id);
+    return Call(&C::ListDeliveries, cl, q);
+  }};
   r["WatchNotices"] = {Rpc::kNone, [](World&, C& cl, auto&, auto&) {
     // Allowed: the stream stays open (ends at the short deadline). Refused: it ends at once.
     auto ctx = cl.Context(false);
@@ -399,7 +446,7 @@ TEST_CASE("the access matrix holds cell by cell on the real server", "[security]
   // Every RPC of the API is in the matrix and in the policy table of the code.
   for (const char* service : {"baraza.v1.ContactGroupService", "baraza.v1.AccessService",
                               "baraza.v1.CaseService", "baraza.v1.NoticeService",
-                              "baraza.v1.ReportService"}) {
+                              "baraza.v1.ReportService", "baraza.v1.OutreachService"}) {
     const auto* d = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     REQUIRE(d);
     for (int i = 0; i < d->method_count(); ++i) {

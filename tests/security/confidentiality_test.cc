@@ -246,3 +246,62 @@ TEST_CASE_METHOD(WithThreeParties, "no token appears in the log, the history or 
     CHECK(log.find(token.substr(3)) == std::string::npos);
   }
 }
+
+TEST_CASE_METHOD(WithThreeParties,
+                 "a contact point reaches nobody but the mediators and the liaison it belongs to",
+                 "[security][confidentiality][outreach]") {
+  const std::string address = "sentinel-7f3a-do-not-leak@jva.example.org";
+  auto mediator = Mediator();
+  auto party_a = server.Client(s.answers_token);
+  v1::WhoAmIResponse who;
+  REQUIRE(party_a.WhoAmI({}, &who).ok());
+  int64_t liaison_a = std::stoll(who.subject().substr(who.subject().find(':') + 1));
+  v1::AddContactPointRequest add;
+  add.set_liaison_id(liaison_a);
+  add.set_kind(v1::CONTACT_KIND_EMAIL);
+  add.set_address(address);
+  v1::ContactPoint point;
+  REQUIRE(mediator.AddContactPoint(add, &point).ok());
+  // A case both armed parties are in: its notices go to the contact point.
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  std::string commander_token = RegisterCommander(mediator, "Col. A. Diallo");
+
+  // The liaison it belongs to sees it (the sentinel is there to be found).
+  v1::ListContactPointsResponse own;
+  REQUIRE(party_a.ListContactPoints({}, &own).ok());
+  REQUIRE_THAT(own.DebugString(), Catch::Contains("sentinel-7f3a"));
+
+  for (const std::string* token : {&s.silent_token, &s.filer_token, &commander_token}) {
+    auto other = server.Client(*token);
+    Transcript t;
+    AskEverything(other, filed.id(), s.group, t);
+    v1::ListContactPointsRequest theirs;
+    theirs.set_liaison_id(liaison_a);
+    v1::ListContactPointsResponse listed;
+    auto status = other.ListContactPoints(theirs, &listed);
+    t.Add(status, listed);
+    CHECK_FALSE(status.ok());
+    v1::ListDeliveriesRequest deliveries;
+    deliveries.set_case_id(filed.id());
+    v1::ListDeliveriesResponse record;
+    t.Add(other.ListDeliveries(deliveries, &record), record);
+    v1::AcknowledgeNoticeRequest ack;  // a notice of party A: answered as missing
+    v1::ListNoticesRequest a_notices;
+    a_notices.set_party_id(s.answers);
+    v1::ListNoticesResponse notices;
+    REQUIRE(mediator.ListNotices(a_notices, &notices).ok());
+    ack.set_notice_id(notices.notices(0).id());
+    v1::Notice acked;
+    auto ack_status = other.AcknowledgeNotice(ack, &acked);
+    t.Add(ack_status, acked);
+    CHECK_FALSE(ack_status.ok());
+    CHECK(t.all.find("sentinel-7f3a") == std::string::npos);
+  }
+  // Nor does the case's history name it, even to the mediator: events name the channel only.
+  v1::ListCaseEventsRequest history;
+  history.set_case_id(filed.id());
+  v1::ListCaseEventsResponse events;
+  REQUIRE(mediator.ListCaseEvents(history, &events).ok());
+  CHECK(events.DebugString().find("sentinel-7f3a") == std::string::npos);
+}
