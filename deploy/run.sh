@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts barazad on 127.0.0.1:50051 with its
 # database in ./var/. Usage: ./deploy/run.sh [start|stop|status|--foreground]
-# BARAZA_PUBLIC_PAGE=127.0.0.1:8080 also serves the public page of published reports.
+# BARAZA_PUBLIC_PAGE=127.0.0.1:8080 also serves the public page of published reports;
+# BARAZA_SMTP_RELAY, BARAZA_MAIL_FROM, BARAZA_SMS_GATEWAY and BARAZA_DELIVERY_REPORTS
+# pass on where notices go out (docs/notifications.md).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 LISTEN="${BARAZA_LISTEN:-127.0.0.1:50051}"
@@ -28,7 +30,7 @@ case "${1:-start}" in
     say "barazad is not running"; exit 3 ;;
   start|--foreground) ;;
   -h|--help)
-    sed -n '2,4p' "$0" | sed 's/^# //'; exit 0 ;;
+    sed -n '2,6p' "$0" | sed 's/^# //'; exit 0 ;;
   *) say "unknown command '$1'; use start, stop, status or --foreground"; exit 2 ;;
 esac
 
@@ -39,6 +41,10 @@ mkdir -p "$VAR"; chmod 700 "$VAR"
 ARGS=(--listen "$LISTEN" --db "$VAR/baraza.db" --mediator-token-file "$TOKEN")
 PAGE="${BARAZA_PUBLIC_PAGE:-}"
 [ -n "$PAGE" ] && ARGS+=(--public-page "$PAGE")
+[ -n "${BARAZA_SMTP_RELAY:-}" ] && ARGS+=(--smtp-relay "$BARAZA_SMTP_RELAY")
+[ -n "${BARAZA_MAIL_FROM:-}" ] && ARGS+=(--mail-from "$BARAZA_MAIL_FROM")
+[ -n "${BARAZA_SMS_GATEWAY:-}" ] && ARGS+=(--sms-gateway "$BARAZA_SMS_GATEWAY")
+[ -n "${BARAZA_DELIVERY_REPORTS:-}" ] && ARGS+=(--delivery-reports "$BARAZA_DELIVERY_REPORTS")
 if [ "${1:-start}" = "--foreground" ]; then
   exec "$BUILD/barazad" "${ARGS[@]}"
 fi

@@ -10,6 +10,7 @@ fail() { echo "FAIL: $*" >&2; echo "--- walk-through output:" >&2; cat "$work/wa
 
 mkdir -p "$work/var"
 ln -s "$bindir" "$work/build"
+ln -s "$(cd "$(dirname "$readme")" && pwd)/deploy" "$work/deploy"
 start_barazad "$work/var/baraza.db" "$work/var/mediator.token"
 export BARAZA_SERVER="$address"
 
@@ -29,6 +30,13 @@ read -r _ case_id jva snf action < <(grep '^IDS ' "$work/walk.err")
 kinds="$(grep -oE 'case [0-9]+  [a-z-]+$' "$work/walk.out" | awk '{print $3}' | tr '\n' ' ')"
 [[ "$kinds" == *"call-to-negotiate reminder reminder default-judgement"* ]] ||
   fail "the watch did not show call, reminders and judgement in order (saw: $kinds)"
+
+# The receiver on this machine got the call to negotiate for Abdi, signed; the
+# outreach record shows the webhook delivery delivered.
+grep -q "\"case_id\": $case_id" "$work/notices.log" ||
+  grep -q "\"case_id\":$case_id" "$work/notices.log" || fail "the receiver got no notice of case $case_id"
+grep -Eq "call-to-negotiate +webhook +delivered" "$work/walk.out" ||
+  fail "case deliveries does not show the webhook delivery delivered"
 
 # The history holds exactly one default judgement, against the silent party only.
 history="$(cd "$work" && build/baraza-mediator --token-file var/mediator.token case history "$case_id")"
