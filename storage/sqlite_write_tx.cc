@@ -53,6 +53,7 @@ std::vector<Case> SqliteTx::TakeSaved(bool committed) {
 
 void SqliteTx::ForgetReads() {
   groups_.clear();
+  contact_points_.clear();
   next_case_.reset();
 }
 
@@ -332,6 +333,7 @@ Status SqliteTx::SaveCase(const Case& c, const std::vector<Event>& events,
 }
 
 Result<Id> SqliteTx::InsertContactPoint(const ContactPoint& p) {
+  contact_points_.clear();
   Row row = projection::ContactPointRow(p);
   BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactPoints, row));
   Id id = std::get<int64_t>(row[0]);
@@ -341,6 +343,7 @@ Result<Id> SqliteTx::InsertContactPoint(const ContactPoint& p) {
 }
 
 Result<ContactPoint> SqliteTx::RemoveContactPoint(Id id, UnixMillis now) {
+  contact_points_.clear();
   BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kContactPoints, {id}));
   if (!old) return NoSuchContactPoint(id);
   ContactPoint p = projection::ContactPointOf(*old);
@@ -357,11 +360,14 @@ Result<ContactPoint> SqliteTx::RemoveContactPoint(Id id, UnixMillis now) {
 }
 
 Result<std::vector<ContactPoint>> SqliteTx::ContactPointsOfParty(Id party_id) {
+  if (auto it = contact_points_.find(party_id); it != contact_points_.end()) return it->second;
   BARAZA_ASSIGN_OR_RETURN(auto rows, SelectRows(c_, Table::kContactPoints,
                                                 "party_id = ? AND removed_at = 0 ORDER BY id",
                                                 {party_id}));
   std::vector<ContactPoint> out;
   for (const auto& r : rows) out.push_back(projection::ContactPointOf(r));
+  if (contact_points_.size() >= 4096) contact_points_.clear();  // bounded
+  contact_points_[party_id] = out;
   return out;
 }
 

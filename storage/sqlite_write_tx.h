@@ -77,6 +77,9 @@ class SqliteTx : public WriteTx {
   // transaction that succeeded (`pending_`): what the cache gets after COMMIT.
   std::unordered_map<Id, Case> staged_, pending_;
   std::unordered_map<Id, ContactGroup> groups_;
+  // Contact points by party: they change only through this writer (Insert and
+  // Remove forget them all), and every notice of every write looks them up.
+  std::unordered_map<Id, std::vector<ContactPoint>> contact_points_;
   std::optional<Id> next_case_;
 };
 

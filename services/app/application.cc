@@ -356,7 +356,11 @@ Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& publ
 
 void Application::AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline) {
   if (!notices.empty()) hub_.Publish(notices);
-  if (!notices.empty() && outbox_listener_) outbox_listener_();
+  // Wake the delivery worker only when something waits to be sent.
+  bool queued = false;
+  for (const Notice& n : notices)
+    for (const Delivery& d : n.deliveries) queued = queued || d.state == DeliveryState::kQueued;
+  if (queued && outbox_listener_) outbox_listener_();
   if (next_deadline != 0 && deadline_listener_) deadline_listener_(next_deadline);
 }
 

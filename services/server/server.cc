@@ -1,5 +1,7 @@
 #include "services/server/server.h"
 
+#include <sys/stat.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
@@ -80,9 +82,22 @@ Status RunServer(const ServerOptions& options) {
   // Before anything is opened or issued: a token file others can read, or a
   // link planted where the first token would be written, stops the start.
   BARAZA_RETURN_IF_ERROR(CheckSecretFile(options.token_file));
+  // Everything barazad creates from here on — the database, its WAL and shared
+  // memory, backups, secrets — is its owner's alone: a copied disk or another
+  // local user must not read confidential positions or contact points.
+  ::umask(077);
   std::error_code ec;
   auto db_dir = std::filesystem::path(options.db_path).parent_path();
   if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string file = options.db_path + suffix;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+      ::chmod(file.c_str(), st.st_mode & 0700);
+      spdlog::warn("{} was readable by others (mode {:o}); made it the owner's alone (0600)",
+                   file, st.st_mode & 0777);
+    }
+  }
 
   auto store = SqliteCaseStore::Open({options.db_path});
   if (!store.ok()) return store.status();

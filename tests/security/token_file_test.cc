@@ -104,3 +104,26 @@ TEST_CASE("barazad token issue --out refuses a planted symlink and writes a new 
   REQUIRE(::stat(dir.file("fresh.token").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 }
+
+TEST_CASE("barazad creates its database, WAL and secrets readable by its owner only",
+          "[security][files]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  CreateGroup(mediator, "Kismayo contact group");  // a write: the WAL exists
+  for (const std::string& name : {"baraza.db", "baraza.db-wal", "baraza.db-shm", "mediator.token",
+                                  "webhook.secret"}) {
+    struct stat st {};
+    INFO(name);
+    REQUIRE(::stat(dir.file(name).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  REQUIRE(server.Stop() == 0);
+  // A database made readable by others (a careless copy) is made the owner's again at start.
+  ::chmod(dir.file("baraza.db").c_str(), 0644);
+  REQUIRE(server.Start());
+  struct stat st {};
+  REQUIRE(::stat(dir.file("baraza.db").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
