@@ -27,6 +27,7 @@
 #include <iostream>
 
 #include "services/workflow/case_machine.h"
+#include "services/workflow/outreach.h"
 #include "storage/sqlite_case_store.h"
 
 namespace fs = std::filesystem;
@@ -146,9 +147,22 @@ Status SeedDatabase(const std::string& path, int64_t cases, int64_t due, UnixMil
         auto t = workflow::FileDispute(*id, f, group, mediator, filed);
         if (!t.ok()) return t.status();
         std::vector<workflow::Transition> steps{*t};
-        if (is_due)
+        if (is_due) {
           for (UnixMillis at : {filed + 1800'000, filed + 3300'000})
             steps.push_back(workflow::OnDeadlines(steps.back().next, group, at));
+          // The first reminder reached the party (as a mail relay's acceptance is
+          // recorded): the outreach a default judgement needs.
+          Delivery before;
+          before.case_id = *id;
+          before.party_id = group.parties[0].id;
+          before.notice_kind = NoticeKind::kReminder;
+          Delivery after = before;
+          after.state = DeliveryState::kDelivered;
+          after.attempts = 1;
+          if (auto reached = workflow::RecordDelivery(steps.back().next, before, after,
+                                                      filed + 1800'001))
+            steps.push_back(std::move(*reached));
+        }
         for (auto& step : steps) {
           if (step.events.empty()) continue;
           BARAZA_RETURN_IF_ERROR(tx.SaveCase(step.next, step.events, step.notices,

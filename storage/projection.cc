@@ -101,10 +101,32 @@ std::string KeyOf(Table table, const Row& row) {
 }
 
 std::string DigestOf(Table table, const Row& row) {
-  std::string bytes = "baraza-row-v1";
-  PutCells(bytes, table, row, row.size());
-  return auth::Sha256(bytes);
+  RowDigester d;
+  d.Begin(table);
+  for (const Cell& cell : row) {
+    if (const auto* v = std::get_if<int64_t>(&cell)) d.Int(*v);
+    else d.Text(std::get<std::string>(cell).data(), std::get<std::string>(cell).size());
+  }
+  return d.Finish();
 }
+
+void RowDigester::Begin(Table table) {
+  bytes_.assign("baraza-row-v1");
+  PutInt(bytes_, static_cast<int64_t>(table));
+}
+
+void RowDigester::Int(int64_t v) {
+  bytes_.push_back('i');
+  PutInt(bytes_, v);
+}
+
+void RowDigester::Text(const char* data, size_t size) {
+  bytes_.push_back('t');
+  PutInt(bytes_, static_cast<int64_t>(size));
+  bytes_.append(data, size);
+}
+
+std::string RowDigester::Finish() const { return auth::Sha256(bytes_); }
 
 Id CaseOf(Table table, const Row& row) { return IntAt(row, Spec(table).case_column); }
 

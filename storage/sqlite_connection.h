@@ -127,6 +127,8 @@ class Query {
     return Blob(col);
   }
   const Status& status() const { return status_; }
+  // The prepared statement, for reading columns in place (valid after Next()).
+  sqlite3_stmt* statement() { return st_; }
 
  private:
   Connection& conn_;

@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "client/common/print.h"
 #include "services/workflow/case_machine.h"
@@ -149,6 +150,98 @@ void AddNoticeAck(Program& p, CLI::App* notice) {
       req.set_notice_id(*id);
       return CallAndPrint<v1::Notice>(p.c, [&](auto* r) { return cl->AcknowledgeNotice(req, r); },
                                       PrintNotice);
+    };
+  });
+}
+
+void AddNoticeList(Program& p, CLI::App* notice) {
+  struct Flags {
+    int64_t after = 0;
+    bool all = false;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* cmd = notice->add_subcommand("list", "list your party's notices, oldest first, a page "
+                                             "at a time (--all: every one)");
+  cmd->add_option("--after", f->after, "only notices after this id")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--all", f->all, "follow the pages to the last notice");
+  cmd->callback([&p, f] {
+    p.run = [&p, f] {
+      BARAZA_CONNECT_OR_FAIL(p);
+      v1::ListNoticesResponse all;
+      v1::ListNoticesRequest req;
+      req.set_after_notice_id(f->after);
+      for (int page = 0; page < 100000; ++page) {  // bounded by the notices there are
+        v1::ListNoticesResponse resp;
+        auto status = cl->ListNotices(req, &resp);
+        if (!status.ok()) return ReportError(p.c, status);
+        all.mutable_notices()->MergeFrom(resp.notices());
+        all.set_next_after_notice_id(resp.next_after_notice_id());
+        if (!f->all || resp.next_after_notice_id() == 0) break;
+        req.set_after_notice_id(resp.next_after_notice_id());
+      }
+      PrintNotices(p.c, all);
+      if (all.next_after_notice_id() != 0 && !p.c.json() && !p.c.id_only())
+        std::cerr << "more notices follow: --after " << all.next_after_notice_id()
+                  << ", or --all\n";
+      return int(kExitOk);
+    };
+  });
+}
+
+void AddNoticeWatch(Program& p, CLI::App* notice) {
+  struct Flags {
+    int64_t after = 0;
+    int count = 0, seconds = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* cmd = notice->add_subcommand(
+      "watch", "print notices as they arrive (missed ones first); reconnects by itself; stop "
+               "with Ctrl-C");
+  cmd->add_option("--after", f->after, "start after this notice id (0: from the first)");
+  cmd->add_option("--count", f->count, "stop after this many notices")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--for", f->seconds, "stop after this many seconds")->check(CLI::NonNegativeNumber);
+  cmd->callback([&p, f] {
+    p.run = [&p, f] {
+      BARAZA_CONNECT_OR_FAIL(p);
+      using Clock = std::chrono::system_clock;
+      const auto until = f->seconds > 0 ? Clock::now() + std::chrono::seconds(f->seconds)
+                                        : Clock::time_point::max();
+      int64_t last = f->after;
+      int seen = 0;
+      auto backoff = std::chrono::milliseconds(500);
+      for (int attempt = 0; attempt < 10000; ++attempt) {  // bounded: --for, --count or errors
+        auto ctx = cl->Context(/*with_deadline=*/false);
+        if (f->seconds > 0) ctx->set_deadline(until);
+        v1::WatchNoticesRequest req;
+        req.set_after_notice_id(last);
+        auto reader = cl->WatchNotices(ctx.get(), req);
+        v1::Notice n;
+        while ((f->count == 0 || seen < f->count) && reader->Read(&n)) {
+          PrintNotice(p.c, n);
+          last = n.id();
+          ++seen;
+          backoff = std::chrono::milliseconds(500);
+        }
+        if (f->count > 0 && seen >= f->count) {
+          ctx->TryCancel();
+          reader->Finish();
+          return int(kExitOk);
+        }
+        auto status = reader->Finish();
+        if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && f->seconds > 0)
+          return int(kExitOk);  // ran for the time asked
+        if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return ReportError(p.c, status);
+        // The server restarted or the link dropped: wait, then resume after `last`.
+        auto wait = std::min<Clock::duration>(backoff, until - Clock::now());
+        if (wait <= Clock::duration::zero()) return int(kExitOk);
+        std::cerr << p.c.program << ": the notice stream was lost (" << status.error_message()
+                  << "); reconnecting in "
+                  << std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()
+                  << " ms, after notice " << last << "\n";
+        std::this_thread::sleep_for(wait);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
+      }
+      return int(kExitFailure);
     };
   });
 }

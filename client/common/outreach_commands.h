@@ -15,5 +15,11 @@ void AddContactCommands(Program& p, CLI::App* parent, bool manage);
 void AddCaseDeliveries(Program& p, CLI::App* kase);
 // `notice ack ID`: the liaison read the notice (a read receipt on the record).
 void AddNoticeAck(Program& p, CLI::App* notice);
+// `notice list [--after ID] [--all]`: a page of the party's notices, or all of them.
+void AddNoticeList(Program& p, CLI::App* notice);
+// `notice watch [--after ID] [--count N] [--for S]`: notices as they arrive; on a
+// lost connection it reconnects with backoff and resumes after the last one
+// printed, so nothing is missed and nothing printed twice.
+void AddNoticeWatch(Program& p, CLI::App* notice);
 
 }  // namespace baraza::cli

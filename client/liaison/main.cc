@@ -38,55 +38,8 @@ int main(int argc, char** argv) {
   auto* notice = app.add_subcommand("notice", "notices addressed to your party")->require_subcommand(1);
   AddNoticeAck(p, notice);
   AddContactCommands(p, &app, /*manage=*/false);
-  int64_t after = 0;
-  {
-    auto* cmd = notice->add_subcommand("list", "list your party's notices, oldest first");
-    cmd->add_option("--after", after, "only notices after this id");
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        v1::ListNoticesRequest req;
-        req.set_after_notice_id(after);
-        return CallAndPrint<v1::ListNoticesResponse>(
-            c, [&](auto* r) { return cl->ListNotices(req, r); }, PrintNotices);
-      };
-    });
-  }
-  int max_count = 0, for_seconds = 0;
-  {
-    auto* cmd = notice->add_subcommand(
-        "watch", "print notices as they arrive (missed ones first); stop with Ctrl-C");
-    cmd->add_option("--after", after, "start after this notice id (0: from the first)");
-    cmd->add_option("--count", max_count, "stop after this many notices")->check(CLI::NonNegativeNumber);
-    cmd->add_option("--for", for_seconds, "stop after this many seconds")->check(CLI::NonNegativeNumber);
-    cmd->callback([&] {
-      run = [&] {
-        CONNECT_OR_FAIL();
-        auto ctx = cl->Context(/*with_deadline=*/false);
-        if (for_seconds > 0)
-          ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(for_seconds));
-        v1::WatchNoticesRequest req;
-        req.set_after_notice_id(after);
-        auto reader = cl->WatchNotices(ctx.get(), req);
-        v1::Notice n;
-        int seen = 0;
-        while ((max_count == 0 || seen < max_count) && reader->Read(&n)) {
-          PrintNotice(c, n);
-          ++seen;
-        }
-        if (max_count > 0 && seen >= max_count) {
-          ctx->TryCancel();
-          reader->Finish();
-          return int(kExitOk);
-        }
-        auto status = reader->Finish();
-        if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && for_seconds > 0)
-          return int(kExitOk);  // ran for the time asked
-        if (!status.ok()) return ReportError(c, status);
-        return int(kExitOk);
-      };
-    });
-  }
+  AddNoticeList(p, notice);
+  AddNoticeWatch(p, notice);
 
   // -------------------------------------------------------------------- case
   auto* kase = app.add_subcommand("case", "your party's cases")->require_subcommand(1);

@@ -537,10 +537,14 @@ ServerUnaryReactor* NoticeServiceImpl::ListNotices(CallbackServerContext* ctx,
   BARAZA_ASSIGN(size, PageSize(req->page_size(), 100, 1000));
   if (req->after_notice_id() < 0)
     return Finish(ctx, Status::InvalidArgument("after_notice_id must not be negative"));
-  return Answer(ctx, app_.ListNotices(*actor, req->party_id(), req->after_notice_id(), size),
-                [resp](const std::vector<Notice>& notices) {
-                  for (const auto& n : notices) ToProto(n, resp->add_notices());
-                });
+  // One more than the page is asked for, to tell whether more follow.
+  auto page = app_.ListNotices(*actor, req->party_id(), req->after_notice_id(), size + 1);
+  return Answer(ctx, page, [resp, size](const std::vector<Notice>& notices) {
+    for (int i = 0; i < static_cast<int>(notices.size()) && i < size; ++i)
+      ToProto(notices[static_cast<size_t>(i)], resp->add_notices());
+    if (static_cast<int>(notices.size()) > size)
+      resp->set_next_after_notice_id(notices[static_cast<size_t>(size) - 1].id);
+  });
 }
 
 grpc::ServerWriteReactor<v1::Notice>* NoticeServiceImpl::WatchNotices(

@@ -299,3 +299,28 @@ TEST_CASE_METHOD(WithThreeParties,
   CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK_THAT(st.error_message(), Catch::Contains("CASE_VIEW_FULL"));
 }
+
+TEST_CASE_METHOD(WithThreeParties, "ListNotices is paged and says when more notices follow",
+                 "[e2e][notices]") {
+  auto mediator = Mediator();
+  for (int i = 0; i < 3; ++i) {
+    v1::Case filed;
+    REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  }
+  auto silent = server.Client(s.silent_token);
+  std::vector<int64_t> ids;
+  v1::ListNoticesRequest q;
+  q.set_page_size(2);
+  for (int page = 0; page < 10; ++page) {  // bounded: 3 notices, 2 a page
+    v1::ListNoticesResponse r;
+    REQUIRE(silent.ListNotices(q, &r).ok());
+    CHECK(r.notices_size() <= 2);
+    for (const auto& n : r.notices()) ids.push_back(n.id());
+    if (r.next_after_notice_id() == 0) break;
+    CHECK(r.next_after_notice_id() == r.notices(r.notices_size() - 1).id());
+    q.set_after_notice_id(r.next_after_notice_id());
+  }
+  REQUIRE(ids.size() == 3);  // every call to negotiate, none twice, in order
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+}
