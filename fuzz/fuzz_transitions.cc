@@ -8,6 +8,7 @@
 #include <string>
 
 #include "services/workflow/case_machine.h"
+#include "services/workflow/outreach.h"
 #include "services/workflow/emergency_machine.h"
 
 using namespace baraza;
@@ -98,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     now += static_cast<int64_t>(in.Byte()) * 3'600'000 - 40 * 3'600'000;  // back and forth
     Actor who = Who(in);
     Result<Transition> t = Status::Internal("unset");
-    switch (in.Byte() % 14) {
+    switch (in.Byte() % 15) {
       case 0: t = Respond(c, in.Text(), in.Byte() % 2 ? Visibility::kGroup : Visibility::kMediatorOnly, who, now); break;
       case 1: t = RequestExtension(c, static_cast<Millis>(in.Byte()) * 60'000, in.Text(), who, now); break;
       case 2: t = GrantExtension(c, in.Small(), static_cast<Millis>(in.Byte()) * 60'000, in.Text(), who, now); break;
@@ -116,6 +117,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 9: t = FileAppeal(c, in.Text(), in.Text(), who, now); break;
       case 10: t = AnswerAppeal(c, in.Small(), in.Text(), who, now); break;
       case 11: t = RuleOnAppeal(c, static_cast<Ruling>(1 + in.Byte() % 3), in.Text(), in.Text(), who, now); break;
+      case 12: {
+        // A delivery of one of the case's notices changes state: outreach evidence
+        // only, never the case's state or a respondent's status.
+        Delivery before;
+        before.id = 1 + in.Small();
+        before.case_id = c.id;
+        before.party_id = in.Small();
+        before.notice_kind = static_cast<NoticeKind>(1 + in.Byte() % 8);
+        Delivery after = before;
+        after.state = static_cast<DeliveryState>(1 + in.Byte() % 6);
+        after.attempts = in.Byte() % 3;
+        after.detail = in.Text();
+        auto d = RecordDelivery(c, before, after, now);
+        if (!d) continue;
+        Check(d->next.state == c.state);
+        Check(d->next.respondents.size() == c.respondents.size());
+        for (size_t i = 0; i < c.respondents.size(); ++i) {
+          Check(d->next.respondents[i].status == c.respondents[i].status);
+          const auto& r = d->next.respondents[i];
+          Check(r.reminder_delivered_at == 0 || r.reminder_delivered_at <= r.deadline ||
+                r.reminder_delivered_at == c.respondents[i].reminder_delivered_at);
+        }
+        t = std::move(*d);
+        break;
+      }
       default: {
         // The server's own move: never before a pending deadline, and idempotent.
         auto pending = PendingDeadlines(c);
@@ -125,6 +151,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!any_due) Check(d.events.empty());
         Transition again = OnDeadlines(d.next, group, now);
         Check(again.events.empty());
+        // A default judgement only against a party a reminder reached in time.
+        for (const auto& e : d.events) {
+          if (e.type != EventType::kDefaultJudgementEntered) continue;
+          const Respondent* r = c.FindRespondent(e.party_id);
+          Check(r && r->reminder_delivered_at != 0 && r->reminder_delivered_at <= r->deadline);
+        }
         if (!d.events.empty()) {
           Check(d.next.version == c.version + 1);
           c = d.next;
