@@ -230,8 +230,11 @@ void AddNoticeWatch(Program& p, CLI::App* notice) {
         auto status = reader->Finish();
         if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && f->seconds > 0)
           return int(kExitOk);  // ran for the time asked
-        if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return ReportError(p.c, status);
-        // The server restarted or the link dropped: wait, then resume after `last`.
+        // The server restarted (a stream it was still serving while it stopped ends
+        // CANCELLED) or the link dropped: wait, then resume after `last`.
+        if (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
+            status.error_code() != grpc::StatusCode::CANCELLED)
+          return ReportError(p.c, status);
         auto wait = std::min<Clock::duration>(backoff, until - Clock::now());
         if (wait <= Clock::duration::zero()) return int(kExitOk);
         std::cerr << p.c.program << ": the notice stream was lost (" << status.error_message()

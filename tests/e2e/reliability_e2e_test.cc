@@ -2,9 +2,15 @@
 // retries, etags, size limits, and SIGKILL at random moments while clients
 // file and answer cases — nothing acknowledged is lost, nothing fires twice.
 #include <catch2/catch.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -371,4 +377,68 @@ TEST_CASE_METHOD(WithThreeParties,
   v1::ListCasesResponse all;
   REQUIRE(mediator.ListCases({}, &all).ok());
   CHECK(all.cases_size() == 0);
+}
+
+namespace {
+// A port on 127.0.0.1 that nothing listens on now.
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+}  // namespace
+
+TEST_CASE("notice watch reconnects after a restart and resumes with no gap and no duplicate",
+          "[e2e][reliability][notices]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  server.listen = "127.0.0.1:" + std::to_string(FreePort());
+  REQUIRE(server.Start());
+  Setup s;
+  {
+    auto mediator = server.Client(server.mediator_token());
+    s = ThreeParties(mediator);
+    v1::Case filed;
+    REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  }
+  std::string token_file = dir.file("silent.token");
+  {
+    std::ofstream out(token_file);
+    out << s.silent_token << "\n";
+  }
+  ::chmod(token_file.c_str(), 0600);
+  FILE* watch = popen((std::string(BARAZA_LIAISON_PATH) + " --server " + server.listen +
+                       " --token-file " + token_file + " notice watch --count 2 --for 60 2>&1")
+                          .c_str(),
+                      "r");
+  REQUIRE(watch);
+  std::string out;
+  char line[512];
+  REQUIRE(fgets(line, sizeof line, watch));  // the first call to negotiate
+  out += line;
+  // barazad restarts on the same address; meanwhile a notice is missed by the stream.
+  REQUIRE(server.Stop() == 0);
+  REQUIRE(server.Start());
+  {
+    auto mediator = server.Client(server.mediator_token());
+    v1::Case filed;
+    REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  }
+  while (fgets(line, sizeof line, watch)) out += line;  // ends after the second notice
+  int status = pclose(watch);
+  INFO(out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK_THAT(out, Catch::Contains("reconnecting"));
+  size_t calls = 0;
+  for (size_t at = out.find("call-to-negotiate"); at != std::string::npos;
+       at = out.find("call-to-negotiate", at + 1))
+    ++calls;
+  CHECK(calls == 2);  // the one before the restart and the one after, each once
 }

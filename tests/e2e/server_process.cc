@@ -16,7 +16,7 @@ bool ServerProcess::Start() {
   if (pipe(out) != 0) return false;
   std::string db = db_path(), token = dir_.file("mediator.token"), log = dir_.file("barazad.log");
   // Built before fork: the child of a threaded process must not allocate.
-  std::vector<std::string> args = {"barazad", "--listen", "127.0.0.1:0", "--db", db,
+  std::vector<std::string> args = {"barazad", "--listen", listen, "--db", db,
                                    "--mediator-token-file", token};
   if (public_page) args.insert(args.end(), {"--public-page", "127.0.0.1:0"});
   args.insert(args.end(), extra_args.begin(), extra_args.end());

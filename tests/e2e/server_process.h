@@ -35,6 +35,9 @@ class ServerProcess {
   client::BarazaClient Client(const std::string& token) const;
   std::string db_path() const { return dir_.file("baraza.db"); }
 
+  // Where barazad listens from the next Start(); a fixed port lets a client
+  // reconnect to the same address after a restart.
+  std::string listen = "127.0.0.1:0";
   // Serve the public web page too (--public-page 127.0.0.1:0) from the next Start().
   bool public_page = false;
   // More barazad flags for the next Start(), e.g. {"--tls-cert", path, ...}.
