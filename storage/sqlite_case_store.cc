@@ -248,9 +248,12 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
     results[i] = s;
   }
   Status commit = c.Exec("COMMIT");
+  // A failed COMMIT may leave the transaction open: roll it back before the
+  // writer re-reads the history's head and state sum, or it would read its own
+  // uncommitted writes.
+  if (!commit.ok()) c.Exec("ROLLBACK");
   std::vector<Case> saved = tx.TakeSaved(commit.ok());
   if (!commit.ok()) {
-    c.Exec("ROLLBACK");
     for (auto& r : results)
       if (r.ok()) r = commit;
     return results;

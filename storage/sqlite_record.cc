@@ -88,6 +88,13 @@ class Replay {
     auto decoded = projection::Decode(e.changes);
     if (!decoded.ok()) return Where(e) + ": " + decoded.status().message();
     for (Change& ch : decoded->changes) {
+      // A row of a case is recorded only with an event of that case, and the
+      // registry's events (case 0) hold rows of no case: an event appended to
+      // another history cannot rewrite a case's state.
+      if (Id owner = projection::CaseOf(ch.table, ch.row);
+          owner != e.event.case_id && !(owner == 0 && projection::Spec(ch.table).case_column < 0))
+        return Where(e) + ": it records " + projection::Describe(ch.table, ch.row) +
+               ", which belongs to " + (owner ? "case " + std::to_string(owner) : "no case");
       std::string key = projection::KeyOf(ch.table, ch.row);
       auto it = expected_.find(key);
       if (it != expected_.end()) sum_.Subtract(it->second.digest);

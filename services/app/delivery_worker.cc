@@ -113,6 +113,10 @@ bool DeliveryWorker::SendDue() {
 }
 
 outreach::SendResult DeliveryWorker::SendOne(const Delivery& d) {
+  // A contact point removed since the notice was queued gets nothing more.
+  auto point = app_.store().GetContactPoint(d.contact_point_id);
+  if (point.ok() && point->removed_at != 0)
+    return {outreach::Outcome::kFailed, "the contact point was removed before it was sent"};
   auto notice = app_.store().GetNotice(d.notice_id);
   if (!notice.ok()) return {outreach::Outcome::kRetry, notice.status().message()};
   outreach::Message m;

@@ -209,8 +209,10 @@ void Application::RecordDeliveryReport(const std::string& idempotency_key, bool 
       [this, notice_id, point_id, delivered, reason, now, out,
        idempotency_key](WriteTx& tx) -> Status {
         BARAZA_ASSIGN_OR_RETURN(auto found, tx.FindDelivery(notice_id, point_id));
-        if (!found)
-          return Status::NotFound("no delivery has the key \"" + idempotency_key + "\"");
+        // Reports come from the SMS gateway, about SMS it accepted: a report on an
+        // e-mail or a webhook (whose receiver might be a party) is refused.
+        if (!found || found->kind != ContactKind::kSms)
+          return Status::NotFound("no SMS delivery has the key \"" + idempotency_key + "\"");
         out->delivery = *found;
         Delivery after = workflow::AfterReport(
             *found, delivered ? DeliveryState::kDelivered : DeliveryState::kFailed,

@@ -56,8 +56,12 @@ int main(int argc, char** argv) {
                  "Talking relay): SMS notices are POSTed there, signed")
       ->group("Reach (docs/notifications.md)");
   app.add_option("--webhook-secret-file", reach.webhook_secret_file,
-                 "HMAC-SHA256 key of webhooks and delivery reports (made on first start; "
+                 "HMAC-SHA256 key barazad signs webhooks and SMS requests with (made on first start; "
                  "default: webhook.secret beside --db)")
+      ->group("Reach (docs/notifications.md)");
+  app.add_option("--delivery-report-secret-file", reach.report_secret_file,
+                 "HMAC-SHA256 key the SMS gateway signs delivery reports with; give it to the "
+                 "gateway only (made on first start; default: delivery-reports.secret beside --db)")
       ->group("Reach (docs/notifications.md)");
   app.add_option("--delivery-reports", reach.delivery_reports,
                  "host:port to receive signed delivery reports from the SMS gateway on "

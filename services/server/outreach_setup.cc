@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/app/delivery_worker.h"
+#include "services/auth/loopback.h"
 #include "services/auth/tokens.h"
 #include "services/outreach/report_receiver.h"
 #include "services/outreach/smtp_sender.h"
@@ -26,17 +27,26 @@ Result<std::string> ReadSecret(const std::string& path, const char* flag) {
   return line;
 }
 
-// The key webhooks and delivery reports are signed with; made on first start.
-Result<std::string> WebhookSecret(const std::string& path) {
+// A signing key read from `path`, or made there on first start.
+Result<std::string> Secret(const std::string& path, const char* flag, const char* give_to) {
   std::ifstream probe(path);
   if (!probe) {
     BARAZA_ASSIGN_OR_RETURN(std::string secret, auth::GenerateToken());
     BARAZA_RETURN_IF_ERROR(WriteSecretFile(path, secret, /*replace=*/false));
-    spdlog::info("first start: the webhook signing secret was written to {} (give it to the "
-                 "SMS gateway and the systems that receive webhooks)", path);
+    spdlog::info("first start: a signing secret was written to {} (give it to {})", path,
+                 give_to);
     return secret;
   }
-  return ReadSecret(path, "--webhook-secret-file");
+  return ReadSecret(path, flag);
+}
+
+// Whether an smtp:// or smtps:// URL names a relay on this machine.
+bool RelayOnLoopback(const std::string& url) {
+  auto at = url.find("://");
+  std::string rest = at == std::string::npos ? url : url.substr(at + 3);
+  std::string host_port = rest.substr(0, rest.find('/'));
+  if (host_port.find(':') == std::string::npos || host_port.back() == ']') host_port += ":25";
+  return auth::IsLoopback(host_port);
 }
 
 }  // namespace
@@ -50,13 +60,20 @@ Outreach::Outreach(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Outreach::~Outreach() { Stop(); }
 
 Result<std::unique_ptr<Outreach>> Outreach::Start(Application& app, const OutreachOptions& o) {
-  BARAZA_ASSIGN_OR_RETURN(std::string secret, WebhookSecret(o.webhook_secret_file));
+  BARAZA_ASSIGN_OR_RETURN(std::string secret,
+                          Secret(o.webhook_secret_file, "--webhook-secret-file",
+                                 "the SMS gateway and the systems that receive webhooks, to "
+                                 "verify what barazad sends"));
   DeliveryWorker::Senders senders;
   if (!o.smtp_relay.empty()) {
     outreach::SmtpOptions smtp;
     smtp.url = o.smtp_relay;
     smtp.from = o.mail_from;
     smtp.user = o.smtp_user;
+    // Notices are confidential and their acceptance counts as outreach: a relay
+    // off this machine is spoken to over TLS only, so that nobody on the path
+    // can read a notice or answer for the relay.
+    smtp.require_tls = !RelayOnLoopback(o.smtp_relay);
     if (!o.smtp_password_file.empty()) {
       BARAZA_ASSIGN_OR_RETURN(smtp.password, ReadSecret(o.smtp_password_file, "--smtp-password-file"));
     }
@@ -75,9 +92,12 @@ Result<std::unique_ptr<Outreach>> Outreach::Start(Application& app, const Outrea
   app.SetOutboxListener([worker] { worker->Poke(); });
   worker->Start();
   if (!o.delivery_reports.empty()) {
+    BARAZA_ASSIGN_OR_RETURN(std::string report_secret,
+                            Secret(o.report_secret_file, "--delivery-report-secret-file",
+                                   "the SMS gateway alone, to sign its delivery reports"));
     impl->reports = std::make_unique<outreach::ReportReceiver>();
     BARAZA_RETURN_IF_ERROR(impl->reports->Start(
-        o.delivery_reports, secret,
+        o.delivery_reports, report_secret,
         [&app](const std::string& key, bool delivered, const std::string& reason) -> Status {
           auto promise = std::make_shared<std::promise<Status>>();
           auto answer = promise->get_future();

@@ -18,6 +18,10 @@ struct OutreachOptions {
   std::string sms_gateway;         // https URL the SMS gateway takes messages at
   std::string webhook_secret_file;  // HMAC key, made on first start; empty: beside the database
   std::string delivery_reports;    // host:port to receive delivery reports on; empty: off
+  // HMAC key of delivery reports, known to the SMS gateway only (never to the
+  // systems that receive webhooks: they could forge a report). Made on first
+  // start; empty: delivery-reports.secret beside the database.
+  std::string report_secret_file;
 };
 
 class Outreach {

@@ -134,8 +134,10 @@ Status RunServer(const ServerOptions& options) {
   app.SetDeadlineListener([&scheduler](UnixMillis due) { scheduler.Poke(due); });
   // Notices go out over e-mail, SMS and webhooks from the outbox, off the writer.
   OutreachOptions reach = options.outreach;
-  if (reach.webhook_secret_file.empty())
-    reach.webhook_secret_file = (db_dir.empty() ? std::filesystem::path(".") : db_dir) / "webhook.secret";
+  const auto beside_db = db_dir.empty() ? std::filesystem::path(".") : db_dir;
+  if (reach.webhook_secret_file.empty()) reach.webhook_secret_file = beside_db / "webhook.secret";
+  if (reach.report_secret_file.empty())
+    reach.report_secret_file = beside_db / "delivery-reports.secret";
   auto outreach = Outreach::Start(app, reach);
   if (!outreach.ok()) return outreach.status();
 

@@ -116,7 +116,11 @@ std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
                   after.state == DeliveryState::kUndeliverable;
     if (failed && before.state != after.state) {
       r->deliveries_failed += 1;
-      r->last_failure = std::string(Name(after.kind)) + ": " + after.detail;
+      // Only the channel: the referral that quotes it is seen by the whole group,
+      // and a relay's or gateway's reply may name the address. The reply itself
+      // stays in the mediator-only delivery event.
+      r->last_failure = std::string("the ") + Name(after.kind) + " delivery " +
+                        (after.state == DeliveryState::kFailed ? "failed" : "could not be made");
     }
   }
   return b.Take();

@@ -17,8 +17,8 @@ using namespace baraza::testing;
 
 namespace {
 
-std::string SecretOf(const TempDir& dir) {
-  std::ifstream in(dir.file("webhook.secret"));
+std::string SecretOf(const TempDir& dir, const std::string& file = "webhook.secret") {
+  std::ifstream in(dir.file(file));
   std::string line;
   std::getline(in, line);
   return line;
@@ -160,7 +160,20 @@ TEST_CASE_METHOD(WithSinks,
   REQUIRE_FALSE(sms_key.empty());
   std::string report = R"({"idempotency_key":")" + sms_key + R"(","status":"delivered"})";
   CHECK(PostReport(server.reports_port(), "not the secret", report) == 401);
-  CHECK(PostReport(server.reports_port(), secret, report) == 204);
+  // The webhook secret is known to every system that receives webhooks, parties'
+  // systems among them: it cannot sign a report. The gateway's own secret can.
+  CHECK(PostReport(server.reports_port(), secret, report) == 401);
+  std::string gateway = SecretOf(dir, "delivery-reports.secret");
+  REQUIRE_FALSE(gateway.empty());
+  CHECK(gateway != secret);
+  CHECK(PostReport(server.reports_port(), gateway, report) == 204);
+  // A report about a webhook delivery (a party's own system) is refused.
+  std::string webhook_key;
+  for (const auto& d : Deliveries(m, filed.id()))
+    if (d.kind() == v1::CONTACT_KIND_WEBHOOK && d.idempotency_key().size()) webhook_key = d.idempotency_key();
+  REQUIRE_FALSE(webhook_key.empty());
+  CHECK(PostReport(server.reports_port(), gateway,
+                   R"({"idempotency_key":")" + webhook_key + R"(","status":"failed"})") == 404);
   for (const auto& d : Deliveries(m, filed.id()))
     if (d.idempotency_key() == sms_key) CHECK(d.state() == v1::DELIVERY_STATE_DELIVERED);
 
@@ -199,6 +212,10 @@ TEST_CASE_METHOD(WithSinks,
   INFO(reason);
   CHECK_THAT(reason, Catch::Contains("no reminder reached Somali National Front"));
   CHECK_THAT(reason, Catch::Contains("deliveries failed"));
+  // The whole group sees the referral: it names no address and quotes no reply.
+  CHECK(reason.find("nosuchuser") == std::string::npos);
+  CHECK(reason.find("127.0.0.1") == std::string::npos);
+  CHECK(reason.find("550") == std::string::npos);
   for (const auto& d : Deliveries(m, filed.id()))
     if (d.party_id() == s.silent) CHECK(d.state() == v1::DELIVERY_STATE_FAILED);
 }

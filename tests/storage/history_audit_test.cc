@@ -6,6 +6,9 @@
 
 #include "services/workflow/case_machine.h"
 #include "storage/sqlite_case_store.h"
+#include "storage/projection.h"
+#include "storage/sqlite_record.h"
+#include "storage/case_codec.h"
 #include "tests/fakes/legacy_schema.h"
 #include "tests/fakes/store_helpers.h"
 #include "tests/fakes/tamper.h"
@@ -259,4 +262,97 @@ TEST_CASE("the start-up check catches an edited event at the end of the log", "[
   CHECK(s.code() == Code::kDataLoss);
   CHECK_THAT(s.message(), Catch::Contains("event 8 of the log"));
   CHECK_THAT(s.message(), Catch::Contains("edited"));
+}
+
+TEST_CASE("history audit refuses a case's row recorded in another history", "[audit][record]") {
+  // An insider rewrites case A's row and appends a properly chained registry
+  // event (case 0) that records the forged row and the matching state sum.
+  History h;
+  std::string body;
+  int64_t log_seq = 0, reg_seq = 0;
+  std::string log_hash, reg_hash;
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(h.path.c_str(), &db) == SQLITE_OK);
+    auto one = [&](const std::string& sql, auto read) {
+      sqlite3_stmt* st = nullptr;
+      REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+      if (sqlite3_step(st) == SQLITE_ROW) read(st);
+      sqlite3_finalize(st);
+    };
+    one("SELECT body FROM cases WHERE id = " + std::to_string(h.case_a), [&](sqlite3_stmt* st) {
+      body = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    });
+    one("SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1", [&](sqlite3_stmt* st) {
+      log_seq = sqlite3_column_int64(st, 0);
+      log_hash = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    });
+    one("SELECT seq, hash FROM events WHERE case_id = 0 ORDER BY seq DESC LIMIT 1",
+        [&](sqlite3_stmt* st) {
+          reg_seq = sqlite3_column_int64(st, 0);
+          reg_hash = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+        });
+    sqlite3_close(db);
+  }
+  Case forged;
+  {
+    auto store = SqliteCaseStore::Open({h.path});
+    REQUIRE(store.ok());
+    forged = *(*store)->GetCase(h.case_a);
+  }
+  forged.state = CaseState::kDefaultJudgement;
+  std::string forged_body = codec::EncodeCase(forged, codec::Positions::kLeftOut);
+  Tamper(h.path, "UPDATE cases SET state = 4, body = '" + forged_body + "' WHERE id = " +
+                     std::to_string(h.case_a));
+  // The state sum as the forger recomputes it, forged row included.
+  projection::StateSum sum;
+  {
+    auto forger = sqlite::Connection::Open(h.path, /*writer=*/false);
+    REQUIRE(forger.ok());
+    auto s = sqlite::SumOfTables(**forger);
+    REQUIRE(s.ok());
+    sum = *s;
+  }
+  sqlite3* db = nullptr;
+  Event e;
+  e.case_id = 0;
+  e.seq = reg_seq + 1;
+  e.at = kT0 + 9 * kSecond;
+  e.actor = "system";
+  e.type = EventType::kRegistryChanged;
+  e.visibility = Visibility::kMediatorOnly;
+  std::string details = codec::EncodeDetails({{"changed", "case written"}});
+  std::string changes = projection::Encode(
+      {{projection::Table::kCases, projection::CaseRow(forged, forged_body), false}}, sum);
+  std::string link = chain::CaseLink(reg_hash, e, details, changes);
+  std::string log = chain::LogLink(log_hash, link);
+  {
+    REQUIRE(sqlite3_open(h.path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "INSERT INTO events(case_id, seq, at, actor, type, party_id, "
+                               "visibility, details, log_seq, hash, log_hash, changes) "
+                               "VALUES(0,?,?,?,?,0,?,?,?,?,?,?)",
+                               -1, &st, nullptr) == SQLITE_OK);
+    sqlite3_bind_int64(st, 1, e.seq);
+    sqlite3_bind_int64(st, 2, e.at);
+    sqlite3_bind_text(st, 3, e.actor.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 4, static_cast<int>(e.type));
+    sqlite3_bind_int(st, 5, static_cast<int>(e.visibility));
+    sqlite3_bind_text(st, 6, details.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 7, log_seq + 1);
+    sqlite3_bind_text(st, 8, link.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, log.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 10, changes.data(), static_cast<int>(changes.size()), SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  auto audit = h.Audit();
+  CHECK_FALSE(audit.first_break);  // the chain itself is consistent: the forger re-linked it
+  REQUIRE(audit.mismatch_count >= 1);
+  CHECK_THAT(audit.mismatches[0], Catch::Contains("case 0, event"));
+  CHECK_THAT(audit.mismatches[0],
+             Catch::Contains("it records case " + std::to_string(h.case_a) +
+                             ", which belongs to case " + std::to_string(h.case_a)));
 }
