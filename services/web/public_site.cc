@@ -216,9 +216,11 @@ Response Route(CaseStore& store, const std::string& target) {
 }
 
 struct PublicSite::Impl {
+  // Declared first, destroyed last: sessions still held by the io_context when it
+  // is destroyed decrement it from their destructors.
+  std::atomic<int> open{0};
   net::io_context io{1};
   tcp::acceptor acceptor{io};
-  std::atomic<int> open{0};
 
   void Accept(CaseStore& store) {
     acceptor.async_accept(net::make_strand(io), [this, &store](beast::error_code ec, tcp::socket s) {
