@@ -31,16 +31,19 @@ std::string SubjectOf(const Notice& n) {
 
 }  // namespace
 
-DeliveryWorker::DeliveryWorker(Application& app, Senders senders, int batch)
-    : app_(app), senders_(std::move(senders)), batch_(batch) {}
+DeliveryWorker::DeliveryWorker(Application& app, SenderFactory make_senders, int threads,
+                               int batch)
+    : app_(app), make_senders_(std::move(make_senders)), threads_(std::max(1, threads)),
+      batch_(batch) {}
 
 DeliveryWorker::~DeliveryWorker() { Stop(); }
 
 void DeliveryWorker::Start() {
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "baraza-outbox");
-    Loop();
-  });
+  for (int share = 0; share < threads_; ++share)
+    workers_.emplace_back([this, share] {
+      pthread_setname_np(pthread_self(), "baraza-outbox");
+      Loop(share);
+    });
 }
 
 void DeliveryWorker::Stop() {
@@ -49,57 +52,66 @@ void DeliveryWorker::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  workers_.clear();
 }
 
 void DeliveryWorker::Poke() {
   {
     std::lock_guard lock(mu_);
-    poked_ = true;
+    ++pokes_;
   }
   cv_.notify_all();
 }
 
-void DeliveryWorker::Loop() {
+void DeliveryWorker::Loop(int share) {
+  Senders senders = make_senders_();
+  std::mt19937_64 random{std::random_device{}()};
   for (;;) {
+    uint64_t seen;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
-      poked_ = false;
+      seen = pokes_;
     }
-    if (SendDue()) continue;  // more may be due
+    if (SendDue(share, senders, random)) continue;  // more may be due
     // Nothing due: sleep until the next retry is due, a poke, or at most a second.
     auto next = app_.store().NextDeliveryAt();
     UnixMillis now = app_.clock().Now();
     Millis wait = 1000;
     if (next.ok() && next->has_value()) wait = std::clamp<Millis>(**next - now, 0, 1000);
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_ || poked_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(wait),
+                 [&] { return stopping_ || pokes_ != seen; });
   }
 }
 
-bool DeliveryWorker::SendDue() {
-  auto due = app_.store().DueDeliveries(app_.clock().Now(), batch_);
+bool DeliveryWorker::SendDue(int share, Senders& senders, std::mt19937_64& random) {
+  // Every thread reads the queue's head and keeps its share: a receiver that is
+  // slow (or made slow by a party) delays only the contact points of its share.
+  auto due = app_.store().DueDeliveries(app_.clock().Now(), batch_ * threads_);
   if (!due.ok()) {
     spdlog::warn("outbox: cannot read queued deliveries: {}", due.status().message());
     return false;
   }
-  if (due->empty()) return false;
   std::vector<std::future<void>> recorded;
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (const Delivery& d : *due) {
+    if (d.contact_point_id % threads_ != share) continue;
+    if (static_cast<int>(recorded.size()) >= batch_) break;
     {
       std::lock_guard lock(mu_);
       if (stopping_) break;
     }
-    outreach::SendResult r = SendOne(d);
+    outreach::SendResult r = SendOne(d, senders);
     ++attempts_;
     if (r.outcome == outreach::Outcome::kFailed || r.outcome == outreach::Outcome::kRetry)
       spdlog::info("outbox: delivery {} ({} of notice {}) {}: {}", d.id, Name(d.kind),
                    d.notice_id, outreach::OutcomeName(r.outcome), r.detail);
     auto promise = std::make_shared<std::promise<void>>();
     recorded.push_back(promise->get_future());
-    app_.RecordDeliveryAttempt(d.id, OutcomeOf(r.outcome), r.detail, jitter(random_),
+    app_.RecordDeliveryAttempt(d.id, OutcomeOf(r.outcome), r.detail, jitter(random),
                                [promise, id = d.id](Result<Delivery> done) {
                                  if (!done.ok())
                                    spdlog::warn("outbox: the outcome of delivery {} was not "
@@ -109,10 +121,10 @@ bool DeliveryWorker::SendDue() {
                                });
   }
   for (auto& f : recorded) f.wait();  // bounded: every write is answered
-  return true;
+  return !recorded.empty();
 }
 
-outreach::SendResult DeliveryWorker::SendOne(const Delivery& d) {
+outreach::SendResult DeliveryWorker::SendOne(const Delivery& d, Senders& senders) {
   // A contact point removed since the notice was queued gets nothing more.
   auto point = app_.store().GetContactPoint(d.contact_point_id);
   if (point.ok() && point->removed_at != 0)
@@ -133,7 +145,7 @@ outreach::SendResult DeliveryWorker::SendOne(const Delivery& d) {
   m.notice_kind = Name(notice->kind);
   m.deadline_unix_ms = notice->deadline;
   outreach::Sender* sender =
-      m.channel == outreach::Channel::kEmail ? senders_.email.get() : senders_.webhook.get();
+      m.channel == outreach::Channel::kEmail ? senders.email.get() : senders.webhook.get();
   if (!sender)
     return {outreach::Outcome::kRetry,
             m.channel == outreach::Channel::kEmail

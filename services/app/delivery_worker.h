@@ -1,6 +1,8 @@
 // DeliveryWorker: sends the outbox (queued deliveries) through the channels,
 // off the writer thread, and records each outcome through the Application.
-// Resumes after a restart from the store. One thread of its own; thread-safe.
+// Resumes after a restart from the store. Threads of its own, each serving its
+// share of the contact points, so that one slow receiver holds up only its
+// share; thread-safe.
 #pragma once
 
 #include <atomic>
@@ -9,6 +11,8 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
+#include <functional>
 
 #include "services/app/application.h"
 #include "services/outreach/channel.h"
@@ -21,8 +25,11 @@ class DeliveryWorker {
     std::unique_ptr<outreach::Sender> email;  // null: no mail relay configured
     std::unique_ptr<outreach::Sender> webhook;  // webhooks and the SMS gateway
   };
-  // At most `batch` deliveries are sent before their outcomes are committed.
-  DeliveryWorker(Application& app, Senders senders, int batch = 64);
+  // Makes one thread's senders (a sender is used by one thread at a time).
+  using SenderFactory = std::function<Senders()>;
+  // `threads` senders; each sends at most `batch` deliveries before their
+  // outcomes are committed.
+  DeliveryWorker(Application& app, SenderFactory make_senders, int threads = 4, int batch = 64);
   ~DeliveryWorker();  // Stop()
 
   void Start();
@@ -34,23 +41,26 @@ class DeliveryWorker {
   int64_t attempts() const { return attempts_.load(); }
 
  private:
-  void Loop();
-  // Sends one batch of due deliveries and waits until their outcomes are
-  // committed (so that none is fetched and sent again meanwhile); false if none was due.
-  bool SendDue();
-  outreach::SendResult SendOne(const Delivery& d);
+  // One thread: the deliveries whose contact point id is `share` modulo the
+  // number of threads.
+  void Loop(int share);
+  // Sends one batch of this share's due deliveries and waits until their
+  // outcomes are committed (so that none is fetched and sent again meanwhile);
+  // false if none was due.
+  bool SendDue(int share, Senders& senders, std::mt19937_64& random);
+  outreach::SendResult SendOne(const Delivery& d, Senders& senders);
 
   Application& app_;
-  Senders senders_;
+  SenderFactory make_senders_;
+  const int threads_;
   const int batch_;
-  std::mt19937_64 random_{std::random_device{}()};
   std::atomic<int64_t> attempts_{0};
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool poked_ = false;
+  uint64_t pokes_ = 0;  // counted, so that every thread sees each poke
   bool stopping_ = false;
-  std::thread thread_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace baraza

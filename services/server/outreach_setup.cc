@@ -1,6 +1,7 @@
 #include "services/server/outreach_setup.h"
 
 #include <fstream>
+#include <optional>
 #include <future>
 #include <sstream>
 
@@ -64,30 +65,36 @@ Result<std::unique_ptr<Outreach>> Outreach::Start(Application& app, const Outrea
                           Secret(o.webhook_secret_file, "--webhook-secret-file",
                                  "the SMS gateway and the systems that receive webhooks, to "
                                  "verify what barazad sends"));
-  DeliveryWorker::Senders senders;
+  std::optional<outreach::SmtpOptions> smtp;
   if (!o.smtp_relay.empty()) {
-    outreach::SmtpOptions smtp;
-    smtp.url = o.smtp_relay;
-    smtp.from = o.mail_from;
-    smtp.user = o.smtp_user;
+    smtp.emplace();
+    smtp->url = o.smtp_relay;
+    smtp->from = o.mail_from;
+    smtp->user = o.smtp_user;
     // Notices are confidential and their acceptance counts as outreach: a relay
     // off this machine is spoken to over TLS only, so that nobody on the path
     // can read a notice or answer for the relay.
-    smtp.require_tls = !RelayOnLoopback(o.smtp_relay);
+    smtp->require_tls = !RelayOnLoopback(o.smtp_relay);
     if (!o.smtp_password_file.empty()) {
-      BARAZA_ASSIGN_OR_RETURN(smtp.password, ReadSecret(o.smtp_password_file, "--smtp-password-file"));
+      BARAZA_ASSIGN_OR_RETURN(smtp->password,
+                              ReadSecret(o.smtp_password_file, "--smtp-password-file"));
     }
-    senders.email = outreach::NewSmtpSender(smtp);
   } else {
     spdlog::warn("no mail relay (--smtp-relay): e-mail notices wait in the outbox");
   }
   outreach::WebhookOptions hooks;
   hooks.secret = secret;
   hooks.sms_gateway_url = o.sms_gateway;
-  senders.webhook = outreach::NewWebhookSender(hooks);
+  // Each of the worker's threads gets senders of its own.
+  auto make_senders = [smtp, hooks] {
+    DeliveryWorker::Senders senders;
+    if (smtp) senders.email = outreach::NewSmtpSender(*smtp);
+    senders.webhook = outreach::NewWebhookSender(hooks);
+    return senders;
+  };
 
   auto impl = std::make_unique<Impl>();
-  impl->worker = std::make_unique<DeliveryWorker>(app, std::move(senders));
+  impl->worker = std::make_unique<DeliveryWorker>(app, make_senders);
   DeliveryWorker* worker = impl->worker.get();
   app.SetOutboxListener([worker] { worker->Poke(); });
   worker->Start();

@@ -271,3 +271,35 @@ TEST_CASE_METHOD(WithSinks,
   }
   CHECK(received == expected);
 }
+
+TEST_CASE_METHOD(WithSinks, "reach: a slow receiver holds up only its own share of the outbox",
+                 "[e2e][reach]") {
+  auto m = Mediator();
+  // Party A's system answers after 3 s (a party can make its own endpoint slow);
+  // party B's at once. Their contact points fall to different sender threads.
+  int64_t slow = AddContact(m, Liaison(s.answers_token), v1::CONTACT_KIND_WEBHOOK, Hook("/slow"));
+  int64_t fast = AddContact(m, Liaison(s.silent_token), v1::CONTACT_KIND_WEBHOOK, Hook("/ok"));
+  REQUIRE(slow % 4 != fast % 4);
+  std::vector<int64_t> cases;
+  for (int i = 0; i < 3; ++i) {
+    v1::Case filed;
+    REQUIRE(m.FileDispute(Dispute(s, 3600), &filed).ok());
+    cases.push_back(filed.id());
+  }
+  auto fast_delivered = [&] {
+    int n = 0;
+    for (int64_t id : cases)
+      for (const auto& d : Deliveries(m, id))
+        n += d.contact_point_id() == fast && d.state() == v1::DELIVERY_STATE_DELIVERED;
+    return n;
+  };
+  auto until = std::chrono::steady_clock::now() + 2500ms;  // the slow ones need 9 s
+  while (fast_delivered() < 3 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(50ms);
+  CHECK(fast_delivered() == 3);
+  int slow_done = 0;
+  for (int64_t id : cases)
+    for (const auto& d : Deliveries(m, id))
+      slow_done += d.contact_point_id() == slow && d.state() == v1::DELIVERY_STATE_DELIVERED;
+  CHECK(slow_done < 3);  // still on their way: the fast ones did not wait for them
+}
