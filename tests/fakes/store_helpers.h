@@ -55,6 +55,22 @@ inline void Save(CaseStore& store, workflow::Transition t) {
   REQUIRE(s.ok());
 }
 
+// A report on case `c` as a mediator would publish it, with `head` as its history head.
+inline Report SampleReport(Id id, const Case& c, const std::string& head) {
+  Report r;
+  r.id = id;
+  r.case_id = c.id;
+  r.group_id = c.group_id;
+  r.published_at = kT0 + id;
+  r.published_by = "mediator:1";
+  r.title = "Report on case #" + std::to_string(c.id) + ": <script>x</script>";
+  r.history_head = head;
+  r.case_head = std::string(64, 'c');
+  r.sections = {{"The case", {{"Case", "#1 \"quoted\" \n two lines"}, {"Kind", "dispute"}}},
+                {"Outcome", {{"Outcome", "none yet"}}}};
+  return r;
+}
+
 // SQL that turns a database back to the layout before schema version 4:
 // positions inside the case bodies, no positions table. For migration tests.
 inline constexpr const char* kPositionsBackIntoBodies =
