@@ -130,41 +130,7 @@ TEST_CASE("history audit catches a log rewritten and re-hashed against the kept 
   // The intruder edits event 2 and recomputes every hash after it.
   Tamper(h.path, std::string(kDropHistoryGuards) +
                      "UPDATE events SET actor = 'someone else' WHERE log_seq = 2");
-  {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(h.path.c_str(), &db) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db,
-                       "SELECT case_id, seq, at, actor, type, party_id, visibility, details, "
-                       "log_seq, changes FROM events ORDER BY log_seq",
-                       -1, &st, nullptr);
-    std::map<Id, std::string> last;
-    std::string log;
-    std::vector<std::tuple<int64_t, std::string, std::string>> rehashed;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      Event e;
-      e.case_id = sqlite3_column_int64(st, 0);
-      e.seq = sqlite3_column_int64(st, 1);
-      e.at = sqlite3_column_int64(st, 2);
-      e.actor = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
-      e.type = static_cast<EventType>(sqlite3_column_int(st, 4));
-      e.party_id = sqlite3_column_int64(st, 5);
-      e.visibility = static_cast<Visibility>(sqlite3_column_int(st, 6));
-      std::string details = reinterpret_cast<const char*>(sqlite3_column_text(st, 7));
-      std::string changes(static_cast<const char*>(sqlite3_column_blob(st, 9)),
-                          static_cast<size_t>(sqlite3_column_bytes(st, 9)));
-      last[e.case_id] = chain::CaseLink(last[e.case_id], e, details, changes);
-      log = chain::LogLink(log, last[e.case_id]);
-      rehashed.emplace_back(sqlite3_column_int64(st, 8), last[e.case_id], log);
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    std::string sql;
-    for (auto& [seq, hash, log_hash] : rehashed)
-      sql += "UPDATE events SET hash = '" + hash + "', log_hash = '" + log_hash +
-             "' WHERE log_seq = " + std::to_string(seq) + ";";
-    Tamper(h.path, sql);
-  }
+  Rechain(h.path, /*with_changes=*/true);
   CHECK_FALSE(h.Audit().first_break);  // a consistent forgery, on its own
   auto audit = h.Audit(kept);
   REQUIRE(audit.first_break);
