@@ -81,14 +81,21 @@ Delivery AfterReport(Delivery d, DeliveryState reported, const std::string& deta
       default: return 0;
     }
   };
-  // A failure report only replaces a delivery not yet known to have arrived.
-  if (rank(reported) <= rank(d.state) && !(reported == DeliveryState::kFailed &&
-                                            d.state == DeliveryState::kSent))
-    return d;
+  // Never backwards: a failure report replaces only a delivery not yet known to
+  // have arrived, and a late one after "delivered" or "read" changes nothing.
+  if (rank(reported) <= rank(d.state)) return d;
   d.state = reported;
   d.updated_at = now;
   if (!detail.empty()) d.detail = detail;
   return d;
+}
+
+Result<Delivery> AfterGatewayReport(const Delivery& d, bool delivered, const std::string& reason,
+                                    UnixMillis now) {
+  if (d.kind != ContactKind::kSms)
+    return Status::NotFound("no SMS delivery has the key \"" + d.IdempotencyKey() + "\"");
+  return AfterReport(d, delivered ? DeliveryState::kDelivered : DeliveryState::kFailed,
+                     delivered ? "the gateway reported it delivered" : "gateway: " + reason, now);
 }
 
 std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,

@@ -46,6 +46,12 @@ Delivery AfterAttempt(Delivery d, AttemptOutcome outcome, const std::string& det
 // "failed" after "delivered" or "read" changes nothing).
 Delivery AfterReport(Delivery d, DeliveryState reported, const std::string& detail, UnixMillis now);
 
+// An SMS gateway's report on delivery `d`. Only an SMS takes one: the receiver
+// of an e-mail or a webhook may be a party's, and must not report its opponent
+// reached. NOT_FOUND for any other delivery, as for an unknown key.
+Result<Delivery> AfterGatewayReport(const Delivery& d, bool delivered, const std::string& reason,
+                                    UnixMillis now);
+
 // Records a delivery's change in its case: an event (mediator-only: it names
 // the channel, never the address) and, for a call to negotiate or a reminder
 // that reached the party, or a delivery that failed, the respondent's

@@ -1,0 +1,129 @@
+// The core's part in reaching parties: where a notice goes, how an attempt or a
+// report moves a delivery, and what a delivery's change does to the case.
+#include <catch2/catch.hpp>
+
+#include "services/workflow/outreach.h"
+#include "tests/fakes/fixtures.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+using namespace baraza::workflow;
+
+namespace {
+
+Case Filed() {
+  auto t = FileDispute(7, TwoRespondentDispute(), ThreePartyGroup(), Mediator(), kT0);
+  REQUIRE(t.ok());
+  return t->next;
+}
+
+Delivery Queued(Id party, NoticeKind kind, ContactKind channel = ContactKind::kSms) {
+  Delivery d;
+  d.id = 9;
+  d.notice_id = 4;
+  d.case_id = 7;
+  d.party_id = party;
+  d.contact_point_id = 2;
+  d.kind = channel;
+  d.notice_kind = kind;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("plan deliveries when the party has contact points queues one per point in use",
+          "[workflow][outreach]") {
+  Notice n{4, 7, kPartyA, NoticeKind::kReminder, "text", kT0, kT0 + kWindow};
+  std::vector<ContactPoint> points = {{1, 10, kPartyA, ContactKind::kEmail, "a@x.org", kT0, 0},
+                                      {2, 10, kPartyA, ContactKind::kSms, "+252612345678", kT0, kT0},
+                                      {3, 11, kPartyB, ContactKind::kWebhook, "https://b", kT0, 0}};
+  auto planned = PlanDeliveries(n, points, kT0);
+  REQUIRE(planned.size() == 1);  // the removed one and another party's are left out
+  CHECK(planned[0].contact_point_id == 1);
+  CHECK(planned[0].state == DeliveryState::kQueued);
+  CHECK(planned[0].next_attempt_at == kT0);
+}
+
+TEST_CASE("plan deliveries when the party has no contact point records it undeliverable",
+          "[workflow][outreach]") {
+  Notice n{4, 7, kPartyA, NoticeKind::kCallToNegotiate, "text", kT0, 0};
+  auto planned = PlanDeliveries(n, {}, kT0);
+  REQUIRE(planned.size() == 1);
+  CHECK(planned[0].state == DeliveryState::kUndeliverable);
+  Case c = Filed();
+  NoteUndeliverable(c, planned);
+  CHECK(c.FindRespondent(kPartyA)->deliveries_failed == 1);
+}
+
+TEST_CASE("attempt when the channel is down retries later with backoff, then fails for good",
+          "[workflow][outreach]") {
+  RetryPolicy policy;
+  Delivery d = Queued(kPartyA, NoticeKind::kReminder);
+  d = AfterAttempt(d, AttemptOutcome::kRetry, "connection refused", kT0, 0.0, policy);
+  CHECK(d.state == DeliveryState::kQueued);
+  CHECK(d.next_attempt_at == kT0 + policy.first_delay);
+  d = AfterAttempt(d, AttemptOutcome::kRetry, "connection refused", kT0, 0.5, policy);
+  CHECK(d.next_attempt_at == kT0 + 2 * policy.first_delay + policy.first_delay);  // 10 s + half
+  for (int i = d.attempts; i < policy.max_attempts; ++i)
+    d = AfterAttempt(d, AttemptOutcome::kRetry, "connection refused", kT0, 0.0, policy);
+  CHECK(d.state == DeliveryState::kFailed);
+  CHECK_THAT(d.detail, Catch::StartsWith("gave up after 6 attempts"));
+}
+
+TEST_CASE("report when the delivery arrived already never moves it backwards", "[workflow][outreach]") {
+  Delivery d = Queued(kPartyA, NoticeKind::kReminder);
+  d.state = DeliveryState::kDelivered;
+  CHECK(AfterReport(d, DeliveryState::kFailed, "late bounce", kT0).state == DeliveryState::kDelivered);
+  CHECK(AfterReport(d, DeliveryState::kRead, "ack", kT0).state == DeliveryState::kRead);
+  d.state = DeliveryState::kSent;
+  CHECK(AfterReport(d, DeliveryState::kFailed, "unknown subscriber", kT0).state ==
+        DeliveryState::kFailed);
+}
+
+TEST_CASE("gateway report when the delivery is not an SMS is refused", "[workflow][outreach]") {
+  Delivery hook = Queued(kPartyA, NoticeKind::kReminder, ContactKind::kWebhook);
+  hook.state = DeliveryState::kSent;
+  CHECK(AfterGatewayReport(hook, true, "", kT0).status().code() == Code::kNotFound);
+  Delivery sms = Queued(kPartyA, NoticeKind::kReminder);
+  sms.state = DeliveryState::kSent;
+  auto r = AfterGatewayReport(sms, true, "", kT0);
+  REQUIRE(r.ok());
+  CHECK(r->state == DeliveryState::kDelivered);
+}
+
+TEST_CASE("delivery when a reminder reached the party before its deadline is its evidence",
+          "[workflow][outreach]") {
+  Case c = Filed();
+  Delivery before = Queued(kPartyA, NoticeKind::kReminder);
+  Delivery after = before;
+  after.state = DeliveryState::kDelivered;
+  after.attempts = 1;
+  auto t = RecordDelivery(c, before, after, kT0 + kDay);
+  REQUIRE(t);
+  CHECK(t->next.version == c.version + 1);
+  CHECK(t->next.state == c.state);
+  CHECK(t->next.FindRespondent(kPartyA)->reminder_delivered_at == kT0 + kDay);
+  REQUIRE(t->events.size() == 1);
+  CHECK(t->events[0].visibility == Visibility::kMediatorOnly);
+  CHECK(t->events[0].details.count("address") == 0);
+  // After its deadline a reminder that arrives is no evidence of outreach in time.
+  auto late = RecordDelivery(c, before, after, kT0 + 2 * kWindow);
+  REQUIRE(late);
+  CHECK(late->next.FindRespondent(kPartyA)->reminder_delivered_at == 0);
+  // Nothing changed: nothing to record.
+  CHECK_FALSE(RecordDelivery(c, after, after, kT0));
+}
+
+TEST_CASE("delivery when it failed is named in the shortfall by channel only", "[workflow][outreach]") {
+  Case c = Filed();
+  Delivery before = Queued(kPartyA, NoticeKind::kReminder);
+  Delivery after = before;
+  after.state = DeliveryState::kFailed;
+  after.detail = "550 5.1.1 <hawa@snf.example.org>: no such user";
+  auto t = RecordDelivery(c, before, after, kT0 + kDay);
+  REQUIRE(t);
+  std::string why = OutreachShortfall(*t->next.FindRespondent(kPartyA), "Juba Valley Alliance");
+  CHECK_THAT(why, Catch::StartsWith("no reminder reached Juba Valley Alliance before its deadline: "
+                                    "1 deliveries failed (last: the sms delivery failed)"));
+  CHECK(why.find("hawa@") == std::string::npos);  // the whole group reads it
+}
