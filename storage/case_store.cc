@@ -50,9 +50,13 @@ Status NoSuchReport(Id report_id) {
 
 namespace baraza {
 
+Status NoSuchCommander(Id id) {
+  return Status::NotFound("commander " + std::to_string(id) + " does not exist");
+}
+
 Status NoSuchContactPoint(Id id) {
   return Status::NotFound("contact point " + std::to_string(id) +
-                          " does not exist; list them with `liaison contact list`");
+                          " does not exist; list them with `contact list`");
 }
 
 Status NoSuchDelivery(Id id) {

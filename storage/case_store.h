@@ -77,6 +77,7 @@ class WriteTx {
   virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
   virtual Result<Party> GetParty(Id party_id) = 0;
   virtual Result<Liaison> GetLiaison(Id liaison_id) = 0;
+  virtual Result<Commander> GetCommander(Id commander_id) = 0;
   // The case as this transaction sees it, shared rather than copied (a
   // committed case may be the one the store caches; a case with many positions
   // is costly to copy, and a change copies it once anyway to make its next version).
@@ -119,8 +120,9 @@ class WriteTx {
   virtual Result<Id> InsertContactPoint(const ContactPoint& p) = 0;
   // NOT_FOUND for an unknown id; FAILED_PRECONDITION if removed already.
   virtual Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) = 0;
-  // The contact points in use of every liaison of a party, by id.
-  virtual Result<std::vector<ContactPoint>> ContactPointsOfParty(Id party_id) = 0;
+  // The contact points in use that receive `to`'s notices (every liaison of a
+  // party's, the mediators', a commander's), by id.
+  virtual Result<std::vector<ContactPoint>> ContactPointsFor(const Recipient& to) = 0;
   virtual Result<Notice> GetNotice(Id notice_id) = 0;
   virtual Result<Delivery> GetDelivery(Id delivery_id) = 0;
   // The delivery of a notice to one contact point (0: a stream or an acknowledgement).
@@ -136,6 +138,8 @@ Status RevokedAlready(const TokenRecord& token);
 // The answer both stores give for a report id they do not hold.
 Status NoSuchReport(Id report_id);
 
+// The answer both stores give for a commander they do not know.
+Status NoSuchCommander(Id id);
 // The answer both stores give for a contact point or delivery they do not hold.
 Status NoSuchContactPoint(Id id);
 Status NoSuchDelivery(Id id);
@@ -169,7 +173,8 @@ class CaseStore {
   virtual Result<CaseRef> GetCaseShared(Id case_id);
   virtual Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter);
   virtual Result<std::vector<Event>> ListEvents(Id case_id) = 0;
-  virtual Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) = 0;
+  // The notices to `to`, oldest first, with ids above after_id.
+  virtual Result<std::vector<Notice>> ListNotices(const Recipient& to, Id after_id, int limit) = 0;
   virtual Result<std::optional<TokenRecord>> FindToken(const std::string& hash) = 0;
   virtual Result<int64_t> CountTokens(Role role) = 0;
   // Every token ever issued (hashes only), oldest first (ties by hash).
@@ -180,8 +185,9 @@ class CaseStore {
   // The groups that have published at least one report, by id, after `after_id`.
   virtual Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) = 0;
 
-  // A liaison's contact points, in use and removed, by id.
-  virtual Result<std::vector<ContactPoint>> ListContactPoints(Id liaison_id) = 0;
+  // The contact points, in use and removed, by id, of a liaison (kLiaison and
+  // its id), of the mediators (kMediator, 0) or of a commander (kCommander, id).
+  virtual Result<std::vector<ContactPoint>> ListContactPoints(Role role, Id id) = 0;
   virtual Result<ContactPoint> GetContactPoint(Id id) = 0;
   virtual Result<Notice> GetNotice(Id notice_id) = 0;
   // Up to `limit` queued deliveries due at `now`, earliest first.

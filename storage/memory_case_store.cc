@@ -76,6 +76,11 @@ class MemoryTx : public WriteTx {
       return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
     return it->second;
   }
+  Result<Commander> GetCommander(Id id) override {
+    auto it = d_.commanders.find(id);
+    if (it == d_.commanders.end()) return NoSuchCommander(id);
+    return it->second;
+  }
   Result<CaseRef> GetCaseShared(Id id) override {
     auto c = CaseOf(d_, id);
     if (!c.ok()) return c.status();
@@ -243,10 +248,10 @@ class MemoryTx : public WriteTx {
     registry_at_ = std::max(registry_at_, now);
     return it->second;
   }
-  Result<std::vector<ContactPoint>> ContactPointsOfParty(Id party_id) override {
+  Result<std::vector<ContactPoint>> ContactPointsFor(const Recipient& to) override {
     std::vector<ContactPoint> out;
     for (const auto& [id, p] : d_.contact_points)
-      if (p.party_id == party_id && p.removed_at == 0) out.push_back(p);
+      if (p.Receives() == to && p.removed_at == 0) out.push_back(p);
     return out;
   }
   Result<Notice> GetNotice(Id notice_id) override { return NoticeOf(d_, notice_id); }
@@ -359,12 +364,13 @@ Result<std::vector<Event>> MemoryCaseStore::ListEvents(Id case_id) {
   return it->second;
 }
 
-Result<std::vector<Notice>> MemoryCaseStore::ListNotices(Id party_id, Id after_id, int limit) {
+Result<std::vector<Notice>> MemoryCaseStore::ListNotices(const Recipient& to, Id after_id,
+                                                         int limit) {
   std::lock_guard lock(mu_);
   std::vector<Notice> out;
   for (auto it = data_.notices.upper_bound(after_id);
        it != data_.notices.end() && static_cast<int>(out.size()) < limit; ++it)
-    if (it->second.party_id == party_id) out.push_back(it->second);
+    if (it->second.to == to) out.push_back(it->second);
   return out;
 }
 
@@ -462,11 +468,13 @@ Result<std::vector<Id>> MemoryCaseStore::ReportingGroups(Id after_id, int limit)
 
 namespace baraza {
 
-Result<std::vector<ContactPoint>> MemoryCaseStore::ListContactPoints(Id liaison_id) {
+Result<std::vector<ContactPoint>> MemoryCaseStore::ListContactPoints(Role role, Id id) {
   std::lock_guard lock(mu_);
   std::vector<ContactPoint> out;
-  for (const auto& [id, p] : data_.contact_points)
-    if (p.liaison_id == liaison_id) out.push_back(p);
+  for (const auto& [key, p] : data_.contact_points) {
+    if (p.role != role) continue;
+    if (role == Role::kLiaison ? p.liaison_id == id : p.commander_id == id) out.push_back(p);
+  }
   return out;
 }
 

@@ -44,14 +44,14 @@ class MemoryCaseStore : public CaseStore {
   Result<Case> GetCase(Id case_id) override;
   Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
   Result<std::vector<Event>> ListEvents(Id case_id) override;
-  Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
+  Result<std::vector<Notice>> ListNotices(const Recipient& to, Id after_id, int limit) override;
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
   Result<int64_t> CountTokens(Role role) override;
   Result<std::vector<TokenRecord>> ListTokens() override;
   Result<Report> GetReport(Id report_id) override;
   Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
   Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
-  Result<std::vector<ContactPoint>> ListContactPoints(Id liaison_id) override;
+  Result<std::vector<ContactPoint>> ListContactPoints(Role role, Id id) override;
   Result<ContactPoint> GetContactPoint(Id id) override;
   Result<Notice> GetNotice(Id notice_id) override;
   Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;

@@ -64,8 +64,11 @@ const std::vector<TableSpec>& Tables() {
       {Table::kCaseParties, "case_parties", {"party_id", "case_id"}, 2, 1, "party of case"},
       {Table::kPositions, "positions",
        {"case_id", "id", "party_id", "visibility", "stated_at", "text"}, 2, 0, "position"},
+      // recipient_role (schema 7): 0 for a party's notice, else the Role it is for.
       {Table::kNotices, "notices",
-       {"id", "case_id", "party_id", "kind", "text", "created_at", "deadline"}, 1, 1, "notice"},
+       {"id", "case_id", "party_id", "kind", "text", "created_at", "deadline", "recipient_role",
+        "commander_id"},
+       1, 1, "notice", 7},
       {Table::kDeadlines, "deadlines", {"case_id", "party_id", "kind", "due_at"}, 3, 0,
        "deadline"},
       {Table::kRequests, "requests",
@@ -75,9 +78,11 @@ const std::vector<TableSpec>& Tables() {
        {"id", "case_id", "group_id", "corrects_id", "published_at", "published_by", "title",
         "history_head", "case_head", "sections"},
        1, 1, "report"},
+      // role (schema 7): 0 for a liaison's contact point, else the Role it is of.
       {Table::kContactPoints, "contact_points",
-       {"id", "liaison_id", "party_id", "kind", "address", "created_at", "removed_at"}, 1, -1,
-       "contact point"},
+       {"id", "liaison_id", "party_id", "kind", "address", "created_at", "removed_at", "role",
+        "commander_id"},
+       1, -1, "contact point", 7},
       {Table::kDeliveries, "deliveries",
        {"id", "notice_id", "case_id", "party_id", "contact_point_id", "liaison_id", "kind",
         "address", "notice_kind", "state", "attempts", "next_attempt_at", "detail", "updated_at"},
@@ -113,14 +118,31 @@ std::string DigestOf(Table table, const Row& row) {
 void RowDigester::Begin(Table table) {
   bytes_.assign("baraza-row-v1");
   PutInt(bytes_, static_cast<int64_t>(table));
+  held_.clear();
+  column_ = 0;
+  first_columns_ = Spec(table).first_columns;
+}
+
+void RowDigester::Column() {
+  bytes_ += held_;
+  held_.clear();
+  ++column_;
 }
 
 void RowDigester::Int(int64_t v) {
+  if (first_columns_ != 0 && column_ >= first_columns_ && v == 0) {
+    held_.push_back('i');
+    PutInt(held_, v);
+    ++column_;
+    return;
+  }
+  Column();
   bytes_.push_back('i');
   PutInt(bytes_, v);
 }
 
 void RowDigester::Text(const char* data, size_t size) {
+  Column();
   bytes_.push_back('t');
   PutInt(bytes_, static_cast<int64_t>(size));
   bytes_.append(data, size);
@@ -168,9 +190,36 @@ Row CasePartyRow(Id party_id, Id case_id) { return {I(party_id), I(case_id)}; }
 Row PositionRow(Id case_id, const Position& p) {
   return {I(case_id), I(p.id), I(p.party_id), E64(p.visibility), I(p.stated_at), p.text};
 }
+namespace {
+std::string TextAt(const Row& row, size_t i) {
+  if (i >= row.size()) return {};
+  const auto* v = std::get_if<std::string>(&row[i]);
+  return v ? *v : std::string();
+}
+
+// How a recipient's role is stored: 0 for a party's liaisons (the first kind,
+// stored before the others existed), else the Role.
+int64_t StoredRole(Role r) { return r == Role::kLiaison ? 0 : static_cast<int64_t>(r); }
+Role RoleStored(int64_t v) { return v == 0 ? Role::kLiaison : static_cast<Role>(v); }
+}  // namespace
+
 Row NoticeRow(const Notice& n) {
-  return {I(n.id), I(n.case_id), I(n.party_id), E64(n.kind), n.text, I(n.created_at),
-          I(n.deadline)};
+  return {I(n.id), I(n.case_id), I(n.PartyId()), E64(n.kind), n.text, I(n.created_at),
+          I(n.deadline), StoredRole(n.to.role),
+          I(n.to.role == Role::kCommander ? n.to.id : 0)};
+}
+
+Notice NoticeOf(const Row& r) {
+  Notice n;
+  n.id = IntAt(r, 0);
+  n.case_id = IntAt(r, 1);
+  n.kind = static_cast<NoticeKind>(IntAt(r, 3));
+  n.text = TextAt(r, 4);
+  n.created_at = IntAt(r, 5);
+  n.deadline = IntAt(r, 6);
+  n.to.role = RoleStored(IntAt(r, 7));
+  n.to.id = n.to.role == Role::kLiaison ? IntAt(r, 2) : IntAt(r, 8);
+  return n;
 }
 Row DeadlineRow(const Deadline& d) {
   return {I(d.case_id), I(d.party_id), E64(d.kind), I(d.due_at)};
@@ -226,7 +275,7 @@ Event RegistryEvent(int64_t seq, UnixMillis at, const std::vector<Change>& chang
 
 Row ContactPointRow(const ContactPoint& p) {
   return {I(p.id), I(p.liaison_id), I(p.party_id), E64(p.kind), p.address, I(p.created_at),
-          I(p.removed_at)};
+          I(p.removed_at), StoredRole(p.role), I(p.commander_id)};
 }
 
 Row DeliveryRow(const Delivery& d) {
@@ -235,13 +284,6 @@ Row DeliveryRow(const Delivery& d) {
           I(d.attempts), I(d.next_attempt_at), d.detail, I(d.updated_at)};
 }
 
-namespace {
-std::string TextAt(const Row& row, size_t i) {
-  if (i >= row.size()) return {};
-  const auto* v = std::get_if<std::string>(&row[i]);
-  return v ? *v : std::string();
-}
-}  // namespace
 
 ContactPoint ContactPointOf(const Row& r) {
   ContactPoint p;
@@ -252,6 +294,8 @@ ContactPoint ContactPointOf(const Row& r) {
   p.address = TextAt(r, 4);
   p.created_at = IntAt(r, 5);
   p.removed_at = IntAt(r, 6);
+  p.role = RoleStored(IntAt(r, 7));
+  p.commander_id = IntAt(r, 8);
   return p;
 }
 
@@ -388,7 +432,11 @@ Result<Decoded> Decode(const std::string& bytes) {
     if (!spec) return Status::DataLoss("an event records a change of unknown table " +
                                        std::to_string(r.table()));
     size_t want = r.deleted() ? spec->key_columns : spec->columns.size();
-    if (static_cast<size_t>(r.values_size()) != want)
+    size_t have = static_cast<size_t>(r.values_size());
+    // Recorded before columns were added: they hold their default, 0.
+    bool older = !r.deleted() && spec->first_columns != 0 && have >= spec->first_columns &&
+                 have < want;
+    if (have != want && !older)
       return Status::DataLoss(std::string("an event records a ") + spec->row_name + " with " +
                               std::to_string(r.values_size()) + " columns instead of " +
                               std::to_string(want));
@@ -397,6 +445,7 @@ Result<Decoded> Decode(const std::string& bytes) {
       if (v.kind_case() == record::Value::kInt) c.row.emplace_back(static_cast<int64_t>(v.int_()));
       else c.row.emplace_back(v.text());
     }
+    while (c.row.size() < want && older) c.row.emplace_back(int64_t{0});
     out.changes.push_back(std::move(c));
   }
   return out;

@@ -42,6 +42,11 @@ struct TableSpec {
   size_t key_columns;
   int case_column;                   // the column naming the case; -1 if none
   const char* row_name;              // what a person calls one row ("position")
+  // Columns added after the table was first recorded come last and default to
+  // 0. A row whose added columns are all 0 digests as it did before they
+  // existed, and a record made before them reads as such a row, so that an
+  // older database's history still verifies. 0: no column was added.
+  size_t first_columns = 0;
 };
 // Every projection table, in the order they are checked and rebuilt.
 const std::vector<TableSpec>& Tables();
@@ -66,7 +71,11 @@ class RowDigester {
   std::string Finish() const;
 
  private:
+  void Column();  // before each column's bytes: holds back added columns that are 0
   std::string bytes_;
+  std::string held_;  // added columns, all 0 so far: digested only if a later one is not
+  size_t column_ = 0;
+  size_t first_columns_ = 0;
 };
 // The case a row belongs to; 0 for rows of no case (tokens, parties...).
 Id CaseOf(Table table, const Row& row);
@@ -83,6 +92,7 @@ Row CaseRow(const Case& c, const std::string& body);
 Row CasePartyRow(Id party_id, Id case_id);
 Row PositionRow(Id case_id, const Position& p);
 Row NoticeRow(const Notice& n);
+Notice NoticeOf(const Row& row);  // without its deliveries
 Row DeadlineRow(const Deadline& d);
 Row RequestRow(const StoredRequest& r);
 Row ReportRow(const Report& r, const std::string& sections);

@@ -440,12 +440,24 @@ Result<int64_t> SqliteCaseStore::Rebuild(const std::string& path) {
   return sqlite::Rebuild(**conn);
 }
 
-Result<std::vector<Notice>> SqliteCaseStore::ListNotices(Id party_id, Id after_id, int limit) {
+Result<std::vector<Notice>> SqliteCaseStore::ListNotices(const Recipient& to, Id after_id,
+                                                         int limit) {
   BARAZA_READER(r);
-  static const std::string sql =
-      std::string(sqlite::kNoticeColumns) + "WHERE party_id = ? AND id > ? ORDER BY id LIMIT ?";
+  // Literal roles, so that the partial index on the recipient serves them.
+  static const std::string of_party =
+      std::string(sqlite::kNoticeColumns) +
+      "WHERE party_id = ? AND recipient_role = 0 AND id > ? ORDER BY id LIMIT ?";
+  static const std::string of_mediators =
+      std::string(sqlite::kNoticeColumns) +
+      "WHERE recipient_role = 1 AND commander_id = ? AND id > ? ORDER BY id LIMIT ?";
+  static const std::string of_commander =
+      std::string(sqlite::kNoticeColumns) +
+      "WHERE recipient_role = 3 AND commander_id = ? AND id > ? ORDER BY id LIMIT ?";
+  const std::string& sql = to.role == Role::kLiaison    ? of_party
+                           : to.role == Role::kMediator ? of_mediators
+                                                        : of_commander;
   Query q(*r, sql.c_str());
-  q.Bind(party_id).Bind(after_id).Bind(limit);
+  q.Bind(to.id).Bind(after_id).Bind(limit);
   std::vector<Notice> out;
   while (q.Next()) out.push_back(sqlite::ReadNotice(q));
   BARAZA_RETURN_IF_ERROR(q.status());
@@ -457,10 +469,17 @@ Result<Notice> SqliteCaseStore::GetNotice(Id notice_id) {
   return sqlite::LoadNotice(*r, notice_id);
 }
 
-Result<std::vector<ContactPoint>> SqliteCaseStore::ListContactPoints(Id liaison_id) {
+Result<std::vector<ContactPoint>> SqliteCaseStore::ListContactPoints(Role role, Id id) {
   BARAZA_READER(r);
-  BARAZA_ASSIGN_OR_RETURN(auto rows, sqlite::SelectRows(*r, projection::Table::kContactPoints,
-                                                        "liaison_id = ? ORDER BY id", {liaison_id}));
+  auto found = role == Role::kLiaison
+                   ? sqlite::SelectRows(*r, projection::Table::kContactPoints,
+                                        "liaison_id = ? AND role = 0 ORDER BY id", {id})
+               : role == Role::kMediator
+                   ? sqlite::SelectRows(*r, projection::Table::kContactPoints,
+                                        "role = 1 AND commander_id = ? ORDER BY id", {id})
+                   : sqlite::SelectRows(*r, projection::Table::kContactPoints,
+                                        "role = 3 AND commander_id = ? ORDER BY id", {id});
+  BARAZA_ASSIGN_OR_RETURN(auto rows, std::move(found));
   std::vector<ContactPoint> out;
   for (const auto& row : rows) out.push_back(projection::ContactPointOf(row));
   return out;

@@ -31,7 +31,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   struct Options {
     std::string path;
@@ -54,14 +54,14 @@ class SqliteCaseStore : public CaseStore {
   Result<CaseRef> GetCaseShared(Id case_id) override;
   Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter) override;
   Result<std::vector<Event>> ListEvents(Id case_id) override;
-  Result<std::vector<Notice>> ListNotices(Id party_id, Id after_id, int limit) override;
+  Result<std::vector<Notice>> ListNotices(const Recipient& to, Id after_id, int limit) override;
   Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
   Result<int64_t> CountTokens(Role role) override;
   Result<std::vector<TokenRecord>> ListTokens() override;
   Result<Report> GetReport(Id report_id) override;
   Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
   Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
-  Result<std::vector<ContactPoint>> ListContactPoints(Id liaison_id) override;
+  Result<std::vector<ContactPoint>> ListContactPoints(Role role, Id id) override;
   Result<ContactPoint> GetContactPoint(Id id) override;
   Result<Notice> GetNotice(Id notice_id) override;
   Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;

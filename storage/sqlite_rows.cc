@@ -187,18 +187,12 @@ Result<Report> LoadReport(Connection& c, Id id) {
 }
 
 const char* const kNoticeColumns =
-    "SELECT id, case_id, party_id, kind, text, created_at, deadline FROM notices ";
+    "SELECT id, case_id, party_id, kind, text, created_at, deadline, recipient_role, "
+    "commander_id FROM notices ";
 
 Notice ReadNotice(Query& q) {
-  Notice n;
-  n.id = q.Int(0);
-  n.case_id = q.Int(1);
-  n.party_id = q.Int(2);
-  n.kind = static_cast<NoticeKind>(q.Int(3));
-  n.text = q.Text(4);
-  n.created_at = q.Int(5);
-  n.deadline = q.Int(6);
-  return n;
+  return projection::NoticeOf({q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4), q.Int(5),
+                               q.Int(6), q.Int(7), q.Int(8)});
 }
 
 Result<Notice> LoadNotice(Connection& c, Id id) {

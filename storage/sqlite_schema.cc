@@ -149,6 +149,18 @@ CREATE INDEX deliveries_by_notice ON deliveries(notice_id, contact_point_id);
 CREATE INDEX deliveries_by_case ON deliveries(case_id, id);
 )sql";
 
+// v7: notices for every role. A notice is for a party's liaisons (as before:
+// recipient_role 0), the mediators or a commander; so is a contact point.
+const char* const kSchemaV7 = R"sql(
+ALTER TABLE notices ADD COLUMN recipient_role INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notices ADD COLUMN commander_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX notices_by_recipient ON notices(recipient_role, commander_id, id)
+  WHERE recipient_role != 0;
+ALTER TABLE contact_points ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contact_points ADD COLUMN commander_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX contact_points_by_role ON contact_points(role, commander_id, id) WHERE role != 0;
+)sql";
+
 Status ChainExistingEvents(Connection& c) {
   std::vector<chain::StoredEvent> rows;
   {
@@ -198,6 +210,7 @@ Status Migrate(Connection& c, int newest) {
   if (s.ok() && version < 4) s = c.Exec(kPositionGuards);
   if (s.ok() && version < 5) s = c.Exec(kSchemaV5);
   if (s.ok() && version < 6) s = c.Exec(kSchemaV6);
+  if (s.ok() && version < 7) s = c.Exec(kSchemaV7);
   // Last: it records every row of every table (those of v6 are empty then).
   if (s.ok() && version < 5) s = SealExistingState(c);
   if (s.ok()) {

@@ -79,6 +79,16 @@ Result<Liaison> SqliteTx::GetLiaison(Id id) {
   return Liaison{q.Int(0), q.Int(1), q.Text(2), q.Int(3)};
 }
 
+Result<Commander> SqliteTx::GetCommander(Id id) {
+  Query q(c_, "SELECT id, name, created_at FROM commanders WHERE id = ?");
+  q.Bind(id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return NoSuchCommander(id);
+  }
+  return Commander{q.Int(0), q.Text(1), q.Int(2)};
+}
+
 Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
   // This transaction's own writes first (copied: they are still this
   // transaction's to change), then the committed state, cached or loaded.
@@ -316,13 +326,10 @@ Status SqliteTx::SaveCase(const Case& c, const std::vector<Event>& events,
     }
   }
   for (Notice& n : notices) {
-    Query q(c_,
-            "INSERT INTO notices(case_id, party_id, kind, text, created_at, deadline) "
-            "VALUES(?,?,?,?,?,?)");
-    q.Bind(n.case_id).Bind(n.party_id).Bind(static_cast<int64_t>(n.kind)).Bind(n.text)
-        .Bind(n.created_at).Bind(n.deadline);
-    BARAZA_ASSIGN_OR_RETURN(n.id, InsertReturningId(q, c_));
-    recorder_.Put(Table::kNotices, projection::NoticeRow(n));
+    Row row = projection::NoticeRow(n);
+    BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kNotices, row));
+    n.id = std::get<int64_t>(row[0]);
+    recorder_.Put(Table::kNotices, std::move(row));
     for (Delivery& d : n.deliveries) {
       d.notice_id = n.id;
       BARAZA_RETURN_IF_ERROR(InsertDelivery(d));
@@ -359,15 +366,23 @@ Result<ContactPoint> SqliteTx::RemoveContactPoint(Id id, UnixMillis now) {
   return p;
 }
 
-Result<std::vector<ContactPoint>> SqliteTx::ContactPointsOfParty(Id party_id) {
-  if (auto it = contact_points_.find(party_id); it != contact_points_.end()) return it->second;
-  BARAZA_ASSIGN_OR_RETURN(auto rows, SelectRows(c_, Table::kContactPoints,
-                                                "party_id = ? AND removed_at = 0 ORDER BY id",
-                                                {party_id}));
+Result<std::vector<ContactPoint>> SqliteTx::ContactPointsFor(const Recipient& to) {
+  if (auto it = contact_points_.find(to); it != contact_points_.end()) return it->second;
+  // Literal roles, so that the partial index on role serves them.
+  Result<std::vector<projection::Row>> rows =
+      to.role == Role::kLiaison
+          ? SelectRows(c_, Table::kContactPoints,
+                       "party_id = ? AND role = 0 AND removed_at = 0 ORDER BY id", {to.id})
+      : to.role == Role::kMediator
+          ? SelectRows(c_, Table::kContactPoints,
+                       "role = 1 AND commander_id = 0 AND removed_at = 0 ORDER BY id", {})
+          : SelectRows(c_, Table::kContactPoints,
+                       "role = 3 AND commander_id = ? AND removed_at = 0 ORDER BY id", {to.id});
+  if (!rows.ok()) return rows.status();
   std::vector<ContactPoint> out;
-  for (const auto& r : rows) out.push_back(projection::ContactPointOf(r));
+  for (const auto& r : *rows) out.push_back(projection::ContactPointOf(r));
   if (contact_points_.size() >= 4096) contact_points_.clear();  // bounded
-  contact_points_[party_id] = out;
+  contact_points_[to] = out;
   return out;
 }
 

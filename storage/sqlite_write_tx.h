@@ -33,6 +33,7 @@ class SqliteTx : public WriteTx {
   Result<ContactGroup> GetGroup(Id id) override;
   Result<Party> GetParty(Id id) override;
   Result<Liaison> GetLiaison(Id id) override;
+  Result<Commander> GetCommander(Id id) override;
   Result<CaseRef> GetCaseShared(Id id) override;
   Result<Id> InsertGroup(const ContactGroup& g) override;
   Result<Id> InsertParty(const Party& p) override;
@@ -53,7 +54,7 @@ class SqliteTx : public WriteTx {
                   const std::vector<Deadline>& deadlines) override;
   Result<Id> InsertContactPoint(const ContactPoint& p) override;
   Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) override;
-  Result<std::vector<ContactPoint>> ContactPointsOfParty(Id party_id) override;
+  Result<std::vector<ContactPoint>> ContactPointsFor(const Recipient& to) override;
   Result<Notice> GetNotice(Id notice_id) override;
   Result<Delivery> GetDelivery(Id delivery_id) override;
   Result<std::optional<Delivery>> FindDelivery(Id notice_id, Id contact_point_id) override;
@@ -79,7 +80,7 @@ class SqliteTx : public WriteTx {
   std::unordered_map<Id, ContactGroup> groups_;
   // Contact points by party: they change only through this writer (Insert and
   // Remove forget them all), and every notice of every write looks them up.
-  std::unordered_map<Id, std::vector<ContactPoint>> contact_points_;
+  std::map<Recipient, std::vector<ContactPoint>> contact_points_;
   std::optional<Id> next_case_;
 };
 

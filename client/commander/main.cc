@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "client/common/commands.h"
+#include "client/common/outreach_commands.h"
 #include "client/common/print.h"
 
 using namespace baraza;
@@ -48,6 +49,11 @@ int main(int argc, char** argv) {
 #define CONNECT_OR_FAIL() BARAZA_CONNECT_OR_FAIL(p)
 
   AddWhoAmI(p, "show who your token belongs to");
+  auto* notice = app.add_subcommand("notice", "your notices: appeals against your actions")
+                     ->require_subcommand(1);
+  AddNoticeList(p, notice);
+  AddNoticeWatch(p, notice);
+  AddContactCommands(p, &app, ContactsOf::kOwn);
 
   // ------------------------------------------------------------------ action
   auto* action = app.add_subcommand("action", "emergency actions")->require_subcommand(1);

@@ -54,30 +54,52 @@ void PrintDeliveries(const Common& c, const v1::ListDeliveriesResponse& r) {
 
 }  // namespace
 
-void AddContactCommands(Program& p, CLI::App* parent, bool manage) {
+namespace {
+// The request fields naming whose contact points: --liaison, --commander, or
+// the mediators' own; the caller's own sets none.
+template <typename Request>
+void SetWhose(Request& req, ContactsOf whose, int64_t id) {
+  if (whose == ContactsOf::kLiaison) req.set_liaison_id(id);
+  if (whose == ContactsOf::kCommander) req.set_commander_id(id);
+  if (whose == ContactsOf::kMediators) req.set_mediators(true);
+}
+}  // namespace
+
+void AddContactCommands(Program& p, CLI::App* parent, ContactsOf whose) {
+  const char* about = whose == ContactsOf::kLiaison     ? "a liaison's"
+                      : whose == ContactsOf::kCommander ? "a commander's"
+                      : whose == ContactsOf::kMediators ? "the mediators'"
+                                                        : "your";
   auto* contact = parent->add_subcommand(
-      "contact", manage ? "a liaison's contact points: where its notices are sent"
-                        : "your contact points: where your notices are sent")
+      "contact", std::string(about) + " contact points: where " +
+                     (whose == ContactsOf::kOwn ? "your" : "their") + " notices are sent")
                       ->require_subcommand(1);
-  if (manage) {
+  auto id = std::make_shared<int64_t>(0);
+  auto add_id = [&](CLI::App* cmd) {
+    if (whose == ContactsOf::kLiaison)
+      cmd->add_option("--liaison", *id, "liaison id (`group show` lists them)")
+          ->required()->check(CLI::PositiveNumber);
+    if (whose == ContactsOf::kCommander)
+      cmd->add_option("--commander", *id, "commander id")->required()->check(CLI::PositiveNumber);
+  };
+  if (whose != ContactsOf::kOwn) {
     struct Flags {
-      int64_t liaison = 0;
       std::string email, sms, webhook;
     };
     auto f = std::make_shared<Flags>();
-    auto* add = contact->add_subcommand("add", "add one address to a liaison (give exactly one "
-                                               "of --email, --sms, --webhook)");
-    add->add_option("--liaison", f->liaison, "liaison id (`group show` lists them)")
-        ->required()->check(CLI::PositiveNumber);
+    auto* add = contact->add_subcommand(
+        "add", std::string("add one address to ") + about +
+                   " contact points (give exactly one of --email, --sms, --webhook)");
+    add_id(add);
     auto* email = add->add_option("--email", f->email, "an e-mail address");
     auto* sms = add->add_option("--sms", f->sms, "a phone number in E.164 form, e.g. +252612345678");
     auto* hook = add->add_option("--webhook", f->webhook, "an https URL (http only to 127.0.0.1)");
     email->excludes(sms)->excludes(hook);
     sms->excludes(hook);
-    add->callback([&p, f] {
-      p.run = [&p, f] {
+    add->callback([&p, f, id, whose] {
+      p.run = [&p, f, id, whose] {
         v1::AddContactPointRequest req;
-        req.set_liaison_id(f->liaison);
+        SetWhose(req, whose, *id);
         if (!f->email.empty()) req.set_kind(v1::CONTACT_KIND_EMAIL), req.set_address(f->email);
         if (!f->sms.empty()) req.set_kind(v1::CONTACT_KIND_SMS), req.set_address(f->sms);
         if (!f->webhook.empty()) req.set_kind(v1::CONTACT_KIND_WEBHOOK), req.set_address(f->webhook);
@@ -90,31 +112,28 @@ void AddContactCommands(Program& p, CLI::App* parent, bool manage) {
             p.c, [&](auto* r) { return cl->AddContactPoint(req, r); }, PrintContactPoint);
       };
     });
-    auto id = std::make_shared<int64_t>(0);
+    auto point = std::make_shared<int64_t>(0);
     auto* remove = contact->add_subcommand("remove", "stop sending to a contact point (it stays "
                                                      "on the record)");
-    remove->add_option("contact_point_id", *id, "its id (`contact list`)")
+    remove->add_option("contact_point_id", *point, "its id (`contact list`)")
         ->required()->check(CLI::PositiveNumber);
-    remove->callback([&p, id] {
-      p.run = [&p, id] {
+    remove->callback([&p, point] {
+      p.run = [&p, point] {
         BARAZA_CONNECT_OR_FAIL(p);
         v1::RemoveContactPointRequest req;
-        req.set_contact_point_id(*id);
+        req.set_contact_point_id(*point);
         return CallAndPrint<v1::ContactPoint>(
             p.c, [&](auto* r) { return cl->RemoveContactPoint(req, r); }, PrintContactPoint);
       };
     });
   }
-  auto liaison = std::make_shared<int64_t>(0);
-  auto* list = contact->add_subcommand("list", manage ? "a liaison's contact points"
-                                                      : "your contact points");
-  if (manage)
-    list->add_option("--liaison", *liaison, "liaison id")->required()->check(CLI::PositiveNumber);
-  list->callback([&p, liaison] {
-    p.run = [&p, liaison] {
+  auto* list = contact->add_subcommand("list", std::string(about) + " contact points");
+  add_id(list);
+  list->callback([&p, id, whose] {
+    p.run = [&p, id, whose] {
       BARAZA_CONNECT_OR_FAIL(p);
       v1::ListContactPointsRequest req;
-      req.set_liaison_id(*liaison);
+      SetWhose(req, whose, *id);
       return CallAndPrint<v1::ListContactPointsResponse>(
           p.c, [&](auto* r) { return cl->ListContactPoints(req, r); }, PrintContactPoints);
     };
@@ -154,14 +173,17 @@ void AddNoticeAck(Program& p, CLI::App* notice) {
   });
 }
 
-void AddNoticeList(Program& p, CLI::App* notice) {
+void AddNoticeList(Program& p, CLI::App* notice, bool by_party) {
   struct Flags {
-    int64_t after = 0;
+    int64_t after = 0, party = 0;
     bool all = false;
   };
   auto f = std::make_shared<Flags>();
-  auto* cmd = notice->add_subcommand("list", "list your party's notices, oldest first, a page "
-                                             "at a time (--all: every one)");
+  auto* cmd = notice->add_subcommand("list", "list your notices, oldest first, a page at a time "
+                                             "(--all: every one)");
+  if (by_party)
+    cmd->add_option("--party", f->party, "a party's notices instead of the mediators' own")
+        ->check(CLI::PositiveNumber);
   cmd->add_option("--after", f->after, "only notices after this id")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--all", f->all, "follow the pages to the last notice");
   cmd->callback([&p, f] {
@@ -169,6 +191,7 @@ void AddNoticeList(Program& p, CLI::App* notice) {
       BARAZA_CONNECT_OR_FAIL(p);
       v1::ListNoticesResponse all;
       v1::ListNoticesRequest req;
+      req.set_party_id(f->party);
       req.set_after_notice_id(f->after);
       for (int page = 0; page < 100000; ++page) {  // bounded by the notices there are
         v1::ListNoticesResponse resp;

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   // ------------------------------------------------------------------ notice
   auto* notice = app.add_subcommand("notice", "notices addressed to your party")->require_subcommand(1);
   AddNoticeAck(p, notice);
-  AddContactCommands(p, &app, /*manage=*/false);
+  AddContactCommands(p, &app, ContactsOf::kOwn);
   AddNoticeList(p, notice);
   AddNoticeWatch(p, notice);
 

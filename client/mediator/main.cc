@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
   };
 
   auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
-  AddContactCommands(p, liaison, /*manage=*/true);
+  AddContactCommands(p, liaison, ContactsOf::kLiaison);
   auto liaison_party = std::make_shared<int64_t>(0);
   register_command(
       liaison, "register a liaison for a party and write the liaison's token to a file",
@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
 
   auto* commander =
       app.add_subcommand("commander", "peacekeeper commanders")->require_subcommand(1);
+  AddContactCommands(p, commander, ContactsOf::kCommander);
   register_command(
       commander, "register a peacekeeper commander and write the commander's token to a file",
       "the commander's name and post, e.g. \"Col. A. Diallo, Sector South\"", "the commander's",
@@ -543,23 +544,14 @@ int main(int argc, char** argv) {
     });
   }
 
-  auto* notice = app.add_subcommand("notice", "notices sent to parties")->require_subcommand(1);
-  v1::ListNoticesRequest list_notices;
-  int64_t notice_party = 0, notice_after = 0;
-  {
-    auto* cmd = notice->add_subcommand("list", "list the notices sent to a party");
-    cmd->add_option("--party", notice_party, "party id")->required()->check(CLI::PositiveNumber);
-    cmd->add_option("--after", notice_after, "only notices after this id");
-    cmd->callback([&] {
-      run = [&] {
-        list_notices.set_party_id(notice_party);
-        list_notices.set_after_notice_id(notice_after);
-        CONNECT_OR_FAIL();
-        return CallAndPrint<v1::ListNoticesResponse>(
-            c, [&](auto* r) { return cl->ListNotices(list_notices, r); }, PrintNotices);
-      };
-    });
-  }
+  // --------------------------------------------------------- notice, contact
+  auto* notice = app.add_subcommand("notice", "the mediators' notices (extension requests, "
+                                              "referrals, cases awaiting a decision or a "
+                                              "ruling), or a party's")
+                     ->require_subcommand(1);
+  AddNoticeList(p, notice, /*by_party=*/true);
+  AddNoticeWatch(p, notice);
+  AddContactCommands(p, &app, ContactsOf::kMediators);
 #undef CONNECT_OR_FAIL
 
   return p.Main(argc, argv);

@@ -207,7 +207,9 @@ void ToProto(const Event& in, v1::Event* out) {
 void ToProto(const Notice& in, v1::Notice* out) {
   out->set_id(in.id);
   out->set_case_id(in.case_id);
-  out->set_party_id(in.party_id);
+  out->set_party_id(in.PartyId());
+  out->set_recipient_role(static_cast<v1::Role>(in.to.role));
+  if (in.to.role == Role::kCommander) out->set_commander_id(in.to.id);
   out->set_kind(static_cast<v1::NoticeKind>(in.kind));
   out->set_text(in.text);
   ToTimestamp(in.created_at, out->mutable_created_at());
@@ -220,11 +222,15 @@ static_assert(static_cast<int>(ContactKind::kStream) == v1::CONTACT_KIND_STREAM)
 static_assert(static_cast<int>(DeliveryState::kQueued) == v1::DELIVERY_STATE_QUEUED);
 static_assert(static_cast<int>(DeliveryState::kUndeliverable) == v1::DELIVERY_STATE_UNDELIVERABLE);
 static_assert(static_cast<int>(EventType::kDeliveryUpdated) == v1::EVENT_TYPE_DELIVERY_UPDATED);
+static_assert(static_cast<int>(NoticeKind::kAwaitingRuling) == v1::NOTICE_KIND_AWAITING_RULING);
+static_assert(static_cast<int>(Role::kCommander) == v1::ROLE_COMMANDER);
 
 void ToProto(const ContactPoint& in, v1::ContactPoint* out) {
   out->set_id(in.id);
   out->set_liaison_id(in.liaison_id);
   out->set_party_id(in.party_id);
+  out->set_role(static_cast<v1::Role>(in.role));
+  out->set_commander_id(in.commander_id);
   out->set_kind(static_cast<v1::ContactKind>(in.kind));
   out->set_address(in.address);
   ToTimestamp(in.created_at, out->mutable_created_at());

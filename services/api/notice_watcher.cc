@@ -8,7 +8,7 @@
 
 namespace baraza::api {
 
-// Streams one liaison's notices: first those it missed (after the id it
+// Streams the notices of one liaison's party, of the mediators or of one commander: first those it missed (after the id it
 // names), then each new one as it commits. Notices are written one at a time,
 // in id order, none twice, and each only while the token is still valid.
 class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
@@ -21,12 +21,14 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
     guard_.Add(this);
     // Subscribe before reading the backlog so nothing falls between the two;
     // live notices that arrive meanwhile wait in early_ and are merged by id.
+    // The caller's own notices (access policy: only roles that read notices get here).
     subscription_ = hub_.Subscribe(
-        actor.party_id, [this](const Notice& n) { OnNotice(n); }, [this] { OnServerClosing(); });
+        actor.Reads().value_or(Recipient{Role::kObserver, 0}),
+        [this](const Notice& n) { OnNotice(n); }, [this] { OnServerClosing(); });
     std::vector<Notice> backlog;
     Status status;
     for (Id from = after;;) {  // bounded by the notices that exist
-      auto page = guard_.app().ListNotices(actor, actor.party_id, from, 1000);
+      auto page = guard_.app().ListNotices(actor, 0, from, 1000);
       if (!page.ok()) {
         status = page.status();
         break;

@@ -338,12 +338,12 @@ Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& publ
   // The outbox: each notice goes to every contact point of its party's
   // liaisons, in this same transaction (nothing sent for a change that did not
   // commit, nothing committed left unsent).
-  std::map<Id, std::vector<ContactPoint>> points;
+  std::map<Recipient, std::vector<ContactPoint>> points;
   for (Notice& n : t.notices) {
-    if (!points.count(n.party_id)) {
-      BARAZA_ASSIGN_OR_RETURN(points[n.party_id], tx.ContactPointsOfParty(n.party_id));
+    if (!points.count(n.to)) {
+      BARAZA_ASSIGN_OR_RETURN(points[n.to], tx.ContactPointsFor(n.to));
     }
-    n.deliveries = workflow::PlanDeliveries(n, points[n.party_id], n.created_at);
+    n.deliveries = workflow::PlanDeliveries(n, points[n.to], n.created_at);
     workflow::NoteUndeliverable(t.next, n.deliveries);
   }
   auto deadlines = workflow::PendingDeadlines(t.next, policy_);
@@ -560,18 +560,20 @@ Result<std::vector<Report>> Application::ListReports(const Actor&, const ReportF
 
 Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id party_id, Id after_id,
                                                      int limit) {
-  if (actor.role == Role::kLiaison) {
-    if (party_id != 0 && party_id != actor.party_id)
+  std::optional<Recipient> to = actor.Reads();
+  if (!to) return Status::PermissionDenied("only liaisons, mediators and commanders read notices");
+  if (party_id != 0) {
+    if (actor.role == Role::kLiaison && party_id != actor.party_id)
       return Status::PermissionDenied("a liaison reads only the notices of its own party");
-    party_id = actor.party_id;
-  } else if (actor.role == Role::kMediator) {
-    if (party_id == 0) return Status::InvalidArgument("name the party whose notices to list");
-    auto p = store_.GetParty(party_id);
-    if (!p.ok()) return p.status();
-  } else {
-    return Status::PermissionDenied("only liaisons and mediators may read notices");
+    if (actor.role == Role::kCommander)
+      return Status::PermissionDenied("a commander reads only its own notices; leave party_id 0");
+    if (actor.role == Role::kMediator) {
+      auto p = store_.GetParty(party_id);
+      if (!p.ok()) return p.status();
+      to = Recipient::Party(party_id);
+    }
   }
-  return store_.ListNotices(party_id, after_id, limit);
+  return store_.ListNotices(*to, after_id, limit);
 }
 
 // -------------------------------------------------------------- deadlines ---

@@ -137,18 +137,21 @@ class Application {
   Result<std::vector<Report>> ListReports(const Actor& actor, const ReportFilter& filter);
 
   // --- notices ---
-  // Liaisons: their own party's (party_id 0 or their own). Mediators: any party.
+  // Liaisons: their own party's (party_id 0 or their own). Mediators: a party's
+  // when they name one, else the mediators' own. Commanders: their own.
   Result<std::vector<Notice>> ListNotices(const Actor& actor, Id party_id, Id after_id, int limit);
 
   // --- reach (services/app/outreach.cc; docs/notifications.md) ---
-  // A liaison's contact points: mediators manage them; a liaison lists its own
-  // (liaison_id 0: the caller). Another's are answered as missing.
-  void AddContactPoint(const Actor& actor, Id liaison_id, ContactKind kind,
-                       const std::string& address, Callback<ContactPoint> done,
-                       const RequestKey& key = {});
+  // Contact points of a liaison, of the mediators or of a commander: mediators
+  // manage them; a liaison or a commander lists its own (id 0: the caller).
+  // Another's are answered as missing. `wanted` says whose (role, liaison_id or
+  // commander_id), the kind and the address.
+  void AddContactPoint(const Actor& actor, const ContactPoint& wanted,
+                       Callback<ContactPoint> done, const RequestKey& key = {});
   void RemoveContactPoint(const Actor& actor, Id contact_point_id, Callback<ContactPoint> done,
                           const RequestKey& key = {});
-  Result<std::vector<ContactPoint>> ListContactPoints(const Actor& actor, Id liaison_id);
+  // `role` and `id` as in CaseStore::ListContactPoints.
+  Result<std::vector<ContactPoint>> ListContactPoints(const Actor& actor, Role role, Id id);
   // A liaison read a notice of its party: a read receipt in the case's record.
   void AcknowledgeNotice(const Actor& actor, Id notice_id, Callback<Notice> done);
   // A notice was written to a liaison's open stream: delivered.

@@ -2,14 +2,15 @@
 
 namespace baraza {
 
-int64_t NoticeHub::Subscribe(Id party_id, Listener listener, std::function<void()> on_close) {
+int64_t NoticeHub::Subscribe(const Recipient& to, Listener listener,
+                             std::function<void()> on_close) {
   std::lock_guard lock(mu_);
   int64_t id = next_id_++;
   if (closed_) {
     if (on_close) on_close();
     return id;
   }
-  subs_[id] = Subscription{party_id, std::move(listener), std::move(on_close)};
+  subs_[id] = Subscription{to, std::move(listener), std::move(on_close)};
   return id;
 }
 
@@ -29,7 +30,7 @@ void NoticeHub::Publish(const std::vector<Notice>& notices) {
   std::lock_guard lock(mu_);
   for (const auto& n : notices)
     for (const auto& [id, sub] : subs_)
-      if (sub.party_id == n.party_id) sub.listener(n);
+      if (sub.to == n.to) sub.listener(n);
 }
 
 size_t NoticeHub::SubscriberCount() {

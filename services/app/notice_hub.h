@@ -1,5 +1,5 @@
-// NoticeHub: hands notices, once committed, to the liaisons watching their
-// party (WatchNotices streams). Listeners run under the hub's lock and must only
+// NoticeHub: hands notices, once committed, to those watching them
+// (WatchNotices streams of a party's liaisons, the mediators, a commander). Listeners run under the hub's lock and must only
 // queue the notice. Thread-safe.
 #pragma once
 
@@ -16,10 +16,10 @@ class NoticeHub {
  public:
   using Listener = std::function<void(const Notice&)>;
 
-  // Calls `listener` for every notice to `party_id` published from now on,
+  // Calls `listener` for every notice to `to` published from now on,
   // until Unsubscribe returns, and `on_close` once if the hub closes first (at
   // shutdown; at once if it is closed already). Returns the subscription's id.
-  int64_t Subscribe(Id party_id, Listener listener, std::function<void()> on_close = {});
+  int64_t Subscribe(const Recipient& to, Listener listener, std::function<void()> on_close = {});
   // Tells every subscriber that no more notices will come (barazad is stopping).
   void Close();
   void Unsubscribe(int64_t subscription);
@@ -28,7 +28,7 @@ class NoticeHub {
 
  private:
   struct Subscription {
-    Id party_id;
+    Recipient to;
     Listener listener;
     std::function<void()> on_close;
   };

@@ -38,17 +38,19 @@ void Application::SetOutboxListener(std::function<void()> listener) {
   outbox_listener_ = std::move(listener);
 }
 
-void Application::AddContactPoint(const Actor& actor, Id liaison_id, ContactKind kind,
-                                  const std::string& address, Callback<ContactPoint> done,
-                                  const RequestKey& key) {
-  if (kind == ContactKind::kStream)
+void Application::AddContactPoint(const Actor& actor, const ContactPoint& wanted,
+                                  Callback<ContactPoint> done, const RequestKey& key) {
+  if (wanted.kind == ContactKind::kStream)
     return done(Status::InvalidArgument("kind: a stream is not an address"));
-  if (Status s = outreach::ValidateAddress(outreach::ChannelOf(kind), address); !s.ok())
+  if (Status s = outreach::ValidateAddress(outreach::ChannelOf(wanted.kind), wanted.address);
+      !s.ok())
     return done(Status::InvalidArgument("address: " + s.message()));
   auto out = std::make_shared<ContactPoint>();
-  out->liaison_id = liaison_id;
-  out->kind = kind;
-  out->address = address;
+  out->role = wanted.role;
+  out->liaison_id = wanted.role == Role::kLiaison ? wanted.liaison_id : 0;
+  out->commander_id = wanted.role == Role::kCommander ? wanted.commander_id : 0;
+  out->kind = wanted.kind;
+  out->address = wanted.address;
   out->created_at = clock_.Now();
   store_.Write(
       [out, actor, key](WriteTx& tx) -> Status {
@@ -62,8 +64,12 @@ void Application::AddContactPoint(const Actor& actor, Id liaison_id, ContactKind
             return Status::Ok();
           }
         }
-        BARAZA_ASSIGN_OR_RETURN(Liaison l, tx.GetLiaison(out->liaison_id));
-        out->party_id = l.party_id;
+        if (out->role == Role::kLiaison) {
+          BARAZA_ASSIGN_OR_RETURN(Liaison l, tx.GetLiaison(out->liaison_id));
+          out->party_id = l.party_id;
+        } else if (out->role == Role::kCommander) {
+          BARAZA_RETURN_IF_ERROR(tx.GetCommander(out->commander_id).status());
+        }
         BARAZA_ASSIGN_OR_RETURN(out->id, tx.InsertContactPoint(*out));
         if (key.id.empty()) return Status::Ok();
         return tx.InsertRequest(
@@ -87,18 +93,24 @@ void Application::RemoveContactPoint(const Actor& actor, Id contact_point_id,
       [out, done](Status s) { s.ok() ? done(*out) : done(s); });
 }
 
-Result<std::vector<ContactPoint>> Application::ListContactPoints(const Actor& actor,
-                                                                 Id liaison_id) {
-  if (actor.role == Role::kLiaison && liaison_id == 0) liaison_id = actor.subject_id;
-  if (liaison_id == 0) return Status::InvalidArgument("liaison_id: name the liaison");
-  BARAZA_ASSIGN_OR_RETURN(auto points, store_.ListContactPoints(liaison_id));
+Result<std::vector<ContactPoint>> Application::ListContactPoints(const Actor& actor, Role role,
+                                                                 Id id) {
+  // Liaisons and commanders list their own unless they name someone else.
+  if (id == 0 && role == actor.role && role != Role::kMediator) id = actor.subject_id;
+  if (id == 0 && role != Role::kMediator)
+    return Status::InvalidArgument(role == Role::kCommander ? "commander_id: name the commander"
+                                                            : "liaison_id: name the liaison");
   ContactPoint probe;
-  probe.liaison_id = liaison_id;
-  // Another liaison's list is answered as an unknown liaison's: empty-handed.
+  probe.role = role;
+  probe.liaison_id = role == Role::kLiaison ? id : 0;
+  probe.commander_id = role == Role::kCommander ? id : 0;
+  // Another's list is answered as an unknown person's: empty-handed.
   if (!workflow::CanSeeContactPoint(actor, probe))
-    return Status::NotFound("liaison " + std::to_string(liaison_id) + " has no contact points "
-                            "you may see");
-  return points;
+    return Status::NotFound(role == Role::kMediator
+                                ? std::string("only mediators see the mediators' contact points")
+                                : (role == Role::kCommander ? "commander " : "liaison ") +
+                                      std::to_string(id) + " has no contact points you may see");
+  return store_.ListContactPoints(role, role == Role::kMediator ? 0 : id);
 }
 
 Result<std::vector<Delivery>> Application::ListDeliveries(const Actor& actor, Id case_id) {
@@ -139,7 +151,7 @@ void Application::NoticeSeen(const Actor& actor, Id notice_id, DeliveryState sta
         } else {
           before.notice_id = notice_id;
           before.case_id = n->case_id;
-          before.party_id = n->party_id;
+          before.party_id = n->PartyId();
           before.liaison_id = actor.subject_id;
           before.kind = ContactKind::kStream;
           before.notice_kind = n->kind;
@@ -165,6 +177,8 @@ void Application::AcknowledgeNotice(const Actor& actor, Id notice_id, Callback<N
 }
 
 void Application::NoticeStreamed(const Actor& actor, const Notice& notice) {
+  // Outreach is recorded for parties; the mission's own people need no proof.
+  if (actor.role != Role::kLiaison) return;
   NoticeSeen(actor, notice.id, DeliveryState::kDelivered, [](Result<Notice>) {});
 }
 

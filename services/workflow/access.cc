@@ -24,7 +24,8 @@ bool CanSeeEvent(const Actor& actor, const Event& e) {
 
 bool CanSeeNotice(const Actor& actor, const Notice& n) {
   if (SeesEverything(actor)) return true;
-  return actor.role == Role::kLiaison && n.party_id == actor.party_id;
+  auto reads = actor.Reads();
+  return reads && *reads == n.to;
 }
 
 namespace {
@@ -60,7 +61,10 @@ bool CanSeeGroup(const Actor& actor, Id group_id) {
 
 bool CanSeeContactPoint(const Actor& actor, const ContactPoint& p) {
   if (actor.role == Role::kMediator) return true;
-  return actor.role == Role::kLiaison && actor.subject_id == p.liaison_id;
+  if (actor.role == Role::kLiaison)
+    return p.role == Role::kLiaison && actor.subject_id == p.liaison_id;
+  return actor.role == Role::kCommander && p.role == Role::kCommander &&
+         actor.subject_id == p.commander_id;
 }
 
 }  // namespace baraza::workflow

@@ -15,7 +15,8 @@ bool CanSeeCase(const Actor& actor, const Case& c);
 // A liaison sees events visible to the group and those about its own party.
 bool CanSeeEvent(const Actor& actor, const Event& e);
 
-// A liaison sees notices addressed to its own party; a mediator any.
+// A liaison sees notices addressed to its own party, a commander its own; a
+// mediator any (the mediators' own and every party's).
 bool CanSeeNotice(const Actor& actor, const Notice& n);
 
 // The case as `actor` may read it: another party's MEDIATOR_ONLY positions and
@@ -26,8 +27,8 @@ Case RedactFor(const Actor& actor, Case c);
 // all of it (a mediator always), else a redacted copy.
 std::shared_ptr<const Case> RedactFor(const Actor& actor, std::shared_ptr<const Case> c);
 
-// Contact points are confidential: a mediator sees every one, a liaison only
-// its own, nobody else any.
+// Contact points are confidential: a mediator sees every one, a liaison or a
+// commander only its own, nobody else any.
 bool CanSeeContactPoint(const Actor& actor, const ContactPoint& p);
 
 // A mediator sees every group; a liaison only its own party's group.

@@ -6,6 +6,7 @@
 
 #include "services/workflow/emergency_machine.h"
 #include "services/workflow/outreach.h"
+#include "services/workflow/duration_text.h"
 #include "services/workflow/transition_builder.h"
 
 namespace baraza::workflow {
@@ -238,6 +239,11 @@ Result<Transition> RequestExtension(const Case& c, Millis extension, const std::
   b.AddEvent(EventType::kExtensionRequested, actor.party_id,
              {{"reason", reason}, {"extension_seconds", std::to_string(extension / kSecond)}},
              Visibility::kMediatorOnly);
+  b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kExtensionRequested,
+                CaseRef(c) + ": " + PartyRef(actor.party_id) + " asks for " +
+                    FormatDuration(extension) + " more before its deadline " +
+                    FormatTime((*r)->deadline) + ". Reason: " + reason,
+                (*r)->deadline);
   return b.Take();
 }
 
@@ -407,6 +413,9 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
       r.status = RespondentStatus::kReferred;
       b.AddEvent(EventType::kReferredToMediator, r.party_id,
                  {{"deadline", FormatTime(r.deadline)}, {"reason", why_not}});
+      b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kReferred,
+                    CaseRef(c) + ": " + (party ? party->name : PartyRef(r.party_id)) +
+                        " is referred to you instead of a default judgement: " + why_not + ".");
     }
   }
   SettleWindow(b.next());
@@ -415,7 +424,7 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
     t.next = c;  // nothing was due: no new version
   } else if (t.next.state == CaseState::kDefaultJudgement) {
     for (Id p : t.next.PartyIds())
-      t.notices.push_back(Notice{0, c.id, p, NoticeKind::kOutcome,
+      t.notices.push_back(Notice{0, c.id, Recipient::Party(p), NoticeKind::kOutcome,
                                  CaseRef(c) + ": the window closed; default judgement entered.",
                                  now, 0});
   }

@@ -140,6 +140,17 @@ Result<Transition> FileAppeal(const Case& c, const std::string& grounds,
   b.AddEvent(EventType::kAppealed, actor.party_id,
              {{"appeal_id", std::to_string(a.id)}, {"grounds", grounds},
               {"requested_remedy", requested_remedy}});
+  // The commander whose action it is answers it; the mediators rule on it.
+  if (c.filed_by_commander_id != 0)
+    b.AddNoticeTo(Recipient::Commander(c.filed_by_commander_id), NoticeKind::kAppeal,
+                  CaseRef(c) + ": " + PartyRef(actor.party_id) + " appealed your action (appeal " +
+                      std::to_string(a.id) + "). Grounds: " + grounds);
+  b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kAwaitingRuling,
+                CaseRef(c) + ": " + PartyRef(actor.party_id) + " appealed (appeal " +
+                    std::to_string(a.id) + "); the action awaits your ruling once the commander "
+                    "has explained it. Other parties may appeal until " +
+                    FormatTime(c.appeal_deadline) + ".",
+                c.appeal_deadline);
   for (Id p : c.affected_party_ids)
     if (p != actor.party_id)
       b.AddNotice(p, NoticeKind::kAppeal,

@@ -144,6 +144,10 @@ const char* Name(NoticeKind v) {
     case NoticeKind::kCaseFiled: return "case filed";
     case NoticeKind::kEmergencyAction: return "emergency action";
     case NoticeKind::kAppeal: return "appeal";
+    case NoticeKind::kExtensionRequested: return "extension requested";
+    case NoticeKind::kReferred: return "referred to the mediator";
+    case NoticeKind::kAwaitingDecision: return "awaiting decision";
+    case NoticeKind::kAwaitingRuling: return "awaiting ruling";
   }
   return "?";
 }
@@ -194,6 +198,32 @@ bool ContactGroup::HasUnarmedStakeholders() const {
 std::string Actor::Label() const {
   if (role == Role::kSystem) return "barazad";
   return std::string(Name(role)) + ":" + std::to_string(subject_id);
+}
+
+std::optional<Recipient> Actor::Reads() const {
+  switch (role) {
+    case Role::kLiaison: return Recipient::Party(party_id);
+    case Role::kMediator: return Recipient::Mediators();
+    case Role::kCommander: return Recipient::Commander(subject_id);
+    default: return std::nullopt;
+  }
+}
+
+std::string Recipient::Label() const {
+  switch (role) {
+    case Role::kLiaison: return "party " + std::to_string(id);
+    case Role::kMediator: return "the mediators";
+    case Role::kCommander: return "commander " + std::to_string(id);
+    default: return "nobody";
+  }
+}
+
+Recipient ContactPoint::Receives() const {
+  switch (role) {
+    case Role::kMediator: return Recipient::Mediators();
+    case Role::kCommander: return Recipient::Commander(commander_id);
+    default: return Recipient::Party(party_id);
+  }
 }
 
 Respondent* Case::FindRespondent(Id party_id) {

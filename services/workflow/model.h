@@ -117,6 +117,11 @@ enum class NoticeKind {
   kCaseFiled,
   kEmergencyAction,  // an emergency action affected the party, or its group
   kAppeal,           // an appeal was filed on a case the party is in
+  // Notices to the mission's mediators: what waits on them.
+  kExtensionRequested,  // a party asked for more time
+  kReferred,            // a case was referred to the mediator (no default judgement)
+  kAwaitingDecision,    // every respondent answered: the case awaits an outcome
+  kAwaitingRuling,      // an emergency action was appealed: it awaits a ruling
 };
 
 enum class DeadlineKind { kReminder = 1, kWindowClose, kAppealWindowClose };
@@ -181,6 +186,20 @@ struct Liaison {
   UnixMillis created_at = 0;
 };
 
+// Who a notice is for, and whose contact points it goes to: the liaisons of a
+// party, the mission's mediators (all of them), or one commander.
+struct Recipient {
+  Role role = Role::kLiaison;
+  Id id = 0;  // the party (kLiaison) or the commander (kCommander); 0 for kMediator
+
+  static Recipient Party(Id party_id) { return {Role::kLiaison, party_id}; }
+  static Recipient Mediators() { return {Role::kMediator, 0}; }
+  static Recipient Commander(Id commander_id) { return {Role::kCommander, commander_id}; }
+  std::string Label() const;  // "party 3", "the mediators", "commander 2"
+  bool operator==(const Recipient&) const = default;
+  auto operator<=>(const Recipient&) const = default;
+};
+
 // A peacekeeper commander known to the server (tokens are issued per commander).
 struct Commander {
   Id id = 0;
@@ -196,6 +215,9 @@ struct Actor {
   Id party_id = 0;     // for liaisons
   Id group_id = 0;     // for liaisons
   std::string Label() const;  // "mediator:1", "liaison:7", "barazad"
+  // Whose notices this actor reads: its party's, the mediators', its own (a
+  // commander's); nullopt for the system and observers.
+  std::optional<Recipient> Reads() const;
   static Actor System() { return Actor{}; }
 };
 
@@ -348,16 +370,20 @@ struct Report {
   bool operator==(const Report&) const = default;
 };
 
-// An address where a liaison receives notices. Confidential: only mediators
-// and the liaison it belongs to ever see it.
+// An address where a liaison, the mediators or a commander receive notices.
+// Confidential: only mediators and the person it belongs to ever see it.
 struct ContactPoint {
   Id id = 0;  // assigned by the store
-  Id liaison_id = 0;
-  Id party_id = 0;
+  Role role = Role::kLiaison;  // whose: a liaison's, the mediators', a commander's
+  Id liaison_id = 0;    // kLiaison only
+  Id party_id = 0;      // kLiaison only: the liaison's party
+  Id commander_id = 0;  // kCommander only
   ContactKind kind = ContactKind::kEmail;
   std::string address;  // e-mail address, E.164 number, or https URL
   UnixMillis created_at = 0;
   UnixMillis removed_at = 0;  // 0: in use
+  // The notices it receives.
+  Recipient Receives() const;
 };
 
 // One notice on its way to one contact point (the outbox). Created with the
@@ -386,7 +412,9 @@ struct Delivery {
 struct Notice {
   Id id = 0;  // assigned by the store
   Id case_id = 0;
-  Id party_id = 0;
+  Recipient to;  // a party's liaisons, the mediators or a commander
+  // The party it is addressed to; 0 for the mediators' and commanders' notices.
+  Id PartyId() const { return to.role == Role::kLiaison ? to.id : 0; }
   NoticeKind kind = NoticeKind::kCallToNegotiate;
   std::string text;
   UnixMillis created_at = 0;

@@ -13,11 +13,11 @@ std::vector<Delivery> PlanDeliveries(const Notice& n, const std::vector<ContactP
   std::vector<Delivery> out;
   Delivery d;
   d.case_id = n.case_id;
-  d.party_id = n.party_id;
+  d.party_id = n.PartyId();
   d.notice_kind = n.kind;
   d.updated_at = now;
   for (const ContactPoint& p : points) {
-    if (p.removed_at != 0 || p.party_id != n.party_id) continue;
+    if (p.removed_at != 0 || p.Receives() != n.to) continue;
     d.contact_point_id = p.id;
     d.liaison_id = p.liaison_id;
     d.kind = p.kind;
@@ -29,7 +29,8 @@ std::vector<Delivery> PlanDeliveries(const Notice& n, const std::vector<ContactP
   if (out.empty()) {
     d.kind = ContactKind::kStream;
     d.state = DeliveryState::kUndeliverable;
-    d.detail = "no liaison of the party has a contact point";
+    d.detail = n.to.role == Role::kLiaison ? "no liaison of the party has a contact point"
+                                           : "no contact point for " + n.to.Label();
     out.push_back(d);
   }
   return out;

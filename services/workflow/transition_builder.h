@@ -22,7 +22,8 @@ inline std::string PartyRef(Id party_id) { return "party " + std::to_string(part
 // on, and helpers that number events as they are added.
 class Builder {
  public:
-  Builder(const Case& c, const Actor& actor, UnixMillis now) : actor_(actor), now_(now) {
+  Builder(const Case& c, const Actor& actor, UnixMillis now)
+      : actor_(actor), now_(now), from_(c.state) {
     t_.next = c;
     t_.next.version += 1;
     t_.next.updated_at = now;
@@ -47,9 +48,13 @@ class Builder {
   }
 
   void AddNotice(Id party_id, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
+    AddNoticeTo(Recipient::Party(party_id), kind, std::move(text), deadline);
+  }
+
+  void AddNoticeTo(Recipient to, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
     Notice n;
     n.case_id = t_.next.id;
-    n.party_id = party_id;
+    n.to = to;
     n.kind = kind;
     n.text = std::move(text);
     n.created_at = now_;
@@ -63,12 +68,21 @@ class Builder {
       AddNotice(p, NoticeKind::kOutcome, CaseRef(t_.next) + ": " + what + ".");
   }
 
-  Transition Take() { return std::move(t_); }
+  // The transition. A case that has just come to wait on the mediators (every
+  // respondent answered, or some were referred) tells them so.
+  Transition Take() {
+    if (from_ != CaseState::kAwaitingDecision &&
+        t_.next.state == CaseState::kAwaitingDecision)
+      AddNoticeTo(Recipient::Mediators(), NoticeKind::kAwaitingDecision,
+                  CaseRef(t_.next) + " awaits your decision: no respondent is awaited any more.");
+    return std::move(t_);
+  }
 
  private:
   Transition t_;
   Actor actor_;
   UnixMillis now_;
+  CaseState from_;
 };
 
 inline Status RequireMediator(const Actor& actor, const char* what) {

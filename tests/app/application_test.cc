@@ -238,7 +238,7 @@ TEST_CASE("bad input leaves the store unchanged", "[app]") {
   World w;
   Case c = w.File();
   auto before_events = w.store.ListEvents(c.id)->size();
-  auto before_notices = w.store.ListNotices(w.group.parties[1].id, 0, 100)->size();
+  auto before_notices = w.store.ListNotices(Recipient::Party(w.group.parties[1].id), 0, 100)->size();
   auto f = TwoRespondentDispute();
   f.group_id = w.group.id;
   f.respondent_party_ids = {w.group.parties[1].id, 9999};
@@ -260,7 +260,7 @@ TEST_CASE("bad input leaves the store unchanged", "[app]") {
   CHECK(w.store.ListEvents(c.id)->size() == events_after_settle);
   CHECK(events_after_settle == before_events + 1);
   CHECK(w.store.ListCases({})->size() == 1);
-  CHECK(w.store.ListNotices(w.group.parties[1].id, 0, 100)->size() == before_notices + 1);
+  CHECK(w.store.ListNotices(Recipient::Party(w.group.parties[1].id), 0, 100)->size() == before_notices + 1);
 }
 
 TEST_CASE("a liaison's answer hides another party's mediator-only position", "[app]") {
@@ -297,7 +297,7 @@ TEST_CASE("deadline runner reminds and then judges by default exactly once", "[a
                              cb);
           }).ok());
   std::vector<Notice> delivered;
-  w.hub.Subscribe(b, [&](const Notice& n) { delivered.push_back(n); });
+  w.hub.Subscribe(Recipient::Party(b), [&](const Notice& n) { delivered.push_back(n); });
   DeadlineRunner runner(w.app);
 
   CHECK(runner.RunDue(kT0 + kDay)->events == 0);
@@ -500,6 +500,14 @@ TEST_CASE("deadline runner refers a party no reminder reached to the mediator, w
   CHECK(cited);
 }
 
+ContactPoint LiaisonPoint(Id liaison_id, ContactKind kind, const std::string& address) {
+  ContactPoint p;
+  p.liaison_id = liaison_id;
+  p.kind = kind;
+  p.address = address;
+  return p;
+}
+
 TEST_CASE("a notice to a party with contact points queues one delivery per point in the same write",
           "[app][outreach]") {
   World w;
@@ -509,18 +517,20 @@ TEST_CASE("a notice to a party with contact points queues one delivery per point
            {ContactKind::kEmail, "hawa.nur@gov.example.org"},
            {ContactKind::kSms, "+252612345678"}}) {
     REQUIRE(Wait<ContactPoint>([&](auto cb) {
-              w.app.AddContactPoint(Mediator(), liaison_id, kind, address, cb);
+              w.app.AddContactPoint(Mediator(), LiaisonPoint(liaison_id, kind, address), cb);
             }).ok());
   }
   auto bad = Wait<ContactPoint>([&](auto cb) {
-    w.app.AddContactPoint(Mediator(), liaison_id, ContactKind::kSms, "0612345678", cb);
+    w.app.AddContactPoint(Mediator(), LiaisonPoint(liaison_id, ContactKind::kSms, "0612345678"),
+                          cb);
   });
   CHECK(bad.status().code() == Code::kInvalidArgument);
   CHECK_THAT(bad.status().message(), Catch::StartsWith("address: "));
   // Contact points are confidential: another party's liaison cannot list them.
-  CHECK(w.app.ListContactPoints(w.Liaison(w.group.parties[1].id), liaison_id).status().code() ==
-        Code::kNotFound);
-  CHECK(w.app.ListContactPoints(w.Liaison(b), 0)->size() == 2);
+  CHECK(w.app.ListContactPoints(w.Liaison(w.group.parties[1].id), Role::kLiaison, liaison_id)
+            .status()
+            .code() == Code::kNotFound);
+  CHECK(w.app.ListContactPoints(w.Liaison(b), Role::kLiaison, 0)->size() == 2);
 
   Case c = w.File();
   auto deliveries = *w.store.ListDeliveries(c.id);

@@ -13,10 +13,18 @@
 
 namespace baraza::testing {
 
+// What schema 7 added (notices and contact points for every role): dropped, the
+// file's tables are those of schema 6.
+inline constexpr const char* kDropSchema7 =
+    "DROP INDEX notices_by_recipient; ALTER TABLE notices DROP COLUMN recipient_role; "
+    "ALTER TABLE notices DROP COLUMN commander_id; DROP INDEX contact_points_by_role; "
+    "ALTER TABLE contact_points DROP COLUMN role; "
+    "ALTER TABLE contact_points DROP COLUMN commander_id; ";
+
 // Rewrites the file at `path` as schema 4 would have written it; returns the
 // history head it leaves, as `barazad audit head` printed it then.
 inline chain::Head DowngradeToSchema4(const std::string& path) {
-  Tamper(path, std::string(kDropHistoryGuards) +
+  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema7 +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
                    "ALTER TABLE events DROP COLUMN changes; "
                    "DROP TABLE contact_points; DROP TABLE deliveries;");

@@ -364,8 +364,8 @@ std::map<std::string, Rpc> Rpcs() {
     return Call(&C::AddContactPoint, cl, q);
   }};
   r["ListContactPoints"] = {Rpc::kNone, [](World& w, C& cl, const std::string& p, auto&) {
-    v1::ListContactPointsRequest q;  // a liaison's own (0); a mediator names liaison A
-    if (p == "mediator" || p == "commander" || p == "observer") q.set_liaison_id(w.liaison_a);
+    v1::ListContactPointsRequest q;  // a liaison's or commander's own; a mediator names liaison A
+    if (p == "mediator" || p == "observer") q.set_liaison_id(w.liaison_a);
     return Call(&C::ListContactPoints, cl, q);
   }};
   r["RemoveContactPoint"] = {Rpc::kNone, [](World& w, C& cl, auto&, auto&) {

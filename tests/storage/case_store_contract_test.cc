@@ -68,7 +68,7 @@ TEMPLATE_TEST_CASE("store saves a case with its events, notices and deadlines to
   CHECK(c->title == t.next.title);
   CHECK(c->respondents.size() == 2);
   CHECK(store->ListEvents(c->id)->size() == 3);
-  auto notices = store->ListNotices(g.parties[1].id, 0, 10);
+  auto notices = store->ListNotices(Recipient::Party(g.parties[1].id), 0, 10);
   REQUIRE(notices.ok());
   REQUIRE(notices->size() == 1);
   CHECK(notices->front().id > 0);
@@ -465,4 +465,78 @@ TEMPLATE_TEST_CASE("store replaces a case's pending deadlines with the ones it i
         {c.id, b, DeadlineKind::kReminder, kT0 + 150}});
   save({});
   CHECK(store->NextDeadline()->has_value() == false);
+}
+
+TEMPLATE_TEST_CASE("store keeps notices and contact points of the mediators and of commanders apart",
+                   "[store][outreach]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  Case c = FileIn(*store, g).next;
+  Id a = g.parties[1].id;
+  ContactPoint mediators, commander, liaison;
+  mediators.role = Role::kMediator;
+  mediators.address = "mediators@mission.example.org";
+  commander.role = Role::kCommander;
+  commander.commander_id = 1;
+  commander.kind = ContactKind::kSms;
+  commander.address = "+252612345670";
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                Commander k;
+                k.name = "Col. Diallo";
+                if (auto id = tx.InsertCommander(k); !id.ok()) return id.status();
+                CHECK(tx.GetCommander(1)->name == "Col. Diallo");
+                CHECK(tx.GetCommander(2).status().code() == Code::kNotFound);
+                Liaison l;
+                l.party_id = a;
+                l.name = "Abdi";
+                auto lid = tx.InsertLiaison(l);
+                if (!lid.ok()) return lid.status();
+                liaison.liaison_id = *lid;
+                liaison.party_id = a;
+                liaison.address = "abdi@jva.example.org";
+                for (ContactPoint* p : {&mediators, &commander, &liaison}) {
+                  auto id = tx.InsertContactPoint(*p);
+                  if (!id.ok()) return id.status();
+                  p->id = *id;
+                }
+                // Each recipient's notices go to its own contact points only.
+                auto to_mediators = tx.ContactPointsFor(Recipient::Mediators());
+                auto to_commander = tx.ContactPointsFor(Recipient::Commander(1));
+                auto to_party = tx.ContactPointsFor(Recipient::Party(a));
+                REQUIRE(to_mediators->size() == 1);
+                CHECK(to_mediators->front().id == mediators.id);
+                REQUIRE(to_commander->size() == 1);
+                CHECK(to_commander->front().id == commander.id);
+                REQUIRE(to_party->size() == 1);
+                CHECK(to_party->front().id == liaison.id);
+                CHECK(tx.ContactPointsFor(Recipient::Commander(2))->empty());
+                return Status::Ok();
+              })
+              .ok());
+  CHECK(store->ListContactPoints(Role::kMediator, 0)->size() == 1);
+  CHECK(store->ListContactPoints(Role::kCommander, 1)->front().address == "+252612345670");
+  // The liaison's list holds its own only, though the commander's id may be the same number.
+  auto of_liaison = store->ListContactPoints(Role::kLiaison, liaison.liaison_id);
+  REQUIRE(of_liaison->size() == 1);
+  CHECK(of_liaison->front().id == liaison.id);
+
+  std::vector<Notice> notices = {
+      Notice{0, c.id, Recipient::Mediators(), NoticeKind::kExtensionRequested, "more time", kT0, 0},
+      Notice{0, c.id, Recipient::Commander(1), NoticeKind::kAppeal, "appealed", kT0, 0},
+      Notice{0, c.id, Recipient::Party(a), NoticeKind::kReminder, "remember", kT0, kT0 + 9}};
+  c.version += 1;
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.SaveCase(c, {}, notices, {}); }).ok());
+  auto of_mediators = store->ListNotices(Recipient::Mediators(), 0, 10);
+  REQUIRE(of_mediators->size() == 1);
+  CHECK(of_mediators->front().kind == NoticeKind::kExtensionRequested);
+  CHECK(of_mediators->front().PartyId() == 0);
+  auto of_commander = store->ListNotices(Recipient::Commander(1), 0, 10);
+  REQUIRE(of_commander->size() == 1);
+  CHECK(store->GetNotice(of_commander->front().id)->to == Recipient::Commander(1));
+  CHECK(store->ListNotices(Recipient::Commander(2), 0, 10)->empty());
+  auto of_party = store->ListNotices(Recipient::Party(a), 0, 100);
+  REQUIRE_FALSE(of_party->empty());
+  for (const Notice& n : *of_party) CHECK(n.to == Recipient::Party(a));
 }

@@ -46,7 +46,7 @@ TEST_CASE("a shared case is redacted into a copy, and shared as is when nothing 
 
 TEST_CASE("a liaison sees only its own party's notices", "[access]") {
   Notice n;
-  n.party_id = kPartyA;
+  n.to = Recipient::Party(kPartyA);
   CHECK(CanSeeNotice(LiaisonOf(kPartyA), n));
   CHECK_FALSE(CanSeeNotice(LiaisonOf(kPartyB), n));
   CHECK(CanSeeNotice(Mediator(), n));

@@ -28,6 +28,14 @@ Case Settled() {
                                 Mediator(), kT0 + 5));
 }
 
+// The notices of a transition addressed to `to`.
+std::vector<Notice> To(const Transition& t, const Recipient& to) {
+  std::vector<Notice> out;
+  for (const auto& n : t.notices)
+    if (n.to == to) out.push_back(n);
+  return out;
+}
+
 std::vector<EventType> Types(const std::vector<Event>& events) {
   std::vector<EventType> out;
   for (const auto& e : events) out.push_back(e.type);
@@ -52,10 +60,10 @@ TEST_CASE("file dispute when group has the parties", "[workflow]") {
   CHECK(t->events[2].seq == 3);
   // Each respondent is called to negotiate, and the filer hears it was filed.
   REQUIRE(t->notices.size() == 3);
-  CHECK(t->notices[0].party_id == kPartyA);
+  CHECK(t->notices[0].PartyId() == kPartyA);
   CHECK(t->notices[0].kind == NoticeKind::kCallToNegotiate);
   CHECK(t->notices[0].deadline == kT0 + kWindow);
-  CHECK(t->notices[2].party_id == kFilerParty);
+  CHECK(t->notices[2].PartyId() == kFilerParty);
 }
 
 TEST_CASE("file dispute with bad input is rejected", "[workflow]") {
@@ -127,6 +135,20 @@ TEST_CASE("respond when every respondent has answered moves on without waiting",
   CHECK(PendingDeadlines(c).empty());
 }
 
+TEST_CASE("respond when the last respondent answers tells the mediators the case awaits them",
+          "[workflow]") {
+  Case c = Apply(Respond(Filed(), "open by day", Visibility::kGroup, LiaisonOf(kPartyA), kT0 + 1));
+  auto first = Respond(Filed(), "open by day", Visibility::kGroup, LiaisonOf(kPartyA), kT0 + 1);
+  CHECK(To(*first, Recipient::Mediators()).empty());  // B is still awaited
+  auto last = Respond(c, "agreed", Visibility::kGroup, LiaisonOf(kPartyB), kT0 + 2);
+  REQUIRE(last.ok());
+  auto told = To(*last, Recipient::Mediators());
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].kind == NoticeKind::kAwaitingDecision);
+  CHECK_THAT(told[0].text, Catch::Contains("awaits your decision"));
+  CHECK(told[0].PartyId() == 0);
+}
+
 TEST_CASE("respond when window closed is rejected", "[workflow]") {
   auto t = Respond(Filed(), "too late", Visibility::kGroup, LiaisonOf(kPartyA), kT0 + kWindow);
   CHECK(t.status().code() == Code::kFailedPrecondition);
@@ -159,6 +181,12 @@ TEST_CASE("request extension when negotiating is recorded for the mediator", "[w
   CHECK(t->events[0].type == EventType::kExtensionRequested);
   CHECK(t->events[0].visibility == Visibility::kMediatorOnly);
   CHECK(t->next.FindRespondent(kPartyB)->deadline == kT0 + kWindow);  // not moved yet
+  // The mediators hear of it (with the reason, which only they may read); no party does.
+  REQUIRE(t->notices.size() == 1);
+  CHECK(t->notices[0].to == Recipient::Mediators());
+  CHECK(t->notices[0].kind == NoticeKind::kExtensionRequested);
+  CHECK_THAT(t->notices[0].text, Catch::Contains("our delegate is travelling"));
+  CHECK(t->notices[0].deadline == kT0 + kWindow);
 }
 
 TEST_CASE("grant extension when negotiating moves only that party's deadline", "[workflow]") {
@@ -336,6 +364,13 @@ TEST_CASE("timer when deadline passed without a reminder refers to the mediator"
     CHECK_THAT(e.details.at("reason"), Catch::Contains("no reminder"));
   }
   CHECK(t.next.state == CaseState::kAwaitingDecision);
+  // The mediators are told of each referral, with its reason, and that the case awaits them.
+  auto told = To(t, Recipient::Mediators());
+  REQUIRE(told.size() == 3);
+  CHECK(told[0].kind == NoticeKind::kReferred);
+  CHECK_THAT(told[0].text, Catch::Contains("no reminder"));
+  CHECK(told[1].kind == NoticeKind::kReferred);
+  CHECK(told[2].kind == NoticeKind::kAwaitingDecision);
 }
 
 TEST_CASE("timer when the party has no liaison refers to the mediator", "[workflow]") {

@@ -38,7 +38,7 @@ TEST_CASE("file contemplated action when filed by a commander notifies the targe
   CHECK(t->next.state == CaseState::kNegotiating);
   CHECK(t->next.filed_by_commander_id == 5);
   REQUIRE(t->notices.size() == 1);
-  CHECK(t->notices[0].party_id == kPartyA);
+  CHECK(t->notices[0].PartyId() == kPartyA);
   CHECK_THAT(t->notices[0].text, Catch::Contains("contemplates action"));
 }
 

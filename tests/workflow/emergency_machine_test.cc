@@ -57,7 +57,7 @@ TEST_CASE("log emergency action when the affected parties are in the group", "[w
   REQUIRE(t->notices.size() == 3);
   for (const auto& n : t->notices) {
     CHECK(n.kind == NoticeKind::kEmergencyAction);
-    CHECK(n.deadline == (n.party_id == kFilerParty ? 0 : kT0 + kAppealWindow));
+    CHECK(n.deadline == (n.PartyId() == kFilerParty ? 0 : kT0 + kAppealWindow));
   }
   CHECK(PendingDeadlines(t->next) ==
         std::vector<Deadline>{{9, 0, DeadlineKind::kAppealWindowClose, kT0 + kAppealWindow}});
@@ -124,6 +124,28 @@ TEST_CASE("appeal when appeal window is open puts the case under appeal", "[work
   REQUIRE(c.appeals.size() == 1);
   CHECK(c.appeals[0].party_id == kPartyA);
   CHECK(PendingDeadlines(c).empty());  // nothing for the server to do once appealed
+}
+
+TEST_CASE("appeal tells the commander whose action it is and the mediators who rule on it",
+          "[workflow][emergency]") {
+  auto t = FileAppeal(Explained(), "The roadblock was ours and lawful.", "Compensation",
+                      LiaisonOf(kPartyA), kT0 + kDay);
+  REQUIRE(t.ok());
+  int to_commander = 0, to_mediators = 0;
+  for (const auto& n : t->notices) {
+    if (n.to == Recipient::Commander(CommanderActor().subject_id)) {
+      ++to_commander;
+      CHECK(n.kind == NoticeKind::kAppeal);
+      CHECK_THAT(n.text, Catch::Contains("appealed your action"));
+    }
+    if (n.to == Recipient::Mediators()) {
+      ++to_mediators;
+      CHECK(n.kind == NoticeKind::kAwaitingRuling);
+      CHECK(n.deadline == t->next.appeal_deadline);
+    }
+  }
+  CHECK(to_commander == 1);
+  CHECK(to_mediators == 1);
 }
 
 TEST_CASE("appeal when under appeal by the other affected party is accepted", "[workflow][emergency]") {

@@ -29,16 +29,33 @@ Delivery Queued(Id party, NoticeKind kind, ContactKind channel = ContactKind::kS
   return d;
 }
 
+ContactPoint Point(Id id, Role role, Id owner, Id party, ContactKind kind, std::string address,
+                   UnixMillis removed_at = 0) {
+  ContactPoint p;
+  p.id = id;
+  p.role = role;
+  if (role == Role::kLiaison) p.liaison_id = owner;
+  if (role == Role::kCommander) p.commander_id = owner;
+  p.party_id = party;
+  p.kind = kind;
+  p.address = std::move(address);
+  p.created_at = kT0;
+  p.removed_at = removed_at;
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("plan deliveries when the party has contact points queues one per point in use",
           "[workflow][outreach]") {
-  Notice n{4, 7, kPartyA, NoticeKind::kReminder, "text", kT0, kT0 + kWindow};
-  std::vector<ContactPoint> points = {{1, 10, kPartyA, ContactKind::kEmail, "a@x.org", kT0, 0},
-                                      {2, 10, kPartyA, ContactKind::kSms, "+252612345678", kT0, kT0},
-                                      {3, 11, kPartyB, ContactKind::kWebhook, "https://b", kT0, 0}};
+  Notice n{4, 7, Recipient::Party(kPartyA), NoticeKind::kReminder, "text", kT0, kT0 + kWindow};
+  std::vector<ContactPoint> points = {
+      Point(1, Role::kLiaison, 10, kPartyA, ContactKind::kEmail, "a@x.org"),
+      Point(2, Role::kLiaison, 10, kPartyA, ContactKind::kSms, "+252612345678", kT0),
+      Point(3, Role::kLiaison, 11, kPartyB, ContactKind::kWebhook, "https://b"),
+      Point(4, Role::kMediator, 0, 0, ContactKind::kEmail, "mediators@mission.example.org")};
   auto planned = PlanDeliveries(n, points, kT0);
-  REQUIRE(planned.size() == 1);  // the removed one and another party's are left out
+  REQUIRE(planned.size() == 1);  // the removed one, another party's, the mediators' are left out
   CHECK(planned[0].contact_point_id == 1);
   CHECK(planned[0].state == DeliveryState::kQueued);
   CHECK(planned[0].next_attempt_at == kT0);
@@ -46,13 +63,40 @@ TEST_CASE("plan deliveries when the party has contact points queues one per poin
 
 TEST_CASE("plan deliveries when the party has no contact point records it undeliverable",
           "[workflow][outreach]") {
-  Notice n{4, 7, kPartyA, NoticeKind::kCallToNegotiate, "text", kT0, 0};
+  Notice n{4, 7, Recipient::Party(kPartyA), NoticeKind::kCallToNegotiate, "text", kT0, 0};
   auto planned = PlanDeliveries(n, {}, kT0);
   REQUIRE(planned.size() == 1);
   CHECK(planned[0].state == DeliveryState::kUndeliverable);
   Case c = Filed();
   NoteUndeliverable(c, planned);
   CHECK(c.FindRespondent(kPartyA)->deliveries_failed == 1);
+}
+
+TEST_CASE("plan deliveries of a mediators' or a commander's notice uses only their contact points",
+          "[workflow][outreach]") {
+  std::vector<ContactPoint> points = {
+      Point(1, Role::kLiaison, 10, kPartyA, ContactKind::kEmail, "a@x.org"),
+      Point(2, Role::kMediator, 0, 0, ContactKind::kEmail, "mediators@mission.example.org"),
+      Point(3, Role::kCommander, 5, 0, ContactKind::kSms, "+252612345670"),
+      Point(4, Role::kCommander, 6, 0, ContactKind::kSms, "+252612345671")};
+  Notice to_mediators{4, 7, Recipient::Mediators(), NoticeKind::kExtensionRequested, "t", kT0, 0};
+  auto planned = PlanDeliveries(to_mediators, points, kT0);
+  REQUIRE(planned.size() == 1);
+  CHECK(planned[0].contact_point_id == 2);
+  CHECK(planned[0].party_id == 0);
+  Notice to_commander{5, 7, Recipient::Commander(6), NoticeKind::kAppeal, "t", kT0, 0};
+  planned = PlanDeliveries(to_commander, points, kT0);
+  REQUIRE(planned.size() == 1);
+  CHECK(planned[0].contact_point_id == 4);
+  // A commander without a contact point: recorded undeliverable, and no party's outreach suffers.
+  Notice to_other{6, 7, Recipient::Commander(9), NoticeKind::kAppeal, "t", kT0, 0};
+  planned = PlanDeliveries(to_other, points, kT0);
+  REQUIRE(planned.size() == 1);
+  CHECK(planned[0].state == DeliveryState::kUndeliverable);
+  CHECK_THAT(planned[0].detail, Catch::Contains("commander 9"));
+  Case c = Filed();
+  NoteUndeliverable(c, planned);
+  for (const auto& r : c.respondents) CHECK(r.deliveries_failed == 0);
 }
 
 TEST_CASE("attempt when the channel is down retries later with backoff, then fails for good",
