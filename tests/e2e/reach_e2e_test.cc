@@ -303,3 +303,125 @@ TEST_CASE_METHOD(WithSinks, "reach: a slow receiver holds up only its own share 
       slow_done += d.contact_point_id() == slow && d.state() == v1::DELIVERY_STATE_DELIVERED;
   CHECK(slow_done < 3);  // still on their way: the fast ones did not wait for them
 }
+
+namespace {
+
+// Waits until `done` holds for the records a sink has written, or `timeout`.
+bool WaitForRecords(const std::string& dir, std::chrono::seconds timeout,
+                    const std::function<bool(const std::vector<nlohmann::json>&)>& done) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {  // bounded by the timeout
+    if (done(ReadRecords(dir))) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done(ReadRecords(dir));
+}
+
+bool AnyContains(const std::vector<nlohmann::json>& records, const std::string& text) {
+  for (const auto& r : records)
+    if (r.dump().find(text) != std::string::npos) return true;
+  return false;
+}
+
+std::vector<v1::Notice> NoticesOf(client::BarazaClient& c) {
+  v1::ListNoticesResponse resp;
+  auto status = c.ListNotices({}, &resp);
+  INFO(status.error_message());
+  REQUIRE(status.ok());
+  return {resp.notices().begin(), resp.notices().end()};
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(WithSinks,
+                 "reach: the mediators' e-mail gets an extension request and a case awaiting a "
+                 "ruling, a commander's webhook the appeal against its action",
+                 "[e2e][reach]") {
+  auto m = Mediator();
+  v1::AddContactPointRequest mediators;
+  mediators.set_mediators(true);
+  mediators.set_kind(v1::CONTACT_KIND_EMAIL);
+  mediators.set_address("mediators@mission.example.org");
+  v1::ContactPoint point;
+  REQUIRE(m.AddContactPoint(mediators, &point).ok());
+  CHECK(point.role() == v1::ROLE_MEDIATOR);
+
+  // A party asks for more time: the mediators hear of it by e-mail, with the reason.
+  v1::Case filed;
+  REQUIRE(m.FileDispute(Dispute(s, 600), &filed).ok());
+  v1::RequestExtensionRequest ask;
+  ask.set_case_id(filed.id());
+  ask.mutable_extension()->set_seconds(3 * 86400);
+  ask.set_reason("Our delegate is travelling to Baidoa.");
+  auto silent = server.Client(s.silent_token);
+  REQUIRE(silent.RequestExtension(ask, &filed).ok());
+  std::string subject = "Extension requested (case " + std::to_string(filed.id()) + ")";
+  CHECK(WaitForRecords(mail_dir.file(""), 30s, [&](const std::vector<nlohmann::json>& mails) {
+    return AnyContains(mails, subject) && AnyContains(mails, "travelling to Baidoa");
+  }));
+  auto told = NoticesOf(m);
+  REQUIRE_FALSE(told.empty());
+  CHECK(told.back().kind() == v1::NOTICE_KIND_EXTENSION_REQUESTED);
+  CHECK(told.back().recipient_role() == v1::ROLE_MEDIATOR);
+  // The reason is the mediators' alone: no party's notices carry it.
+  for (const auto* token : {&s.silent_token, &s.answers_token, &s.filer_token}) {
+    auto party = server.Client(*token);
+    for (const auto& n : NoticesOf(party)) CHECK(n.text().find("Baidoa") == std::string::npos);
+  }
+
+  // A commander with a webhook of its own hears of an appeal against its action.
+  std::string commander_token = RegisterCommander(m, "Col. A. Diallo, Sector South");
+  auto commander = server.Client(commander_token);
+  v1::WhoAmIResponse who;
+  REQUIRE(commander.WhoAmI({}, &who).ok());
+  int64_t commander_id = std::stoll(who.subject().substr(who.subject().find(':') + 1));
+  v1::AddContactPointRequest hook;
+  hook.set_commander_id(commander_id);
+  hook.set_kind(v1::CONTACT_KIND_WEBHOOK);
+  hook.set_address(Hook("/commander"));
+  REQUIRE(m.AddContactPoint(hook, &point).ok());
+  v1::ListContactPointsResponse own;
+  REQUIRE(commander.ListContactPoints({}, &own).ok());
+  REQUIRE(own.contact_points_size() == 1);
+  CHECK(own.contact_points(0).address() == Hook("/commander"));
+  // Confidential: a liaison cannot list the commander's, nor the mediators'.
+  v1::ListContactPointsRequest theirs;
+  theirs.set_commander_id(commander_id);
+  v1::ListContactPointsResponse listed;
+  CHECK(silent.ListContactPoints(theirs, &listed).error_code() == grpc::StatusCode::NOT_FOUND);
+  v1::ListContactPointsRequest ours;
+  ours.set_mediators(true);
+  CHECK(silent.ListContactPoints(ours, &listed).error_code() == grpc::StatusCode::NOT_FOUND);
+
+  v1::Case action;
+  REQUIRE(commander.LogEmergencyAction(EmergencyActionIn(s.group, {s.answers, s.silent}), &action)
+              .ok());
+  v1::AppealActionRequest appeal;
+  appeal.set_case_id(action.id());
+  appeal.set_grounds("The roadblock was ours and nobody fired.");
+  REQUIRE(server.Client(s.answers_token).AppealAction(appeal, &action).ok());
+  CHECK(WaitForRecords(hook_dir.file(""), 30s, [&](const std::vector<nlohmann::json>& records) {
+    for (const auto& r : records)
+      if (r["path"] == "/commander" &&
+          r["body"].get<std::string>().find("appealed your action") != std::string::npos)
+        return true;
+    return false;
+  }));
+  auto appeals = NoticesOf(commander);
+  REQUIRE(appeals.size() == 1);
+  CHECK(appeals[0].kind() == v1::NOTICE_KIND_APPEAL);
+  CHECK(appeals[0].commander_id() == commander_id);
+  // And the mediators, who rule on it.
+  CHECK(WaitForRecords(mail_dir.file(""), 30s, [&](const std::vector<nlohmann::json>& mails) {
+    return AnyContains(mails, "Awaiting ruling (case " + std::to_string(action.id()) + ")");
+  }));
+  // Each mediators' and commander's delivery is on the case's outreach record.
+  auto delivered = [&] {
+    int staff = 0;
+    for (const auto& d : Deliveries(m, action.id()))
+      if (d.party_id() == 0 && d.state() == v1::DELIVERY_STATE_DELIVERED) ++staff;
+    return staff;
+  };
+  for (int i = 0; i < 100 && delivered() < 2; ++i) std::this_thread::sleep_for(100ms);
+  CHECK(delivered() == 2);
+}
