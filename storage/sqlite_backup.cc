@@ -16,6 +16,7 @@
 #include "storage/sqlite_case_store.h"
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_record.h"
+#include "storage/sqlite_schema.h"
 
 namespace baraza {
 namespace {
@@ -200,18 +201,41 @@ Status CopyPages(const std::string& from, const std::string& to, const CopyOptio
   return dst.Close();
 }
 
-// The copy's hash chain and state, as `barazad audit verify` checks them.
-Result<chain::Head> Verify(const std::string& path, const CopyOptions& o) {
-  BARAZA_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path, /*writer=*/false));
+Result<int64_t> SchemaOf(sqlite::Connection& c) {
+  sqlite::Query q(c, "PRAGMA user_version");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no user_version") : q.status();
+  return q.Int(0);
+}
+
+// Brings a copy made by an older barazad to this one's schema, as barazad does
+// when it opens a database (an old history's state gets sealed into it).
+Status MigrateCopy(const std::string& path) {
+  BARAZA_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path, /*writer=*/true));
+  BARAZA_RETURN_IF_ERROR(sqlite::Migrate(*conn, SqliteCaseStore::kSchemaVersion));
+  return conn->Exec("PRAGMA journal_mode=DELETE");  // one self-contained file again
+}
+
+// The copy's hash chain and state, as `barazad audit verify` checks them;
+// a copy of an older schema is first migrated when `migrate`.
+Result<chain::Head> Verify(const std::string& path, bool migrate, const CopyOptions& o) {
+  constexpr int64_t kNewest = SqliteCaseStore::kSchemaVersion;
+  int64_t schema = 0;
   {
-    sqlite::Query q(*conn, "PRAGMA user_version");
-    if (q.Next() && q.Int(0) > SqliteCaseStore::kSchemaVersion)
-      return Status::FailedPrecondition(
-          "the database is of schema " + std::to_string(q.Int(0)) + ", newer than the " +
-          std::to_string(SqliteCaseStore::kSchemaVersion) +
-          " this barazad knows; use the barazad that wrote it");
-    BARAZA_RETURN_IF_ERROR(q.status());
+    BARAZA_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path, /*writer=*/false));
+    BARAZA_ASSIGN_OR_RETURN(schema, SchemaOf(*conn));
   }
+  if (schema < 1) return Status::FailedPrecondition("it is not a barazad database (no schema)");
+  if (schema > kNewest)
+    return Status::FailedPrecondition("the database is of schema " + std::to_string(schema) +
+                                      ", newer than the " + std::to_string(kNewest) +
+                                      " this barazad knows; use the barazad that wrote it");
+  if (schema < kNewest && !migrate)
+    return Status::FailedPrecondition(
+        "the database is of schema " + std::to_string(schema) + ", older than the " +
+        std::to_string(kNewest) + " this barazad verifies; start barazad on it once (it "
+        "migrates the database) or use the barazad that wrote it");
+  if (schema < kNewest) BARAZA_RETURN_IF_ERROR(MigrateCopy(path));
+  BARAZA_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path, /*writer=*/false));
   BARAZA_ASSIGN_OR_RETURN(sqlite::RecordAudit audit, sqlite::AuditRecord(*conn, o.kept, o.on_verify));
   if (!audit.ok()) {
     std::string what = audit.first_break ? *audit.first_break : audit.mismatches.front();
@@ -223,7 +247,8 @@ Result<chain::Head> Verify(const std::string& path, const CopyOptions& o) {
 }
 
 Result<CopyInfo> CopyVerified(const std::string& from, const std::string& to,
-                              const std::vector<std::string>& refused, const CopyOptions& o) {
+                              const std::vector<std::string>& refused, bool migrate,
+                              const CopyOptions& o) {
   if (!Exists(from)) return Status::NotFound("no database at " + from);
   for (const auto& suffix : refused) {
     if (Exists(to + suffix))
@@ -236,7 +261,7 @@ Result<CopyInfo> CopyVerified(const std::string& from, const std::string& to,
     return Status(s.code(), "while copying " + from + " to " + to + ": " + s.message());
   };
   if (Status s = CopyPages(from, tmp.path(), o); !s.ok()) return in_copy(s);
-  auto head = Verify(tmp.path(), o);
+  auto head = Verify(tmp.path(), migrate, o);
   if (!head.ok()) return in_copy(head.status());
   if (Status s = tmp.Sync(); !s.ok()) return in_copy(s);
   struct stat st {};
@@ -249,12 +274,12 @@ Result<CopyInfo> CopyVerified(const std::string& from, const std::string& to,
 
 Result<CopyInfo> BackupDatabase(const std::string& db, const std::string& out,
                                 const CopyOptions& options) {
-  return CopyVerified(db, out, {""}, options);
+  return CopyVerified(db, out, {""}, /*migrate=*/false, options);
 }
 
 Result<CopyInfo> RestoreDatabase(const std::string& from, const std::string& db,
                                  const CopyOptions& options) {
-  return CopyVerified(from, db, {"", "-wal", "-shm", "-journal"}, options);
+  return CopyVerified(from, db, {"", "-wal", "-shm", "-journal"}, /*migrate=*/true, options);
 }
 
 }  // namespace baraza

@@ -36,15 +36,17 @@ struct CopyInfo {
 // Copies the database at `db` (barazad may be serving it) into a new file
 // `out`, mode 0600: one read snapshot copied in steps into a temporary file
 // beside `out`, synced, its hash chain and state verified, then renamed to
-// `out` and the folder synced. An existing `out` is never replaced
-// (ALREADY_EXISTS). On any failure nothing is left at `out` nor beside it.
+// `out` and the folder synced. The database must be of this barazad's schema.
+// An existing `out` is never replaced (ALREADY_EXISTS). On any failure nothing
+// is left at `out` nor beside it.
 Result<CopyInfo> BackupDatabase(const std::string& db, const std::string& out,
                                 const CopyOptions& options = {});
 
 // Puts the backup `from` in place as the database `db`, the same way (temporary
-// file, verified, synced, renamed). Refuses (ALREADY_EXISTS) when `db` or its
-// -wal, -shm or -journal exists: a restore never overwrites a database, and a
-// stale WAL or journal would be replayed into the restored one.
+// file, verified, synced, renamed); a backup made by an older barazad is
+// migrated first, as barazad would on opening it. Refuses (ALREADY_EXISTS) when
+// `db` or its -wal, -shm or -journal exists: a restore never overwrites a
+// database, and a stale WAL or journal would be replayed into the restored one.
 Result<CopyInfo> RestoreDatabase(const std::string& from, const std::string& db,
                                  const CopyOptions& options = {});
 

@@ -15,6 +15,7 @@
 
 #include "storage/sqlite_backup.h"
 #include "storage/sqlite_case_store.h"
+#include "tests/fakes/legacy_schema.h"
 #include "tests/fakes/store_helpers.h"
 #include "tests/fakes/tamper.h"
 #include "tests/fakes/temp_dir.h"
@@ -283,4 +284,34 @@ TEST_CASE("restore checks the backup against a kept head", "[backup][restore]") 
     CHECK(restored.status().code() == Code::kDataLoss);
     CHECK(FilesIn(target.path()).empty());
   }
+}
+
+TEST_CASE("restore of a backup made by an older barazad migrates it and keeps its head",
+          "[backup][restore]") {
+  TempDir dir;
+  MakeDatabase(dir.file("old.db"));
+  chain::Head old_head = DowngradeToSchema4(dir.file("old.db"));
+  TempDir target;
+  CopyOptions options;
+  options.kept = old_head;
+  auto restored = RestoreDatabase(dir.file("old.db"), target.file("r.db"), options);
+  INFO(restored.status().message());
+  REQUIRE(restored.ok());
+  // Schema 5 seals the old state into the history: it goes on past the kept head.
+  CHECK(restored->head.events > old_head.events);
+  CHECK(HeadOf(target.file("r.db")).ToString() == restored->head.ToString());
+  CHECK(FilesIn(target.path()) == std::set<std::string>{"r.db"});
+}
+
+TEST_CASE("backup of a database of an older schema is refused, saying what to do", "[backup]") {
+  TempDir dir;
+  MakeDatabase(dir.file("old.db"));
+  DowngradeToSchema4(dir.file("old.db"));
+  TempDir out;
+  auto copy = BackupDatabase(dir.file("old.db"), out.file("copy.db"));
+  REQUIRE_FALSE(copy.ok());
+  CHECK(copy.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(copy.status().message(), Catch::Contains("schema 4, older than the " +
+                                                   std::to_string(SqliteCaseStore::kSchemaVersion)));
+  CHECK(FilesIn(out.path()).empty());
 }
