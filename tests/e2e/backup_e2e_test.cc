@@ -203,7 +203,9 @@ TEST_CASE("barazad --backup-dir that cannot be written logs the failure and serv
   server.extra_args = {"--backup-dir", dir.file("not-a-folder"), "--backup-every", "1s"};
   REQUIRE(server.Start());
   CHECK(WaitForLog(dir, "failed, barazad serves on", 2, 30s));
-  auto m = server.Client(server.mediator_token());
-  CHECK(CreateGroup(m, "still serving") > 0);
+  {
+    auto m = server.Client(server.mediator_token());
+    CHECK(CreateGroup(m, "still serving") > 0);
+  }
   CHECK(server.Stop() == 0);
 }
