@@ -170,6 +170,8 @@ Status CopyPages(const std::string& from, const std::string& to, const CopyOptio
   constexpr int kMaxBusyRetries = 500;  // 10 ms each: 5 s of a source locked for recovery
   int rc = SQLITE_OK, busy = 0;
   bool cancelled = false;
+  // Bounded: the snapshot does not grow, so each step brings the end nearer,
+  // and a busy source is waited for kMaxBusyRetries times at most.
   while (true) {
     rc = sqlite3_backup_step(backup, o.pages_per_step);
     if (rc == SQLITE_OK || rc == SQLITE_DONE) {
