@@ -1,14 +1,17 @@
 #include "services/server/admin.h"
 
+#include <chrono>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 
 #include "services/app/clock.h"
 #include "services/auth/tokens.h"
 #include "services/server/secret_file.h"
 #include "services/workflow/case_machine.h"
 #include "services/workflow/duration_text.h"
+#include "storage/sqlite_backup.h"
 #include "storage/sqlite_case_store.h"
 
 namespace baraza::admin {
@@ -38,6 +41,22 @@ std::unique_ptr<SqliteCaseStore> OpenExisting(const std::string& db) {
 int Fail(const Status& s) {
   std::cerr << "barazad: " << CodeName(s.code()) << ": " << s.message() << "\n";
   return kExitFailed;
+}
+
+// Progress of a copy on stderr: at most one line every two seconds, so that a
+// small copy prints none and a long one shows that it moves.
+CopyOptions CopyProgress() {
+  using Clock = std::chrono::steady_clock;
+  CopyOptions o;
+  auto last = std::make_shared<Clock::time_point>(Clock::now());
+  o.on_copy = [last](int64_t copied, int64_t total) {
+    if (Clock::now() - *last < std::chrono::seconds(2) || copied == total) return;
+    *last = Clock::now();
+    std::cerr << "barazad: copied " << copied << " of " << total << " pages ("
+              << (total > 0 ? copied * 100 / total : 100) << "%)...\n";
+  };
+  o.on_verify = [](int64_t n) { std::cerr << "barazad: verified " << n << " events of the copy...\n"; };
+  return o;
 }
 
 }  // namespace
@@ -160,6 +179,32 @@ int Rebuild(const std::string& db) {
   if (!rows.ok()) return Fail(rows.status());
   std::cout << "rebuilt " << *rows << " rows from the history\n";
   return AuditVerify(db, std::nullopt);
+}
+
+int Backup(const std::string& db, const std::string& out) {
+  auto copy = BackupDatabase(db, out, CopyProgress());
+  if (!copy.ok()) return Fail(copy.status());
+  std::cout << "ok: " << db << " copied to " << out << " (" << copy->bytes << " bytes); "
+            << copy->head.events << " events and the state verified\n"
+            << "head " << copy->head.ToString() << "\n";
+  return kExitOk;
+}
+
+int Restore(const std::string& from, const std::string& db, const std::optional<std::string>& head) {
+  CopyOptions options = CopyProgress();
+  if (head) {
+    auto parsed = chain::Head::Parse(*head);
+    if (!parsed.ok()) return Fail(parsed.status());
+    options.kept = *parsed;
+  }
+  auto copy = RestoreDatabase(from, db, options);
+  if (!copy.ok()) return Fail(copy.status());
+  std::cout << "ok: " << from << " restored to " << db << " (" << copy->bytes << " bytes); "
+            << copy->head.events << " events and the state verified"
+            << (head ? ", including the kept head" : "") << "\n"
+            << "head " << copy->head.ToString() << "\n"
+            << (head ? "" : "compare it with the head you kept when the backup was made\n");
+  return kExitOk;
 }
 
 }  // namespace baraza::admin

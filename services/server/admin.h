@@ -1,6 +1,6 @@
 // barazad's own commands for the operator, run on the database file (also while
-// the server runs): `token issue|list|revoke` for mediator tokens and
-// `audit verify|head` for the tamper-evident history. Used by main.cc.
+// the server runs): `token issue|list|revoke` for mediator tokens, `audit
+// verify|head` for the tamper-evident history, `backup` and `restore`. Used by main.cc.
 #pragma once
 
 #include <optional>
@@ -30,5 +30,12 @@ int AuditVerify(const std::string& db, const std::optional<std::string>& head);
 int AuditHead(const std::string& db);
 // Recomputes the state from an intact history (barazad stopped), then verifies.
 int Rebuild(const std::string& db);
+
+// Copies the database (barazad may be serving it) into the new file `out`
+// (mode 0600, never overwritten), verified; prints the copy's head.
+int Backup(const std::string& db, const std::string& out);
+// Puts the backup `from` in place as the database `db`, which must not exist,
+// verified (against `head` too when given); prints its head.
+int Restore(const std::string& from, const std::string& db, const std::optional<std::string>& head);
 
 }  // namespace baraza::admin

@@ -1,5 +1,6 @@
 // barazad: the Baraza server, and the operator's commands on its database
-// (`barazad token ...`, `barazad audit ...`). See README.md and docs/.
+// (`barazad token ...`, `barazad audit ...`, `barazad backup|restore`). See
+// README.md and docs/ (docs/operations.md for backups).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -14,7 +15,7 @@ int main(int argc, char** argv) {
   baraza::process::Tune();
   CLI::App app{"barazad — the Baraza case server: contact groups, disputes, notices and "
                "deadlines that the server enforces itself.\nWith no command it serves; "
-               "`token`, `audit` and `rebuild` work on the database file."};
+               "`token`, `audit`, `rebuild`, `backup` and `restore` work on the database file."};
   baraza::ServerOptions options;
   app.add_option("--listen", options.listen, "address to serve gRPC on (host:port; port 0 picks one)")
       ->capture_default_str();
@@ -67,6 +68,22 @@ int main(int argc, char** argv) {
                  "host:port to receive signed delivery reports from the SMS gateway on "
                  "(POST /v1/delivery-reports); off unless given")
       ->group("Reach (docs/notifications.md)");
+  std::string backup_every = "60";
+  auto* backup_dir_opt =
+      app.add_option("--backup-dir", options.backup.dir,
+                     "take a verified backup every --backup-every into this folder "
+                     "(barazad-<UTC time>.db); off unless given")
+          ->group("Backups (docs/operations.md)");
+  auto* backup_every_opt =
+      app.add_option("--backup-every", backup_every,
+                     "minutes between two backups (or a duration: 90s, 6h)")
+          ->capture_default_str()->group("Backups (docs/operations.md)");
+  auto* backup_keep_opt =
+      app.add_option("--backup-keep", options.backup.keep,
+                     "backups kept in --backup-dir; older ones are removed")
+          ->capture_default_str()->check(CLI::Range(1, 1000000))->group("Backups (docs/operations.md)");
+  backup_every_opt->needs(backup_dir_opt);
+  backup_keep_opt->needs(backup_dir_opt);
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");
@@ -107,7 +124,29 @@ int main(int argc, char** argv) {
                  "(on --db; stop barazad first)");
   rebuild->footer("Refused when the history itself does not verify: then restore a backup.");
 
+  // --- barazad backup | restore ---
+  auto* backup = app.add_subcommand(
+      "backup", "copy the database (on --db; barazad may be serving it) into a new file, "
+                "verify the copy and print its head");
+  std::string backup_out;
+  backup->add_option("--out", backup_out, "the file to create (mode 0600; never overwritten)")
+      ->required();
+  backup->footer("Keep the printed head apart from the backup. See docs/operations.md.");
+  auto* restore = app.add_subcommand(
+      "restore", "put a backup in place as a new database (--db, which must not exist), "
+                 "verified; prints its head");
+  std::string restore_from, restore_head;
+  restore->add_option("--from", restore_from, "the backup file")->required();
+  restore->add_option("--head", restore_head,
+                      "the head kept when the backup was made; the backup must contain it");
+  restore->footer("Start barazad on the restored database afterwards. See docs/operations.md.");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*backup) return baraza::admin::Backup(options.db_path, backup_out);
+  if (*restore)
+    return baraza::admin::Restore(restore_from, options.db_path,
+                                  restore_head.empty() ? std::nullopt : std::optional(restore_head));
 
   if (*token) {
     if (token->got_subcommand("issue")) {
@@ -127,6 +166,19 @@ int main(int argc, char** argv) {
     if (audit->got_subcommand("head")) return baraza::admin::AuditHead(options.db_path);
     return baraza::admin::AuditVerify(options.db_path,
                                       head.empty() ? std::nullopt : std::optional(head));
+  }
+
+  if (!options.backup.dir.empty()) {
+    // A plain number is minutes; a duration with its unit is taken as written.
+    bool minutes = !backup_every.empty() &&
+                   backup_every.find_first_not_of("0123456789") == std::string::npos;
+    auto every = baraza::workflow::ParseDuration(minutes ? backup_every + "m" : backup_every);
+    if (!every || *every <= 0) {
+      std::cerr << "barazad: --backup-every \"" << backup_every
+                << "\" is not a number of minutes (or a duration like 90s or 6h) above 0\n";
+      return 2;
+    }
+    options.backup.every = *every;
   }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("barazad"));

@@ -12,6 +12,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 #include <iostream>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 #include "services/api/outreach_service.h"
@@ -19,9 +20,11 @@
 #include "services/auth/loopback.h"
 #include "services/process/tuning.h"
 #include "services/scheduler/deadline_scheduler.h"
+#include "services/server/backup_schedule.h"
 #include "services/server/outreach_setup.h"
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
+#include "services/workflow/duration_text.h"
 #include "storage/sqlite_case_store.h"
 
 namespace baraza {
@@ -188,6 +191,17 @@ Status RunServer(const ServerOptions& options) {
   scheduler.Start();
   health->SetServingStatus(true);
 
+  // Periodic backups on a thread of their own; a failed one is logged and
+  // barazad serves on.
+  std::optional<BackupSchedule> backups;
+  if (!options.backup.dir.empty()) {
+    backups.emplace(options.db_path, options.backup, clock);
+    spdlog::info("backups every {} into {}, keeping the newest {}",
+                 workflow::FormatDuration(options.backup.every), options.backup.dir,
+                 options.backup.keep);
+    backups->Start();
+  }
+
   web::PublicSite site(**store);
   if (!options.public_page.empty()) {
     BARAZA_RETURN_IF_ERROR(site.Start(options.public_page));
@@ -217,6 +231,7 @@ Status RunServer(const ServerOptions& options) {
   hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   scheduler.Stop();
+  if (backups) backups->Stop();  // a copy in progress stops and leaves nothing
   (*outreach)->Stop();
   server->Wait();
   spdlog::info("stopped");

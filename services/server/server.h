@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "services/server/backup_schedule.h"
 #include "services/server/outreach_setup.h"
 #include "services/workflow/status.h"
 
@@ -27,6 +28,8 @@ struct ServerOptions {
   bool verify_on_start = false;
   // Where notices go out (docs/notifications.md).
   OutreachOptions outreach;
+  // Periodic backups (docs/operations.md); off while `backup.dir` is empty.
+  BackupScheduleOptions backup;
 };
 
 
