@@ -219,6 +219,9 @@ void PrintRecord(const Common& c, const v1::ParticipationRecord& r) {
   Row("party", std::to_string(r.party_id()));
   Row("cases", std::to_string(r.cases()));
   Row("notices received", std::to_string(r.notices_received()));
+  Row("outreach", std::to_string(r.notices_sent()) + " notices sent, " +
+                      std::to_string(r.notices_delivered()) + " delivered, " +
+                      std::to_string(r.notices_read()) + " read");
   Row("answered on time", std::to_string(r.answered_on_time()));
   Row("answered late", std::to_string(r.answered_late()));
   Row("never answered", std::to_string(r.never_answered()) + " (default judgements)");

@@ -192,6 +192,9 @@ void ToProto(const workflow::ParticipationRecord& in, v1::ParticipationRecord* o
   out->set_appeals_upheld_with_remedy(in.appeals_upheld_with_remedy);
   out->set_appeals_overturned(in.appeals_overturned);
   out->set_appeals_pending(in.appeals_pending);
+  out->set_notices_sent(in.notices_sent);
+  out->set_notices_delivered(in.notices_delivered);
+  out->set_notices_read(in.notices_read);
 }
 
 void ToProto(const Event& in, v1::Event* out) {

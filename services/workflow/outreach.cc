@@ -1,6 +1,7 @@
 #include "services/workflow/outreach.h"
 
 #include <algorithm>
+#include <set>
 
 #include "services/workflow/transition_builder.h"
 
@@ -132,6 +133,35 @@ std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
     }
   }
   return b.Take();
+}
+
+OutreachTally& OutreachTally::operator+=(const OutreachTally& o) {
+  sent += o.sent;
+  delivered += o.delivered;
+  read += o.read;
+  return *this;
+}
+
+std::string OutreachTally::Words() const {
+  return std::to_string(sent) + (sent == 1 ? " notice" : " notices") + " sent, " +
+         std::to_string(delivered) + " delivered, " + std::to_string(read) + " read";
+}
+
+OutreachTally TallyOutreach(Id party_id, const std::vector<Event>& events) {
+  std::set<std::string> sent, delivered, read;
+  for (const Event& e : events) {
+    if (e.type != EventType::kDeliveryUpdated || e.party_id != party_id) continue;
+    auto notice = e.details.find("notice");
+    auto state = e.details.find("state");
+    if (notice == e.details.end() || state == e.details.end()) continue;
+    sent.insert(notice->second);
+    if (state->second == Name(DeliveryState::kDelivered) ||
+        state->second == Name(DeliveryState::kRead))
+      delivered.insert(notice->second);
+    if (state->second == Name(DeliveryState::kRead)) read.insert(notice->second);
+  }
+  return {static_cast<int>(sent.size()), static_cast<int>(delivered.size()),
+          static_cast<int>(read.size())};
 }
 
 std::string OutreachShortfall(const Respondent& r, const std::string& party_name) {

@@ -59,6 +59,19 @@ Result<Delivery> AfterGatewayReport(const Delivery& d, bool delivered, const std
 std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
                                          const Delivery& after, UnixMillis now);
 
+// What a case's record shows of the notices to one party (from its delivery
+// events): how many went out on some channel, reached the party (a mail
+// relay's acceptance, a gateway's report, an open stream, a read receipt), and
+// were read. Counts only: no channel, address or reply, so a report may show it.
+struct OutreachTally {
+  int sent = 0;
+  int delivered = 0;
+  int read = 0;
+  OutreachTally& operator+=(const OutreachTally& o);
+  std::string Words() const;  // "3 notices sent, 2 delivered, 1 read"
+};
+OutreachTally TallyOutreach(Id party_id, const std::vector<Event>& events);
+
 // Why a default judgement cannot be entered against a respondent whose window
 // closed, from the outreach the record shows; empty when it may be.
 std::string OutreachShortfall(const Respondent& r, const std::string& party_name);

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <string>
 
+#include "services/workflow/outreach.h"
+
 namespace baraza::workflow {
 namespace {
 
@@ -62,6 +64,10 @@ ParticipationRecord Tally(Id party_id, const std::vector<std::vector<Event>>& hi
       }
     }
     r.appeals_pending += appealed;
+    OutreachTally outreach = TallyOutreach(party_id, events);
+    r.notices_sent += outreach.sent;
+    r.notices_delivered += outreach.delivered;
+    r.notices_read += outreach.read;
   }
   return r;
 }

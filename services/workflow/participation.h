@@ -26,6 +26,10 @@ struct ParticipationRecord {
   int appeals_upheld_with_remedy = 0;
   int appeals_overturned = 0;           // the appeal succeeded
   int appeals_pending = 0;
+  // The outreach its cases' records show (workflow/outreach.h).
+  int notices_sent = 0;
+  int notices_delivered = 0;
+  int notices_read = 0;
 };
 
 // `histories`: the events of each case the party is in, one vector per case.

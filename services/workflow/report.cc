@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/workflow/outreach.h"
 #include "services/workflow/transition_builder.h"
 
 namespace baraza::workflow {
@@ -160,6 +161,9 @@ class Template {
       Line("Party", PartyName(*ctx_.group, p));
       Line("Role in the case", RoleInCase(c_, p));
       if (const baraza::Respondent* r = c_.FindRespondent(p)) RespondentLines(*r);
+      // Counts only, for every party alike, from the delivery events (mediator-only:
+      // they name channels and replies, which stay the mediators').
+      Line("Outreach", TallyOutreach(p, ctx_.events).Words());
       if (c_.IsAffected(p)) Appeals(p);
       std::vector<std::string> positions;
       for (const Position& pos : c_.positions)

@@ -1,6 +1,7 @@
 // The participation record is a tally of events, never typed in.
 #include <catch2/catch.hpp>
 
+#include "services/workflow/outreach.h"
 #include "services/workflow/participation.h"
 #include "tests/fakes/fixtures.h"
 
@@ -56,6 +57,41 @@ TEST_CASE("participation record counts answers on time, late and never", "[workf
   auto b = Tally(kPartyB, {one.events, two.events});
   CHECK(b.never_answered == 1);
   CHECK(b.answered_on_time == 0);
+}
+
+TEST_CASE("participation record counts the notices sent to a party, delivered and read",
+          "[workflow][record][outreach]") {
+  ContactGroup g = ThreePartyGroup();
+  History h;
+  h.Add(FileDispute(1, TwoRespondentDispute(), g, Mediator(), kT0));
+  auto update = [&](Id notice, Id party, DeliveryState from, DeliveryState to) {
+    Delivery before;
+    before.id = notice * 10 + static_cast<Id>(to);
+    before.notice_id = notice;
+    before.case_id = h.c.id;
+    before.party_id = party;
+    before.kind = ContactKind::kEmail;
+    before.state = from;
+    Delivery after = before;
+    after.state = to;
+    after.attempts = 1;
+    auto t = RecordDelivery(h.c, before, after, kT0 + 1);
+    REQUIRE(t);
+    h.Add(*t);
+  };
+  update(1, kPartyA, DeliveryState::kQueued, DeliveryState::kDelivered);
+  update(1, kPartyA, DeliveryState::kQueued, DeliveryState::kDelivered);  // a second channel
+  update(1, kPartyA, DeliveryState::kDelivered, DeliveryState::kRead);
+  update(2, kPartyA, DeliveryState::kQueued, DeliveryState::kFailed);
+  update(3, kPartyB, DeliveryState::kQueued, DeliveryState::kSent);
+
+  auto a = Tally(kPartyA, {h.events});
+  CHECK(a.notices_sent == 2);  // each notice once, whatever its channels
+  CHECK(a.notices_delivered == 1);
+  CHECK(a.notices_read == 1);
+  auto b = Tally(kPartyB, {h.events});
+  CHECK(b.notices_sent == 1);
+  CHECK(b.notices_delivered == 0);
 }
 
 TEST_CASE("participation record counts appeals and their outcomes", "[workflow][record]") {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <algorithm>
+
 #include "services/workflow/report.h"
 #include "tests/fakes/fixtures.h"
 
@@ -133,6 +135,44 @@ TEST_CASE("publish report never shows a mediator-only position", "[workflow][rep
   CHECK(text.find("SENTINEL-7f3a") == std::string::npos);
   CHECK(text.find("We will open the checkpoint by day.") != std::string::npos);
   CHECK(ValueOf(p->report, "Answer") == "answered on time");
+}
+
+TEST_CASE("publish report shows each party's outreach as counts, never a channel or an address",
+          "[workflow][report][outreach]") {
+  ContactGroup g = GroupWithMission();
+  Story s = DisputeAgainst(kPartyA);
+  auto update = [&](Id notice, DeliveryState from, DeliveryState to, ContactKind kind) {
+    Delivery before;
+    before.id = notice;
+    before.notice_id = notice;
+    before.case_id = s.c.id;
+    before.party_id = kPartyA;
+    before.kind = kind;
+    before.address = "sentinel-addr@jva.example.org";
+    before.state = from;
+    Delivery after = before;
+    after.state = to;
+    after.attempts = 1;
+    after.detail = "550 sentinel-addr@jva.example.org: no such user";
+    auto t = RecordDelivery(s.c, before, after, kT0 + notice);
+    REQUIRE(t);
+    s.Apply(*t);
+  };
+  update(1, DeliveryState::kQueued, DeliveryState::kDelivered, ContactKind::kEmail);
+  update(1, DeliveryState::kDelivered, DeliveryState::kRead, ContactKind::kStream);
+  update(2, DeliveryState::kQueued, DeliveryState::kFailed, ContactKind::kEmail);
+  auto p = PublishReport(s.c, Context(g, s), Mediator(), kT0 + 10);
+  REQUIRE(p.ok());
+  std::vector<std::string> outreach;
+  for (const auto& section : p->report.sections)
+    for (const auto& line : section.lines)
+      if (line.label == "Outreach") outreach.push_back(line.value);
+  // One line for every party of the case, the filer included; A's counts its notices.
+  REQUIRE(outreach.size() == s.c.PartyIds().size());
+  CHECK(std::count(outreach.begin(), outreach.end(), "2 notices sent, 1 delivered, 1 read") == 1);
+  std::string text = AllText(p->report);
+  CHECK(text.find("sentinel-addr") == std::string::npos);
+  CHECK(text.find("550") == std::string::npos);
 }
 
 TEST_CASE("reports on cases against different parties, one the mission, share one form",
