@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
       ->group("Reach (docs/notifications.md)");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
-  app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");
+  app.footer("Stop with SIGINT or SIGTERM: running calls get 0.3 s to finish, the database is "
+             "closed cleanly.");
   app.fallthrough();  // `barazad audit verify --db FILE`: server flags may follow a command
 
   // --- barazad token issue|list|revoke ---
