@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "baraza_version.h"
 #include "services/process/tuning.h"
 #include "services/server/admin.h"
 #include "services/server/server.h"
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "how much to log")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  app.set_version_flag("--version", baraza::VersionLine("barazad"));
   app.footer("Stop with SIGINT or SIGTERM: running calls get 0.3 s to finish, the database is "
              "closed cleanly.");
   app.fallthrough();  // `barazad audit verify --db FILE`: server flags may follow a command

@@ -1,5 +1,5 @@
-// The binaries' command lines, run as a person would: barazad refusing a
-// --log-level it does not know instead of logging nothing.
+// The binaries' command lines, run as a person would: --version on each, and
+// barazad refusing a --log-level it does not know instead of logging nothing.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -8,6 +8,18 @@
 
 using namespace baraza;
 using namespace baraza::testing;
+
+TEST_CASE("every binary answers --version with the version and the git commit", "[e2e][cli]") {
+  for (const char* path : {BARAZAD_PATH, BARAZA_MEDIATOR_PATH, BARAZA_LIAISON_PATH,
+                           BARAZA_COMMANDER_PATH, BARAZA_OBSERVER_PATH}) {
+    auto [code, out] = RunCommand(std::string(path) + " --version");
+    INFO(path << " --version printed: " << out);
+    CHECK(code == 0);
+    CHECK_THAT(out, Catch::Contains(std::filesystem::path(path).filename().string() + " " +
+                                    BARAZA_EXPECTED_VERSION));
+    CHECK_THAT(out, Catch::Contains("commit "));
+  }
+}
 
 TEST_CASE("barazad refuses an unknown --log-level at start and says which levels there are",
           "[e2e][cli]") {
