@@ -1,5 +1,6 @@
 #include "client/common/cli.h"
 
+#include "baraza_version.h"
 #include "services/auth/loopback.h"
 
 #include <fcntl.h>
@@ -49,6 +50,7 @@ void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
       "Exit codes: 0 ok, 1 other failure, 2 bad command line, 3 invalid argument, 4 not found,\n"
       "5 permission denied or bad token, 6 not allowed in the case's current state,\n"
       "7 server unavailable.");
+  app.set_version_flag("--version", VersionLine(common.program));
   app.require_subcommand(1);
   // Let the common flags come anywhere, e.g. `case show 3 -o json`.
   app.fallthrough();
@@ -60,6 +62,8 @@ int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& comman
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

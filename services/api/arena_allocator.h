@@ -1,7 +1,7 @@
 // ArenaAllocator: gives each unary call its request and response on one
 // protobuf Arena, so that packing a case or a page of cases costs a few large
 // allocations instead of hundreds of small ones, freed at once when the call
-// ends. Set per RPC on the callback services (services.cc). Thread-safe.
+// ends. Every unary RPC has one (CheckedUnaryHandler, checked_unary.h). Thread-safe.
 #pragma once
 
 #include <google/protobuf/arena.h>

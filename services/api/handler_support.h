@@ -10,7 +10,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include "services/api/access_policy.h"
-#include "services/api/arena_allocator.h"
 #include "services/api/convert.h"
 #include "services/api/grpc_status.h"
 #include "services/api/refusal_log.h"
@@ -101,15 +100,6 @@ inline std::string EtagOf(const google::protobuf::Message& req) {
 inline Status RequireId(Id id, const char* field) {
   if (id <= 0) return Status::InvalidArgument(std::string(field) + " is required (a positive id)");
   return Status::Ok();
-}
-
-// Gives the RPC whose allocator `set` installs an ArenaAllocator kept in `keep`.
-template <typename Service, typename Base, typename Req, typename Resp>
-void UseArenas(Service* service, void (Base::*set)(grpc::MessageAllocator<Req, Resp>*),
-               std::vector<std::shared_ptr<void>>& keep) {
-  auto allocator = std::make_shared<ArenaAllocator<Req, Resp>>();
-  (service->*set)(allocator.get());
-  keep.push_back(std::move(allocator));
 }
 
 }  // namespace baraza::api

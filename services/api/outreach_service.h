@@ -3,13 +3,14 @@
 #pragma once
 
 #include "baraza/v1/baraza.grpc.pb.h"
+#include "services/api/checked_unary.h"
 #include "services/app/application.h"
 
 namespace baraza::api {
 
-class OutreachServiceImpl final : public v1::OutreachService::CallbackService {
+class OutreachServiceImpl final : public CheckedService<v1::OutreachService> {
  public:
-  explicit OutreachServiceImpl(Application& app) : app_(app) {}
+  explicit OutreachServiceImpl(Application& app);
   grpc::ServerUnaryReactor* AddContactPoint(grpc::CallbackServerContext* ctx,
                                             const v1::AddContactPointRequest* req,
                                             v1::ContactPoint* resp) override;

@@ -5,7 +5,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "services/api/handler_support.h"
-#include "services/api/arena_allocator.h"
 #include "services/api/convert.h"
 #include "services/api/request_key.h"
 #include "services/workflow/emergency_machine.h"
@@ -504,28 +503,6 @@ ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
                   if (static_cast<int>(reports.size()) == size)
                     resp->set_next_page_token(std::to_string(reports.back().id));
                 });
-}
-
-CaseServiceImpl::CaseServiceImpl(Application& app) : app_(app) {
-  auto& k = allocators_;
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_FileDispute, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_GetCase, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_ListCases, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RespondToNotice, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RequestExtension, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_GrantExtension, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_GrantCapacitySupport, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RecordSettlement, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RecordMissionDecision, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_WithdrawCase, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_CloseCase, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_ListCaseEvents, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_FileContemplatedAction, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_LogEmergencyAction, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_ExplainAction, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_AppealAction, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_AnswerAppeal, k);
-  UseArenas(this, &CaseServiceImpl::SetMessageAllocatorFor_RuleOnAppeal, k);
 }
 
 // ---------------------------------------------------------------- notices ---

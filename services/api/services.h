@@ -1,21 +1,23 @@
 // The gRPC services of barazad (callback API). Each handler authenticates,
 // checks the request's shape, calls one Application operation and packs the
 // answer; writes finish their reactor when the store has committed, so no
-// callback thread waits on the disk. Thread-safe.
+// callback thread waits on the disk. The constructors (service_setup.cc) serve
+// every unary RPC through CheckedUnaryHandler (checked_unary.h). Thread-safe.
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "baraza/v1/baraza.grpc.pb.h"
+#include "services/api/checked_unary.h"
 #include "services/api/notice_watcher.h"
 #include "services/app/application.h"
 
 namespace baraza::api {
 
-class ContactGroupServiceImpl final : public v1::ContactGroupService::CallbackService {
+class ContactGroupServiceImpl final : public CheckedService<v1::ContactGroupService> {
  public:
-  explicit ContactGroupServiceImpl(Application& app) : app_(app) {}
+  explicit ContactGroupServiceImpl(Application& app);
   grpc::ServerUnaryReactor* CreateContactGroup(grpc::CallbackServerContext* ctx,
                                                const v1::CreateContactGroupRequest* req,
                                                v1::ContactGroup* resp) override;
@@ -38,9 +40,9 @@ class ContactGroupServiceImpl final : public v1::ContactGroupService::CallbackSe
   Application& app_;
 };
 
-class AccessServiceImpl final : public v1::AccessService::CallbackService {
+class AccessServiceImpl final : public CheckedService<v1::AccessService> {
  public:
-  explicit AccessServiceImpl(Application& app) : app_(app) {}
+  explicit AccessServiceImpl(Application& app);
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx, const v1::WhoAmIRequest* req,
                                    v1::WhoAmIResponse* resp) override;
   grpc::ServerUnaryReactor* RegisterCommander(grpc::CallbackServerContext* ctx,
@@ -60,9 +62,8 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
   Application& app_;
 };
 
-class CaseServiceImpl final : public v1::CaseService::CallbackService {
+class CaseServiceImpl final : public CheckedService<v1::CaseService> {
  public:
-  // Every RPC's messages live on a per-call arena (arena_allocator.h).
   explicit CaseServiceImpl(Application& app);
   grpc::ServerUnaryReactor* FileDispute(grpc::CallbackServerContext* ctx,
                                         const v1::FileDisputeRequest* req, v1::Case* resp) override;
@@ -125,12 +126,11 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
                                  const google::protobuf::Message& req, Id group_id,
                                  Application::CaseFactory make, v1::Case* resp);
   Application& app_;
-  std::vector<std::shared_ptr<void>> allocators_;
 };
 
-class ReportServiceImpl final : public v1::ReportService::CallbackService {
+class ReportServiceImpl final : public CheckedService<v1::ReportService> {
  public:
-  explicit ReportServiceImpl(Application& app) : app_(app) {}
+  explicit ReportServiceImpl(Application& app);
   grpc::ServerUnaryReactor* PublishReport(grpc::CallbackServerContext* ctx,
                                           const v1::PublishReportRequest* req,
                                           v1::Report* resp) override;
@@ -144,9 +144,9 @@ class ReportServiceImpl final : public v1::ReportService::CallbackService {
   Application& app_;
 };
 
-class NoticeServiceImpl final : public v1::NoticeService::CallbackService {
+class NoticeServiceImpl final : public CheckedService<v1::NoticeService> {
  public:
-  NoticeServiceImpl(Application& app, NoticeHub& hub) : app_(app), hub_(hub), guard_(app) {}
+  NoticeServiceImpl(Application& app, NoticeHub& hub);
   grpc::ServerUnaryReactor* ListNotices(grpc::CallbackServerContext* ctx,
                                         const v1::ListNoticesRequest* req,
                                         v1::ListNoticesResponse* resp) override;

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "baraza_version.h"
 #include "services/process/tuning.h"
 #include "services/server/admin.h"
 #include "services/server/server.h"
@@ -85,8 +86,14 @@ int main(int argc, char** argv) {
   backup_every_opt->needs(backup_dir_opt);
   backup_keep_opt->needs(backup_dir_opt);
   std::string log_level = "info";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
-  app.footer("Stop with SIGINT or SIGTERM: running calls finish, the database is closed cleanly.");
+  // Checked here: spdlog reads a name it does not know as "off", so a typo
+  // would silence the log.
+  app.add_option("--log-level", log_level, "how much to log")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  app.set_version_flag("--version", baraza::VersionLine("barazad"));
+  app.footer("Stop with SIGINT or SIGTERM: running calls get 0.3 s to finish, the database is "
+             "closed cleanly.");
   app.fallthrough();  // `barazad audit verify --db FILE`: server flags may follow a command
 
   // --- barazad token issue|list|revoke ---

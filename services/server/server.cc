@@ -30,6 +30,14 @@
 namespace baraza {
 namespace {
 constexpr int kMaxRequestBytes = 1 << 20;
+// How long running calls get to finish once barazad is asked to stop. gRPC's
+// Shutdown also waits, until this deadline, for every client to close its
+// connection, which an idle client never does by itself: the grace is what a
+// stop costs whenever anyone is connected, so it is short. A unary call takes
+// milliseconds; one still running after this is cancelled, and a write it had
+// handed to the store still commits (the store writes its queue out before it
+// closes), so a retry with the same request_id gets its answer.
+constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
 
 Result<std::string> ReadPem(const std::string& path, const char* flag) {
   std::ifstream in(path);
@@ -223,13 +231,14 @@ Status RunServer(const ServerOptions& options) {
   });
   signals_io.run();
 
-  // Stop: say NOT_SERVING, end the notice streams with UNAVAILABLE, refuse new
-  // calls, let running calls finish (at most 5 s), then stop the deadlines and
-  // close the database (when the store goes out of scope).
+  // Stop: say NOT_SERVING, end the notice streams with UNAVAILABLE (before the
+  // shutdown, so that they are not counted among the calls it waits for),
+  // refuse new calls, let running calls finish (at most kShutdownGrace), then
+  // stop the deadlines and close the database (when the store goes out of scope).
   health->SetServingStatus(false);
   site.Stop();
   hub.Close();
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   scheduler.Stop();
   if (backups) backups->Stop();  // a copy in progress stops and leaves nothing
   (*outreach)->Stop();

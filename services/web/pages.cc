@@ -72,10 +72,14 @@ std::string ReportItem(const Report& r) {
 // Where a report's text goes on its pages: each line of each section, a long
 // value cut into pieces (at a UTF-8 character's start) that continue on the
 // next part, so that no page carries more than kPartBytes of escaped text.
+// A section with no lines is one piece of its own (line kNoLines): its heading
+// is shown with "none", so that every report shows every section of the
+// template, in order, whatever the case (an emergency action invokes no standard).
 struct Piece {
   int section = 0, line = 0;
   size_t offset = 0, length = 0;
 };
+constexpr int kNoLines = -1;
 constexpr size_t kPartBytes = 36 * 1024;  // plus the page's frame: well under 50 KB
 constexpr size_t kPieceBytes = 7 * 1024;  // at most 35 KB once escaped (every byte '&')
 
@@ -90,6 +94,16 @@ std::vector<std::vector<Piece>> LayOut(const Report& r) {
   size_t used = 0;
   for (int s = 0; s < static_cast<int>(r.sections.size()); ++s) {
     const auto& lines = r.sections[s].lines;
+    if (lines.empty()) {
+      size_t size = r.sections[s].heading.size() + 64;
+      if (used + size > kPartBytes && used > 0) {
+        parts.emplace_back();
+        used = 0;
+      }
+      parts.back().push_back({s, kNoLines, 0, 0});
+      used += size;
+      continue;
+    }
     for (int l = 0; l < static_cast<int>(lines.size()); ++l) {
       std::string_view value = lines[l].value;
       size_t offset = 0;
@@ -192,17 +206,25 @@ std::string ReportPage(const Report& r, const ContactGroup& group,
   }
   body += pager;
   int open_section = -1;
+  bool open_list = false;
   for (const Piece& p : parts[part - 1]) {
     if (p.section != open_section) {
-      if (open_section != -1) body += "</dl>\n";
-      body += "<h2>" + Escape(r.sections[p.section].heading) + "</h2>\n<dl>\n";
+      if (open_list) body += "</dl>\n";
+      body += "<h2>" + Escape(r.sections[p.section].heading) + "</h2>\n";
       open_section = p.section;
+      open_list = false;
     }
+    if (p.line == kNoLines) {
+      body += "<p class=\"meta\">none</p>\n";
+      continue;
+    }
+    if (!open_list) body += "<dl>\n";
+    open_list = true;
     const ReportLine& line = r.sections[p.section].lines[p.line];
     body += "<dt>" + Escape(line.label) + (p.offset > 0 ? " (continued)" : "") + "</dt><dd>" +
             Escape(std::string_view(line.value).substr(p.offset, p.length)) + "</dd>\n";
   }
-  if (open_section != -1) body += "</dl>\n";
+  if (open_list) body += "</dl>\n";
   body += pager;
   return Page(r.title, body);
 }

@@ -14,7 +14,11 @@ bool CanSeeCase(const Actor& actor, const Case& c) {
   if (SeesEverything(actor)) return true;
   if (actor.role == Role::kCommander)
     return c.filed_by_commander_id != 0 && c.filed_by_commander_id == actor.subject_id;
-  return actor.role == Role::kLiaison && c.InvolvesParty(actor.party_id);
+  if (actor.role != Role::kLiaison) return false;
+  if (c.InvolvesParty(actor.party_id)) return true;
+  // Every party of the group is told of an emergency action (emergency_machine.cc)
+  // and the group reviews it: a party reads what its notice named.
+  return c.kind == CaseKind::kEmergencyAction && actor.group_id == c.group_id;
 }
 
 bool CanSeeEvent(const Actor& actor, const Event& e) {

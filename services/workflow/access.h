@@ -8,8 +8,10 @@
 
 namespace baraza::workflow {
 
-// Mediators and the server see every case; a liaison only the cases its party
-// is in (as filer or respondent). Others see none.
+// Mediators and the server see every case; a commander the cases it filed or
+// logged; a liaison the cases its party is in (as filer, respondent or affected
+// party) and the emergency actions of its group, of which every party is told.
+// Others see none.
 bool CanSeeCase(const Actor& actor, const Case& c);
 
 // A liaison sees events visible to the group and those about its own party.

@@ -48,6 +48,10 @@ TEST_CASE_METHOD(WithThreeParties,
   REQUIRE(bystander.ListNotices({}, &notices).ok());
   REQUIRE(notices.notices_size() == 1);
   CHECK_FALSE(notices.notices(0).has_deadline());
+  // The group reviews the action: the party told of it may read the case its notice names.
+  v1::Case read = GetCase(bystander, id);
+  CHECK(read.title() == logged.title());
+  CHECK(read.action().location() == logged.action().location());
 
   v1::Case out;
   v1::RuleOnAppealRequest rule;
@@ -62,7 +66,9 @@ TEST_CASE_METHOD(WithThreeParties,
     appeal.set_grounds("The roadblock was ours, lawful under the ceasefire, and nobody fired.");
     appeal.set_requested_remedy("Rebuild the hut.");
     // A party that was not affected cannot appeal, and nothing is written.
-    CHECK(bystander.AppealAction(appeal, &out).error_code() == grpc::StatusCode::NOT_FOUND);
+    auto refused = bystander.AppealAction(appeal, &out);
+    CHECK(refused.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+    CHECK_THAT(refused.error_message(), Catch::Contains("only affected parties may appeal"));
     REQUIRE(appellant.AppealAction(appeal, &out).ok());
     CHECK(out.state() == v1::CASE_STATE_UNDER_APPEAL);
     // A second appeal by the same party is refused.

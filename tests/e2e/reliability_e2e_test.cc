@@ -280,6 +280,39 @@ TEST_CASE_METHOD(WithThreeParties,
   CHECK(IntegrityCheck(server.db_path()) == "ok");
 }
 
+TEST_CASE_METHOD(WithThreeParties,
+                 "SIGTERM with clients connected but idle exits within a second, data intact",
+                 "[e2e][reliability]") {
+  auto mediator = Mediator();
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  // A liaison's open notice stream, and the mediator's channel, connected and idle.
+  auto liaison = server.Client(s.silent_token);
+  auto ctx = liaison.Context(false);
+  ctx->set_deadline(std::chrono::system_clock::now() + 30s);
+  auto reader = liaison.WatchNotices(ctx.get(), v1::WatchNoticesRequest());
+  v1::Notice n;
+  REQUIRE(reader->Read(&n));
+  v1::WhoAmIResponse who;
+  REQUIRE(mediator.WhoAmI({}, &who).ok());
+
+  auto asked = std::chrono::steady_clock::now();
+  int code = server.Stop();  // SIGTERM, and wait for the exit
+  auto took = std::chrono::steady_clock::now() - asked;
+  CHECK(code == 0);
+  INFO("barazad took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                       << " ms to stop");
+  CHECK(took < 1s);
+  while (reader->Read(&n)) {
+  }  // bounded: the stream has ended
+  CHECK(reader->Finish().error_code() == grpc::StatusCode::UNAVAILABLE);
+
+  CHECK(IntegrityCheck(server.db_path()) == "ok");
+  REQUIRE(server.Start());
+  auto again = Mediator();  // a new port
+  CHECK(GetCase(again, filed.id()).title() == filed.title());
+}
+
 TEST_CASE_METHOD(WithThreeParties, "a catalogue of malformed requests: each a clear error, nothing written",
                  "[e2e][reliability]") {
   auto mediator = Mediator();

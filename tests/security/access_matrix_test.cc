@@ -2,7 +2,8 @@
 // real server: every RPC × {mediator, liaison of party A, liaison of party B,
 // commander, observer, no token, revoked token} × {own case, another's case, a missing
 // case}, each on a fresh case, and fails on any cell that differs. A case that
-// exists but is not the caller's must answer exactly as a missing one.
+// exists but is not the caller's must answer exactly as a missing one (an emergency
+// action of the caller's group is the caller's to read: AppealAction "other").
 #include <catch2/catch.hpp>
 #include <google/protobuf/descriptor.h>
 

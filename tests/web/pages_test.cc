@@ -4,6 +4,7 @@
 
 #include "services/web/pages.h"
 #include "services/web/public_site.h"
+#include "services/workflow/report.h"
 #include "storage/memory_case_store.h"
 #include "tests/fakes/fixtures.h"
 #include "tests/fakes/store_helpers.h"
@@ -44,7 +45,49 @@ Id GroupWithReports(CaseStore& store, const std::string& name, int reports, char
   return group;
 }
 
+// The <h2> headings of a page, in order.
+std::vector<std::string> Headings(const std::string& page) {
+  std::vector<std::string> out;
+  for (size_t at = page.find("<h2>"); at != std::string::npos; at = page.find("<h2>", at + 4))
+    out.push_back(page.substr(at + 4, page.find("</h2>", at) - at - 4));
+  return out;
+}
+
+// A report rendered by the workflow's template, as the server publishes it.
+Report Rendered(const Case& c, const ContactGroup& g, const std::vector<Event>& events) {
+  workflow::ReportContext ctx;
+  ctx.group = &g;
+  ctx.events = events;
+  ctx.history_head = "4:" + std::string(64, 'a');
+  ctx.case_head = std::string(64, 'b');
+  ctx.report_id = 1;
+  return workflow::RenderReport(c, ctx, "mediator 1", kT0 + 10);
+}
+
 }  // namespace
+
+TEST_CASE("a report page shows every section of the template, in order, whatever the case kind",
+          "[web]") {
+  ContactGroup g = ThreePartyGroup();
+  auto dispute = workflow::FileDispute(7, TwoRespondentDispute(), g, Mediator(), kT0);
+  REQUIRE(dispute.ok());
+  auto action = workflow::LogEmergencyAction(8, ActionAffectingAAndB(), g, CommanderActor(), kT0);
+  REQUIRE(action.ok());
+  Report dispute_report = Rendered(dispute->next, g, dispute->events);
+  Report action_report = Rendered(action->next, g, action->events);
+  std::vector<std::string> template_headings;
+  for (const auto& s : dispute_report.sections) template_headings.push_back(s.heading);
+  REQUIRE(template_headings.size() == 7);
+
+  CHECK(Headings(web::ReportPage(dispute_report, g, {})) == template_headings);
+  // An emergency action invokes no standard: its section is empty, and still shown.
+  std::string action_page = web::ReportPage(action_report, g, {});
+  CHECK(Headings(action_page) == template_headings);
+  auto standard = action_page.find("<h2>Standard invoked</h2>");
+  REQUIRE(standard != std::string::npos);
+  auto next = action_page.find("<h2>", standard + 4);
+  CHECK(action_page.substr(standard, next - standard).find("none") != std::string::npos);
+}
 
 TEST_CASE("escape turns markup into text", "[web]") {
   CHECK(web::Escape("<script>alert('x') & \"y\"</script>") ==

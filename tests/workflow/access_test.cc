@@ -51,3 +51,36 @@ TEST_CASE("a liaison sees only its own party's notices", "[access]") {
   CHECK_FALSE(CanSeeNotice(LiaisonOf(kPartyB), n));
   CHECK(CanSeeNotice(Mediator(), n));
 }
+
+TEST_CASE("a liaison sees the emergency actions of its group, of which every party is told",
+          "[access]") {
+  ContactGroup g = ThreePartyGroup();
+  auto t = LogEmergencyAction(8, ActionAffectingAAndB(), g, CommanderActor(), kT0);
+  REQUIRE(t.ok());
+  const Case& c = t->next;
+  // The filer party was not affected, and its notice names the case all the same.
+  REQUIRE_FALSE(c.IsAffected(kFilerParty));
+  CHECK(CanSeeCase(LiaisonOf(kFilerParty), c));
+  CHECK(CanSeeCase(LiaisonOf(kPartyA), c));
+  // Not a party of another group, nor another commander.
+  CHECK_FALSE(CanSeeCase(Actor{Role::kLiaison, 200, 9, kGroup + 1}, c));
+  CHECK_FALSE(CanSeeCase(CommanderActor(6), c));
+  CHECK(CanSeeCase(CommanderActor(), c));
+}
+
+TEST_CASE("every party a notice is addressed to may read the case the notice names", "[access]") {
+  ContactGroup g = ThreePartyGroup();
+  auto contemplated = TwoRespondentDispute();
+  contemplated.filed_by_party_id = 0;
+  for (const auto& t :
+       {FileDispute(7, TwoRespondentDispute(), g, Mediator(), kT0),
+        FileContemplatedAction(8, contemplated, g, CommanderActor(), kT0),
+        LogEmergencyAction(9, ActionAffectingAAndB(), g, CommanderActor(), kT0)}) {
+    REQUIRE(t.ok());
+    REQUIRE_FALSE(t->notices.empty());
+    for (const Notice& n : t->notices) {
+      INFO(n.text);
+      CHECK(CanSeeCase(LiaisonOf(n.party_id), t->next));
+    }
+  }
+}
