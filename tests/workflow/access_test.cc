@@ -68,7 +68,7 @@ TEST_CASE("a liaison sees the emergency actions of its group, of which every par
   CHECK(CanSeeCase(CommanderActor(), c));
 }
 
-TEST_CASE("every party a notice is addressed to may read the case the notice names", "[access]") {
+TEST_CASE("everyone a notice is addressed to may read the case the notice names", "[access]") {
   ContactGroup g = ThreePartyGroup();
   auto contemplated = TwoRespondentDispute();
   contemplated.filed_by_party_id = 0;
@@ -80,7 +80,10 @@ TEST_CASE("every party a notice is addressed to may read the case the notice nam
     REQUIRE_FALSE(t->notices.empty());
     for (const Notice& n : t->notices) {
       INFO(n.text);
-      CHECK(CanSeeCase(LiaisonOf(n.party_id), t->next));
+      Actor reader = n.to.role == Role::kLiaison    ? LiaisonOf(n.to.id)
+                     : n.to.role == Role::kMediator ? Mediator()
+                                                    : CommanderActor(n.to.id);
+      CHECK(CanSeeCase(reader, t->next));
     }
   }
 }

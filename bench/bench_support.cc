@@ -1,0 +1,158 @@
+#include "bench/bench_support.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+namespace baraza::bench {
+
+
+// CPU time (user + system) this process has used so far, in microseconds.
+double OwnCpuMicros() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto us = [](const timeval& t) { return t.tv_sec * 1e6 + static_cast<double>(t.tv_usec); };
+  return us(u.ru_utime) + us(u.ru_stime);
+}
+
+// Starts `argv`, waits (at most 30 s) for "<word> listening on ADDRESS" on its stdout.
+bool Spawn(const std::vector<std::string>& argv, const std::string& log, Child* child) {
+  int out[2];
+  if (pipe(out) != 0) return false;
+  child->pid = fork();
+  if (child->pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) dup2(fd, STDERR_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string buf;
+  auto until = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < until) {
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    char chunk[256];
+    ssize_t n = read(out[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    buf.append(chunk, static_cast<size_t>(n));
+    auto at = buf.find("listening on ");
+    auto eol = buf.find('\n', at == std::string::npos ? 0 : at);
+    if (at != std::string::npos && eol != std::string::npos) {
+      child->address = buf.substr(at + 13, eol - at - 13);
+      close(out[0]);
+      return true;
+    }
+  }
+  close(out[0]);
+  return false;
+}
+
+
+
+// Keeps `inflight` calls outstanding until `total` have been issued or
+// `max_seconds` pass. Slot i belongs to class i % classes (a mixed workload
+// sends each class its own RPC); the result has one entry per class, each with
+// the whole measurement's duration.
+std::vector<Result> DriveClasses(int inflight, int classes, int64_t total, double max_seconds,
+                                 const Issue& issue) {
+  struct Slot {
+    std::vector<double> latencies;
+    int64_t errors = 0;
+  };
+  std::vector<Slot> slots(inflight);
+  std::atomic<int64_t> issued{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  int active = inflight;
+  std::string first_error;
+  auto start = Clock::now();
+  auto stop_at = start + std::chrono::duration<double>(max_seconds);
+  std::function<void(int)> next = [&](int slot) {
+    if (issued.fetch_add(1) >= total || Clock::now() >= stop_at) {
+      std::lock_guard lock(mu);
+      if (--active == 0) cv.notify_all();
+      return;
+    }
+    auto t0 = Clock::now();
+    issue(slot, [&, slot, t0](grpc::Status s) {
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      if (s.ok()) {
+        slots[slot].latencies.push_back(ms);
+      } else {
+        slots[slot].errors += 1;
+        std::lock_guard lock(mu);
+        if (first_error.empty()) first_error = std::to_string(s.error_code()) + " " + s.error_message();
+      }
+      next(slot);
+    });
+  };
+  for (int i = 0; i < inflight; ++i) next(i);
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return active == 0; });
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<Result> out(classes);
+  for (int k = 0; k < classes; ++k) {
+    Result& r = out[k];
+    r.seconds = seconds;
+    r.first_error = first_error;
+    std::vector<double> all;
+    for (int i = k; i < inflight; i += classes) {
+      all.insert(all.end(), slots[i].latencies.begin(), slots[i].latencies.end());
+      r.errors += slots[i].errors;
+    }
+    std::sort(all.begin(), all.end());
+    r.ok = static_cast<int64_t>(all.size());
+    auto pct = [&](double q) {
+      return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(q * all.size()))];
+    };
+    r.p50 = pct(0.50);
+    r.p99 = pct(0.99);
+    r.p999 = pct(0.999);
+  }
+  return out;
+}
+
+Result Drive(int inflight, int64_t total, double max_seconds, const Issue& issue) {
+  return DriveClasses(inflight, 1, total, max_seconds, issue)[0];
+}
+
+// Several channels, so that load spreads over connections as from many clients.
+std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& address, int n) {
+  std::vector<std::shared_ptr<grpc::Channel>> out;
+  for (int i = 0; i < n; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.bench_channel", i);  // distinct arguments: distinct connections
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    out.push_back(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  }
+  return out;
+}
+
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string t;
+  std::getline(in, t);
+  return t;
+}
+
+
+}  // namespace baraza::bench
