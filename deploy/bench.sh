@@ -13,3 +13,8 @@ for a in "$@"; do [ "$a" = --smoke ] && out=(); done
 say "measuring (the load generator shares the cores with the servers; keep the machine idle)"
 "$BUILD/bench/baraza-bench" --barazad "$BUILD/barazad" --echo "$BUILD/bench/bench-echo" \
   --work "${TMPDIR:-/tmp}/baraza-bench" "${out[@]}" "$@"
+# Reach: durable writes with and without contact points, and the outbox's drain rate.
+reach=(--work "${TMPDIR:-/tmp}/baraza-bench-reach")
+for a in "$@"; do [ "$a" = --smoke ] && reach+=(--runs 1 --seconds 1 --inflight 32); done
+[ ${#out[@]} -gt 0 ] && reach+=(--markdown "$ROOT/docs/benchmarks.md")
+"$BUILD/bench/baraza-bench-reach" --barazad "$BUILD/barazad" "${reach[@]}"

@@ -443,16 +443,19 @@ Result<int64_t> SqliteCaseStore::Rebuild(const std::string& path) {
 Result<std::vector<Notice>> SqliteCaseStore::ListNotices(const Recipient& to, Id after_id,
                                                          int limit) {
   BARAZA_READER(r);
-  // Literal roles, so that the partial index on the recipient serves them.
+  // Literal roles, and the partial index's own term (SQLite uses a partial index
+  // only when the query repeats its WHERE term), so that the index serves them.
   static const std::string of_party =
       std::string(sqlite::kNoticeColumns) +
       "WHERE party_id = ? AND recipient_role = 0 AND id > ? ORDER BY id LIMIT ?";
   static const std::string of_mediators =
       std::string(sqlite::kNoticeColumns) +
-      "WHERE recipient_role = 1 AND commander_id = ? AND id > ? ORDER BY id LIMIT ?";
+      "WHERE recipient_role != 0 AND recipient_role = 1 AND commander_id = ? AND id > ? "
+      "ORDER BY id LIMIT ?";
   static const std::string of_commander =
       std::string(sqlite::kNoticeColumns) +
-      "WHERE recipient_role = 3 AND commander_id = ? AND id > ? ORDER BY id LIMIT ?";
+      "WHERE recipient_role != 0 AND recipient_role = 3 AND commander_id = ? AND id > ? "
+      "ORDER BY id LIMIT ?";
   const std::string& sql = to.role == Role::kLiaison    ? of_party
                            : to.role == Role::kMediator ? of_mediators
                                                         : of_commander;
@@ -476,9 +479,11 @@ Result<std::vector<ContactPoint>> SqliteCaseStore::ListContactPoints(Role role, 
                                         "liaison_id = ? AND role = 0 ORDER BY id", {id})
                : role == Role::kMediator
                    ? sqlite::SelectRows(*r, projection::Table::kContactPoints,
-                                        "role = 1 AND commander_id = ? ORDER BY id", {id})
+                                        "role != 0 AND role = 1 AND commander_id = ? ORDER BY id",
+                                        {id})
                    : sqlite::SelectRows(*r, projection::Table::kContactPoints,
-                                        "role = 3 AND commander_id = ? ORDER BY id", {id});
+                                        "role != 0 AND role = 3 AND commander_id = ? ORDER BY id",
+                                        {id});
   BARAZA_ASSIGN_OR_RETURN(auto rows, std::move(found));
   std::vector<ContactPoint> out;
   for (const auto& row : rows) out.push_back(projection::ContactPointOf(row));

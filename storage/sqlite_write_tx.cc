@@ -368,16 +368,19 @@ Result<ContactPoint> SqliteTx::RemoveContactPoint(Id id, UnixMillis now) {
 
 Result<std::vector<ContactPoint>> SqliteTx::ContactPointsFor(const Recipient& to) {
   if (auto it = contact_points_.find(to); it != contact_points_.end()) return it->second;
-  // Literal roles, so that the partial index on role serves them.
+  // Literal roles, and the partial index's own term (SQLite uses a partial index
+  // only when the query repeats its WHERE term), so that the index serves them.
   Result<std::vector<projection::Row>> rows =
       to.role == Role::kLiaison
           ? SelectRows(c_, Table::kContactPoints,
                        "party_id = ? AND role = 0 AND removed_at = 0 ORDER BY id", {to.id})
       : to.role == Role::kMediator
           ? SelectRows(c_, Table::kContactPoints,
-                       "role = 1 AND commander_id = 0 AND removed_at = 0 ORDER BY id", {})
+                       "role != 0 AND role = 1 AND commander_id = 0 AND removed_at = 0 "
+                       "ORDER BY id", {})
           : SelectRows(c_, Table::kContactPoints,
-                       "role = 3 AND commander_id = ? AND removed_at = 0 ORDER BY id", {to.id});
+                       "role != 0 AND role = 3 AND commander_id = ? AND removed_at = 0 "
+                       "ORDER BY id", {to.id});
   if (!rows.ok()) return rows.status();
   std::vector<ContactPoint> out;
   for (const auto& r : *rows) out.push_back(projection::ContactPointOf(r));

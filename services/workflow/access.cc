@@ -23,7 +23,11 @@ bool CanSeeCase(const Actor& actor, const Case& c) {
 
 bool CanSeeEvent(const Actor& actor, const Event& e) {
   if (SeesEverything(actor)) return true;
-  return e.visibility == Visibility::kGroup || e.party_id == actor.party_id;
+  if (e.visibility == Visibility::kGroup) return true;
+  // A mediator-only event of a party is that party's liaisons' too. Only a
+  // liaison speaks for a party: a commander (party 0) never matches one, nor an
+  // event of no party (the delivery of a notice to the mediators, say).
+  return actor.role == Role::kLiaison && e.party_id != 0 && e.party_id == actor.party_id;
 }
 
 bool CanSeeNotice(const Actor& actor, const Notice& n) {

@@ -154,10 +154,12 @@ OutreachTally TallyOutreach(Id party_id, const std::vector<Event>& events) {
     auto notice = e.details.find("notice");
     auto state = e.details.find("state");
     if (notice == e.details.end() || state == e.details.end()) continue;
-    sent.insert(notice->second);
-    if (state->second == Name(DeliveryState::kDelivered) ||
-        state->second == Name(DeliveryState::kRead))
-      delivered.insert(notice->second);
+    // Sent: a relay, gateway, system or stream took it (an attempt that failed
+    // or waits to be tried again is not).
+    bool reached = state->second == Name(DeliveryState::kDelivered) ||
+                   state->second == Name(DeliveryState::kRead);
+    if (reached || state->second == Name(DeliveryState::kSent)) sent.insert(notice->second);
+    if (reached) delivered.insert(notice->second);
     if (state->second == Name(DeliveryState::kRead)) read.insert(notice->second);
   }
   return {static_cast<int>(sent.size()), static_cast<int>(delivered.size()),

@@ -87,3 +87,18 @@ TEST_CASE("everyone a notice is addressed to may read the case the notice names"
     }
   }
 }
+
+TEST_CASE("a mediator-only event of no party is seen by no commander and no liaison", "[access]") {
+  // E.g. the delivery of a notice to the mediators: it names their channel.
+  Event delivery;
+  delivery.type = EventType::kDeliveryUpdated;
+  delivery.party_id = 0;
+  delivery.visibility = Visibility::kMediatorOnly;
+  CHECK_FALSE(CanSeeEvent(CommanderActor(), delivery));
+  CHECK_FALSE(CanSeeEvent(LiaisonOf(kPartyA), delivery));
+  CHECK(CanSeeEvent(Mediator(), delivery));
+  // A party's own mediator-only event is its liaison's to see, never a commander's.
+  delivery.party_id = kPartyA;
+  CHECK(CanSeeEvent(LiaisonOf(kPartyA), delivery));
+  CHECK_FALSE(CanSeeEvent(CommanderActor(), delivery));
+}
