@@ -3,6 +3,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,7 +13,8 @@
 #include "services/api/access_policy.h"
 #include "services/api/convert.h"
 #include "services/api/grpc_status.h"
-#include "services/api/refusal_log.h"
+#include "services/net/auth_throttle.h"
+#include "services/net/refusal_log.h"
 #include "services/app/application.h"
 #include "services/auth/tokens.h"
 
@@ -30,26 +32,57 @@ inline Result<std::string> BearerOf(CallbackServerContext* ctx) {
 }
 
 // One for the process: refusals are counted per peer address across all services.
-inline RefusalLog& Refusals() {
-  static RefusalLog log;
+inline net::RefusalLog& Refusals() {
+  static net::RefusalLog log;
   return log;
+}
+
+// One for the process: addresses that keep failing authentication are slowed.
+inline net::AuthThrottle& Throttle() {
+  static net::AuthThrottle throttle;
+  return throttle;
 }
 
 // Who is calling. Each refusal is logged (rate-limited) with the peer and the
 // token's public id when the server knows the token; never the token itself.
+//
+// An address that keeps failing is barred for a while (net::AuthThrottle):
+// its calls are answered at once with RESOURCE_EXHAUSTED and a
+// grpc-retry-pushback-ms trailer, without looking at the token, so guessing
+// learns nothing meanwhile and costs no hash or store read. Answering at once,
+// rather than holding the refusal on a timer (grpc::Alarm), keeps no call,
+// memory or timer per attempt: a held refusal would let a guesser's concurrency
+// pile up open calls instead of slowing it. No callback thread ever sleeps.
 inline Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
+  const auto now = net::AuthThrottle::Clock::now();
+  const std::string peer = ctx->peer();
+  if (auto wait = Throttle().Barred(peer, now); wait.count() > 0) {
+    ctx->AddTrailingMetadata("grpc-retry-pushback-ms", std::to_string(wait.count()));
+    Refusals().Refused(peer, "barred after repeated failed authentication (" +
+                                 std::to_string(wait.count()) + " ms more); token not checked");
+    double seconds = static_cast<double>(wait.count()) / 1000.0;
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", seconds);
+    return Status::ResourceExhausted(
+        std::string("too many failed authentications from your address; try again in ") + text +
+        " s with a valid token");
+  }
+  auto refuse = [&](const Status& s, const std::string& what) {
+    Refusals().Refused(peer, what);
+    Throttle().Failed(peer, now);
+    return s;
+  };
   auto token = BearerOf(ctx);
   if (!token.ok()) {
     bool none = ctx->client_metadata().count("authorization") == 0;
-    Refusals().Refused(ctx->peer(), none ? "no token" : "malformed authorization header");
-    return token.status();
+    return refuse(token.status(), none ? "no token" : "malformed authorization header");
   }
   auto identity = app.Identify(auth::HashToken(*token));
   const Status& s = identity.actor.status();
   if (s.code() == Code::kUnauthenticated)
-    Refusals().Refused(ctx->peer(), identity.token_id.empty()
-                                        ? std::string("unknown token")
-                                        : "token " + identity.token_id + " (" + s.message() + ")");
+    return refuse(s, identity.token_id.empty()
+                         ? std::string("unknown token")
+                         : "token " + identity.token_id + " (" + s.message() + ")");
   return identity.actor;
 }
 

@@ -9,7 +9,6 @@
 #include "services/api/request_key.h"
 #include "services/workflow/emergency_machine.h"
 #include "services/api/grpc_status.h"
-#include "services/api/refusal_log.h"
 #include "services/auth/tokens.h"
 
 namespace baraza::api {

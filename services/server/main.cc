@@ -69,6 +69,29 @@ int main(int argc, char** argv) {
                  "host:port to receive signed delivery reports from the SMS gateway on "
                  "(POST /v1/delivery-reports); off unless given")
       ->group("Reach (docs/notifications.md)");
+  const char* limits_group = "Limits (docs/security.md)";
+  auto& limits = options.limits;
+  app.add_option("--max-connections", limits.connections,
+                 "gRPC connections at once, all clients together (0: from the open-file limit); "
+                 "more are closed as they arrive, or take one of the address holding most")
+      ->capture_default_str()->group(limits_group);
+  app.add_option("--max-connections-per-peer", limits.connections_per_peer,
+                 "gRPC connections at once from one address (0: an eighth of the total, 4 to 256)")
+      ->capture_default_str()->group(limits_group);
+  app.add_option("--max-streams-per-connection", limits.streams_per_connection,
+                 "calls in flight on one gRPC connection (100 when 0)")
+      ->capture_default_str()->group(limits_group);
+  app.add_option("--page-max-connections", limits.page_connections,
+                 "public page connections at once (0: a quarter of the open-file limit)")
+      ->capture_default_str()->group(limits_group);
+  app.add_option("--page-max-connections-per-peer", limits.page_connections_per_peer,
+                 "public page connections at once from one address (0: an eighth, 4 to 64)")
+      ->capture_default_str()->group(limits_group);
+  app.add_option("--auth-slow-after", options.auth_slow_after,
+                 "failed authentications from one address before its calls are refused for a "
+                 "growing while (1 s, doubling to 30 s); 0 never slows. Behind a proxy or "
+                 "tunnel every client shares its address")
+      ->capture_default_str()->check(CLI::NonNegativeNumber)->group(limits_group);
   std::string backup_every = "60";
   auto* backup_dir_opt =
       app.add_option("--backup-dir", options.backup.dir,

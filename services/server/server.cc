@@ -16,11 +16,13 @@
 #include <spdlog/spdlog.h>
 
 #include "services/api/outreach_service.h"
+#include "services/api/handler_support.h"
 #include "services/api/services.h"
 #include "services/auth/loopback.h"
 #include "services/process/tuning.h"
 #include "services/scheduler/deadline_scheduler.h"
 #include "services/server/backup_schedule.h"
+#include "services/server/grpc_listener.h"
 #include "services/server/outreach_setup.h"
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
@@ -38,6 +40,8 @@ constexpr int kMaxRequestBytes = 1 << 20;
 // handed to the store still commits (the store writes its queue out before it
 // closes), so a retry with the same request_id gets its answer.
 constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
+constexpr int kHandshakeTimeoutMs = 10'000;
+constexpr int kMaxConnectionIdleMs = 5 * 60'000;
 
 Result<std::string> ReadPem(const std::string& path, const char* flag) {
   std::ifstream in(path);
@@ -90,6 +94,14 @@ Status RunServer(const ServerOptions& options) {
                  files.hard, files.error);
   else
     spdlog::info("open files: {} (the hard limit; was {})", files.now, files.before);
+  auto limits = ResolveLimits(options.limits, files.now, !options.public_page.empty());
+  if (!limits.ok()) return limits.status();
+  spdlog::info("limits: {}", Describe(*limits, !options.public_page.empty()));
+  api::Throttle().set_free_failures(options.auth_slow_after);
+  if (options.auth_slow_after > 0)
+    spdlog::info("authentication: an address is slowed after {} failures", options.auth_slow_after);
+  else
+    spdlog::warn("authentication: failures are never slowed (--auth-slow-after 0)");
   // Before anything is opened or issued: a token file others can read, or a
   // link planted where the first token would be written, stops the start.
   BARAZA_RETURN_IF_ERROR(CheckSecretFile(options.token_file));
@@ -162,8 +174,13 @@ Status RunServer(const ServerOptions& options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(options.listen, *credentials, &port);
+  // barazad accepts connections itself, under the caps of --max-connections and
+  // --max-connections-per-peer, and hands them to gRPC (grpc_listener.h says why).
+  GrpcListener listener({limits->connections, limits->connections_per_peer}, api::Refusals());
+  auto port = listener.Listen(options.listen);
+  if (!port.ok()) return port.status();
+  auto acceptor = builder.experimental().AddExternalConnectionAcceptor(
+      grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD, *credentials);
   // Texts are at most 64 KiB each; anything near this size is a mistake or an attack.
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   // Compressed requests are refused from their headers (UNIMPLEMENTED), before
@@ -176,6 +193,15 @@ Status RunServer(const ServerOptions& options) {
   // Channelz (gRPC's live introspection service) is not served by barazad, yet
   // by default every call updates its counters.
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
+  // Calls in flight per connection: with the connection caps, this bounds what
+  // one address (and everyone) can hold open — memory and notice streams.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits->streams_per_connection);
+  // A connection that has not finished its HTTP/2 (and TLS) greeting within
+  // 10 s is closed (gRPC's default is 120 s): an idle socket holds a slot only briefly.
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeTimeoutMs);
+  // A connection with no call for 5 minutes is closed politely (GOAWAY); the
+  // client library reconnects on its next call. Open notice streams are calls.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kMaxConnectionIdleMs);
   builder.RegisterService(&groups);
   builder.RegisterService(&access);
   builder.RegisterService(&cases);
@@ -183,9 +209,8 @@ Status RunServer(const ServerOptions& options) {
   builder.RegisterService(&reports);
   builder.RegisterService(&outreach_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0)
-    return Status::Unavailable("cannot listen on " + options.listen +
-                               " (is another barazad running there? try --listen with another port)");
+  if (!server) return Status::Internal("gRPC would not start the server");
+  listener.Start(std::move(acceptor));
   auto* health = server->GetHealthCheckService();
   health->SetServingStatus(false);
 
@@ -210,7 +235,8 @@ Status RunServer(const ServerOptions& options) {
     backups->Start();
   }
 
-  web::PublicSite site(**store);
+  web::PublicSite site(**store, {limits->page_connections, limits->page_connections_per_peer},
+                       api::Refusals());
   if (!options.public_page.empty()) {
     BARAZA_RETURN_IF_ERROR(site.Start(options.public_page));
     std::string page_host = options.public_page.substr(0, options.public_page.rfind(':'));
@@ -221,7 +247,7 @@ Status RunServer(const ServerOptions& options) {
 
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   // Machine-readable line for scripts and tests; keep its form.
-  std::cout << "barazad listening on " << host << ":" << port << std::endl;
+  std::cout << "barazad listening on " << host << ":" << *port << std::endl;
   spdlog::info("serving; database {}", options.db_path);
 
   boost::asio::io_context signals_io;
@@ -236,6 +262,7 @@ Status RunServer(const ServerOptions& options) {
   // refuse new calls, let running calls finish (at most kShutdownGrace), then
   // stop the deadlines and close the database (when the store goes out of scope).
   health->SetServingStatus(false);
+  listener.Stop();  // no new connections; those open finish their calls
   site.Stop();
   hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "services/server/backup_schedule.h"
+#include "services/server/limits.h"
 #include "services/server/outreach_setup.h"
 #include "services/workflow/status.h"
 
@@ -30,6 +31,10 @@ struct ServerOptions {
   OutreachOptions outreach;
   // Periodic backups (docs/operations.md); off while `backup.dir` is empty.
   BackupScheduleOptions backup;
+  // Connections and streams at once (docs/security.md); 0s derive from the open-file limit.
+  ConnectionLimits limits;
+  // Failed authentications from one address before its calls are slowed; 0 never.
+  int auth_slow_after = 5;
 };
 
 

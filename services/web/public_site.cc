@@ -7,9 +7,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <chrono>
+#include <list>
 #include <optional>
+#include <unordered_map>
 #include <spdlog/spdlog.h>
 
 #include "services/web/pages.h"
@@ -19,15 +22,15 @@ namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
 
 constexpr int kPageSize = 25;  // list entries per page: even the longest stay under 50 KB
 constexpr int kMaxCorrections = 100;    // corrections of one report named on its page
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
-// Connections served at once; more are closed as they arrive, so that a flood
-// of idle connections cannot exhaust the server's file descriptors or memory.
-constexpr int kMaxConnections = 512;
+// Idle wait once three quarters of the connections are taken: a flood of idle
+// connections is shed in seconds, while a reader between two pages keeps its own.
+constexpr auto kBusyIdleTimeout = std::chrono::seconds(5);
 
 // A positive id from text made only of digits.
 std::optional<Id> ParseId(std::string_view text) {
@@ -115,29 +118,76 @@ Response OneReport(CaseStore& store, Id report_id, Id part) {
           ReportPage(*report, *group, corrected_by, static_cast<int>(std::max<Id>(part, 1)))};
 }
 
+class Session;
+
+// The page's connections: counted per address, and the open sessions of each
+// address (oldest first), so that under pressure an idle one can be closed.
+// Touched only from the serving thread.
+struct Connections {
+  Connections(net::ConnectionGate::Limits limits, net::RefusalLog& refusals)
+      : gate(limits), refusals(refusals) {}
+  bool Busy() const { return gate.open() * 4 > gate.limits().total * 3; }
+  // Closes the newest idle connection of `address`; false if it has none.
+  bool EvictIdle(const std::string& address);
+
+  net::ConnectionGate gate;
+  net::RefusalLog& refusals;
+  std::unordered_map<std::string, std::list<Session*>> sessions;
+};
+
+// "ipv4:10.0.0.1:5000" or "ipv6:[::1]:5000", as gRPC names peers, so that the
+// log and the per-address counts read alike on both ports.
+std::string PeerName(const tcp::endpoint& ep) {
+  auto a = ep.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a.is_v4() ? "ipv4:" + a.to_string() + ":" + std::to_string(ep.port())
+                   : "ipv6:[" + a.to_string() + "]:" + std::to_string(ep.port());
+}
+
 // One connection: reads requests and answers them in turn (keep-alive), until
-// the client closes, asks to close, or stays idle past kIdleTimeout.
+// the client closes, asks to close, stays idle past its timeout, or is evicted.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, CaseStore& store, std::atomic<int>& open)
-      : stream_(std::move(socket)), store_(store), open_(open) {
-    ++open_;
+  Session(tcp::socket socket, CaseStore& store, Connections& connections, std::string address)
+      : stream_(std::move(socket)), store_(store), connections_(connections),
+        address_(std::move(address)) {
+    auto& list = connections_.sessions[address_];
+    self_ = list.insert(list.end(), this);
   }
-  ~Session() { --open_; }
+  ~Session() {
+    if (counted_) connections_.gate.Release(address_);
+    auto list = connections_.sessions.find(address_);
+    list->second.erase(self_);
+    if (list->second.empty()) connections_.sessions.erase(list);
+  }
 
   void Read() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     parser_->body_limit(4 * 1024);
-    stream_.expires_after(kIdleTimeout);
+    stream_.expires_after(connections_.Busy() ? kBusyIdleTimeout : kIdleTimeout);
+    reading_ = true;
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
+  // Closes the connection if it waits for a request, and gives its slot back at
+  // once; false if it is busy answering (or already evicted).
+  bool Evict() {
+    if (!reading_ || !counted_) return false;
+    counted_ = false;
+    connections_.gate.Release(address_);
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);  // the pending read ends; the session with it
+    return true;
+  }
+
  private:
   void OnRead(beast::error_code ec, std::size_t) {
+    reading_ = false;
     if (ec == http::error::end_of_stream) return Close();
-    if (ec) return;  // timeout, reset or a malformed request: drop the connection
+    if (ec) return;  // timeout, reset, eviction or a malformed request: drop the connection
     const auto& req = parser_->get();
     Response r;
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -185,8 +235,20 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   CaseStore& store_;
-  std::atomic<int>& open_;
+  Connections& connections_;
+  std::string address_;
+  std::list<Session*>::iterator self_;
+  bool counted_ = true;   // holds a slot in the gate
+  bool reading_ = false;  // waiting for a request: may be evicted
 };
+
+bool Connections::EvictIdle(const std::string& address) {
+  auto list = sessions.find(address);
+  if (list == sessions.end()) return false;
+  for (auto it = list->second.rbegin(); it != list->second.rend(); ++it)  // bounded by the per-peer cap
+    if ((*it)->Evict()) return true;
+  return false;
+}
 
 }  // namespace
 
@@ -216,22 +278,58 @@ Response Route(CaseStore& store, const std::string& target) {
 }
 
 struct PublicSite::Impl {
+  Impl(net::ConnectionGate::Limits limits, net::RefusalLog& refusals)
+      : connections(limits, refusals) {}
   // Declared first, destroyed last: sessions still held by the io_context when it
-  // is destroyed decrement it from their destructors.
-  std::atomic<int> open{0};
-  net::io_context io{1};
+  // is destroyed give their slots back from their destructors.
+  Connections connections;
+  asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  asio::steady_timer retry{io};
 
   void Accept(CaseStore& store) {
-    acceptor.async_accept(net::make_strand(io), [this, &store](beast::error_code ec, tcp::socket s) {
-      if (ec == net::error::operation_aborted) return;  // stopping
-      if (!ec && open < kMaxConnections) std::make_shared<Session>(std::move(s), store, open)->Read();
-      Accept(store);  // a refused socket is closed as `s` goes out of scope
+    acceptor.async_accept(asio::make_strand(io), [this, &store](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;  // stopping
+      if (!ec) {
+        Admit(std::move(s), store);
+        return Accept(store);
+      }
+      // Out of descriptors or another failure of accept itself: try again
+      // shortly rather than spin on the same error.
+      spdlog::warn("public page: accept: {}", ec.message());
+      retry.expires_after(std::chrono::milliseconds(50));
+      retry.async_wait([this, &store](beast::error_code e) {
+        if (!e) Accept(store);
+      });
     });
+  }
+
+  // Serves `s` if its address and the page have room; when every connection is
+  // taken, an idle one of the address holding most makes room. Otherwise `s` is
+  // closed as it goes out of scope, and the refusal logged.
+  void Admit(tcp::socket s, CaseStore& store) {
+    beast::error_code ec;
+    auto endpoint = s.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::string peer = PeerName(endpoint), address = net::PeerAddress(peer);
+    auto& gate = connections.gate;
+    using Verdict = net::ConnectionGate::Verdict;
+    Verdict v = gate.Admit(address);
+    if (v == Verdict::kTotalFull) {
+      if (auto victim = gate.VictimFor(address); victim && connections.EvictIdle(*victim))
+        v = gate.Admit(address);
+    }
+    if (v != Verdict::kAdmit) {
+      connections.refusals.Refused(peer, gate.Why(v), "connection to the public page");
+      return;
+    }
+    std::make_shared<Session>(std::move(s), store, connections, address)->Read();
   }
 };
 
-PublicSite::PublicSite(CaseStore& store) : store_(store), impl_(std::make_unique<Impl>()) {}
+PublicSite::PublicSite(CaseStore& store, net::ConnectionGate::Limits limits,
+                       net::RefusalLog& refusals)
+    : store_(store), impl_(std::make_unique<Impl>(limits, refusals)) {}
 
 PublicSite::~PublicSite() { Stop(); }
 
@@ -249,9 +347,9 @@ Status PublicSite::Start(const std::string& listen) {
   tcp::endpoint endpoint = endpoints.begin()->endpoint();
   auto& a = impl_->acceptor;
   a.open(endpoint.protocol(), ec);
-  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
     return Status::Unavailable("cannot serve the public page on " + listen + ": " + ec.message() +
                                " (is another program using it? choose another --public-page)");
@@ -266,7 +364,7 @@ Status PublicSite::Start(const std::string& listen) {
 
 void PublicSite::Stop() {
   if (!thread_.joinable()) return;
-  net::post(impl_->io, [this] {
+  asio::post(impl_->io, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });

@@ -1,13 +1,17 @@
 // PublicSite: barazad's read-only public web page (Boost.Beast, HTTP/1.1, on
 // its own address and thread): the contact groups that published reports, and
 // each report. It reads only published reports and their groups from the store,
-// never a case. Start/Stop from one thread; serving runs on its own thread.
+// never a case. Connections are capped in all and per address; under pressure
+// idle ones are closed sooner, and a newcomer takes an idle connection of the
+// address holding most. Start/Stop from one thread; serving runs on its own thread.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "services/net/connection_gate.h"
+#include "services/net/refusal_log.h"
 #include "services/workflow/status.h"
 #include "storage/case_store.h"
 
@@ -24,7 +28,9 @@ Response Route(CaseStore& store, const std::string& target);
 
 class PublicSite {
  public:
-  explicit PublicSite(CaseStore& store);
+  // `limits`: connections at once, in all and from one address; refusals are
+  // logged through `refusals` (shared with the gRPC port: one line a second per address).
+  PublicSite(CaseStore& store, net::ConnectionGate::Limits limits, net::RefusalLog& refusals);
   ~PublicSite();
 
   // Listens on `listen` ("host:port"; port 0 picks one) and serves until Stop.

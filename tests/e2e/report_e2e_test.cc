@@ -246,15 +246,19 @@ TEST_CASE_METHOD(PublishingWorld,
   CHECK(a.body.find("Juba Valley Alliance (armed faction)") != std::string::npos);
 }
 
-TEST_CASE_METHOD(PublishingWorld, "the public page closes connections past its limit and serves the rest",
+TEST_CASE_METHOD(PublishingWorld,
+                 "the public page closes connections of one address past its share, and serves "
+                 "it again once they close",
                  "[e2e][report][web]") {
   namespace net = boost::asio;
   net::io_context io;
   auto endpoint = net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
                                          static_cast<unsigned short>(server.page_port()));
-  // 512 idle connections: the server's limit (kMaxConnections in public_site.cc).
+  // More idle connections than one address may hold (64 at the test's open-file
+  // limit: services/server/limits.cc); tests/security/connection_flood_test.cc
+  // shows other addresses served meanwhile.
   std::vector<std::unique_ptr<net::ip::tcp::socket>> idle;
-  for (int i = 0; i < 512; ++i) {
+  for (int i = 0; i < 80; ++i) {
     idle.push_back(std::make_unique<net::ip::tcp::socket>(io));
     idle.back()->connect(endpoint);
   }
@@ -273,8 +277,8 @@ TEST_CASE_METHOD(PublishingWorld, "the public page closes connections past its l
     if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(refused);
-  // Once some close, the page serves again.
-  idle.resize(500);
+  // Once they close, the page serves this address again.
+  idle.clear();
   bool served = false;
   until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!served && std::chrono::steady_clock::now() < until) {  // bounded

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,8 +24,10 @@ bool ServerProcess::Start() {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const rlimit files{open_file_limit, open_file_limit};
   pid_ = fork();
   if (pid_ == 0) {
+    if (open_file_limit > 0 && setrlimit(RLIMIT_NOFILE, &files) != 0) _exit(126);
     dup2(out[1], STDOUT_FILENO);
     FILE* err = freopen(log.c_str(), "a", stderr);
     (void)err;

@@ -25,6 +25,8 @@ class ServerProcess {
   void Kill();
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The gRPC port, once started.
+  int port() const { return port_; }
   // The public web page's port, when started with `public_page` set.
   int page_port() const { return page_port_; }
   // The delivery reports' port, when started with --delivery-reports 127.0.0.1:0.
@@ -40,6 +42,9 @@ class ServerProcess {
   std::string listen = "127.0.0.1:0";
   // Serve the public web page too (--public-page 127.0.0.1:0) from the next Start().
   bool public_page = false;
+  // The soft and hard open-file limit barazad starts with from the next Start();
+  // 0 inherits the test's.
+  unsigned long open_file_limit = 0;
   // More barazad flags for the next Start(), e.g. {"--tls-cert", path, ...}.
   std::vector<std::string> extra_args;
   // What Client() starts from (TLS material, for instance); server and token are set by it.

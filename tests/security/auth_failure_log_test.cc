@@ -80,7 +80,11 @@ TEST_CASE("repeated refusals from one peer make one line a second, and the next 
   REQUIRE(server.Start());
   std::string unknown = "bz_" + std::string(64, 'f');
   auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 20; ++i) CHECK(WhoAmI(server, unknown) == grpc::StatusCode::UNAUTHENTICATED);
+  // After the first few the address is slowed (auth_slowing_test.cc): still refused, still logged.
+  for (int i = 0; i < 20; ++i) {
+    auto code = WhoAmI(server, unknown);
+    CHECK((code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::RESOURCE_EXHAUSTED));
+  }
   // The 20 calls take well under a second here; if not, each second may have its line.
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::steady_clock::now() - started).count();

@@ -1,23 +1,19 @@
-#include "services/api/refusal_log.h"
+#include "services/net/refusal_log.h"
 
 #include <spdlog/spdlog.h>
 
-namespace baraza::api {
-namespace {
+namespace baraza::net {
 
-// "ipv4:127.0.0.1:51234" → "ipv4:127.0.0.1"; "ipv6:[::1]:51234" → "ipv6:[::1]".
-std::string AddressOf(std::string_view peer) {
+std::string PeerAddress(std::string_view peer) {
   auto colon = peer.rfind(':');
   auto scheme = peer.find(':');
   if (colon == std::string_view::npos || colon == scheme) return std::string(peer);
   return std::string(peer.substr(0, colon));
 }
 
-}  // namespace
-
 std::optional<std::string> RefusalLog::Note(std::string_view peer, std::string_view what,
-                                            Clock::time_point now) {
-  std::string address = AddressOf(peer);
+                                            Clock::time_point now, std::string_view kind) {
+  std::string address = PeerAddress(peer);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = peers_.find(address);
   if (it != peers_.end() && now - it->second.last_line < kInterval) {
@@ -28,7 +24,8 @@ std::optional<std::string> RefusalLog::Note(std::string_view peer, std::string_v
     if (peers_.size() >= kMaxPeers) ForgetQuietPeers(now);
     it = peers_.emplace(address, PeerState{}).first;
   }
-  std::string line = "refused a call from " + std::string(peer) + ": " + std::string(what);
+  std::string line = "refused a " + std::string(kind) + " from " + std::string(peer) + ": " +
+                     std::string(what);
   if (it->second.suppressed > 0)
     line += " (and " + std::to_string(it->second.suppressed) +
             " more refused from this address since the last line)";
@@ -36,8 +33,8 @@ std::optional<std::string> RefusalLog::Note(std::string_view peer, std::string_v
   return line;
 }
 
-void RefusalLog::Refused(std::string_view peer, std::string_view what) {
-  if (auto line = Note(peer, what, Clock::now())) spdlog::warn("{}", *line);
+void RefusalLog::Refused(std::string_view peer, std::string_view what, std::string_view kind) {
+  if (auto line = Note(peer, what, Clock::now(), kind)) spdlog::warn("{}", *line);
 }
 
 size_t RefusalLog::PeerCount() {
@@ -53,4 +50,4 @@ void RefusalLog::ForgetQuietPeers(Clock::time_point now) {
   if (peers_.size() >= kMaxPeers) peers_.clear();
 }
 
-}  // namespace baraza::api
+}  // namespace baraza::net

@@ -1,13 +1,13 @@
-// RefusalLog (services/api/refusal_log.h): refused tokens are logged at most
+// RefusalLog (services/net/refusal_log.h): refused tokens are logged at most
 // once a second per peer address, and the next line says how many were left out.
 #include <catch2/catch.hpp>
 
-#include "services/api/refusal_log.h"
+#include "services/net/refusal_log.h"
 
-using baraza::api::RefusalLog;
+using baraza::net::RefusalLog;
 using namespace std::chrono_literals;
 
-TEST_CASE("a refusal is logged with the peer and what was refused", "[api][refusal-log]") {
+TEST_CASE("a refusal is logged with the peer and what was refused", "[net][refusal-log]") {
   RefusalLog log;
   auto t0 = RefusalLog::Clock::time_point{} + 100s;
   auto line = log.Note("ipv4:127.0.0.1:51234", "unknown token", t0);
@@ -19,7 +19,7 @@ TEST_CASE("a refusal is logged with the peer and what was refused", "[api][refus
 
 TEST_CASE("refusals from one address within a second are counted, not logged, and the next "
           "line says how many",
-          "[api][refusal-log]") {
+          "[net][refusal-log]") {
   RefusalLog log;
   auto t0 = RefusalLog::Clock::time_point{} + 100s;
   REQUIRE(log.Note("ipv4:127.0.0.1:51234", "unknown token", t0));
@@ -38,7 +38,7 @@ TEST_CASE("refusals from one address within a second are counted, not logged, an
   CHECK_THAT(*later, !Catch::Contains("more"));
 }
 
-TEST_CASE("the refusal log keeps a bounded number of addresses", "[api][refusal-log]") {
+TEST_CASE("the refusal log keeps a bounded number of addresses", "[net][refusal-log]") {
   RefusalLog log;
   auto t0 = RefusalLog::Clock::time_point{} + 100s;
   for (int i = 0; i < 3 * static_cast<int>(RefusalLog::kMaxPeers); ++i)
