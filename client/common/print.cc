@@ -198,8 +198,11 @@ void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
 void PrintNotice(const Common& c, const v1::Notice& n) {
   if (c.id_only()) return Id(n.id());
   if (c.json()) {
+    // One line per notice (a stream of JSON lines), named as every other command's JSON.
     std::string out;
-    (void)google::protobuf::util::MessageToJsonString(n, &out);  // one line per notice
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(n, &out, options);
     std::cout << out << std::endl;
     return;
   }

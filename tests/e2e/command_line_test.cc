@@ -2,7 +2,10 @@
 // barazad refusing a --log-level it does not know instead of logging nothing.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include "tests/e2e/e2e_fixtures.h"
 
@@ -40,4 +43,58 @@ TEST_CASE("barazad refuses an unknown --log-level at start and says which levels
   server.extra_args = {"--log-level", "warn"};
   REQUIRE(server.Start());
   CHECK(server.Stop() == 0);
+}
+
+namespace {
+std::string TokenFile(const TempDir& dir, const std::string& name, const std::string& token) {
+  std::string path = dir.file(name);
+  {
+    std::ofstream out(path);
+    out << token << "\n";
+  }
+  ::chmod(path.c_str(), 0600);
+  return path;
+}
+}  // namespace
+
+TEST_CASE("notice list and notice watch work in every role's command line, JSON in snake_case",
+          "[e2e][cli]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  std::string commander_token = RegisterCommander(mediator, "Col. A. Diallo, Sector South");
+  v1::Case action;
+  REQUIRE(server.Client(commander_token)
+              .LogEmergencyAction(EmergencyActionIn(s.group, {s.answers, s.silent}), &action)
+              .ok());
+  v1::AppealActionRequest appeal;
+  appeal.set_case_id(action.id());
+  appeal.set_grounds("The roadblock was ours and nobody fired.");
+  REQUIRE(server.Client(s.answers_token).AppealAction(appeal, &action).ok());
+
+  std::string at = " --server " + server.address() + " --token-file ";
+  struct Cli {
+    const char* path;
+    std::string token_file;
+    const char* kind;  // a notice each must see
+  };
+  std::vector<Cli> clis = {
+      {BARAZA_MEDIATOR_PATH, TokenFile(dir, "m.token", server.mediator_token()), "awaiting-ruling"},
+      {BARAZA_COMMANDER_PATH, TokenFile(dir, "c.token", commander_token), "appeal"},
+      {BARAZA_LIAISON_PATH, TokenFile(dir, "l.token", s.silent_token), "emergency-action"}};
+  for (const auto& cli : clis) {
+    auto [code, out] = RunCommand(std::string(cli.path) + at + cli.token_file + " notice list");
+    INFO(cli.path << " notice list printed: " << out);
+    CHECK(code == 0);
+    CHECK_THAT(out, Catch::Contains(cli.kind));
+    auto [wcode, watched] = RunCommand("timeout 30 " + std::string(cli.path) + at +
+                                       cli.token_file + " -o json notice watch --count 1 --for 20");
+    INFO(cli.path << " notice watch printed: " << watched);
+    CHECK(wcode == 0);
+    // The same naming as every other command's JSON (`notice list -o json`).
+    CHECK_THAT(watched, Catch::Contains("\"case_id\""));
+    CHECK_THAT(watched, !Catch::Contains("\"caseId\""));
+  }
 }
