@@ -14,6 +14,7 @@
 #include "storage/sqlite_backup.h"
 #include "storage/sqlite_case_store.h"
 #include "tests/fakes/fixtures.h"
+#include "tests/fakes/legacy_schema.h"
 #include "tests/fakes/store_helpers.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -44,6 +45,18 @@ Id WriteBothPositions(CaseStore& store) {
   REQUIRE(second.ok());
   Save(store, *second);
   return filed.next.id;
+}
+
+int64_t CountRows(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
 }
 
 void CheckPlainPositions(SqliteCaseStore& store, Id case_id) {
@@ -137,4 +150,36 @@ TEST_CASE("a database with sealed positions refuses to open with a wrong or miss
     std::filesystem::rename(dir.file("kept.key"), key_file);
     CHECK(SqliteCaseStore::Open({db}).ok());
   }
+}
+
+TEST_CASE("an older database's plain mediator-only positions are sealed at the first open with "
+          "a key, recorded in the history",
+          "[store][sqlite][at-rest]") {
+  TempDir dir;
+  const std::string db = dir.file("b.db");
+  Id case_id = 0;
+  {
+    auto store = SqliteCaseStore::Open({db});
+    REQUIRE(store.ok());
+    case_id = WriteBothPositions(**store);
+  }
+  // As a database of schema 4 held it: the position in plain text, no key id.
+  Tamper(db, std::string("DROP TRIGGER positions_no_update; UPDATE positions SET text = '") +
+                 kSentinel + "' WHERE visibility = " +
+                 std::to_string(static_cast<int>(Visibility::kMediatorOnly)) + ";");
+  DowngradeToSchema4(db);
+  REQUIRE(CountRows(db, std::string("SELECT count(*) FROM positions WHERE text = '") + kSentinel +
+                            "'") == 1);
+  auto store = SqliteCaseStore::Open({db});
+  REQUIRE(store.ok());
+  CHECK(CountRows(db, std::string("SELECT count(*) FROM positions WHERE instr(text, '") +
+                          kSentinel + "') > 0") == 0);
+  CheckPlainPositions(**store, case_id);
+  CHECK((*store)->CheckOnStart().ok());
+  auto audit = (*store)->AuditHistory(std::nullopt);
+  REQUIRE(audit.ok());
+  CHECK(audit->ok());
+  // What stays: the old history's record of the row (docs/security.md, "At rest").
+  CHECK(CountRows(db, std::string("SELECT count(*) FROM events WHERE instr(changes, '") +
+                          kSentinel + "') > 0") == 1);
 }
