@@ -5,6 +5,7 @@
 
 #include <limits>
 
+#include "storage/sqlite_confidential.h"
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_record.h"
 #include "storage/sqlite_rows.h"
@@ -48,6 +49,12 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& op
   auto conn = Connection::Open(options.path, /*writer=*/true);
   if (!conn.ok()) return conn.status();
   BARAZA_RETURN_IF_ERROR(sqlite::Migrate(**conn, kSchemaVersion));
+  if (!options.without_data_key) {
+    sqlite::DataKeySource key{options.data_key_file.empty() ? options.path + ".key"
+                                                            : options.data_key_file,
+                              options.data_key_trusted};
+    BARAZA_ASSIGN_OR_RETURN(store->cipher_, sqlite::OpenDataKey(**conn, key));
+  }
   // The writer's state sum goes on from the one the last write recorded.
   BARAZA_ASSIGN_OR_RETURN(store->recorded_sum_, sqlite::RecordedSum(**conn));
   store->writer_conn_ = std::move(conn).value();
@@ -169,7 +176,7 @@ void SqliteCaseStore::CompleterLoop() {
 
 void SqliteCaseStore::WriterLoop() {
   Connection& c = *writer_conn_;
-  SqliteTx tx(c, cache_);
+  SqliteTx tx(c, cache_, cipher_.get());
   tx.Start(recorded_sum_);
   std::vector<Job> batch;
   for (;;) {
@@ -316,7 +323,7 @@ Result<CaseRef> SqliteCaseStore::GetCaseShared(Id id) {
   if (auto cached = cache_.Get(id)) return cached;
   uint64_t epoch = cache_.Epoch();
   BARAZA_READER(r);
-  auto c = LoadCase(*r, id);
+  auto c = LoadCase(*r, id, cipher_.get());
   if (!c.ok()) return c.status();
   auto shared = std::make_shared<const Case>(std::move(c).value());
   cache_.AddLoaded(shared, epoch);
@@ -374,7 +381,7 @@ Result<std::vector<CaseRef>> SqliteCaseStore::ListCasesShared(const CaseFilter& 
       out.push_back(std::move(cached));
       continue;
     }
-    auto c = DecodeStoredCase(*r, q.Text(0));
+    auto c = DecodeStoredCase(*r, q.Text(0), cipher_.get());
     if (!c.ok()) return c.status();
     auto shared = std::make_shared<const Case>(std::move(c).value());
     cache_.AddLoaded(shared, epoch);

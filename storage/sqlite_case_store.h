@@ -15,6 +15,7 @@
 
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
+#include "storage/data_cipher.h"
 #include "storage/event_chain.h"
 #include "storage/projection.h"
 #include "storage/sqlite_record.h"
@@ -31,12 +32,21 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   struct Options {
     std::string path;
     int max_batch = 1024;     // most writes one transaction commits together
     size_t case_cache = 16384;  // decoded cases kept for reads (0: none)
+    // The data key that seals mediator-only text at rest (docs/security.md):
+    // a file, by default the database's path + ".key", created (0600) for a
+    // database that has no key yet; `data_key_trusted` for a systemd
+    // credential (mode not checked, never created).
+    std::string data_key_file;
+    bool data_key_trusted = false;
+    // Opens without the key (audit, tokens): a mediator-only position can then
+    // be neither read nor written (FAILED_PRECONDITION).
+    bool without_data_key = false;
   };
 
   // Opens (creating if needed) and migrates the database.
@@ -132,6 +142,7 @@ class SqliteCaseStore : public CaseStore {
   Options options_;
   projection::StateSum recorded_sum_;  // at open, for the writer to go on from
   CaseCache cache_{options_.case_cache};
+  std::unique_ptr<const DataCipher> cipher_;  // null: opened without_data_key
   std::unique_ptr<sqlite::Connection> writer_conn_;
 
   std::mutex queue_mu_;

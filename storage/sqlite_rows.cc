@@ -1,6 +1,7 @@
 #include "storage/sqlite_rows.h"
 
 #include "storage/case_codec.h"
+#include "storage/sqlite_confidential.h"
 
 namespace baraza::sqlite {
 
@@ -102,7 +103,7 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
 
 namespace {
 // A case's positions, in order, from their table.
-Status LoadPositions(Connection& c, Case& out) {
+Status LoadPositions(Connection& c, Case& out, const DataCipher* cipher) {
   Query q(c, "SELECT id, party_id, visibility, stated_at, text FROM positions "
              "WHERE case_id = ? ORDER BY id");
   q.Bind(out.id);
@@ -114,6 +115,7 @@ Status LoadPositions(Connection& c, Case& out) {
     p.visibility = static_cast<Visibility>(q.Int(2));
     p.stated_at = q.Int(3);
     p.text = q.Text(4);
+    BARAZA_ASSIGN_OR_RETURN(p.text, sqlite::PlainPositionText(cipher, out.id, p));
     out.positions.push_back(std::move(p));
   }
   return q.status();
@@ -121,14 +123,14 @@ Status LoadPositions(Connection& c, Case& out) {
 
 }  // namespace
 
-Result<Case> DecodeStoredCase(Connection& c, const std::string& body) {
+Result<Case> DecodeStoredCase(Connection& c, const std::string& body, const DataCipher* cipher) {
   auto decoded = codec::DecodeCase(body);
   if (!decoded.ok()) return decoded.status();
-  BARAZA_RETURN_IF_ERROR(LoadPositions(c, *decoded));
+  BARAZA_RETURN_IF_ERROR(LoadPositions(c, *decoded, cipher));
   return decoded;
 }
 
-Result<Case> LoadCase(Connection& c, Id id) {
+Result<Case> LoadCase(Connection& c, Id id, const DataCipher* cipher) {
   std::string body;
   {
     Query q(c, "SELECT body FROM cases WHERE id = ?");
@@ -139,7 +141,7 @@ Result<Case> LoadCase(Connection& c, Id id) {
     }
     body = q.Text(0);
   }
-  return DecodeStoredCase(c, body);
+  return DecodeStoredCase(c, body, cipher);
 }
 
 Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id) {

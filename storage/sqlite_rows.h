@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "storage/case_store.h"
+#include "storage/data_cipher.h"
 #include "storage/event_chain.h"
 #include "storage/sqlite_connection.h"
 
@@ -23,9 +24,10 @@ Result<Report> ReadReport(Query& q);
 
 Result<Party> LoadParty(Connection& c, Id id);
 Result<ContactGroup> LoadGroup(Connection& c, Id id);
-// A stored case: its body, then its positions.
-Result<Case> DecodeStoredCase(Connection& c, const std::string& body);
-Result<Case> LoadCase(Connection& c, Id id);
+// A stored case: its body, then its positions, mediator-only ones opened with
+// `cipher` (null: FAILED_PRECONDITION if the case has any).
+Result<Case> DecodeStoredCase(Connection& c, const std::string& body, const DataCipher* cipher);
+Result<Case> LoadCase(Connection& c, Id id, const DataCipher* cipher);
 Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id);
 Result<Report> LoadReport(Connection& c, Id id);
 // A notice (without its deliveries); NOT_FOUND for an unknown id.

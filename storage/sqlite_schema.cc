@@ -161,6 +161,14 @@ ALTER TABLE contact_points ADD COLUMN commander_id INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX contact_points_by_role ON contact_points(role, commander_id, id) WHERE role != 0;
 )sql";
 
+// v8: confidential text at rest. The public id of the data key that the
+// database's mediator-only positions are sealed with (storage/data_cipher.h);
+// the key itself lives outside the database. Not a projection: the history
+// does not record it, and `rebuild` leaves it as it is.
+const char* const kSchemaV8 = R"sql(
+CREATE TABLE data_key(id INTEGER PRIMARY KEY CHECK (id = 1), key_id TEXT NOT NULL);
+)sql";
+
 Status ChainExistingEvents(Connection& c) {
   std::vector<chain::StoredEvent> rows;
   {
@@ -211,6 +219,7 @@ Status Migrate(Connection& c, int newest) {
   if (s.ok() && version < 5) s = c.Exec(kSchemaV5);
   if (s.ok() && version < 6) s = c.Exec(kSchemaV6);
   if (s.ok() && version < 7) s = c.Exec(kSchemaV7);
+  if (s.ok() && version < 8) s = c.Exec(kSchemaV8);
   // Last: it records every row of every table (those of v6 are empty then).
   if (s.ok() && version < 5) s = SealExistingState(c);
   if (s.ok()) {

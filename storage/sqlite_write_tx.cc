@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "storage/case_codec.h"
+#include "storage/sqlite_confidential.h"
 #include "storage/sqlite_record.h"
 #include "storage/sqlite_rows.h"
 
@@ -97,7 +98,7 @@ Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
   if (auto it = pending_.find(id); it != pending_.end())
     return std::make_shared<const Case>(it->second);
   if (auto cached = cache_.Get(id)) return cached;
-  auto c = LoadCase(c_, id);
+  auto c = LoadCase(c_, id, cipher_);
   if (!c.ok()) return c.status();
   return std::make_shared<const Case>(std::move(c).value());
 }
@@ -276,7 +277,7 @@ Status SqliteTx::AppendPositions(const Case& c, bool is_new) {
   }
   for (const Position& p : c.positions) {
     if (p.id <= stored) continue;
-    Row row = projection::PositionRow(c.id, p);
+    BARAZA_ASSIGN_OR_RETURN(Row row, StoredPositionRow(cipher_, c.id, p));
     BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kPositions, row));
     recorder_.Put(Table::kPositions, std::move(row));
   }

@@ -9,6 +9,7 @@
 
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
+#include "storage/data_cipher.h"
 #include "storage/projection.h"
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_history.h"
@@ -17,7 +18,9 @@ namespace baraza::sqlite {
 
 class SqliteTx : public WriteTx {
  public:
-  SqliteTx(Connection& c, CaseCache& cache) : c_(c), cache_(cache), history_(c) {}
+  // `cipher` seals mediator-only text (null: such writes fail); not owned.
+  SqliteTx(Connection& c, CaseCache& cache, const DataCipher* cipher)
+      : c_(c), cache_(cache), cipher_(cipher), history_(c) {}
 
   // Starts from the state sum the last committed write recorded (at open).
   void Start(const projection::StateSum& committed) { recorder_.Reset(committed); }
@@ -71,6 +74,7 @@ class SqliteTx : public WriteTx {
 
   Connection& c_;
   CaseCache& cache_;
+  const DataCipher* cipher_;
   HistoryWriter history_;
   projection::Recorder recorder_;
   UnixMillis registry_at_ = 0;

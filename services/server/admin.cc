@@ -24,13 +24,18 @@ UnixMillis NowMillis() { return SystemClock().Now(); }
 
 std::string When(UnixMillis t) { return t == 0 ? "-" : workflow::FormatTime(t); }
 
-// Opens an existing database; the operator's commands never create one.
+// Opens an existing database; the operator's commands never create one. None
+// reads a position, so none needs the data key: the audit compares sealed
+// text as it is stored, and an operator can verify a copy kept without its key.
 std::unique_ptr<SqliteCaseStore> OpenExisting(const std::string& db) {
   if (!std::filesystem::exists(db)) {
     std::cerr << "barazad: no database at " << db << " (pass --db, or start barazad once to create it)\n";
     return nullptr;
   }
-  auto store = SqliteCaseStore::Open({db});
+  SqliteCaseStore::Options options;
+  options.path = db;
+  options.without_data_key = true;
+  auto store = SqliteCaseStore::Open(options);
   if (!store.ok()) {
     std::cerr << "barazad: " << store.status().message() << "\n";
     return nullptr;

@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   app.add_option("--mediator-token-file", options.token_file,
                  "where the first mediator token is written on first start (mode 0600)")
       ->capture_default_str();
+  app.add_option("--data-key-file", options.data_key_file,
+                 "key that seals mediator-only text at rest (default: the systemd credential "
+                 "baraza-data-key, else <db>.key, created 0600 on first start; keep a copy "
+                 "apart from the backups)");
   app.add_option("--tls-cert", options.tls_cert, "PEM certificate chain: serve TLS only")
       ->check(CLI::ExistingFile);
   app.add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")

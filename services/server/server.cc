@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <grpcpp/security/server_credentials.h>
@@ -122,7 +123,18 @@ Status RunServer(const ServerOptions& options) {
     }
   }
 
-  auto store = SqliteCaseStore::Open({options.db_path});
+  SqliteCaseStore::Options store_options;
+  store_options.path = options.db_path;
+  store_options.data_key_file = options.data_key_file;
+  if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
+      store_options.data_key_file.empty() && creds) {
+    std::string credential = std::string(creds) + "/baraza-data-key";
+    if (std::filesystem::exists(credential)) {
+      store_options.data_key_file = credential;
+      store_options.data_key_trusted = true;  // systemd made it the service's alone
+    }
+  }
+  auto store = SqliteCaseStore::Open(store_options);
   if (!store.ok()) return store.status();
   // Never serve, nor enter a judgement on, a record edited behind the server's
   // back: the chain's tail and the state's sum (or, asked, the whole history).

@@ -17,6 +17,11 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string db_path = "var/baraza.db";
   std::string token_file = "var/mediator.token";  // the first mediator token goes here
+  // The key that seals mediator-only text at rest (docs/security.md, "At rest").
+  // Empty: the systemd credential `baraza-data-key` if there is one
+  // ($CREDENTIALS_DIRECTORY), else the database's path + ".key" (created 0600
+  // on the first start).
+  std::string data_key_file;
   // TLS: with a certificate and key the server speaks only TLS; with a client
   // CA it also requires and verifies client certificates.
   std::string tls_cert, tls_key, tls_client_ca;

@@ -13,6 +13,9 @@
 
 namespace baraza::testing {
 
+// What schema 8 added (the id of the data key of sealed text): dropped.
+inline constexpr const char* kDropSchema8 = "DROP TABLE data_key; ";
+
 // What schema 7 added (notices and contact points for every role): dropped, the
 // file's tables are those of schema 6.
 inline constexpr const char* kDropSchema7 =
@@ -24,7 +27,7 @@ inline constexpr const char* kDropSchema7 =
 // Rewrites the file at `path` as schema 4 would have written it; returns the
 // history head it leaves, as `barazad audit head` printed it then.
 inline chain::Head DowngradeToSchema4(const std::string& path) {
-  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema7 +
+  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema8 + kDropSchema7 +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
                    "ALTER TABLE events DROP COLUMN changes; "
                    "DROP TABLE contact_points; DROP TABLE deliveries;");

@@ -97,7 +97,10 @@ TEST_CASE("periodic backup writes a verified copy named for now and keeps the ne
   CHECK(FilesIn(backups.path()) ==
         std::set<std::string>{"notes.txt", BackupFileName(kT0 + 60 * kMinute),
                               BackupFileName(kT0 + 120 * kMinute)});
-  auto copy = SqliteCaseStore::Open({backups.file(BackupFileName(kT0 + 120 * kMinute))});
+  SqliteCaseStore::Options copy_options;
+  copy_options.path = backups.file(BackupFileName(kT0 + 120 * kMinute));
+  copy_options.data_key_file = db + ".key";  // a copy opens with its database's key
+  auto copy = SqliteCaseStore::Open(copy_options);
   REQUIRE(copy.ok());
   auto audit = (*copy)->AuditHistory(std::nullopt);
   REQUIRE(audit.ok());

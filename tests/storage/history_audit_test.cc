@@ -208,7 +208,7 @@ TEST_CASE("sqlite store migrates a version 6 database with its history and state
   History h;
   auto before = h.Audit();
   REQUIRE(before.ok());
-  Tamper(h.path, std::string(kDropSchema7) + "PRAGMA user_version = 6;");
+  Tamper(h.path, std::string(kDropSchema8) + kDropSchema7 + "PRAGMA user_version = 6;");
   auto after = h.Audit(before.head);  // opening migrates to schema 7
   CHECK(after.ok());
   CHECK(after.head.events == before.head.events);  // nothing to seal: the rows digest as before
