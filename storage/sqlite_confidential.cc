@@ -37,14 +37,16 @@ Result<std::optional<std::string>> StoredKeyId(Connection& c) {
   return std::optional<std::string>();
 }
 
-// Seals every mediator-only position still in plain text, each case's in an
-// event of that case that records the rows as they now are (the old ones are
-// replaced in the state sum), so that `audit verify` and `rebuild` agree.
+// Seals every mediator-only position of a database that has no key yet (so
+// none is sealed: the key id and the sealing are written in one transaction),
+// whatever its text looks like — a party may have stated "enc1:..." itself —
+// each case's in an event of that case that records the rows as they now are
+// (the old ones are replaced in the state sum), so that `audit verify` and
+// `rebuild` agree.
 Status SealPlainPositions(Connection& c, const DataCipher& cipher) {
-  BARAZA_ASSIGN_OR_RETURN(
-      std::vector<Row> rows,
-      SelectRows(c, Table::kPositions, "visibility = ? AND substr(text, 1, 5) != 'enc1:'",
-                 {static_cast<int64_t>(Visibility::kMediatorOnly)}));
+  BARAZA_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                          SelectRows(c, Table::kPositions, "visibility = ?",
+                                     {static_cast<int64_t>(Visibility::kMediatorOnly)}));
   if (rows.empty()) return Status::Ok();
   std::map<Id, std::vector<Row>> by_case;
   for (Row& r : rows) by_case[std::get<int64_t>(r[0])].push_back(std::move(r));

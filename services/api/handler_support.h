@@ -46,28 +46,32 @@ inline net::AuthThrottle& Throttle() {
 // Who is calling. Each refusal is logged (rate-limited) with the peer and the
 // token's public id when the server knows the token; never the token itself.
 //
-// An address that keeps failing is barred for a while (net::AuthThrottle):
-// its calls are answered at once with RESOURCE_EXHAUSTED and a
-// grpc-retry-pushback-ms trailer, without looking at the token, so guessing
-// learns nothing meanwhile and costs no hash or store read. Answering at once,
-// rather than holding the refusal on a timer (grpc::Alarm), keeps no call,
-// memory or timer per attempt: a held refusal would let a guesser's concurrency
-// pile up open calls instead of slowing it. No callback thread ever sleeps.
+// An address that keeps failing is barred for a while (net::AuthThrottle): its
+// bad tokens are answered at once with RESOURCE_EXHAUSTED and a
+// grpc-retry-pushback-ms trailer (and not counted again), but a valid token
+// from it is still served. An address is not a person: behind one uplink,
+// proxy or tunnel, a party that fed bad tokens must not lock its opponent out
+// until a deadline passes. The check costs a hash and a token lookup, as any
+// call does; a 256-bit token cannot be guessed, so the bar is about load and
+// noise, not secrecy. Answering at once, rather than holding the refusal on a
+// timer (grpc::Alarm), keeps no call, memory or timer per attempt: a held
+// refusal would let a guesser's concurrency pile up open calls instead of
+// slowing it. No callback thread ever sleeps.
 inline Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
   const auto now = net::AuthThrottle::Clock::now();
   const std::string peer = ctx->peer();
-  if (auto wait = Throttle().Barred(peer, now); wait.count() > 0) {
-    ctx->AddTrailingMetadata("grpc-retry-pushback-ms", std::to_string(wait.count()));
-    Refusals().Refused(peer, "barred after repeated failed authentication (" +
-                                 std::to_string(wait.count()) + " ms more); token not checked");
-    double seconds = static_cast<double>(wait.count()) / 1000.0;
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", seconds);
-    return Status::ResourceExhausted(
-        std::string("too many failed authentications from your address; try again in ") + text +
-        " s with a valid token");
-  }
-  auto refuse = [&](const Status& s, const std::string& what) {
+  const auto barred = Throttle().Barred(peer, now);
+  auto refuse = [&](const Status& s, const std::string& what) -> Status {
+    if (barred.count() > 0) {
+      ctx->AddTrailingMetadata("grpc-retry-pushback-ms", std::to_string(barred.count()));
+      Refusals().Refused(peer, "barred after repeated failed authentication (" +
+                                   std::to_string(barred.count()) + " ms more): " + what);
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1f", static_cast<double>(barred.count()) / 1000.0);
+      return Status::ResourceExhausted(
+          std::string("too many failed authentications from your address; try again in ") +
+          text + " s with a valid token");
+    }
     Refusals().Refused(peer, what);
     Throttle().Failed(peer, now);
     return s;

@@ -157,8 +157,17 @@ class Application {
   // A notice was written to a liaison's open stream: delivered.
   void NoticeStreamed(const Actor& actor, const Notice& notice);
   // The delivery worker's outcome of one attempt (jitter in [0, 1) spreads retries).
-  void RecordDeliveryAttempt(Id delivery_id, workflow::AttemptOutcome outcome,
-                             const std::string& detail, double jitter, Callback<Delivery> done);
+  struct DeliveryAttempt {
+    Id delivery_id = 0;
+    workflow::AttemptOutcome outcome = workflow::AttemptOutcome::kRetry;
+    std::string detail;
+    double jitter = 0;
+  };
+  // Several outcomes in one write, each case's as one new version of it (a
+  // dispute's deliveries to four contact points cost one case write, not four).
+  // An attempt whose outcome is in already, or whose delivery is unknown, is
+  // skipped. `done` gets how many were recorded.
+  void RecordDeliveryAttempts(std::vector<DeliveryAttempt> attempts, Callback<int> done);
   // A gateway's delivery report for the delivery with that idempotency key.
   void RecordDeliveryReport(const std::string& idempotency_key, bool delivered,
                             const std::string& reason, Callback<Delivery> done);

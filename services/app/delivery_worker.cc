@@ -39,6 +39,10 @@ DeliveryWorker::DeliveryWorker(Application& app, SenderFactory make_senders, int
 DeliveryWorker::~DeliveryWorker() { Stop(); }
 
 void DeliveryWorker::Start() {
+  gatherer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "baraza-outcomes");
+    Gather();
+  });
   for (int share = 0; share < threads_; ++share)
     workers_.emplace_back([this, share] {
       pthread_setname_np(pthread_self(), "baraza-outbox");
@@ -55,6 +59,55 @@ void DeliveryWorker::Stop() {
   for (auto& t : workers_)
     if (t.joinable()) t.join();
   workers_.clear();
+  // The senders have waited for their outcomes: the gatherer has nothing left.
+  {
+    std::lock_guard lock(gather_mu_);
+    gather_stopping_ = true;
+  }
+  gather_cv_.notify_all();
+  if (gatherer_.joinable()) gatherer_.join();
+}
+
+std::future<void> DeliveryWorker::Record(Application::DeliveryAttempt attempt) {
+  auto promise = std::make_shared<std::promise<void>>();
+  auto future = promise->get_future();
+  {
+    std::lock_guard lock(gather_mu_);
+    gathered_.push_back({std::move(attempt), std::move(promise)});
+  }
+  gather_cv_.notify_all();
+  return future;
+}
+
+void DeliveryWorker::Gather() {
+  // How long the first outcome waits for others, and the most in one write.
+  constexpr auto kWindow = std::chrono::milliseconds(3);
+  constexpr size_t kMost = 256;
+  for (;;) {  // until Stop, once every sender has been answered
+    std::vector<Outcome> batch;
+    {
+      std::unique_lock lock(gather_mu_);
+      gather_cv_.wait(lock, [&] { return gather_stopping_ || !gathered_.empty(); });
+      if (gathered_.empty()) return;  // stopping, and nothing is waiting
+      gather_cv_.wait_for(lock, kWindow,
+                          [&] { return gather_stopping_ || gathered_.size() >= kMost; });
+      batch.swap(gathered_);
+    }
+    std::vector<Application::DeliveryAttempt> attempts;
+    auto promises = std::make_shared<std::vector<std::shared_ptr<std::promise<void>>>>();
+    for (auto& o : batch) {
+      attempts.push_back(std::move(o.attempt));
+      promises->push_back(std::move(o.recorded));
+    }
+    size_t count = attempts.size();
+    app_.RecordDeliveryAttempts(std::move(attempts), [promises, count](Result<int> done) {
+      if (!done.ok())
+        spdlog::warn("outbox: the outcomes of {} deliveries were not recorded ({}); they will "
+                     "be sent again",
+                     count, done.status().message());
+      for (auto& p : *promises) p->set_value();
+    });
+  }
 }
 
 void DeliveryWorker::Poke() {
@@ -109,16 +162,7 @@ bool DeliveryWorker::SendDue(int share, Senders& senders, std::mt19937_64& rando
     if (r.outcome == outreach::Outcome::kFailed || r.outcome == outreach::Outcome::kRetry)
       spdlog::info("outbox: delivery {} ({} of notice {}) {}: {}", d.id, Name(d.kind),
                    d.notice_id, outreach::OutcomeName(r.outcome), r.detail);
-    auto promise = std::make_shared<std::promise<void>>();
-    recorded.push_back(promise->get_future());
-    app_.RecordDeliveryAttempt(d.id, OutcomeOf(r.outcome), r.detail, jitter(random),
-                               [promise, id = d.id](Result<Delivery> done) {
-                                 if (!done.ok())
-                                   spdlog::warn("outbox: the outcome of delivery {} was not "
-                                                "recorded ({}); it will be sent again",
-                                                id, done.status().message());
-                                 promise->set_value();
-                               });
+    recorded.push_back(Record({d.id, OutcomeOf(r.outcome), r.detail, jitter(random)}));
   }
   for (auto& f : recorded) f.wait();  // bounded: every write is answered
   return !recorded.empty();

@@ -2,7 +2,7 @@
 // off the writer thread, and records each outcome through the Application.
 // Resumes after a restart from the store. Threads of its own, each serving its
 // share of the contact points, so that one slow receiver holds up only its
-// share; thread-safe.
+// share, and one that gathers their outcomes into writes; thread-safe.
 #pragma once
 
 #include <atomic>
@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 #include <functional>
+#include <future>
 
 #include "services/app/application.h"
 #include "services/outreach/channel.h"
@@ -49,6 +50,13 @@ class DeliveryWorker {
   // false if none was due.
   bool SendDue(int share, Senders& senders, std::mt19937_64& random);
   outreach::SendResult SendOne(const Delivery& d, Senders& senders);
+  // Hands one outcome to the gatherer; the future is ready once it is recorded
+  // (or its write failed: the delivery is then still queued, and sent again).
+  std::future<void> Record(Application::DeliveryAttempt attempt);
+  // The gatherer's thread: writes the outcomes handed to it, those of a few
+  // milliseconds together, so that the deliveries of one notice to several
+  // contact points, sent at once by several threads, make one case write.
+  void Gather();
 
   Application& app_;
   SenderFactory make_senders_;
@@ -61,6 +69,16 @@ class DeliveryWorker {
   uint64_t pokes_ = 0;  // counted, so that every thread sees each poke
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+
+  struct Outcome {
+    Application::DeliveryAttempt attempt;
+    std::shared_ptr<std::promise<void>> recorded;
+  };
+  std::mutex gather_mu_;
+  std::condition_variable gather_cv_;
+  std::vector<Outcome> gathered_;
+  bool gather_stopping_ = false;
+  std::thread gatherer_;
 };
 
 }  // namespace baraza

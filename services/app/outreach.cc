@@ -1,6 +1,7 @@
 // The Application's part in reaching parties: contact points, acknowledgements
 // and stream deliveries, and recording what the delivery worker and gateways
 // report. Each change of a delivery is recorded in its case in the same write.
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -182,27 +183,38 @@ void Application::NoticeStreamed(const Actor& actor, const Notice& notice) {
   NoticeSeen(actor, notice.id, DeliveryState::kDelivered, [](Result<Notice>) {});
 }
 
-void Application::RecordDeliveryAttempt(Id delivery_id, workflow::AttemptOutcome outcome,
-                                        const std::string& detail, double jitter,
-                                        Callback<Delivery> done) {
+void Application::RecordDeliveryAttempts(std::vector<DeliveryAttempt> attempts,
+                                         Callback<int> done) {
   auto out = std::make_shared<Written>();
+  auto recorded = std::make_shared<int>(0);
   UnixMillis now = clock_.Now();
   store_.Write(
-      [this, delivery_id, outcome, detail, jitter, now, out](WriteTx& tx) -> Status {
-        BARAZA_ASSIGN_OR_RETURN(Delivery before, tx.GetDelivery(delivery_id));
-        out->delivery = before;
-        // Recorded once: an attempt whose outcome is already in (a retry of
-        // this call, or a second worker) changes nothing.
-        if (before.state != DeliveryState::kQueued) return Status::Ok();
-        Delivery after = workflow::AfterAttempt(before, outcome, detail, now, jitter, retry_policy);
-        out->delivery = after;
-        out->changed = true;
-        return ApplyDelivery(tx, before, out->delivery, now, out->notices, out->next_deadline);
+      [this, attempts = std::move(attempts), now, out, recorded](WriteTx& tx) -> Status {
+        std::map<Id, std::vector<workflow::DeliveryChange>> by_case;
+        for (const DeliveryAttempt& a : attempts) {
+          auto before = tx.GetDelivery(a.delivery_id);
+          // Recorded once: an outcome already in (a retry of this call, or a
+          // second worker) changes nothing.
+          if (!before.ok() || before->state != DeliveryState::kQueued) continue;
+          Delivery after = workflow::AfterAttempt(*before, a.outcome, a.detail, now, a.jitter,
+                                                  retry_policy);
+          BARAZA_RETURN_IF_ERROR(tx.UpdateDelivery(after));
+          by_case[after.case_id].push_back({*before, after});
+        }
+        for (const auto& [case_id, changes] : by_case) {
+          BARAZA_ASSIGN_OR_RETURN(CaseRef c, tx.GetCaseShared(case_id));
+          auto t = workflow::RecordDeliveries(*c, changes, now);
+          if (!t) continue;
+          BARAZA_RETURN_IF_ERROR(Commit(tx, *t, out->notices, out->next_deadline));
+          *recorded += static_cast<int>(changes.size());
+        }
+        out->changed = *recorded > 0;
+        return Status::Ok();
       },
-      [this, out, done](Status s) {
+      [this, out, recorded, done](Status s) {
         if (!s.ok()) return done(s);
         if (out->changed) AfterCommit(out->notices, out->next_deadline);
-        done(out->delivery);
+        done(*recorded);
       });
 }
 

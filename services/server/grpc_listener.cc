@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -182,6 +183,10 @@ void GrpcListener::Take(int fd, const std::string& peer) {
     refusals_.Refused(peer, gate_.Why(v), "connection");
     return;
   }
+  // What gRPC's own listener does for every connection it accepts: no Nagle
+  // delay on small frames (a unary answer would otherwise wait for an ACK).
+  int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   handed_[fd] = Handed{st.st_dev, st.st_ino, address};
   by_address_[address].push_back(fd);
   grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters params;

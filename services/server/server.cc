@@ -223,6 +223,13 @@ Status RunServer(const ServerOptions& options) {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return Status::Internal("gRPC would not start the server");
   listener.Start(std::move(acceptor));
+  // On any return from here, the listener stops handing connections to gRPC
+  // before the server is destroyed (a connection handed to a server that is
+  // shutting down is never closed). Stop is idempotent.
+  struct StopListener {
+    GrpcListener& listener;
+    ~StopListener() { listener.Stop(); }
+  } stop_listener{listener};
   auto* health = server->GetHealthCheckService();
   health->SetServingStatus(false);
 

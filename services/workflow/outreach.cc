@@ -100,10 +100,11 @@ Result<Delivery> AfterGatewayReport(const Delivery& d, bool delivered, const std
                      delivered ? "the gateway reported it delivered" : "gateway: " + reason, now);
 }
 
-std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
-                                         const Delivery& after, UnixMillis now) {
-  if (before.state == after.state && before.attempts == after.attempts) return std::nullopt;
-  Builder b(c, Actor::System(), now);
+namespace {
+
+// The event of one delivery's change, and what it does to the respondent's
+// outreach evidence.
+void Record(Builder& b, const Delivery& before, const Delivery& after, UnixMillis now) {
   std::map<std::string, std::string> details{
       {"delivery", std::to_string(after.id)},
       {"notice", std::to_string(after.notice_id)},
@@ -114,24 +115,44 @@ std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
   if (!after.detail.empty()) details["detail"] = after.detail;
   b.AddEvent(EventType::kDeliveryUpdated, after.party_id, std::move(details),
              Visibility::kMediatorOnly);
-  if (Respondent* r = b.next().FindRespondent(after.party_id)) {
-    bool reached = after.state == DeliveryState::kDelivered || after.state == DeliveryState::kRead;
-    if (reached && after.notice_kind == NoticeKind::kCallToNegotiate && r->call_delivered_at == 0)
-      r->call_delivered_at = now;
-    if (reached && after.notice_kind == NoticeKind::kReminder && r->reminder_delivered_at == 0 &&
-        now <= r->deadline)
-      r->reminder_delivered_at = now;
-    bool failed = after.state == DeliveryState::kFailed ||
-                  after.state == DeliveryState::kUndeliverable;
-    if (failed && before.state != after.state) {
-      r->deliveries_failed += 1;
-      // Only the channel: the referral that quotes it is seen by the whole group,
-      // and a relay's or gateway's reply may name the address. The reply itself
-      // stays in the mediator-only delivery event.
-      r->last_failure = std::string("the ") + Name(after.kind) + " delivery " +
-                        (after.state == DeliveryState::kFailed ? "failed" : "could not be made");
-    }
+  Respondent* r = b.next().FindRespondent(after.party_id);
+  if (!r) return;
+  bool reached = after.state == DeliveryState::kDelivered || after.state == DeliveryState::kRead;
+  if (reached && after.notice_kind == NoticeKind::kCallToNegotiate && r->call_delivered_at == 0)
+    r->call_delivered_at = now;
+  if (reached && after.notice_kind == NoticeKind::kReminder && r->reminder_delivered_at == 0 &&
+      now <= r->deadline)
+    r->reminder_delivered_at = now;
+  bool failed = after.state == DeliveryState::kFailed ||
+                after.state == DeliveryState::kUndeliverable;
+  if (failed && before.state != after.state) {
+    r->deliveries_failed += 1;
+    // Only the channel: the referral that quotes it is seen by the whole group,
+    // and a relay's or gateway's reply may name the address. The reply itself
+    // stays in the mediator-only delivery event.
+    r->last_failure = std::string("the ") + Name(after.kind) + " delivery " +
+                      (after.state == DeliveryState::kFailed ? "failed" : "could not be made");
   }
+}
+
+bool Changed(const DeliveryChange& ch) {
+  return ch.before.state != ch.after.state || ch.before.attempts != ch.after.attempts;
+}
+
+}  // namespace
+
+std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
+                                         const Delivery& after, UnixMillis now) {
+  return RecordDeliveries(c, {DeliveryChange{before, after}}, now);
+}
+
+std::optional<Transition> RecordDeliveries(const Case& c,
+                                           const std::vector<DeliveryChange>& changes,
+                                           UnixMillis now) {
+  if (std::none_of(changes.begin(), changes.end(), Changed)) return std::nullopt;
+  Builder b(c, Actor::System(), now);
+  for (const DeliveryChange& ch : changes)
+    if (Changed(ch)) Record(b, ch.before, ch.after, now);
   return b.Take();
 }
 

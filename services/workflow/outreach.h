@@ -59,6 +59,17 @@ Result<Delivery> AfterGatewayReport(const Delivery& d, bool delivered, const std
 std::optional<Transition> RecordDelivery(const Case& c, const Delivery& before,
                                          const Delivery& after, UnixMillis now);
 
+// One change of one delivery: as it was, as it is now.
+struct DeliveryChange {
+  Delivery before;
+  Delivery after;
+};
+// RecordDelivery of several deliveries of one case, as one transition: one
+// event each, one new version of the case. Nothing to record: nullopt.
+std::optional<Transition> RecordDeliveries(const Case& c,
+                                           const std::vector<DeliveryChange>& changes,
+                                           UnixMillis now);
+
 // What a case's record shows of the notices to one party (from its delivery
 // events): how many went out on some channel, reached the party (a mail
 // relay's acceptance, a gateway's report, an open stream, a read receipt), and

@@ -1,7 +1,7 @@
 // Failed authentication is slowed per peer: after repeated bad tokens from one
-// address, its calls are refused at once (RESOURCE_EXHAUSTED with a retry
-// hint) for a while that grows, without the token being looked at, while other
-// addresses are served as usual. Runs the real barazad; the guessing peer
+// address, its bad tokens are refused at once (RESOURCE_EXHAUSTED with a retry
+// hint) for a while that grows, while valid tokens, from that address too, and
+// other addresses are served as usual. Runs the real barazad; the guessing peer
 // connects from 127.0.0.2, the honest one from 127.0.0.1.
 #include <catch2/catch.hpp>
 
@@ -53,9 +53,8 @@ TEST_CASE("repeated bad tokens from one peer are slowed, with a growing bounded 
 
   // The first few failures are answered as failures.
   for (int i = 0; i < 5; ++i) CHECK(WhoAmIOn(guesser, bad).code == grpc::StatusCode::UNAUTHENTICATED);
-  // Then the address is refused at once, saying when to come back; not even a
-  // valid token is looked at, so guessing learns nothing while it lasts.
-  for (const std::string& token : {bad, bad, good}) {
+  // Then the address's bad tokens are refused at once, saying when to come back.
+  for (const std::string& token : {bad, bad}) {
     CallAnswer slowed = WhoAmIOn(guesser, token);
     INFO(slowed.message);
     CHECK(slowed.code == grpc::StatusCode::RESOURCE_EXHAUSTED);
@@ -64,6 +63,11 @@ TEST_CASE("repeated bad tokens from one peer are slowed, with a growing bounded 
     CHECK(slowed.retry_after_ms <= 1000);
     CHECK(slowed.took < 100ms);  // answered, not held: no callback thread waits
   }
+  // A valid token from the same address is still served: a party behind the
+  // same uplink, proxy or tunnel as its opponent is never locked out by it.
+  CallAnswer neighbour = WhoAmIOn(guesser, good);
+  INFO(neighbour.message);
+  CHECK(neighbour.code == grpc::StatusCode::OK);
   // The honest peer is served as usual meanwhile.
   for (int i = 0; i < 5; ++i) {
     CallAnswer served = WhoAmIOn(honest, good);
@@ -71,15 +75,8 @@ TEST_CASE("repeated bad tokens from one peer are slowed, with a growing bounded 
     CHECK(served.took < 100ms);
   }
 
-  // Once the wait is over the guesser's valid token works again (bounded wait).
-  auto until = std::chrono::steady_clock::now() + 3s;
-  CallAnswer back;
-  while (std::chrono::steady_clock::now() < until) {
-    back = WhoAmIOn(guesser, good);
-    if (back.code == grpc::StatusCode::OK) break;
-    std::this_thread::sleep_for(100ms);
-  }
-  CHECK(back.code == grpc::StatusCode::OK);
+  // Once the wait is over (at most the second it said), a bad token is checked again.
+  std::this_thread::sleep_for(1100ms);
   // A further bad token is checked and refused, and starts a longer wait.
   CHECK(WhoAmIOn(guesser, bad).code == grpc::StatusCode::UNAUTHENTICATED);
   CallAnswer longer = WhoAmIOn(guesser, bad);

@@ -183,3 +183,32 @@ TEST_CASE("an older database's plain mediator-only positions are sealed at the f
   CHECK(CountRows(db, std::string("SELECT count(*) FROM events WHERE instr(changes, '") +
                           kSentinel + "') > 0") == 1);
 }
+
+TEST_CASE("an older database's mediator-only position that looks sealed is sealed too, and reads "
+          "back as it was stated",
+          "[store][sqlite][at-rest]") {
+  TempDir dir;
+  const std::string db = dir.file("b.db");
+  Id case_id = 0;
+  {
+    auto store = SqliteCaseStore::Open({db});
+    REQUIRE(store.ok());
+    case_id = WriteBothPositions(**store);
+  }
+  // A party stated, before barazad sealed anything, a text that begins as a sealed one does.
+  const std::string stated = "enc1:AAAA our real red line";
+  Tamper(db, "DROP TRIGGER positions_no_update; UPDATE positions SET text = '" + stated +
+                 "' WHERE visibility = " +
+                 std::to_string(static_cast<int>(Visibility::kMediatorOnly)) + ";");
+  DowngradeToSchema4(db);
+  auto store = SqliteCaseStore::Open({db});
+  REQUIRE(store.ok());
+  CHECK(CountRows(db, "SELECT count(*) FROM positions WHERE instr(text, 'red line') > 0") == 0);
+  auto c = (*store)->GetCase(case_id);
+  REQUIRE(c.ok());
+  REQUIRE(c->positions.size() == 2);
+  CHECK(c->positions[0].text == stated);
+  auto audit = (*store)->AuditHistory(std::nullopt);
+  REQUIRE(audit.ok());
+  CHECK(audit->ok());
+}
