@@ -171,3 +171,35 @@ TEST_CASE("delivery when it failed is named in the shortfall by channel only", "
                                     "1 deliveries failed (last: the sms delivery failed)"));
   CHECK(why.find("hawa@") == std::string::npos);  // the whole group reads it
 }
+
+TEST_CASE("record deliveries of one case makes one version with an event for each",
+          "[workflow][outreach]") {
+  Case c = Filed();
+  auto change = [&](Id id, Id party, DeliveryState to) {
+    Delivery before;
+    before.id = id;
+    before.notice_id = id;
+    before.case_id = c.id;
+    before.party_id = party;
+    before.kind = ContactKind::kWebhook;
+    before.notice_kind = NoticeKind::kCallToNegotiate;
+    before.state = DeliveryState::kQueued;
+    Delivery after = before;
+    after.state = to;
+    after.attempts = 1;
+    return DeliveryChange{before, after};
+  };
+  auto unchanged = change(9, kPartyA, DeliveryState::kQueued);
+  unchanged.after.attempts = 0;
+  auto t = RecordDeliveries(c,
+                            {change(1, kPartyA, DeliveryState::kDelivered),
+                             change(2, kPartyB, DeliveryState::kFailed), unchanged},
+                            kT0 + 5);
+  REQUIRE(t);
+  CHECK(t->next.version == c.version + 1);
+  REQUIRE(t->events.size() == 2);  // the unchanged one records nothing
+  CHECK(t->events[0].seq + 1 == t->events[1].seq);
+  CHECK(t->next.FindRespondent(kPartyA)->call_delivered_at == kT0 + 5);
+  CHECK(t->next.FindRespondent(kPartyB)->deliveries_failed == 1);
+  CHECK_FALSE(RecordDeliveries(c, {unchanged}, kT0 + 5));
+}
