@@ -280,6 +280,13 @@ int ReportError(const Common& common, const grpc::Status& status) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
     message += UnreachableHint(common);
+  if (status.error_code() == grpc::StatusCode::ABORTED && !common.if_match.empty() &&
+      common.if_match_case) {
+    std::string id = std::to_string(*common.if_match_case);
+    message += " — see what changed with `" + common.program + " case show " + id +
+               "` (and `case history " + id + "`), then, if your change still applies, run "
+               "it again with --if-match and the etag shown there";
+  }
   std::cerr << common.program << ": " << CodeName(status.error_code()) << ": " << message
             << std::endl;
   return ExitCodeFor(status.error_code());

@@ -44,6 +44,10 @@ struct Common {
   // this client's own certificate and key when barazad requires one.
   std::string ca_file, cert_file, key_file;
   bool insecure = false;  // allow plaintext to a server that is not on loopback
+  // --if-match: change the case only if its etag is still this one; and the case
+  // it names, for the message when it is not.
+  std::string if_match;
+  const int64_t* if_match_case = nullptr;
   bool json() const { return output == "json"; }
   // -o id: only the id(s) of what the command returns, one per line, for scripts.
   bool id_only() const { return output == "id"; }

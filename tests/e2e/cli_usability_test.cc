@@ -216,3 +216,42 @@ TEST_CASE("completion zsh prints a script naming every subcommand", "[e2e][cli]"
   CHECK(bad == 2);
   CHECK_THAT(said, Catch::Contains("bash"));
 }
+
+TEST_CASE("case respond --if-match changes the case only at that etag, and a stale one says what to do",
+          "[e2e][cli]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  std::string read_etag = filed.etag();
+  REQUIRE_FALSE(read_etag.empty());
+  std::string liaison = std::string(BARAZA_LIAISON_PATH) + " --server " + server.address() +
+                        " --token-file " + WriteTokenFile(dir, "l.token", s.silent_token);
+  std::string respond = liaison + " case respond " + std::to_string(filed.id()) +
+                        " --position 'We will open the road.' --if-match ";
+
+  // `case show` prints the etag to pass.
+  auto [scode, shown] = RunCommand(liaison + " case show " + std::to_string(filed.id()));
+  INFO(shown);
+  CHECK_THAT(shown, Catch::Contains(read_etag));
+
+  // Another party answers first: the case is no longer as the liaison read it.
+  REQUIRE(server.Client(s.answers_token).RespondToNotice(Answer(filed.id(), "Agreed."), &filed).ok());
+  auto [stale, said] = RunCommand(respond + read_etag);
+  INFO("with the stale etag: " << said);
+  CHECK(stale == 6);
+  CHECK_THAT(said, Catch::Contains("changed since you read it") &&
+                       Catch::Contains("case show " + std::to_string(filed.id())) &&
+                       Catch::Contains("--if-match"));
+  CHECK(RespondentOf(GetCase(mediator, filed.id()), s.silent).status() ==
+        v1::RESPONDENT_STATUS_AWAITING);  // nothing written
+
+  auto [ok, out] = RunCommand(respond + GetCase(mediator, filed.id()).etag());
+  INFO("with the current etag: " << out);
+  CHECK(ok == 0);
+  CHECK(RespondentOf(GetCase(mediator, filed.id()), s.silent).status() !=
+        v1::RESPONDENT_STATUS_AWAITING);
+}
