@@ -264,7 +264,10 @@ const char* CodeName(grpc::StatusCode code) {
 // start it; elsewhere they can only check what lies between them and it.
 std::string UnreachableHint(const Common& common) {
   if (auth::IsLoopback(common.server))
-    return " (is barazad running at " + common.server + "? start it with ./deploy/run.sh)";
+    return " (is barazad running at " + common.server + "? start it with ./deploy/run.sh" +
+           (common.ca_file.empty() ? "; if it serves TLS, pass --ca with the CA of its certificate"
+                                   : "") +
+           ")";
   std::string tls = common.ca_file.empty()
                         ? "if barazad serves TLS, pass --ca with the CA of its certificate"
                         : "that --ca " + common.ca_file +

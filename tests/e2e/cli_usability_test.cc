@@ -127,6 +127,8 @@ TEST_CASE("an unreachable server on this machine is met with the hint to start i
   INFO(out);
   CHECK(code == 7);
   CHECK_THAT(out, Catch::Contains(address) && Catch::Contains("./deploy/run.sh"));
+  // A barazad that is running with TLS is unreachable in plaintext too.
+  CHECK_THAT(out, Catch::Contains("--ca"));
 }
 
 TEST_CASE("an unreachable remote server is met with what to check there, not with run.sh",
