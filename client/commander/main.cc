@@ -104,14 +104,14 @@ int main(int argc, char** argv) {
   std::string text;
   {
     auto* cmd = action->add_subcommand("explain", "explain an action you logged (part of its history)");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--text", text, "the explanation (or @FILE)")->required();
     cmd->callback([&] {
       run = [&] {
         if (!ResolveText(c, {&text})) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::ExplainActionRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_text(text);
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->ExplainAction(req, r); },
                                       PrintCase);
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   int64_t appeal_id = 0;
   {
     auto* cmd = appeal->add_subcommand("answer", "answer an appeal, once");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--appeal", appeal_id, "appeal number within the case (1, 2, ...)")
         ->required()
         ->check(CLI::PositiveNumber);
@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
         if (!ResolveText(c, {&text})) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::AnswerAppealRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_appeal_id(appeal_id);
         req.set_text(text);
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->AnswerAppeal(req, r); },

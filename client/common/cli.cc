@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -21,11 +23,22 @@ void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
   common.program = "baraza-" + role;
   if (const char* env = std::getenv("BARAZA_SERVER")) common.server = env;
   common.token_file = default_token_file;
-  if (const char* env = std::getenv("BARAZA_TOKEN_FILE")) common.token_file = env;
+  // Each role reads its own variable, never a shared one: a mediator who keeps
+  // the mediator's token in the environment and runs a liaison's or a
+  // commander's command to see what they see must not have it run, and be
+  // recorded, as the mediator. The old shared BARAZA_TOKEN_FILE is therefore not
+  // read at all (honouring it as a fallback would keep exactly that hazard);
+  // Connect says so when it is set and nothing else names a token file.
+  std::string upper = role;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  common.token_variable = "BARAZA_" + upper + "_TOKEN_FILE";
+  if (const char* env = std::getenv(common.token_variable.c_str())) common.token_file = env;
   app.add_option("--server", common.server, "barazad address (env BARAZA_SERVER)")
       ->capture_default_str();
   app.add_option("--token-file", common.token_file,
-                 "file holding your token, readable only by you (env BARAZA_TOKEN_FILE)")
+                 "file holding your token, readable only by you (env " + common.token_variable +
+                     "; the shared BARAZA_TOKEN_FILE is not read, so that another role's "
+                     "token in your environment never reaches this command)")
       ->capture_default_str();
   app.add_option("-o,--output", common.output,
                  "output format: table, json, or id (only the ids, one per line, for scripts)")
@@ -56,6 +69,34 @@ void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
   app.fallthrough();
 }
 
+namespace {
+
+// When the command line stopped at a command that needs a subcommand (`case`,
+// or nothing at all), prints the subcommands there with what each does, on
+// stderr, and returns true. The parsed commands form a chain from the program
+// down; the last one is where the subcommand is missing.
+bool ListSubcommandsIfMissing(const CLI::App& app, const std::string& argv0) {
+  const CLI::App* at = &app;
+  std::string name = std::filesystem::path(argv0).filename().string();
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    name += " " + at->get_name();
+  }
+  if (at->get_require_subcommand_min() == 0) return false;
+  auto subs = at->get_subcommands(
+      [](const CLI::App* s) { return !s->get_name().empty() && !s->get_group().empty(); });
+  size_t width = 0;
+  for (const auto* s : subs) width = std::max(width, s->get_name().size());
+  std::cerr << name << " needs a subcommand:\n";
+  for (const auto* s : subs)
+    std::cerr << "  " << s->get_name() << std::string(width + 2 - s->get_name().size(), ' ')
+              << s->get_description() << "\n";
+  std::cerr << "Run " << name << " SUBCOMMAND --help for its options." << std::endl;
+  return true;
+}
+
+}  // namespace
+
 int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& command) {
   try {
     app.parse(argc, argv);
@@ -65,6 +106,10 @@ int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& comman
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    if (ListSubcommandsIfMissing(app, argc > 0 ? argv[0] : "")) return kExitUsage;
+    app.exit(e);
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;
@@ -153,8 +198,16 @@ bool ApplyTls(const Common& common, client::ClientOptions& options, std::string*
 
 std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_code) {
   std::string error;
+  if (!common.token_file_given && std::getenv("BARAZA_TOKEN_FILE") &&
+      !std::getenv(common.token_variable.c_str()))
+    std::cerr << common.program << ": BARAZA_TOKEN_FILE is not read (one variable for every "
+              << "role would let one role's token run another's commands); set "
+              << common.token_variable << " or pass --token-file" << std::endl;
   auto token = ReadTokenFile(common.token_file, &error);
   if (!token) {
+    if (common.token_file.empty())
+      error = "no token file: pass --token-file FILE or set " + common.token_variable +
+              (common.program == "baraza-liaison" ? " (a mediator gives each liaison one)" : "");
     std::cerr << common.program << ": " << error << std::endl;
     *exit_code = kExitDenied;
     return nullptr;
@@ -207,11 +260,36 @@ const char* CodeName(grpc::StatusCode code) {
 }
 }  // namespace
 
+// What to check when barazad cannot be reached. On this machine the person can
+// start it; elsewhere they can only check what lies between them and it.
+std::string UnreachableHint(const Common& common) {
+  if (auth::IsLoopback(common.server))
+    return " (is barazad running at " + common.server + "? start it with ./deploy/run.sh" +
+           (common.ca_file.empty() ? "; if it serves TLS, pass --ca with the CA of its certificate"
+                                   : "") +
+           ")";
+  std::string tls = common.ca_file.empty()
+                        ? "if barazad serves TLS, pass --ca with the CA of its certificate"
+                        : "that --ca " + common.ca_file +
+                              " signed barazad's certificate and that the certificate names " +
+                              auth::HostOf(common.server);
+  return " (cannot reach barazad at " + common.server +
+         ": check the address and port with whoever runs it, that the network between "
+         "here and there lets the port through, " + tls + ", and that barazad is running)";
+}
+
 int ReportError(const Common& common, const grpc::Status& status) {
   std::string message = status.error_message();
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
-    message += " (is barazad running at " + common.server + "? start it with ./deploy/run.sh)";
+    message += UnreachableHint(common);
+  if (status.error_code() == grpc::StatusCode::ABORTED && !common.if_match.empty() &&
+      common.if_match_case) {
+    std::string id = std::to_string(*common.if_match_case);
+    message += " — see what changed with `" + common.program + " case show " + id +
+               "` (and `case history " + id + "`), then, if your change still applies, run "
+               "it again with --if-match and the etag shown there";
+  }
   std::cerr << common.program << ": " << CodeName(status.error_code()) << ": " << message
             << std::endl;
   return ExitCodeFor(status.error_code());

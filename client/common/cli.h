@@ -14,6 +14,7 @@
 #include <grpcpp/support/status.h>
 
 #include "client/common/client.h"
+#include "client/common/completion.h"
 #include "services/workflow/duration_text.h"
 
 namespace baraza::cli {
@@ -34,23 +35,32 @@ struct Common {
   std::string program;
   std::string server = "127.0.0.1:50051";
   std::string token_file;
+  // BARAZA_<ROLE>_TOKEN_FILE, the only variable this CLI reads its token file from.
+  std::string token_variable;
+  bool token_file_given = false;  // --token-file on the command line or in --config
   std::string output = "table";
   int timeout_seconds = 10;
   // TLS (PEM files): the CA that signed barazad's certificate, and optionally
   // this client's own certificate and key when barazad requires one.
   std::string ca_file, cert_file, key_file;
   bool insecure = false;  // allow plaintext to a server that is not on loopback
+  // --if-match: change the case only if its etag is still this one; and the case
+  // it names, for the message when it is not.
+  std::string if_match;
+  const int64_t* if_match_case = nullptr;
   bool json() const { return output == "json"; }
   // -o id: only the id(s) of what the command returns, one per line, for scripts.
   bool id_only() const { return output == "id"; }
 };
 
 // Adds --server, --token-file, -o/--output, --timeout and --config (an INI/TOML
-// file with the same keys, by default ~/.config/baraza/<role>.conf).
+// file with the same keys, by default ~/.config/baraza/<role>.conf). The token
+// file's variable is the role's own, BARAZA_<ROLE>_TOKEN_FILE.
 void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
                     const std::string& default_token_file);
 
 // Parses the command line and runs the chosen command. Returns the exit code.
+// A command given without its subcommand lists the subcommands there are.
 int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& command);
 
 // Connects with the token from --token-file. On failure prints why and sets *exit_code.
@@ -67,8 +77,14 @@ struct Program {
     client = cli::Connect(c, &exit_code);
     return client.get();
   }
+  // Adds `completion bash|zsh` (last, so the script covers every command), then
+  // parses and runs.
   int Main(int argc, char** argv) {
-    return Run(app, argc, argv, [this] { return run ? run() : int(kExitUsage); });
+    AddCompletionCommand(app, c.program, &run);
+    return Run(app, argc, argv, [this] {
+      c.token_file_given = app.get_option("--token-file")->count() > 0;
+      return run ? run() : int(kExitUsage);
+    });
   }
 
   CLI::App& app;

@@ -10,6 +10,16 @@ void AddCaseIdArg(CLI::App* cmd, int64_t* id) {
   cmd->add_option("case_id", *id, "case id")->required()->check(CLI::PositiveNumber);
 }
 
+void AddChangedCaseArgs(CLI::App* cmd, Common& c, int64_t* id) {
+  AddCaseIdArg(cmd, id);
+  cmd->add_option("--if-match", c.if_match,
+                  "change the case only if its etag (in `case show`) is still ETAG, so that "
+                  "nobody else's change since you read it goes unseen")
+      ->type_name("ETAG");
+  // Only the command chosen sees its preparse callback: the case ABORTED names.
+  cmd->preparse_callback([&c, id](size_t) { c.if_match_case = id; });
+}
+
 void AddWhoAmI(Program& p, const std::string& help) {
   p.app.add_subcommand("whoami", help)->callback([&p] {
     p.run = [&p] {

@@ -12,6 +12,15 @@ namespace baraza::cli {
 // Adds a positional case_id to `cmd`, stored in `*id`.
 void AddCaseIdArg(CLI::App* cmd, int64_t* id);
 
+// Adds a positional case_id (stored in `*id`) and --if-match ETAG to a command
+// that changes that case; TargetCase puts both into its request.
+void AddChangedCaseArgs(CLI::App* cmd, Common& c, int64_t* id);
+template <typename Request>
+void TargetCase(Request& req, const Common& c, int64_t id) {
+  req.set_case_id(id);
+  req.set_etag(c.if_match);
+}
+
 // `whoami`: who the token belongs to.
 void AddWhoAmI(Program& p, const std::string& help);
 // `case show ID` and `case history ID` under the `case` command.

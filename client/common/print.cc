@@ -113,6 +113,7 @@ void PrintCase(const Common& c, const v1::Case& k) {
   Row("case", std::to_string(k.id()) + "  " + k.title());
   Row("kind", Label(v1::CaseKind_descriptor(), k.kind()));
   Row("state", Label(v1::CaseState_descriptor(), k.state()));
+  Row("etag", k.etag());  // for --if-match on the next change
   Row("group", std::to_string(k.group_id()));
   Row("filed by", k.filed_by_party_id()       ? "party " + std::to_string(k.filed_by_party_id())
                   : k.filed_by_commander_id() ? "the mission (commander " +

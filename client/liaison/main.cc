@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   std::string position, visibility = "group";
   {
     auto* cmd = kase->add_subcommand("respond", "state your party's position on a case");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--position", position, "the position (or @FILE)")->required();
     cmd->add_option("--visibility", visibility,
                     "group: the case's parties may read it; mediator-only: only the mediators")
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         if (!ResolveText(c, {&position})) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::RespondToNoticeRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_position(position);
         req.set_visibility(static_cast<v1::Visibility>(*ParseEnum(v1::Visibility_descriptor(), visibility)));
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RespondToNotice(req, r); }, PrintCase);
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   std::string by, reason;
   {
     auto* cmd = kase->add_subcommand("request-extension", "ask the mediator for more time");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--by", by, "how much more time, e.g. 3d")->required();
     cmd->add_option("--reason", reason, "why you need it (only the mediators see it)")->required();
     cmd->callback([&] {
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
         v1::RequestExtensionRequest req;
         if (!SetDuration(c, by, "--by", req.mutable_extension())) return int(kExitUsage);
         CONNECT_OR_FAIL();
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_reason(reason);
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->RequestExtension(req, r); }, PrintCase);
       };
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   {
     auto* cmd = kase->add_subcommand(
         "appeal", "appeal an emergency action that affected your party, inside its appeal window");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--grounds", grounds, "why the action was wrong (or @FILE)")->required();
     cmd->add_option("--remedy", requested_remedy, "what your party asks for (or @FILE)");
     cmd->callback([&] {
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
         if (!ResolveText(c, {&grounds, &requested_remedy})) return int(kExitUsage);
         CONNECT_OR_FAIL();
         v1::AppealActionRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_grounds(grounds);
         req.set_requested_remedy(requested_remedy);
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->AppealAction(req, r); },

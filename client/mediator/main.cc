@@ -379,14 +379,14 @@ int main(int argc, char** argv) {
   std::string by, reason;
   {
     auto* cmd = kase->add_subcommand("extend", "move one respondent's deadline later");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--party", for_party, "the respondent party")->required();
     cmd->add_option("--by", by, "how much longer, e.g. 3d")->required();
     cmd->add_option("--reason", reason, "why (recorded in the history)")->required();
     cmd->callback([&] {
       run = [&] {
         v1::GrantExtensionRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_party_id(for_party);
         if (!SetDuration(c, by, "--by", req.mutable_extension())) return int(kExitUsage);
         if (!ResolveText(c, {&reason})) return int(kExitUsage);
@@ -400,7 +400,7 @@ int main(int argc, char** argv) {
   std::string support_kind, support_description, support_extend;
   {
     auto* cmd = kase->add_subcommand("support", "record capacity support for a respondent");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--party", for_party, "the respondent party")->required();
     cmd->add_option("--kind", support_kind, "what kind of support")
         ->required()
@@ -410,7 +410,7 @@ int main(int argc, char** argv) {
     cmd->callback([&] {
       run = [&] {
         v1::GrantCapacitySupportRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_party_id(for_party);
         req.set_kind(static_cast<v1::SupportKind>(*ParseEnum(v1::SupportKind_descriptor(), support_kind)));
         if (!ResolveText(c, {&support_description})) return int(kExitUsage);
@@ -428,13 +428,13 @@ int main(int argc, char** argv) {
   std::vector<int64_t> accepted_by;
   {
     auto* cmd = kase->add_subcommand("settle", "record the agreement and who accepted it");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--text", text, "the agreement (or @FILE)")->required();
     cmd->add_option("--accepted-by", accepted_by, "party id that accepted; repeat")->required();
     cmd->callback([&] {
       run = [&] {
         v1::RecordSettlementRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         if (!ResolveText(c, {&text})) return int(kExitUsage);
         req.set_text(text);
         for (auto p : accepted_by) req.add_accepting_party_ids(p);
@@ -446,7 +446,7 @@ int main(int argc, char** argv) {
   std::string action_decision;
   {
     auto* cmd = kase->add_subcommand("decide", "record the mission's decision when no agreement was reached");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--text", text, "the decision (or @FILE)")->required();
     cmd->add_option("--rationale", rationale, "why (or @FILE)")->required();
     cmd->add_option("--action", action_decision,
@@ -456,7 +456,7 @@ int main(int argc, char** argv) {
     cmd->callback([&] {
       run = [&] {
         v1::RecordMissionDecisionRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         if (!action_decision.empty())
           req.set_action_decision(static_cast<v1::ActionDecision>(
               *ParseEnum(v1::ActionDecision_descriptor(), action_decision)));
@@ -471,12 +471,12 @@ int main(int argc, char** argv) {
   }
   {
     auto* cmd = kase->add_subcommand("withdraw", "withdraw an open case");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--reason", reason, "why")->required();
     cmd->callback([&] {
       run = [&] {
         v1::WithdrawCaseRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         if (!ResolveText(c, {&reason})) return int(kExitUsage);
         req.set_reason(reason);
         CONNECT_OR_FAIL();
@@ -486,11 +486,11 @@ int main(int argc, char** argv) {
   }
   {
     auto* cmd = kase->add_subcommand("close", "close a case that has an outcome");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->callback([&] {
       run = [&] {
         v1::CloseCaseRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         CONNECT_OR_FAIL();
         return CallAndPrint<v1::Case>(c, [&](auto* r) { return cl->CloseCase(req, r); }, PrintCase);
       };
@@ -505,7 +505,7 @@ int main(int argc, char** argv) {
   {
     auto* cmd = appeal->add_subcommand(
         "rule", "rule on the appeal(s) of an emergency action, once, with reasons");
-    AddCaseIdArg(cmd, &case_id);
+    AddChangedCaseArgs(cmd, c, &case_id);
     cmd->add_option("--ruling", ruling, "the ruling")
         ->required()
         ->check(EnumValidator(v1::Ruling_descriptor()));
@@ -516,7 +516,7 @@ int main(int argc, char** argv) {
       run = [&] {
         if (!ResolveText(c, {&reasons, &remedy})) return int(kExitUsage);
         v1::RuleOnAppealRequest req;
-        req.set_case_id(case_id);
+        TargetCase(req, c, case_id);
         req.set_ruling(static_cast<v1::Ruling>(*ParseEnum(v1::Ruling_descriptor(), ruling)));
         req.set_reasons(reasons);
         req.set_remedy(remedy);
