@@ -558,24 +558,6 @@ Result<std::vector<Report>> Application::ListReports(const Actor&, const ReportF
   return store_.ListReports(filter);
 }
 
-Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id party_id, Id after_id,
-                                                     int limit) {
-  std::optional<Recipient> to = actor.Reads();
-  if (!to) return Status::PermissionDenied("only liaisons, mediators and commanders read notices");
-  if (party_id != 0) {
-    if (actor.role == Role::kLiaison && party_id != actor.party_id)
-      return Status::PermissionDenied("a liaison reads only the notices of its own party");
-    if (actor.role == Role::kCommander)
-      return Status::PermissionDenied("a commander reads only its own notices; leave party_id 0");
-    if (actor.role == Role::kMediator) {
-      auto p = store_.GetParty(party_id);
-      if (!p.ok()) return p.status();
-      to = Recipient::Party(party_id);
-    }
-  }
-  return store_.ListNotices(*to, after_id, limit);
-}
-
 // -------------------------------------------------------------- deadlines ---
 
 void Application::HandleDeadlines(Id case_id, UnixMillis now, Callback<int> done) {

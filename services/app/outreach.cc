@@ -1,6 +1,7 @@
-// The Application's part in reaching parties: contact points, acknowledgements
-// and stream deliveries, and recording what the delivery worker and gateways
-// report. Each change of a delivery is recorded in its case in the same write.
+// The Application's part in reaching people: who reads which notices, contact
+// points, acknowledgements and stream deliveries, and recording what the
+// delivery worker and gateways report. Each change of a delivery is recorded
+// in its case in the same write.
 #include <map>
 #include <memory>
 #include <sstream>
@@ -34,6 +35,24 @@ bool ParseKey(const std::string& key, Id& notice_id, Id& contact_point_id) {
 }
 
 }  // namespace
+
+Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id party_id, Id after_id,
+                                                     int limit) {
+  std::optional<Recipient> to = actor.Reads();
+  if (!to) return Status::PermissionDenied("only liaisons, mediators and commanders read notices");
+  if (party_id != 0) {
+    if (actor.role == Role::kLiaison && party_id != actor.party_id)
+      return Status::PermissionDenied("a liaison reads only the notices of its own party");
+    if (actor.role == Role::kCommander)
+      return Status::PermissionDenied("a commander reads only its own notices; leave party_id 0");
+    if (actor.role == Role::kMediator) {
+      auto p = store_.GetParty(party_id);
+      if (!p.ok()) return p.status();
+      to = Recipient::Party(party_id);
+    }
+  }
+  return store_.ListNotices(*to, after_id, limit);
+}
 
 void Application::SetOutboxListener(std::function<void()> listener) {
   outbox_listener_ = std::move(listener);

@@ -14,15 +14,6 @@ using namespace baraza;
 using namespace baraza::testing;
 
 namespace {
-std::string WriteTokenFile(const TempDir& dir, const std::string& name, const std::string& token) {
-  std::string path = dir.file(name);
-  {
-    std::ofstream out(path);
-    out << token << "\n";
-  }
-  ::chmod(path.c_str(), 0600);
-  return path;
-}
 
 // Runs `command` with every BARAZA_* token variable cleared, then `env` set.
 std::pair<int, std::string> RunWithEnv(const std::string& env, const std::string& command) {

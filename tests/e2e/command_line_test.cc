@@ -45,17 +45,6 @@ TEST_CASE("barazad refuses an unknown --log-level at start and says which levels
   CHECK(server.Stop() == 0);
 }
 
-namespace {
-std::string TokenFile(const TempDir& dir, const std::string& name, const std::string& token) {
-  std::string path = dir.file(name);
-  {
-    std::ofstream out(path);
-    out << token << "\n";
-  }
-  ::chmod(path.c_str(), 0600);
-  return path;
-}
-}  // namespace
 
 TEST_CASE("notice list and notice watch work in every role's command line, JSON in snake_case",
           "[e2e][cli]") {
@@ -81,9 +70,9 @@ TEST_CASE("notice list and notice watch work in every role's command line, JSON 
     const char* kind;  // a notice each must see
   };
   std::vector<Cli> clis = {
-      {BARAZA_MEDIATOR_PATH, TokenFile(dir, "m.token", server.mediator_token()), "awaiting-ruling"},
-      {BARAZA_COMMANDER_PATH, TokenFile(dir, "c.token", commander_token), "appeal"},
-      {BARAZA_LIAISON_PATH, TokenFile(dir, "l.token", s.silent_token), "emergency-action"}};
+      {BARAZA_MEDIATOR_PATH, WriteTokenFile(dir, "m.token", server.mediator_token()), "awaiting-ruling"},
+      {BARAZA_COMMANDER_PATH, WriteTokenFile(dir, "c.token", commander_token), "appeal"},
+      {BARAZA_LIAISON_PATH, WriteTokenFile(dir, "l.token", s.silent_token), "emergency-action"}};
   for (const auto& cli : clis) {
     auto [code, out] = RunCommand(std::string(cli.path) + at + cli.token_file + " notice list");
     INFO(cli.path << " notice list printed: " << out);

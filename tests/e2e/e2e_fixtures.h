@@ -10,9 +10,12 @@
 #include <chrono>
 #include <thread>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,6 +26,18 @@
 namespace baraza::testing {
 
 using namespace std::chrono_literals;
+
+// Writes `token` into a new file `name` of `dir`, readable by its owner only (as
+// the CLIs require); returns its path.
+inline std::string WriteTokenFile(const TempDir& dir, const std::string& name, const std::string& token) {
+  std::string path = dir.file(name);
+  {
+    std::ofstream out(path);
+    out << token << "\n";
+  }
+  ::chmod(path.c_str(), 0600);
+  return path;
+}
 
 // Runs a command line through the shell; returns its exit status and everything
 // it printed (stdout and stderr together).

@@ -440,12 +440,7 @@ TEST_CASE("notice watch reconnects after a restart and resumes with no gap and n
     v1::Case filed;
     REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
   }
-  std::string token_file = dir.file("silent.token");
-  {
-    std::ofstream out(token_file);
-    out << s.silent_token << "\n";
-  }
-  ::chmod(token_file.c_str(), 0600);
+  std::string token_file = WriteTokenFile(dir, "silent.token", s.silent_token);
   FILE* watch = popen((std::string(BARAZA_LIAISON_PATH) + " --server " + server.listen +
                        " --token-file " + token_file + " notice watch --count 2 --for 60 2>&1")
                           .c_str(),
