@@ -32,7 +32,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
 
   struct Options {
     std::string path;

@@ -169,6 +169,31 @@ const char* const kSchemaV8 = R"sql(
 CREATE TABLE data_key(id INTEGER PRIMARY KEY CHECK (id = 1), key_id TEXT NOT NULL);
 )sql";
 
+// v9: the history as a table keyed by its place in the whole log. Events are
+// appended in log order, so every write appends to the same last pages instead
+// of inserting into each case's part of a table clustered by (case, seq), and
+// a record (up to a few KB) is stored in its row instead of on an overflow page
+// of its own (a WITHOUT ROWID row keeps only ~1 KB in place). A case's events
+// are found through events_by_case.
+const char* const kSchemaV9 = R"sql(
+CREATE TABLE events_v9(
+  log_seq INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+  at INTEGER NOT NULL, actor TEXT NOT NULL, type INTEGER NOT NULL, party_id INTEGER NOT NULL,
+  visibility INTEGER NOT NULL, details TEXT NOT NULL, hash TEXT NOT NULL,
+  log_hash TEXT NOT NULL, changes BLOB NOT NULL DEFAULT x'');
+INSERT INTO events_v9(log_seq, case_id, seq, at, actor, type, party_id, visibility, details,
+                      hash, log_hash, changes)
+  SELECT log_seq, case_id, seq, at, actor, type, party_id, visibility, details, hash,
+         log_hash, changes FROM events ORDER BY log_seq;
+DROP TABLE events;
+ALTER TABLE events_v9 RENAME TO events;
+CREATE UNIQUE INDEX events_by_case ON events(case_id, seq);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+)sql";
+
 Status ChainExistingEvents(Connection& c) {
   std::vector<chain::StoredEvent> rows;
   {
@@ -220,6 +245,7 @@ Status Migrate(Connection& c, int newest) {
   if (s.ok() && version < 6) s = c.Exec(kSchemaV6);
   if (s.ok() && version < 7) s = c.Exec(kSchemaV7);
   if (s.ok() && version < 8) s = c.Exec(kSchemaV8);
+  if (s.ok() && version < 9) s = c.Exec(kSchemaV9);
   // Last: it records every row of every table (those of v6 are empty then).
   if (s.ok() && version < 5) s = SealExistingState(c);
   if (s.ok()) {

@@ -13,6 +13,26 @@
 
 namespace baraza::testing {
 
+// What schema 9 changed (the history keyed by its place in the log): the events
+// table back in the layout of schema 8, clustered by (case, seq), its triggers gone.
+inline constexpr const char* kDropSchema9 =
+    "CREATE TABLE events_v8(case_id INTEGER NOT NULL, seq INTEGER NOT NULL, "
+    "at INTEGER NOT NULL, actor TEXT NOT NULL, type INTEGER NOT NULL, "
+    "party_id INTEGER NOT NULL, visibility INTEGER NOT NULL, details TEXT NOT NULL, "
+    "log_seq INTEGER, hash TEXT NOT NULL DEFAULT '', log_hash TEXT NOT NULL DEFAULT '', "
+    "changes BLOB NOT NULL DEFAULT x'', PRIMARY KEY(case_id, seq)) WITHOUT ROWID; "
+    "INSERT INTO events_v8 SELECT case_id, seq, at, actor, type, party_id, visibility, "
+    "details, log_seq, hash, log_hash, changes FROM events; "
+    "DROP TABLE events; ALTER TABLE events_v8 RENAME TO events; "
+    "CREATE UNIQUE INDEX events_by_log ON events(log_seq); ";
+
+// The triggers that keep the history append-only, as every schema had them.
+inline constexpr const char* kHistoryGuards =
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT "
+    "RAISE(ABORT, 'the history is append-only'); END; "
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT "
+    "RAISE(ABORT, 'the history is append-only'); END; ";
+
 // What schema 8 added (the id of the data key of sealed text): dropped.
 inline constexpr const char* kDropSchema8 = "DROP TABLE data_key; ";
 
@@ -27,17 +47,13 @@ inline constexpr const char* kDropSchema7 =
 // Rewrites the file at `path` as schema 4 would have written it; returns the
 // history head it leaves, as `barazad audit head` printed it then.
 inline chain::Head DowngradeToSchema4(const std::string& path) {
-  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema8 + kDropSchema7 +
+  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema9 + kDropSchema8 + kDropSchema7 +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
                    "ALTER TABLE events DROP COLUMN changes; "
                    "DROP TABLE contact_points; DROP TABLE deliveries;");
   // The events of schema 4 carried no recorded changes: chained without them.
   Rechained chained = Rechain(path, /*with_changes=*/false, /*renumber=*/true);
-  Tamper(path, "UPDATE events SET log_seq = -log_seq; "
-                   "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT "
-                   "RAISE(ABORT, 'the history is append-only'); END; "
-                   "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT "
-                   "RAISE(ABORT, 'the history is append-only'); END; "
+  Tamper(path, std::string("UPDATE events SET log_seq = -log_seq; ") + kHistoryGuards +
                    "PRAGMA user_version = 4;");
   return chain::Head::After(chained.events, chained.log_hash);
 }

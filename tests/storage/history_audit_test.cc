@@ -167,6 +167,42 @@ TEST_CASE("sqlite store chains the events of a version 1 database when it migrat
   CHECK(audit.head.events == 7 + 2 + 1);  // a seal per case, one for the registry
 }
 
+TEST_CASE("sqlite store migrates a version 8 history into a table kept in log order, head unchanged",
+          "[audit][record]") {
+  History h;
+  auto before = h.Audit();
+  REQUIRE(before.ok());
+  Tamper(h.path, std::string(kDropSchema9) + kHistoryGuards + "PRAGMA user_version = 8;");
+  auto layout = [&] {
+    std::string sql;
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(h.path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = 'events'", -1, &st,
+                               nullptr) == SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      sql = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return sql;
+  };
+  REQUIRE(layout().find("WITHOUT ROWID") != std::string::npos);  // the old layout, really
+  auto after = h.Audit(before.head);  // opening migrates to schema 9
+  CHECK(after.ok());
+  CHECK(after.head.events == before.head.events);
+  CHECK(after.head.hash == before.head.hash);
+  CHECK(layout().find("log_seq INTEGER PRIMARY KEY") != std::string::npos);
+  CHECK(layout().find("WITHOUT ROWID") == std::string::npos);
+  // Still append-only, and a case's history still reads in order.
+  auto store = SqliteCaseStore::Open({h.path});
+  REQUIRE(store.ok());
+  CHECK((*store)->CheckOnStart().ok());
+  auto events = (*store)->ListEvents(h.case_a);
+  REQUIRE(events.ok());
+  REQUIRE(events->size() >= 2);
+  for (size_t i = 1; i < events->size(); ++i) CHECK((*events)[i].seq == (*events)[i - 1].seq + 1);
+}
+
 TEST_CASE("history head parses what it prints and refuses anything else", "[audit]") {
   chain::Head h{12, std::string(64, 'a')};
   auto back = chain::Head::Parse(h.ToString());
@@ -208,7 +244,8 @@ TEST_CASE("sqlite store migrates a version 6 database with its history and state
   History h;
   auto before = h.Audit();
   REQUIRE(before.ok());
-  Tamper(h.path, std::string(kDropSchema8) + kDropSchema7 + "PRAGMA user_version = 6;");
+  Tamper(h.path, std::string(kDropSchema9) + kHistoryGuards + kDropSchema8 + kDropSchema7 +
+                     "PRAGMA user_version = 6;");
   auto after = h.Audit(before.head);  // opening migrates to schema 7
   CHECK(after.ok());
   CHECK(after.head.events == before.head.events);  // nothing to seal: the rows digest as before
