@@ -27,6 +27,8 @@
 #include <thread>
 
 #include "bench/bench_support.h"
+#include "bench/h2load.h"
+#include "bench/workloads.h"
 #include "services/process/tuning.h"
 #include "baraza/v1/baraza.grpc.pb.h"
 #include "echo.grpc.pb.h"
@@ -38,217 +40,6 @@ namespace v1 = baraza::v1;
 using namespace baraza::bench;
 
 namespace {
-
-// ------------------------------------------------------------ the workloads
-
-// Two sets of seeded disputes: GetCase reads the first, RespondToNotice adds
-// positions to the second. Were they the same, the cases read would grow from
-// run to run with the positions the respond workload adds, and the runs whose
-// median is reported would not measure the same reads.
-struct Seeded {
-  int64_t group = 0, party = 0;
-  int64_t first_case = 0, last_case = 0;          // read by GetCase
-  int64_t first_answered = 0, last_answered = 0;  // answered by RespondToNotice
-  std::string liaison_token;
-};
-
-// A group of two parties, one with a liaison (the disputes come from SeedCases).
-bool Seed(const std::string& address, const std::string& mediator, Seeded* s) {
-  auto ch = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  auto groups = v1::ContactGroupService::NewStub(ch);
-  auto kases = v1::CaseService::NewStub(ch);
-  v1::CreateContactGroupRequest g;
-  g.set_name("Benchmark contact group");
-  g.set_kind(v1::GROUP_KIND_STANDING);
-  v1::ContactGroup group;
-  if (!Unary(mediator, [&](auto* c) { return groups->CreateContactGroup(c, g, &group); }).ok()) return false;
-  s->group = group.id();
-  int64_t parties[2];
-  for (int i = 0; i < 2; ++i) {
-    v1::AddPartyRequest p;
-    p.set_group_id(group.id());
-    p.set_name(i == 0 ? "Respondent faction" : "Filing association");
-    p.set_category(i == 0 ? v1::PARTY_CATEGORY_ARMED_FACTION : v1::PARTY_CATEGORY_CIVIL_SOCIETY);
-    v1::Party party;
-    if (!Unary(mediator, [&](auto* c) { return groups->AddParty(c, p, &party); }).ok()) return false;
-    parties[i] = party.id();
-  }
-  s->party = parties[0];
-  v1::RegisterLiaisonRequest l;
-  l.set_party_id(parties[0]);
-  l.set_name("Benchmark liaison");
-  v1::RegisterLiaisonResponse lr;
-  if (!Unary(mediator, [&](auto* c) { return groups->RegisterLiaison(c, l, &lr); }).ok()) return false;
-  s->liaison_token = lr.token();
-  return true;
-}
-
-// One kind of request as the load generator sends it. Like h2load, with which
-// the reference figures in shared/PERFORMANCE.md were taken, it sends bytes and
-// checks each call's status without decoding the reply: the client shares the
-// two cores with the server it measures, and decoding a whole case (or a page of
-// twenty) would cost it more than an echo round trip, measuring the client
-// instead of the server. One reply in kCheckEvery is decoded and checked.
-struct Rpc {
-  std::string method;         // "/package.Service/Method"
-  std::string authorization;  // the header's value; empty for the echo
-  // The n-th request, serialised.
-  std::function<std::string(int64_t n)> request;
-  // Whether the decoded reply to the n-th request is the one asked for.
-  std::function<bool(const std::string& reply, int64_t n)> check;
-};
-constexpr int64_t kCheckEvery = 64;
-
-std::string Bytes(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return out;
-}
-
-// The RPC that `kind` measures (echo, echo-later, get, list, respond, file).
-Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s) {
-  int64_t span = std::max<int64_t>(1, s.last_case - s.first_case + 1);
-  int64_t answered_span = std::max<int64_t>(1, s.last_answered - s.first_answered + 1);
-  const std::string as_mediator = "Bearer " + mediator;
-  if (kind == "echo" || kind == "echo-later")
-    return {kind == "echo" ? "/baraza.bench.Echo/Ping" : "/baraza.bench.Echo/PingLater", "",
-            [](int64_t) { return baraza::bench::PingRequest().SerializeAsString(); },
-            [](const std::string& reply, int64_t) {
-              return baraza::bench::PingResponse().ParseFromString(reply);
-            }};
-  if (kind == "get") {
-    auto id = [=](int64_t n) { return s.first_case + n % span; };
-    return {"/baraza.v1.CaseService/GetCase", as_mediator,
-            [=](int64_t n) {
-              v1::GetCaseRequest r;
-              r.set_case_id(id(n));
-              return r.SerializeAsString();
-            },
-            [=](const std::string& reply, int64_t n) {
-              v1::Case c;
-              return c.ParseFromString(reply) && c.id() == id(n);
-            }};
-  }
-  if (kind == "list") {
-    v1::ListCasesRequest r;
-    r.set_group_id(s.group);
-    r.set_page_size(20);
-    return {"/baraza.v1.CaseService/ListCases", as_mediator,
-            [bytes = r.SerializeAsString()](int64_t) { return bytes; },
-            [=](const std::string& reply, int64_t) {
-              v1::ListCasesResponse page;
-              if (!page.ParseFromString(reply) || page.cases_size() != 20) return false;
-              for (const auto& c : page.cases())
-                if (c.group_id() != s.group) return false;
-              return true;
-            }};
-  }
-  if (kind == "respond") {
-    auto id = [=](int64_t n) { return s.first_answered + n % answered_span; };
-    return {"/baraza.v1.CaseService/RespondToNotice", "Bearer " + s.liaison_token,
-            [=](int64_t n) {
-              v1::RespondToNoticeRequest r;
-              r.set_case_id(id(n));
-              r.set_position("Position " + std::to_string(n));
-              r.set_visibility(v1::VISIBILITY_GROUP);
-              r.set_request_id("bench-" + std::to_string(n));
-              return r.SerializeAsString();
-            },
-            [=](const std::string& reply, int64_t n) {
-              v1::Case c;
-              if (!c.ParseFromString(reply) || c.id() != id(n)) return false;
-              const std::string text = "Position " + std::to_string(n);
-              return std::any_of(c.positions().begin(), c.positions().end(),
-                                 [&](const v1::Position& p) { return p.text() == text; });
-            }};
-  }
-  // "file" (also how the disputes are seeded)
-  return {"/baraza.v1.CaseService/FileDispute", as_mediator,
-          [=](int64_t n) {
-            v1::FileDisputeRequest f;
-            f.set_group_id(s.group);
-            f.set_title("Load dispute " + std::to_string(n));
-            f.set_description("Filed by baraza-bench.");
-            f.add_standards(v1::STANDARD_PEACE_PROCESS);
-            f.set_dimension(v1::OPERATIONAL_DIMENSION_HUMANITARIAN_AID);
-            f.add_respondent_party_ids(s.party);
-            f.mutable_window()->set_seconds(30 * 86400);
-            f.set_request_id("bench-file-" + std::to_string(n));
-            return f.SerializeAsString();
-          },
-          [](const std::string& reply, int64_t n) {
-            v1::Case c;
-            return c.ParseFromString(reply) && c.id() > 0 &&
-                   c.title() == "Load dispute " + std::to_string(n);
-          }};
-}
-
-Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
-               const std::string& mediator, const Seeded& s) {
-  auto stubs = std::make_shared<std::vector<std::unique_ptr<grpc::GenericStub>>>();
-  for (auto& ch : chans) stubs->push_back(std::make_unique<grpc::GenericStub>(ch));
-  auto rpc = std::make_shared<Rpc>(RpcFor(kind, mediator, s));
-  // One counter for the whole process: every request_id is new, so that no
-  // measurement is answered from the replay of an earlier one.
-  static std::atomic<int64_t> shared_counter{0};
-  auto* counter = &shared_counter;
-  struct Call {
-    grpc::ClientContext ctx;
-    grpc::ByteBuffer req, resp;
-  };
-  return [=](int slot, std::function<void(grpc::Status)> done) {
-    int64_t n = counter->fetch_add(1);
-    auto* c = new Call;
-    c->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    if (!rpc->authorization.empty()) c->ctx.AddMetadata("authorization", rpc->authorization);
-    std::string bytes = rpc->request(n);
-    grpc::Slice slice(bytes);
-    c->req = grpc::ByteBuffer(&slice, 1);
-    (*stubs)[slot % stubs->size()]->UnaryCall(
-        &c->ctx, rpc->method, grpc::StubOptions(), &c->req, &c->resp,
-        [c, n, rpc, done = std::move(done)](grpc::Status st) {
-          if (st.ok() && n % kCheckEvery == 0 && !rpc->check(Bytes(c->resp), n))
-            st = grpc::Status(grpc::StatusCode::DATA_LOSS,
-                              "the reply to " + rpc->method + " is not the one asked for");
-          delete c;
-          done(st);
-        });
-  };
-}
-
-// Files `cases` disputes against the seeded party, 64 at a time, and records
-// the range of their ids (a fresh database numbers them without gaps).
-// Seeds `cases` disputes to read and as many to answer (see Seeded).
-bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
-               const std::string& mediator, int cases, Seeded* s) {
-  Result r = Drive(64, 2 * cases, 600, Workload("file", chans, mediator, *s));
-  if (r.errors > 0 || r.ok != 2 * cases) {
-    std::cerr << "baraza-bench: seeding failed: " << r.first_error << std::endl;
-    return false;
-  }
-  auto kases = v1::CaseService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  v1::ListCasesRequest newest;
-  newest.set_group_id(s->group);
-  newest.set_page_size(1);
-  v1::ListCasesResponse page;
-  if (!Unary(mediator, [&](auto* c) { return kases->ListCases(c, newest, &page); }).ok() ||
-      page.cases_size() != 1)
-    return false;
-  s->last_answered = page.cases(0).id();
-  s->first_answered = s->last_answered - cases + 1;
-  s->last_case = s->first_answered - 1;
-  s->first_case = s->last_case - cases + 1;
-  return true;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 // The median over the runs of (rate / the echo's rate in the same run): a
 // shared machine that slows down for a while slows both measurements of a run,
 // so the ratio within a run is steadier than a ratio of medians.
@@ -259,41 +50,92 @@ double RatioToEcho(const std::vector<Result>& runs, const std::vector<Result>& e
   return Median(ratios);
 }
 
-std::string Fixed(double v, int digits) {
-  std::ostringstream o;
-  o << std::fixed << std::setprecision(digits) << v;
-  return o.str();
-}
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
+// The echo, GetCase, ListCases and FileDispute measured again by h2load (8
+// connections × 32 streams: 256 in flight), beside baraza-bench's own ratio at
+// 256, so that the table's load generator is not the only judge. A FileDispute
+// is sent without request_id (each call a new case), and the run checks that
+// as many cases were created as h2load counted answers: h2load sees HTTP
+// status, not grpc-status. Empty when h2load is not installed.
+using Results = std::map<std::string, std::map<int, std::vector<Result>>>;
+std::string H2loadSection(const Child& server, const Child& echo, const std::string& mediator,
+                          const Seeded& s, const std::vector<std::string>& kinds,
+                          Results& results, double seconds, int runs, const std::string& work,
+                          bool* failed) {
+  if (!HaveH2load()) {
+    std::cerr << "h2load is not installed (nghttp2-client): no h2load column" << std::endl;
+    return "";
   }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-// The median time of one 4 KiB write and fdatasync at `path` (100 of them):
-// the disk's part of every COMMIT, since commits are synchronous=FULL.
-double FsyncMillis(const std::string& path) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return 0;
-  std::vector<double> ms;
-  std::string page(4096, 'b');
-  for (int i = 0; i < 100; ++i) {
-    auto t0 = Clock::now();
-    if (pwrite(fd, page.data(), page.size(), static_cast<off_t>(i) * 4096) < 0 || fdatasync(fd) != 0)
-      break;
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  auto kases = v1::CaseService::NewStub(
+      grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials()));
+  auto newest = [&]() -> int64_t {
+    v1::ListCasesRequest q;
+    q.set_group_id(s.group);
+    q.set_page_size(1);
+    v1::ListCasesResponse page;
+    if (!Unary(mediator, [&](auto* c) { return kases->ListCases(c, q, &page); }).ok() ||
+        page.cases_size() != 1)
+      return -1;
+    return page.cases(0).id();
+  };
+  std::vector<std::string> rows = {"echo"};
+  for (const char* k : {"get", "list", "file"})
+    if (std::count(kinds.begin(), kinds.end(), k)) rows.push_back(k);
+  std::map<std::string, std::vector<H2loadResult>> got;
+  for (int run = 0; run < runs; ++run)
+    for (const auto& row : rows) {
+      Rpc rpc = RpcFor(row, mediator, s);
+      std::string body = rpc.request(0);
+      if (row == "file") {
+        v1::FileDisputeRequest f;
+        f.ParseFromString(body);
+        f.clear_request_id();
+        body = f.SerializeAsString();
+      }
+      const int64_t before = row == "file" ? newest() : 0;
+      H2loadResult r = RunH2load(row == "echo" ? echo.address : server.address, rpc.method,
+                                 rpc.authorization, body, seconds, work);
+      if (!r.ran) {
+        std::cerr << "baraza-bench: h2load: " << r.error << std::endl;
+        *failed = true;
+        return "";
+      }
+      std::cerr << "run " << run + 1 << "/" << runs << "  h2load " << std::setw(6) << row
+                << " x256: " << std::setw(8) << Fixed(r.rps, 0) << " req/s  p50 "
+                << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2) << " ms  failed "
+                << r.failed << std::endl;
+      const int64_t created = row == "file" ? newest() - before : 0;
+      if (r.failed > 0 || (row == "file" && created < r.succeeded)) {
+        std::cerr << "baraza-bench: h2load " << row << ": " << r.failed << " failed; "
+                  << (row == "file" ? std::to_string(created) + " cases created for " +
+                                          std::to_string(r.succeeded) + " answers"
+                                    : std::string())
+                  << std::endl;
+        *failed = true;
+      }
+      got[row].push_back(r);
+    }
+  static const std::map<std::string, std::string> names = {
+      {"echo", "echo (empty unary, callback API)"}, {"get", "GetCase (read)"},
+      {"list", "ListCases, 20 per page (read)"}, {"file", "FileDispute (durable write)"}};
+  std::ostringstream t;
+  t << "| RPC at 256 in flight | h2load req/s (median) | h2load p50 ms | h2load p99 ms "
+       "| × echo, h2load | × echo, baraza-bench |\n|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& row : rows) {
+    std::vector<double> rps, p50, p99, ratio;
+    for (size_t i = 0; i < got[row].size(); ++i) {
+      rps.push_back(got[row][i].rps);
+      p50.push_back(got[row][i].p50);
+      p99.push_back(got[row][i].p99);
+      if (got["echo"][i].rps > 0) ratio.push_back(got[row][i].rps / got["echo"][i].rps);
+    }
+    const bool ours = results.count(row) && results[row].count(256);
+    t << "| " << names.at(row) << " | " << Fixed(Median(rps), 0) << " | " << Fixed(Median(p50), 2)
+      << " | " << Fixed(Median(p99), 2) << " | " << Fixed(Median(ratio), 2) << " | "
+      << (ours ? Fixed(RatioToEcho(results[row][256], results["echo"][256]), 2) : "—") << " |\n";
   }
-  close(fd);
-  unlink(path.c_str());
-  return Median(ms);
+  return t.str();
 }
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -421,6 +263,11 @@ int main(int argc, char** argv) {
     rss_after_round.push_back(server.RssKb());
   }
 
+  std::string h2load_table;
+  if (std::count(loads.begin(), loads.end(), 256))
+    h2load_table = H2loadSection(server, echo, mediator, seeded, kinds, results, seconds, runs,
+                                 work, &failed);
+
   // The table: median of the runs, range in brackets, ratio to the echo at the same load.
   std::vector<std::string> rows;
   for (const auto& kind : all_kinds) {
@@ -508,7 +355,8 @@ int main(int argc, char** argv) {
             << Fixed(RatioToEcho(results[kind][load], results["echo"][load]), 2) << " | "
             << Fixed(RatioToEcho(results[kind][load], results["echo-later"][load]), 2) << " |\n";
     }
-  std::cout << table.str() << "\n" << targets.str() << "\n" << later.str();
+  std::cout << table.str() << "\n" << h2load_table << "\n" << targets.str() << "\n"
+            << later.str();
   std::ostringstream rss;
   for (size_t i = 0; i < rss_after_round.size(); ++i)
     rss << (i ? ", " : "") << rss_after_round[i] / 1024 << " MB";
@@ -552,6 +400,16 @@ int main(int argc, char** argv) {
        << "## Results\n\n"
        << table.str() << "\n"
        << "barazad's resident memory after each round: " << rss.str() << ".\n\n"
+       << "## The same, measured with h2load\n\n"
+       << (h2load_table.empty()
+               ? std::string("h2load (Debian's `nghttp2-client`) was not installed: not measured.\n")
+               : "h2load, an outside load generator, sent the same serialised requests over 8 "
+                 "connections × 32 streams for " + Fixed(seconds, 0) + " s after a 1 s warm-up, "
+                 "once per run (the recipe of shared/PERFORMANCE.md); FileDispute without a "
+                 "request_id, each call a new case, and the run checked that as many cases were "
+                 "created as h2load counted answers. Its ratios stand beside baraza-bench's at "
+                 "256 in flight.\n\n" + h2load_table)
+       << "\n"
        << "## Targets\n\n"
        << targets.str() << "\n"
        << "## Durable writes against the echo answered from another thread\n\n"

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
+#include <iomanip>
 #include <mutex>
 #include <sstream>
 
@@ -154,5 +155,46 @@ std::string ReadToken(const std::string& path) {
   return t;
 }
 
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(digits) << v;
+  return o.str();
+}
+
+std::string Sh(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+// The median time of one 4 KiB write and fdatasync at `path` (100 of them):
+// the disk's part of every COMMIT, since commits are synchronous=FULL.
+double FsyncMillis(const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return 0;
+  std::vector<double> ms;
+  std::string page(4096, 'b');
+  for (int i = 0; i < 100; ++i) {
+    auto t0 = Clock::now();
+    if (pwrite(fd, page.data(), page.size(), static_cast<off_t>(i) * 4096) < 0 || fdatasync(fd) != 0)
+      break;
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  close(fd);
+  unlink(path.c_str());
+  return Median(ms);
+}
 
 }  // namespace baraza::bench

@@ -97,5 +97,14 @@ grpc::Status Unary(const std::string& token, Fn fn) {
   return fn(&ctx);
 }
 
+// The median of `v` (0 when empty).
+double Median(std::vector<double> v);
+// `v` with `digits` decimals.
+std::string Fixed(double v, int digits);
+// What the shell command prints, without its trailing newline.
+std::string Sh(const std::string& cmd);
+// The median time of one 4 KiB write and fdatasync at `path` (100 of them):
+// the disk's part of every COMMIT, since commits are synchronous=FULL.
+double FsyncMillis(const std::string& path);
 
 }  // namespace baraza::bench

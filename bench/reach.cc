@@ -212,11 +212,6 @@ bool Measure(const std::string& barazad, const std::string& dir, int points, int
   return true;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace
 

@@ -6,7 +6,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD="$ROOT/build-release"
-ensure_packages "${BARAZA_PACKAGES[@]}"
+# nghttp2-client: h2load, the outside load generator beside baraza-bench.
+ensure_packages "${BARAZA_PACKAGES[@]}" nghttp2-client
 build_tree "$BUILD" Release -DBUILD_TESTING=OFF
 out=(--markdown "$ROOT/docs/benchmarks.md" --notes "$ROOT/docs/benchmarks-notes.md")
 for a in "$@"; do [ "$a" = --smoke ] && out=(); done
