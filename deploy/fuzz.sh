@@ -12,7 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BUDGET="${1:-${BARAZA_FUZZ_SECONDS:-30}}"
 SEED="${BARAZA_FUZZ_SEED:-1}"
 BUILD="$ROOT/build-fuzz"
-ensure_packages clang libclang-rt-14-dev nlohmann-json3-dev libsimdjson-dev cmake make
+ensure_packages clang libclang-rt-14-dev nlohmann-json3-dev libsimdjson-dev cmake make \
+  libprotobuf-dev protobuf-compiler
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   CXX=clang++ cmake -S "$ROOT/fuzz" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null

@@ -209,7 +209,7 @@ class JsonWriter {
 
 namespace codec {
 
-std::string EncodeCase(const Case& c, Positions positions) {
+std::string EncodeCaseJson(const Case& c, Positions positions) {
   JsonWriter w;
   w.Open('{');
   w.Field("id", c.id).Field("group_id", c.group_id).Field("kind", static_cast<int>(c.kind));
@@ -282,7 +282,7 @@ std::string EncodeCase(const Case& c, Positions positions) {
   return w.Take();
 }
 
-Result<Case> DecodeCase(const std::string& text) {
+Result<Case> DecodeCaseJson(const std::string& text) {
   // simdjson's DOM parser: the cache misses of every read decode a case, and
   // nlohmann's tree made that the largest cost of a read. One parser per
   // thread keeps its buffers. A field of the wrong type, a fractional or

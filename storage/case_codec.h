@@ -1,5 +1,5 @@
-// How the SQLite store serialises a case body and event details (JSON text).
-// Kept apart from SQL so that the format is tested on its own. Thread-safe.
+// How storage serialises a case body (protobuf; JSON before schema 9), event
+// details and report sections (JSON). Kept apart from SQL, tested on its own. Thread-safe.
 #pragma once
 
 #include <map>
@@ -14,9 +14,17 @@ namespace baraza::codec {
 // The SQLite store keeps positions in their own table (a response appends a
 // row instead of rewriting the case), so it encodes the body without them.
 enum class Positions { kIncluded, kLeftOut };
+// A baraza.record.StoredCase (proto/baraza/record/case.proto): deterministic
+// bytes, a few hundred for a new dispute (storage/case_body.cc).
 std::string EncodeCase(const Case& c, Positions positions = Positions::kIncluded);
-// A body without "positions" decodes to a case with none.
-Result<Case> DecodeCase(const std::string& json);
+// Reads a StoredCase, or the JSON body of schema 8 and before (it starts with
+// '{'); a body without positions decodes to a case with none.
+Result<Case> DecodeCase(const std::string& body);
+
+// The JSON body schema 8 and before wrote, byte for byte: still read from older
+// databases and records; written only by tests that build such a database.
+std::string EncodeCaseJson(const Case& c, Positions positions = Positions::kIncluded);
+Result<Case> DecodeCaseJson(const std::string& json);
 
 std::string EncodeDetails(const std::map<std::string, std::string>& details);
 std::map<std::string, std::string> DecodeDetails(const std::string& json);

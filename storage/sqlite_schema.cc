@@ -175,6 +175,9 @@ CREATE TABLE data_key(id INTEGER PRIMARY KEY CHECK (id = 1), key_id TEXT NOT NUL
 // a record (up to a few KB) is stored in its row instead of on an overflow page
 // of its own (a WITHOUT ROWID row keeps only ~1 KB in place). A case's events
 // are found through events_by_case.
+// From schema 9 on, case bodies are written as StoredCase messages
+// (storage/case_body.cc) and old JSON bodies are read as they are: a binary
+// before schema 9 could not read the new ones, which the version number guards.
 const char* const kSchemaV9 = R"sql(
 CREATE TABLE events_v9(
   log_seq INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, seq INTEGER NOT NULL,

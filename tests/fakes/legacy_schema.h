@@ -7,7 +7,10 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "storage/case_codec.h"
 #include "storage/event_chain.h"
 #include "tests/fakes/tamper.h"
 
@@ -44,9 +47,38 @@ inline constexpr const char* kDropSchema7 =
     "ALTER TABLE contact_points DROP COLUMN role; "
     "ALTER TABLE contact_points DROP COLUMN commander_id; ";
 
-// Rewrites the file at `path` as schema 4 would have written it; returns the
+// Rewrites every case body in the JSON that schema 8 and before stored.
+inline void BodiesBackToJson(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  std::vector<std::pair<int64_t, std::string>> bodies;
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT id, body FROM cases", -1, &st, nullptr) == SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::string body(static_cast<const char*>(sqlite3_column_blob(st, 1)),
+                     static_cast<size_t>(sqlite3_column_bytes(st, 1)));
+    auto c = codec::DecodeCase(body);
+    REQUIRE(c.ok());
+    bodies.emplace_back(sqlite3_column_int64(st, 0),
+                        codec::EncodeCaseJson(*c, codec::Positions::kLeftOut));
+  }
+  sqlite3_finalize(st);
+  REQUIRE(sqlite3_prepare_v2(db, "UPDATE cases SET body = ? WHERE id = ?", -1, &st, nullptr) ==
+          SQLITE_OK);
+  for (const auto& [id, body] : bodies) {
+    sqlite3_bind_text(st, 1, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, id);
+    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+// Rewrites the file at `path` as schema 4 would have written it (JSON bodies too); returns the
 // history head it leaves, as `barazad audit head` printed it then.
 inline chain::Head DowngradeToSchema4(const std::string& path) {
+  BodiesBackToJson(path);
   Tamper(path, std::string(kDropHistoryGuards) + kDropSchema9 + kDropSchema8 + kDropSchema7 +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
                    "ALTER TABLE events DROP COLUMN changes; "

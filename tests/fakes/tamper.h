@@ -5,9 +5,11 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <functional>
 #include <map>
 #include <string>
 
+#include "storage/case_codec.h"
 #include "storage/event_chain.h"
 
 namespace baraza::testing {
@@ -23,6 +25,43 @@ inline void Tamper(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
   INFO(message);
   REQUIRE(rc == SQLITE_OK);
+}
+
+// `bytes` as an SQL blob literal, x'...'.
+inline std::string SqlBlob(const std::string& bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "x'";
+  for (unsigned char ch : bytes) {
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out + "'";
+}
+
+// Rewrites the body of case `case_id` as an intruder who knows the format would:
+// decoded, changed by `edit`, encoded again; `also` is more SQL for the same go.
+inline void TamperCaseBody(const std::string& path, int64_t case_id,
+                           const std::function<void(Case&)>& edit, const std::string& also = "") {
+  std::string body;
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT body FROM cases WHERE id = ?", -1, &st, nullptr) ==
+            SQLITE_OK);
+    sqlite3_bind_int64(st, 1, case_id);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    body.assign(static_cast<const char*>(sqlite3_column_blob(st, 0)),
+                static_cast<size_t>(sqlite3_column_bytes(st, 0)));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  auto c = codec::DecodeCase(body);
+  REQUIRE(c.ok());
+  edit(*c);
+  Tamper(path, "UPDATE cases SET body = " +
+                   SqlBlob(codec::EncodeCase(*c, codec::Positions::kLeftOut)) +
+                   " WHERE id = " + std::to_string(case_id) + "; " + also);
 }
 
 // Drops the triggers that forbid UPDATE and DELETE on events; prefix a Tamper's SQL with it.

@@ -98,12 +98,14 @@ TEST_CASE_METHOD(ClosedRecord, "a respondent set back to awaiting with a past de
                  "[security][audit][record]") {
   // The attack of issue 14: the answered party made a no-show, with a due
   // deadline, so that a default judgement would fall on it at start.
-  Tamper(db,
-         "UPDATE cases SET body = json_set(body, '$.respondents[0].status', 1, "
-         "'$.respondents[0].deadline', 1000) WHERE id = " + std::to_string(case_id) + "; "
-         "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(" +
-             std::to_string(case_id) + ", " + std::to_string(s.answers) + ", 2, 1000) "
-         "ON CONFLICT DO UPDATE SET due_at = 1000;");
+  TamperCaseBody(
+      db, case_id,
+      [](Case& c) {
+        c.respondents.at(0).status = RespondentStatus::kAwaiting;
+        c.respondents.at(0).deadline = 1000;
+      },
+      "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(" + std::to_string(case_id) +
+          ", " + std::to_string(s.answers) + ", 2, 1000) ON CONFLICT DO UPDATE SET due_at = 1000;");
   ExpectCaughtAndRebuilt(the_case);
 }
 

@@ -324,7 +324,7 @@ TEST_CASE("history audit refuses a case's row recorded in another history", "[au
   }
   forged.state = CaseState::kDefaultJudgement;
   std::string forged_body = codec::EncodeCase(forged, codec::Positions::kLeftOut);
-  Tamper(h.path, "UPDATE cases SET state = 4, body = '" + forged_body + "' WHERE id = " +
+  Tamper(h.path, "UPDATE cases SET state = 4, body = " + SqlBlob(forged_body) + " WHERE id = " +
                      std::to_string(h.case_a));
   // The state sum as the forger recomputes it, forged row included.
   projection::StateSum sum;
