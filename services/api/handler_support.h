@@ -134,6 +134,18 @@ inline std::string EtagOf(const google::protobuf::Message& req) {
   return f ? req.GetReflection()->GetString(req, f) : std::string();
 }
 
+// The view a change's answer asks for (a request's `view` field, where it has
+// one): FULL unless BASIC is asked; INVALID_ARGUMENT for an unknown value.
+inline Result<v1::CaseView> ViewOf(const google::protobuf::Message& req) {
+  const auto* f = req.GetDescriptor()->FindFieldByName("view");
+  if (!f) return v1::CASE_VIEW_FULL;
+  const int view = req.GetReflection()->GetEnumValue(req, f);
+  if (!v1::CaseView_IsValid(view))
+    return Status::InvalidArgument("view is not a known value (" + std::to_string(view) +
+                                   "); use CASE_VIEW_BASIC or CASE_VIEW_FULL");
+  return view == v1::CASE_VIEW_BASIC ? v1::CASE_VIEW_BASIC : v1::CASE_VIEW_FULL;
+}
+
 inline Status RequireId(Id id, const char* field) {
   if (id <= 0) return Status::InvalidArgument(std::string(field) + " is required (a positive id)");
   return Status::Ok();

@@ -169,9 +169,15 @@ ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Ac
                                             Application::CaseCommand command, v1::Case* resp) {
   BARAZA_CHECK(RequireId(case_id, "case_id"));
   BARAZA_ASSIGN(key, KeyOf(req));
+  BARAZA_ASSIGN(view, ViewOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.ChangeCase(actor, case_id, std::move(command), Reply<Case>(reactor, resp), key,
-                  EtagOf(req));
+  app_.ChangeCase(
+      actor, case_id, std::move(command),
+      [reactor, resp, view](Result<Case> r) {
+        if (r.ok()) ToProto(*r, resp, view);
+        reactor->Finish(ToGrpcStatus(r.status()));
+      },
+      key, EtagOf(req));
   return reactor;
 }
 

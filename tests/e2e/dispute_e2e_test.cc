@@ -324,3 +324,39 @@ TEST_CASE_METHOD(WithThreeParties, "ListNotices is paged and says when more noti
   CHECK(std::is_sorted(ids.begin(), ids.end()));
   CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
 }
+
+TEST_CASE_METHOD(WithThreeParties,
+                 "RespondToNotice answers the whole case, or without its positions when BASIC is asked",
+                 "[e2e][view]") {
+  auto mediator = Mediator();
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  auto answering = server.Client(s.answers_token);
+  v1::Case full;
+  REQUIRE(answering.RespondToNotice(Answer(filed.id(), "First: the road opens by day."), &full).ok());
+  CHECK(full.positions_size() == 1);
+
+  auto brief = Answer(filed.id(), "Second: escorts too.");
+  brief.set_view(v1::CASE_VIEW_BASIC);
+  v1::Case basic;
+  REQUIRE(answering.RespondToNotice(brief, &basic).ok());
+  CHECK(basic.positions_size() == 0);          // the growing texts left out...
+  CHECK(basic.description().empty());
+  CHECK(basic.etag() != full.etag());          // ...but the new version and its state are there
+  CHECK(basic.state() == full.state());
+  CHECK(RespondentOf(basic, s.answers).status() == v1::RESPONDENT_STATUS_ANSWERED);
+  v1::GetCaseRequest get;
+  get.set_case_id(filed.id());
+  v1::Case stored;
+  REQUIRE(mediator.GetCase(get, &stored).ok());
+  CHECK(stored.positions_size() == 2);         // the position was written all the same
+
+  auto bad = Answer(filed.id(), "Third: never written.");
+  bad.set_view(static_cast<v1::CaseView>(9));
+  v1::Case out;
+  auto st = answering.RespondToNotice(bad, &out);
+  CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(st.error_message(), Catch::Contains("view"));
+  REQUIRE(mediator.GetCase(get, &stored).ok());
+  CHECK(stored.positions_size() == 2);
+}
