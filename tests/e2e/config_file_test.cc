@@ -97,7 +97,7 @@ TEST_CASE("a config file given with --config that does not exist is an error nam
   CHECK_FALSE(std::filesystem::exists(dir.file("baraza.db")));
 }
 
-TEST_CASE("the shipped deploy/barazad.conf is accepted by barazad as it is", "[e2e][config]") {
+TEST_CASE("the shipped config file deploy/barazad.conf is accepted by barazad as it is", "[e2e][config]") {
   TempDir dir;
   ServerProcess server(dir);  // its flags beat the shipped paths under /var/lib/baraza
   server.extra_args = {"--config", BARAZA_SHIPPED_CONFIG};
@@ -105,7 +105,7 @@ TEST_CASE("the shipped deploy/barazad.conf is accepted by barazad as it is", "[e
   CHECK(server.Stop() == 0);
 }
 
-TEST_CASE("every key shown commented out in deploy/barazad.conf is one barazad knows",
+TEST_CASE("every key shown commented out in the shipped config file is one barazad knows",
           "[e2e][config]") {
   TempDir dir;
   ServerProcess server(dir);
