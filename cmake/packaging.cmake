@@ -33,11 +33,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME baraza-server)
-set(CPACK_COMPONENT_SERVER_DESCRIPTION
-    "Baraza case server (barazad) as a hardened systemd service\n"
-    "barazad keeps contact groups, disputes, notices and the deadlines it enforces\n"
-    "itself, in SQLite under /var/lib/baraza, serving gRPC. Settings in\n"
-    "/etc/baraza/barazad.conf; logs in the journal (journalctl -u barazad).")
+# One string: separate quoted pieces would be joined with ";" into the description.
+set(CPACK_COMPONENT_SERVER_DESCRIPTION "Baraza case server (barazad) as a hardened systemd service
+barazad keeps contact groups, disputes, notices and the deadlines it enforces
+itself, in SQLite under /var/lib/baraza, serving gRPC. Settings in
+/etc/baraza/barazad.conf; logs in the journal (journalctl -u barazad).")
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     ${BARAZA_DEB_DIR}/server/conffiles ${BARAZA_DEB_DIR}/server/postinst
@@ -45,9 +45,8 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_CLIENTS_PACKAGE_NAME baraza-clients)
-set(CPACK_COMPONENT_CLIENTS_DESCRIPTION
-    "Baraza role command lines: mediator, liaison, commander, observer\n"
-    "baraza-mediator, baraza-liaison, baraza-commander and baraza-observer talk\n"
-    "to a barazad over gRPC (TLS or loopback) with a token file.")
+set(CPACK_COMPONENT_CLIENTS_DESCRIPTION "Baraza role command lines: mediator, liaison, commander, observer
+baraza-mediator, baraza-liaison, baraza-commander and baraza-observer talk
+to a barazad over gRPC (TLS or loopback) with a token file.")
 
 include(CPack)

@@ -59,4 +59,28 @@ cmp -s "$work/root/etc/baraza/barazad.conf" "$src/deploy/barazad.conf" ||
   fail "the packaged barazad.conf differs from deploy/barazad.conf"
 out="$("$work/root/usr/bin/barazad" --version)" || fail "the packaged barazad --version failed"
 grep -q "^barazad $version" <<<"$out" || fail "the packaged barazad says \"$out\", not version $version"
+
+# The unpacked barazad serves with the unpacked config file (its paths under
+# /var/lib/baraza overridden by flags) and takes its data key from a systemd credential
+# made as the postinst makes /etc/credstore/baraza-data-key: no <db>.key appears.
+make_key='od -An -tx1 -N32 /dev/urandom'
+grep -qF "$make_key" "$work/control/postinst" || fail "postinst no longer makes the key with: $make_key"
+mkdir -m 0700 "$work/creds" "$work/state"
+(umask 077; $make_key | tr -d ' \n' >"$work/creds/baraza-data-key"; echo >>"$work/creds/baraza-data-key")
+CREDENTIALS_DIRECTORY="$work/creds" "$work/root/usr/bin/barazad" \
+  --config "$work/root/etc/baraza/barazad.conf" --listen 127.0.0.1:0 \
+  --db "$work/state/baraza.db" --mediator-token-file "$work/state/mediator.token" \
+  >"$work/server.out" 2>&1 &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 200); do
+  grep -q "barazad listening on" "$work/server.out" && break
+  kill -0 "$pid" 2>/dev/null || { cat "$work/server.out" >&2; fail "the packaged barazad did not start"; }
+  sleep 0.1
+done
+grep -q "barazad listening on" "$work/server.out" || fail "the packaged barazad did not start in 20 s"
+kill -TERM "$pid"; wait "$pid" || fail "the packaged barazad did not stop cleanly"
+[ -e "$work/state/baraza.db.key" ] && fail "barazad made <db>.key instead of using the credential"
+[ -s "$work/state/mediator.token" ] || fail "no first mediator token"
+
 echo "ok: $(basename "$server") and $(basename "$clients") build and hold what they should ($out)"
