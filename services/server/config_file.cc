@@ -60,7 +60,9 @@ int ParseCommandLine(CLI::App& app, int argc, char** argv) {
               << kDefaultConfigFile << " when there is one\n";
     return 2;
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; any other mistake 2, as the CLIs do, so that the
+    // service's RestartPreventExitStatus= does not restart a setting it refuses.
+    return app.exit(e) == 0 ? 0 : 2;
   }
 }
 

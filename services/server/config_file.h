@@ -16,7 +16,7 @@ inline constexpr const char* kDefaultConfigFile = "/etc/baraza/barazad.conf";
 void AddConfigFile(CLI::App& app);
 
 // Parses the command line (and the config file). Returns -1 to go on, or the exit
-// status to return: 0 after --help/--version, 2 on an error, which is printed
+// status to return: 0 after --help/--version, 2 on any error, which is printed
 // naming the config file and the key when it lies there.
 int ParseCommandLine(CLI::App& app, int argc, char** argv);
 

@@ -131,3 +131,15 @@ TEST_CASE("every key shown commented out in the shipped config file is one baraz
   INFO(text << out);
   CHECK(code == 0);
 }
+
+TEST_CASE("a value in barazad's config file it cannot take is refused with status 2",
+          "[e2e][config]") {
+  TempDir dir;
+  std::string conf = WriteConfig(dir, "max-connections = \"many\"\n");
+  auto [code, out] = RunCommand("timeout 10 " + std::string(BARAZAD_PATH) + " --config " + conf +
+                                " --listen 127.0.0.1:0 --db " + dir.file("baraza.db"));
+  INFO(out);
+  CHECK(code == 2);  // the service's unit does not restart on 2 (RestartPreventExitStatus)
+  CHECK_THAT(out, Catch::Contains("max-connections") && Catch::Contains("many"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("baraza.db")));
+}
