@@ -138,8 +138,9 @@ def run(t, pb, pb_grpc, channel, args):
                                           metadata=liaison.metadata, timeout=args.timeout)
     try:
         for notice in stream:
+            first_line = notice.text.split("\n", 1)[0]
             print(f"liaison: notice {notice.id} for case {notice.case_id}: "
-                  f"{t.NoticeKind.Name(notice.kind)}: {notice.text.splitlines()[0]}")
+                  f"{t.NoticeKind.Name(notice.kind)}: {first_line}")
             if notice.case_id == dispute.id and notice.kind == t.NOTICE_KIND_CALL_TO_NEGOTIATE:
                 seen = notice
                 break
