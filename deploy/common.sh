@@ -11,6 +11,7 @@ BARAZA_PACKAGES=(
   libboost-dev libsqlite3-dev libssl-dev
   libjemalloc-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev catch2 openssl
   libcurl4-openssl-dev python3-aiosmtpd
+  dpkg-dev
 )
 
 say() { printf '%s\n' "$*" >&2; }

@@ -9,6 +9,7 @@
 #include "baraza_version.h"
 #include "services/process/tuning.h"
 #include "services/server/admin.h"
+#include "services/server/config_file.h"
 #include "services/server/server.h"
 #include "services/workflow/duration_text.h"
 
@@ -175,7 +176,8 @@ int main(int argc, char** argv) {
                       "the head kept when the backup was made; the backup must contain it");
   restore->footer("Start barazad on the restored database afterwards. See docs/operations.md.");
 
-  CLI11_PARSE(app, argc, argv);
+  baraza::server::AddConfigFile(app);
+  if (int code = baraza::server::ParseCommandLine(app, argc, argv); code >= 0) return code;
 
   if (*backup) return baraza::admin::Backup(options.db_path, backup_out);
   if (*restore)
