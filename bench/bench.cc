@@ -136,6 +136,57 @@ std::string H2loadSection(const Child& server, const Child& echo, const std::str
   }
   return t.str();
 }
+
+// A write's cost against the size of its case: RespondToNotice (answered with
+// the BASIC view) on fresh disputes with no position yet, and on disputes
+// seeded with 999 positions each, run after run; the server's CPU per request
+// of the two, and their ratio (issue 14: within 20%). Each run adds positions
+// to both sets, so the large cases hold 1,000 and more.
+std::string GrowthSection(const std::string& address,
+                          const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+                          const Child& server, const std::string& mediator, const Seeded& s,
+                          int runs, int64_t max_requests, double seconds, bool* failed) {
+  constexpr int kSmall = 2000, kLarge = 100, kSeeded = 999;
+  Seeded small = s, large = s;
+  std::cerr << "growth: filing " << kSmall + kLarge << " disputes, adding " << kSeeded
+            << " positions to each of " << kLarge << "..." << std::endl;
+  if (!FileCases(address, chans, mediator, kSmall, s, &small.first_answered, &small.last_answered) ||
+      !FileCases(address, chans, mediator, kLarge, s, &large.first_answered, &large.last_answered)) {
+    *failed = true;
+    return "";
+  }
+  Result seeded = Drive(64, int64_t{kLarge} * kSeeded, 900, Workload("respond-basic", chans, mediator, large));
+  if (seeded.errors > 0 || seeded.ok != int64_t{kLarge} * kSeeded) {
+    std::cerr << "baraza-bench: growth seeding failed: " << seeded.first_error << std::endl;
+    *failed = true;
+    return "";
+  }
+  std::vector<double> cpu[2], rps[2];
+  for (int run = 0; run < runs; ++run)
+    for (int which = 0; which < 2; ++which) {
+      Issue issue = Workload("respond-basic", chans, mediator, which ? large : small);
+      double before = server.CpuMicros();
+      Result r = Drive(256, max_requests, seconds, issue);
+      if (r.errors > 0 || r.ok == 0) *failed = true;
+      cpu[which].push_back(r.ok ? (server.CpuMicros() - before) / static_cast<double>(r.ok) : 0);
+      rps[which].push_back(r.Rps());
+      std::cerr << "run " << run + 1 << "/" << runs << "  respond-basic on "
+                << (which ? "1,000+ positions" : "few positions") << " x256: " << Fixed(r.Rps(), 0)
+                << " req/s  server CPU µs/req " << Fixed(cpu[which].back(), 1) << "  errors "
+                << r.errors << std::endl;
+    }
+  const double ratio = Median(cpu[0]) > 0 ? Median(cpu[1]) / Median(cpu[0]) : 0;
+  std::ostringstream t;
+  t << "| RespondToNotice (BASIC view) at 256 in flight | req/s (median) | server CPU µs/req |\n"
+       "|---|---:|---:|\n"
+    << "| on " << kSmall << " disputes with few positions | " << Fixed(Median(rps[0]), 0) << " | "
+    << Fixed(Median(cpu[0]), 1) << " |\n"
+    << "| on " << kLarge << " disputes with " << kSeeded + 1 << " positions or more | "
+    << Fixed(Median(rps[1]), 0) << " | " << Fixed(Median(cpu[1]), 1) << " |\n\n"
+    << "CPU per write on the long cases: " << Fixed(ratio, 2) << "× that on the short ones "
+    << "(target: within 20%, ≤ 1.20×: " << (ratio <= 1.2 ? "met" : "**not met**") << ").\n";
+  return t.str();
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -263,6 +314,10 @@ int main(int argc, char** argv) {
     rss_after_round.push_back(server.RssKb());
   }
 
+  std::string growth_table;
+  if (std::count(kinds.begin(), kinds.end(), "respond") && !smoke)
+    growth_table = GrowthSection(server.address, server_channels, server, mediator, seeded, runs,
+                                 max_requests, seconds, &failed);
   std::string h2load_table;
   if (std::count(loads.begin(), loads.end(), 256))
     h2load_table = H2loadSection(server, echo, mediator, seeded, kinds, results, seconds, runs,
@@ -355,8 +410,8 @@ int main(int argc, char** argv) {
             << Fixed(RatioToEcho(results[kind][load], results["echo"][load]), 2) << " | "
             << Fixed(RatioToEcho(results[kind][load], results["echo-later"][load]), 2) << " |\n";
     }
-  std::cout << table.str() << "\n" << h2load_table << "\n" << targets.str() << "\n"
-            << later.str();
+  std::cout << table.str() << "\n" << h2load_table << "\n" << growth_table << "\n"
+            << targets.str() << "\n" << later.str();
   std::ostringstream rss;
   for (size_t i = 0; i < rss_after_round.size(); ++i)
     rss << (i ? ", " : "") << rss_after_round[i] / 1024 << " MB";
@@ -409,6 +464,9 @@ int main(int argc, char** argv) {
                  "request_id, each call a new case, and the run checked that as many cases were "
                  "created as h2load counted answers. Its ratios stand beside baraza-bench's at "
                  "256 in flight.\n\n" + h2load_table)
+       << "\n"
+       << "## A write's cost against the size of its case\n\n"
+       << (growth_table.empty() ? std::string("Not measured (no respond workload).\n") : growth_table)
        << "\n"
        << "## Targets\n\n"
        << targets.str() << "\n"

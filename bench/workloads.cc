@@ -95,6 +95,23 @@ Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s
               return true;
             }};
   }
+  if (kind == "respond-basic") {  // a position added, the answer without the growing texts
+    auto id = [=](int64_t n) { return s.first_answered + n % answered_span; };
+    return {"/baraza.v1.CaseService/RespondToNotice", "Bearer " + s.liaison_token,
+            [=](int64_t n) {
+              v1::RespondToNoticeRequest r;
+              r.set_case_id(id(n));
+              r.set_position("Position " + std::to_string(n));
+              r.set_visibility(v1::VISIBILITY_GROUP);
+              r.set_request_id("bench-" + std::to_string(n));
+              r.set_view(v1::CASE_VIEW_BASIC);
+              return r.SerializeAsString();
+            },
+            [=](const std::string& reply, int64_t n) {
+              v1::Case c;
+              return c.ParseFromString(reply) && c.id() == id(n) && c.positions_size() == 0;
+            }};
+  }
   if (kind == "respond") {
     auto id = [=](int64_t n) { return s.first_answered + n % answered_span; };
     return {"/baraza.v1.CaseService/RespondToNotice", "Bearer " + s.liaison_token,
@@ -171,25 +188,34 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
 // Files `cases` disputes against the seeded party, 64 at a time, and records
 // the range of their ids (a fresh database numbers them without gaps).
 // Seeds `cases` disputes to read and as many to answer (see Seeded).
-bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
-               const std::string& mediator, int cases, Seeded* s) {
-  Result r = Drive(64, 2 * cases, 600, Workload("file", chans, mediator, *s));
-  if (r.errors > 0 || r.ok != 2 * cases) {
-    std::cerr << "baraza-bench: seeding failed: " << r.first_error << std::endl;
+bool FileCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+               const std::string& mediator, int n, const Seeded& s, int64_t* first, int64_t* last) {
+  Result r = Drive(64, n, 600, Workload("file", chans, mediator, s));
+  if (r.errors > 0 || r.ok != n) {
+    std::cerr << "baraza-bench: filing disputes failed: " << r.first_error << std::endl;
     return false;
   }
   auto kases = v1::CaseService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   v1::ListCasesRequest newest;
-  newest.set_group_id(s->group);
+  newest.set_group_id(s.group);
   newest.set_page_size(1);
   v1::ListCasesResponse page;
   if (!Unary(mediator, [&](auto* c) { return kases->ListCases(c, newest, &page); }).ok() ||
       page.cases_size() != 1)
     return false;
-  s->last_answered = page.cases(0).id();
-  s->first_answered = s->last_answered - cases + 1;
-  s->last_case = s->first_answered - 1;
-  s->first_case = s->last_case - cases + 1;
+  *last = page.cases(0).id();  // nothing else files meanwhile: the ids run without gaps
+  *first = *last - n + 1;
+  return true;
+}
+
+bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+               const std::string& mediator, int cases, Seeded* s) {
+  int64_t first = 0, last = 0;
+  if (!FileCases(address, chans, mediator, 2 * cases, *s, &first, &last)) return false;
+  s->first_case = first;
+  s->last_case = first + cases - 1;
+  s->first_answered = s->last_case + 1;
+  s->last_answered = last;
   return true;
 }
 

@@ -41,12 +41,17 @@ struct Rpc {
 };
 constexpr int64_t kCheckEvery = 64;
 
-// The RPC that `kind` measures (echo, echo-later, get, list, respond, file).
+// The RPC that `kind` measures (echo, echo-later, get, list, respond, respond-basic, file).
 Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s);
 
 // Calls of `kind` spread over `chans`, each with a new request number.
 Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
                const std::string& mediator, const Seeded& s);
+
+// Files `n` disputes against the seeded party, 64 at a time; their ids are
+// first..last (a fresh group's disputes are numbered without gaps).
+bool FileCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+               const std::string& mediator, int n, const Seeded& s, int64_t* first, int64_t* last);
 
 // Seeds `cases` disputes to read and as many to answer (see Seeded).
 bool SeedCases(const std::string& address, const std::vector<std::shared_ptr<grpc::Channel>>& chans,
