@@ -5,8 +5,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD="$ROOT/build-test"
-# chromium: the public page is checked in a real browser (tests/web/).
-ensure_packages "${BARAZA_PACKAGES[@]}" chromium
+# chromium: the public page is checked in a real browser (tests/web/); prometheus:
+# its promtool checks the alert rules (deploy/prometheus/).
+ensure_packages "${BARAZA_PACKAGES[@]}" chromium prometheus
 build_tree "$BUILD" Debug -DBUILD_TESTING=ON
 say "running the tests"
 (cd "$BUILD" && ctest --output-on-failure -j"${BARAZA_JOBS:-$(nproc 2>/dev/null || echo 2)}" \

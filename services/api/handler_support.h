@@ -11,6 +11,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "services/api/access_policy.h"
+#include "services/api/call_meter.h"
+#include "services/log/log_fields.h"
 #include "services/api/convert.h"
 #include "services/api/grpc_status.h"
 #include "services/net/auth_throttle.h"
@@ -60,6 +62,7 @@ inline net::AuthThrottle& Throttle() {
 inline Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) {
   const auto now = net::AuthThrottle::Clock::now();
   const std::string peer = ctx->peer();
+  log::ScopedLogFields fields(log::WithPeer(peer));
   const auto barred = Throttle().Barred(peer, now);
   auto refuse = [&](const Status& s, const std::string& what) -> Status {
     if (barred.count() > 0) {
@@ -90,18 +93,26 @@ inline Result<Actor> Authenticate(Application& app, CallbackServerContext* ctx) 
   return identity.actor;
 }
 
+// Answers a unary call with `s`: every unary answer goes through here, so that
+// its code is noted for the metrics (call_meter.h).
+inline void FinishCall(CallbackServerContext* ctx, ServerUnaryReactor* reactor, const Status& s) {
+  grpc::Status status = ToGrpcStatus(s);
+  NoteCode(ctx, status.error_code());
+  reactor->Finish(std::move(status));
+}
+
 inline ServerUnaryReactor* Finish(CallbackServerContext* ctx, const Status& s) {
   auto* reactor = ctx->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(s));
+  FinishCall(ctx, reactor, s);
   return reactor;
 }
 
 // Packs a model value into the response and finishes the call.
 template <typename Model, typename Proto>
-Callback<Model> Reply(ServerUnaryReactor* reactor, Proto* resp) {
-  return [reactor, resp](Result<Model> r) {
+Callback<Model> Reply(CallbackServerContext* ctx, ServerUnaryReactor* reactor, Proto* resp) {
+  return [ctx, reactor, resp](Result<Model> r) {
     if (r.ok()) ToProto(*r, resp);
-    reactor->Finish(ToGrpcStatus(r.status()));
+    FinishCall(ctx, reactor, r.status());
   };
 }
 

@@ -26,7 +26,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::CreateContactGroup(
   if (req->has_appeal_window()) g.appeal_window = FromDuration(req->appeal_window());
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(reactor, resp), key);
+  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -64,7 +64,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::AddParty(CallbackServerContext* ctx
   p.category = category;
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.AddParty(*actor, p, Reply<Party>(reactor, resp), key);
+  app_.AddParty(*actor, p, Reply<Party>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -75,12 +75,12 @@ ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
   BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterLiaison(*actor, req->party_id(), req->name(),
-                       [reactor, resp](Result<RegisteredLiaison> r) {
+                       [ctx, reactor, resp](Result<RegisteredLiaison> r) {
                          if (r.ok()) {
                            ToProto(r->liaison, resp->mutable_liaison());
                            resp->set_token(r->token);
                          }
-                         reactor->Finish(ToGrpcStatus(r.status()));
+                         FinishCall(ctx, reactor, r.status());
                        },
                        FromDuration(req->token_ttl()));
   return reactor;
@@ -114,12 +114,12 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterCommander(
       *actor, req->name(),
-      [reactor, resp](Result<RegisteredCommander> r) {
+      [ctx, reactor, resp](Result<RegisteredCommander> r) {
         if (r.ok()) {
           ToProto(r->commander, resp->mutable_commander());
           resp->set_token(r->token);
         }
-        reactor->Finish(ToGrpcStatus(r.status()));
+        FinishCall(ctx, reactor, r.status());
       },
       FromDuration(req->token_ttl()));
   return reactor;
@@ -132,12 +132,12 @@ ServerUnaryReactor* AccessServiceImpl::RegisterObserver(CallbackServerContext* c
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterObserver(
       *actor, req->name(),
-      [reactor, resp](Result<RegisteredObserver> r) {
+      [ctx, reactor, resp](Result<RegisteredObserver> r) {
         if (r.ok()) {
           ToProto(r->record, resp->mutable_token_info());
           resp->set_token(r->token);
         }
-        reactor->Finish(ToGrpcStatus(r.status()));
+        FinishCall(ctx, reactor, r.status());
       },
       FromDuration(req->token_ttl()));
   return reactor;
@@ -158,7 +158,7 @@ ServerUnaryReactor* AccessServiceImpl::RevokeToken(CallbackServerContext* ctx,
   BARAZA_AUTHENTICATE(actor);
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.RevokeToken(*actor, req->token_id(), Reply<TokenRecord>(reactor, resp), key);
+  app_.RevokeToken(*actor, req->token_id(), Reply<TokenRecord>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -170,7 +170,7 @@ ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Ac
   BARAZA_CHECK(RequireId(case_id, "case_id"));
   BARAZA_ASSIGN(key, KeyOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.ChangeCase(actor, case_id, std::move(command), Reply<Case>(reactor, resp), key,
+  app_.ChangeCase(actor, case_id, std::move(command), Reply<Case>(ctx, reactor, resp), key,
                   EtagOf(req));
   return reactor;
 }
@@ -212,7 +212,7 @@ ServerUnaryReactor* CaseServiceImpl::Open(CallbackServerContext* ctx, const Acto
                                           Application::CaseFactory make, v1::Case* resp) {
   BARAZA_ASSIGN(key, KeyOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(reactor, resp), key);
+  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -225,7 +225,7 @@ ServerUnaryReactor* CaseServiceImpl::FileDispute(CallbackServerContext* ctx,
   f.filed_by_party_id = req->filed_by_party_id();
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.FileDispute(*actor, f, Reply<Case>(reactor, resp), key);
+  app_.FileDispute(*actor, f, Reply<Case>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -474,7 +474,7 @@ ServerUnaryReactor* ReportServiceImpl::PublishReport(CallbackServerContext* ctx,
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
   app_.PublishReport(*actor, req->case_id(), req->corrects_report_id(),
-                     Reply<Report>(reactor, resp), key);
+                     Reply<Report>(ctx, reactor, resp), key);
   return reactor;
 }
 
