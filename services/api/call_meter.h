@@ -33,6 +33,14 @@ class CallMeter {
  public:
   // Notes the code the call is answered with (the last one noted counts).
   void NoteCode(grpc::StatusCode code) { code_ = code; }
+  // For a call answered later (after a write commits): the reactor it is
+  // answered on, kept here so that the callback need hold only this meter.
+  void set_reactor(grpc::ServerUnaryReactor* reactor) { reactor_ = reactor; }
+  // Notes the code and answers the call on the reactor set.
+  void Finish(grpc::Status status) {
+    code_ = status.error_code();
+    reactor_->Finish(std::move(status));
+  }
 
  protected:
   CallMeter(RpcObserver* observer, int method) : observer_(observer), method_(method) {
@@ -52,12 +60,19 @@ class CallMeter {
   // A call that ends without a noted code (none should) shows as UNKNOWN.
   grpc::StatusCode code_ = grpc::StatusCode::UNKNOWN;
   std::chrono::steady_clock::time_point began_;
+  grpc::ServerUnaryReactor* reactor_ = nullptr;
 };
+
+// The call's meter while metrics are on; null when they are off (then nothing
+// is looked up) or the call has none.
+inline CallMeter* MeterOf(grpc::CallbackServerContext* ctx) {
+  if (CurrentRpcObserver() == nullptr) return nullptr;
+  return dynamic_cast<CallMeter*>(ctx->GetRpcAllocatorState());
+}
 
 // Notes `code` on the call's meter, if the call has one and metrics are on.
 inline void NoteCode(grpc::CallbackServerContext* ctx, grpc::StatusCode code) {
-  if (CurrentRpcObserver() == nullptr) return;
-  if (auto* meter = dynamic_cast<CallMeter*>(ctx->GetRpcAllocatorState())) meter->NoteCode(code);
+  if (auto* meter = MeterOf(ctx)) meter->NoteCode(code);
 }
 
 }  // namespace baraza::api

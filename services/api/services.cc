@@ -75,13 +75,11 @@ ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
   BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterLiaison(*actor, req->party_id(), req->name(),
-                       [ctx, reactor, resp](Result<RegisteredLiaison> r) {
-                         if (r.ok()) {
-                           ToProto(r->liaison, resp->mutable_liaison());
-                           resp->set_token(r->token);
-                         }
-                         FinishCall(ctx, reactor, r.status());
-                       },
+                       ReplyWith<RegisteredLiaison>(ctx, reactor,
+                                                    [resp](const RegisteredLiaison& r) {
+                                                      ToProto(r.liaison, resp->mutable_liaison());
+                                                      resp->set_token(r.token);
+                                                    }),
                        FromDuration(req->token_ttl()));
   return reactor;
 }
@@ -114,13 +112,11 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterCommander(
       *actor, req->name(),
-      [ctx, reactor, resp](Result<RegisteredCommander> r) {
-        if (r.ok()) {
-          ToProto(r->commander, resp->mutable_commander());
-          resp->set_token(r->token);
-        }
-        FinishCall(ctx, reactor, r.status());
-      },
+      ReplyWith<RegisteredCommander>(ctx, reactor,
+                                     [resp](const RegisteredCommander& r) {
+                                       ToProto(r.commander, resp->mutable_commander());
+                                       resp->set_token(r.token);
+                                     }),
       FromDuration(req->token_ttl()));
   return reactor;
 }
@@ -132,13 +128,11 @@ ServerUnaryReactor* AccessServiceImpl::RegisterObserver(CallbackServerContext* c
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterObserver(
       *actor, req->name(),
-      [ctx, reactor, resp](Result<RegisteredObserver> r) {
-        if (r.ok()) {
-          ToProto(r->record, resp->mutable_token_info());
-          resp->set_token(r->token);
-        }
-        FinishCall(ctx, reactor, r.status());
-      },
+      ReplyWith<RegisteredObserver>(ctx, reactor,
+                                    [resp](const RegisteredObserver& r) {
+                                      ToProto(r.record, resp->mutable_token_info());
+                                      resp->set_token(r.token);
+                                    }),
       FromDuration(req->token_ttl()));
   return reactor;
 }
