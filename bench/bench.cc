@@ -217,6 +217,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--markdown", out_md, "write the results to this Markdown file");
   app.add_flag("--smoke", smoke, "a few hundred requests, to check that it works");
+  bool metrics = false;
+  app.add_flag("--barazad-metrics", metrics,
+               "start barazad with --metrics 127.0.0.1:0, to measure what metrics cost");
   std::string notes;
   app.add_option("--notes", notes, "a Markdown file appended to --markdown (the analysis)");
   CLI11_PARSE(app, argc, argv);
@@ -239,9 +242,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   Child server;
-  if (!Spawn({barazad, "--listen", "127.0.0.1:0", "--db", work + "/bench.db",
-              "--mediator-token-file", work + "/mediator.token", "--log-level", "warn"},
-             work + "/barazad.log", &server)) {
+  std::vector<std::string> server_argv = {barazad, "--listen", "127.0.0.1:0", "--db",
+                                           work + "/bench.db", "--mediator-token-file",
+                                           work + "/mediator.token", "--log-level", "warn"};
+  for (auto& flag : MetricsFlags(metrics)) server_argv.push_back(flag);
+  if (!Spawn(server_argv, work + "/barazad.log", &server)) {
     std::cerr << "baraza-bench: barazad did not start; see " << work << "/barazad.log" << std::endl;
     return 1;
   }
@@ -423,6 +428,9 @@ int main(int argc, char** argv) {
        << "Produced by `./deploy/bench.sh` (Release build; `baraza-bench` in `bench/`). "
        << "barazad runs with the durability it always has (WAL, `synchronous=FULL`, answers "
           "after COMMIT); the load generator runs on the same cores, over 127.0.0.1.\n\n"
+       << (metrics ? "barazad ran with `--metrics 127.0.0.1:0` (BARAZA_BENCH_METRICS=1): "
+                     "compare each row with the same row of docs/benchmarks.md.\n\n"
+                   : "")
        << "## Machine\n\n"
        << "- CPU: " << Sh("nproc") << " cores, "
        << Sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2") << "\n"

@@ -26,6 +26,11 @@ double OwnCpuMicros() {
   return us(u.ru_utime) + us(u.ru_stime);
 }
 
+std::vector<std::string> MetricsFlags(bool on) {
+  if (!on) return {};
+  return {"--metrics", "127.0.0.1:0"};
+}
+
 // Starts `argv`, waits (at most 30 s) for "<word> listening on ADDRESS" on its stdout.
 bool Spawn(const std::vector<std::string>& argv, const std::string& log, Child* child) {
   int out[2];

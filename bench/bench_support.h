@@ -58,6 +58,10 @@ struct Child {
 // CPU time (user + system) this process has used so far, in microseconds.
 double OwnCpuMicros();
 
+// barazad's flags for metrics when the benchmark measures their cost
+// (--barazad-metrics; deploy/bench.sh with BARAZA_BENCH_METRICS=1), else none.
+std::vector<std::string> MetricsFlags(bool on);
+
 // Starts `argv`, waits (at most 30 s) for "<word> listening on ADDRESS" on its stdout.
 bool Spawn(const std::vector<std::string>& argv, const std::string& log, Child* child);
 

@@ -181,15 +181,17 @@ struct Run {
 // One measurement on a fresh barazad: FileDispute for `seconds` with `inflight`
 // calls outstanding; then, with contact points, waits (at most `drain_limit`
 // seconds) until the receiver has every delivery the writes queued.
-bool Measure(const std::string& barazad, const std::string& dir, int points, int inflight,
-             double seconds, double drain_limit, Run* out) {
+bool Measure(const std::string& barazad, bool metrics, const std::string& dir, int points,
+             int inflight, double seconds, double drain_limit, Run* out) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   Receiver receiver;
   Child server;
-  if (!Spawn({barazad, "--listen", "127.0.0.1:0", "--db", dir + "/reach.db",
-              "--mediator-token-file", dir + "/mediator.token", "--log-level", "warn"},
-             dir + "/barazad.log", &server)) {
+  std::vector<std::string> argv = {barazad, "--listen", "127.0.0.1:0", "--db", dir + "/reach.db",
+                                    "--mediator-token-file", dir + "/mediator.token",
+                                    "--log-level", "warn"};
+  for (auto& flag : MetricsFlags(metrics)) argv.push_back(flag);
+  if (!Spawn(argv, dir + "/barazad.log", &server)) {
     std::cerr << "barazad did not start; see " << dir << "/barazad.log\n";
     return false;
   }
@@ -233,6 +235,9 @@ int main(int argc, char** argv) {
   app.add_option("--work", work, "directory for the databases and logs (emptied first)")
       ->capture_default_str();
   app.add_option("--markdown", markdown, "append the results to this Markdown file");
+  bool metrics = false;
+  app.add_flag("--barazad-metrics", metrics,
+               "start barazad with --metrics 127.0.0.1:0, to measure what metrics cost");
   CLI11_PARSE(app, argc, argv);
   baraza::process::Tune();
   baraza::process::RaiseOpenFileLimit();
@@ -244,7 +249,7 @@ int main(int argc, char** argv) {
       Run r;
       std::cerr << "run " << i + 1 << "/" << runs << ": " << points
                 << " contact points per liaison ...\n";
-      if (!Measure(barazad, work + "/run", points, inflight, seconds, drain_limit, &r)) return 1;
+      if (!Measure(barazad, metrics, work + "/run", points, inflight, seconds, drain_limit, &r)) return 1;
       if (r.writes.errors > 0)
         std::cerr << "  " << r.writes.errors << " errors, first: " << r.writes.first_error << "\n";
       std::cerr << "  " << std::fixed << std::setprecision(0) << r.writes.Rps()

@@ -132,6 +132,16 @@ class WriteTx {
   virtual Status UpdateDelivery(const Delivery& d) = 0;
 };
 
+// What the store holds now, counted for barazad's metrics: cases by state,
+// pending deadlines, those already due at the time asked, and the earliest
+// of those.
+struct StoreCounts {
+  std::vector<std::pair<CaseState, int64_t>> cases_by_state;  // states with a case, in order
+  int64_t deadlines_pending = 0;
+  int64_t deadlines_overdue = 0;               // due at or before `now`
+  std::optional<UnixMillis> oldest_overdue;    // its due time, when one is overdue
+};
+
 // The answers both stores give when a token cannot be revoked.
 Status UnknownToken(const std::string& token_id);
 Status RevokedAlready(const TokenRecord& token);
@@ -203,6 +213,8 @@ class CaseStore {
   virtual Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) = 0;
   // Every pending deadline of one case (for tests and diagnostics).
   virtual Result<std::vector<Deadline>> DeadlinesOf(Id case_id) = 0;
+  // Cases by state and the deadlines pending and overdue at `now` (metrics).
+  virtual Result<StoreCounts> Counts(UnixMillis now) = 0;
 };
 
 }  // namespace baraza

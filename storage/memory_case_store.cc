@@ -519,4 +519,20 @@ Result<std::vector<Delivery>> MemoryCaseStore::ListDeliveries(Id case_id) {
   return out;
 }
 
+Result<StoreCounts> MemoryCaseStore::Counts(UnixMillis now) {
+  std::lock_guard lock(mu_);
+  std::map<CaseState, int64_t> by_state;
+  for (const auto& [id, c] : data_.cases) by_state[c.state] += 1;
+  StoreCounts out;
+  out.cases_by_state.assign(by_state.begin(), by_state.end());
+  for (const auto& [id, ds] : data_.deadlines)
+    for (const auto& d : ds) {
+      out.deadlines_pending += 1;
+      if (d.due_at > now) continue;
+      out.deadlines_overdue += 1;
+      if (!out.oldest_overdue || d.due_at < *out.oldest_overdue) out.oldest_overdue = d.due_at;
+    }
+  return out;
+}
+
 }  // namespace baraza

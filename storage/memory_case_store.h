@@ -60,6 +60,7 @@ class MemoryCaseStore : public CaseStore {
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
+  Result<StoreCounts> Counts(UnixMillis now) override;
 
  private:
   std::mutex mu_;

@@ -3,10 +3,12 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <limits>
 
 #include "storage/sqlite_confidential.h"
 #include "storage/sqlite_connection.h"
+#include "storage/sqlite_deadline_reads.h"
 #include "storage/sqlite_record.h"
 #include "storage/sqlite_rows.h"
 #include "storage/sqlite_schema.h"
@@ -190,7 +192,13 @@ void SqliteCaseStore::WriterLoop() {
         queue_.pop_front();
       }
     }
+    const auto began = std::chrono::steady_clock::now();
     std::vector<Status> results = CommitBatch(c, tx, batch);
+    if (options_.observer)
+      options_.observer->BatchDone(static_cast<int>(batch.size()),
+                                   std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - began).count(),
+                                   batch_committed_);
     // Every answer, failures included, goes out from the completion thread.
     std::vector<std::pair<DoneFn, Status>> answers;
     answers.reserve(batch.size());
@@ -224,6 +232,7 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
   // Prepared once: a write's savepoint is taken and released for every write.
   auto run = [&c](const char* sql) { return Query(c, sql).Run(); };
   Status begin = c.Exec("BEGIN IMMEDIATE");
+  batch_committed_ = begin.ok();
   if (!begin.ok()) return std::vector<Status>(batch.size(), begin);
   std::vector<Status> results(batch.size(), Status::Ok());
   size_t applied = 0;
@@ -259,6 +268,7 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
   // writer re-reads the history's head and state sum, or it would read its own
   // uncommitted writes.
   if (!commit.ok()) c.Exec("ROLLBACK");
+  batch_committed_ = commit.ok();
   std::vector<Case> saved = tx.TakeSaved(commit.ok());
   if (!commit.ok()) {
     for (auto& r : results)
@@ -573,27 +583,17 @@ Result<std::optional<UnixMillis>> SqliteCaseStore::NextDeadline() {
 
 Result<std::vector<Id>> SqliteCaseStore::CasesDue(UnixMillis now, int limit) {
   BARAZA_READER(r);
-  Query q(*r,
-          "SELECT case_id, MIN(due_at) AS due FROM deadlines WHERE due_at <= ? "
-          "GROUP BY case_id ORDER BY due LIMIT ?");
-  q.Bind(now).Bind(limit);
-  std::vector<Id> out;
-  while (q.Next()) out.push_back(q.Int(0));
-  BARAZA_RETURN_IF_ERROR(q.status());
-  return out;
+  return sqlite::CasesDue(*r, now, limit);
 }
 
 Result<std::vector<Deadline>> SqliteCaseStore::DeadlinesOf(Id case_id) {
   BARAZA_READER(r);
-  Query q(*r,
-          "SELECT case_id, party_id, kind, due_at FROM deadlines WHERE case_id = ? "
-          "ORDER BY due_at, party_id, kind");
-  q.Bind(case_id);
-  std::vector<Deadline> out;
-  while (q.Next())
-    out.push_back({q.Int(0), q.Int(1), static_cast<DeadlineKind>(q.Int(2)), q.Int(3)});
-  BARAZA_RETURN_IF_ERROR(q.status());
-  return out;
+  return sqlite::DeadlinesOf(*r, case_id);
+}
+
+Result<StoreCounts> SqliteCaseStore::Counts(UnixMillis now) {
+  BARAZA_READER(r);
+  return sqlite::Counts(*r, now);
 }
 
 }  // namespace baraza

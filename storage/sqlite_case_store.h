@@ -19,6 +19,7 @@
 #include "storage/event_chain.h"
 #include "storage/projection.h"
 #include "storage/sqlite_record.h"
+#include "storage/store_observer.h"
 
 struct sqlite3;
 
@@ -47,6 +48,8 @@ class SqliteCaseStore : public CaseStore {
     // Opens without the key (audit, tokens): a mediator-only position can then
     // be neither read nor written (FAILED_PRECONDITION).
     bool without_data_key = false;
+    // Told of every batch the writer ends (barazad's metrics); may be null.
+    WriterObserver* observer = nullptr;
   };
 
   // Opens (creating if needed) and migrates the database.
@@ -80,6 +83,7 @@ class SqliteCaseStore : public CaseStore {
   Result<std::optional<UnixMillis>> NextDeadline() override;
   Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
   Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
+  Result<StoreCounts> Counts(UnixMillis now) override;
 
   // The tamper-evident history, walked from its first event (`barazad audit`):
   // the head it ends at, the first event that was edited, deleted or moved, and
@@ -150,6 +154,7 @@ class SqliteCaseStore : public CaseStore {
   std::deque<Job> queue_;
   bool stopping_ = false;
   WriterStats stats_;
+  bool batch_committed_ = true;  // RunBatch's last transaction (writer thread only)
   std::thread writer_;
 
   std::mutex done_mu_;

@@ -1,27 +1,38 @@
 // ArenaAllocator: gives each unary call its request and response on one
 // protobuf Arena, so that packing a case or a page of cases costs a few large
 // allocations instead of hundreds of small ones, freed at once when the call
-// ends. Every unary RPC has one (CheckedUnaryHandler, checked_unary.h). Thread-safe.
+// ends. The holder is also the call's CallMeter (call_meter.h). Every unary RPC
+// has one (CheckedUnaryHandler, checked_unary.h). Thread-safe.
 #pragma once
 
 #include <google/protobuf/arena.h>
 #include <grpcpp/support/message_allocator.h>
+
+#include "services/api/call_meter.h"
 
 namespace baraza::api {
 
 template <typename Req, typename Resp>
 class ArenaAllocator final : public grpc::MessageAllocator<Req, Resp> {
  public:
-  grpc::MessageHolder<Req, Resp>* AllocateMessages() override { return new Holder; }
+  // Calls are metered for `observer` (null: not metered) as its method `method`.
+  ArenaAllocator(RpcObserver* observer, int method) : observer_(observer), method_(method) {}
+
+  grpc::MessageHolder<Req, Resp>* AllocateMessages() override {
+    return new Holder(observer_, method_);
+  }
 
  private:
-  class Holder final : public grpc::MessageHolder<Req, Resp> {
+  class Holder final : public grpc::MessageHolder<Req, Resp>, public CallMeter {
    public:
-    Holder() : arena_(Options()) {
+    Holder(RpcObserver* observer, int method) : CallMeter(observer, method), arena_(Options()) {
       this->set_request(google::protobuf::Arena::CreateMessage<Req>(&arena_));
       this->set_response(google::protobuf::Arena::CreateMessage<Resp>(&arena_));
     }
-    void Release() override { delete this; }
+    void Release() override {
+      CallOver();
+      delete this;
+    }
 
    private:
     static google::protobuf::ArenaOptions Options() {
@@ -32,6 +43,8 @@ class ArenaAllocator final : public grpc::MessageAllocator<Req, Resp> {
     }
     google::protobuf::Arena arena_;
   };
+  RpcObserver* const observer_;
+  const int method_;
 };
 
 }  // namespace baraza::api

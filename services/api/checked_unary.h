@@ -27,6 +27,7 @@
 #include "services/api/arena_allocator.h"
 #include "services/api/unreadable_request.h"
 #include "services/app/application.h"
+#include "services/log/log_fields.h"
 
 namespace baraza::api {
 
@@ -37,8 +38,12 @@ class CheckedUnaryHandler final : public grpc::internal::MethodHandler {
                                                           const Req*, Resp*)>;
   // `serve` answers a request that parsed; `refuse` one that did not, given
   // what the parser read before it stopped.
-  CheckedUnaryHandler(Reactor serve, Reactor refuse)
-      : serve_(std::move(serve)), refuse_(std::move(refuse)) {
+  // Calls are metered for `observer` (may be null) as its method `method`.
+  // `name` (the RPC's, static) goes on the log lines written while it is served.
+  CheckedUnaryHandler(const char* name, Reactor serve, Reactor refuse, RpcObserver* observer,
+                      int method)
+      : name_(name), arenas_(observer, method), serve_(std::move(serve)),
+        refuse_(std::move(refuse)) {
     serve_.SetMessageAllocator(&arenas_);
   }
 
@@ -48,6 +53,7 @@ class CheckedUnaryHandler final : public grpc::internal::MethodHandler {
   }
 
   void RunHandler(const HandlerParameter& param) override {
+    log::ScopedLogFields fields(log::WithRpc(name_));
     // The messages are allocated before the parse, so they exist when it failed.
     if (param.status.ok() || param.internal_data == nullptr) return serve_.RunHandler(param);
     refuse_.RunHandler(HandlerParameter(param.call, param.server_context, param.request,
@@ -56,6 +62,7 @@ class CheckedUnaryHandler final : public grpc::internal::MethodHandler {
   }
 
  private:
+  const char* name_;
   ArenaAllocator<Req, Resp> arenas_;
   grpc::internal::CallbackUnaryHandler<Req, Resp> serve_;
   grpc::internal::CallbackUnaryHandler<Req, Resp> refuse_;
@@ -72,15 +79,19 @@ class CheckedService : public Rpc::CallbackService {
              grpc::ServerUnaryReactor* (Self::*method)(grpc::CallbackServerContext*, const Req*,
                                                        Resp*)) {
     Self* self = static_cast<Self*>(this);
+    RpcObserver* observer = CurrentRpcObserver();
+    const int metered = observer ? observer->AddMethod(Rpc::service_full_name(), name) : 0;
     this->MarkMethodCallback(
         IndexOf(name, Req::descriptor(), Resp::descriptor()),
         new CheckedUnaryHandler<Req, Resp>(
+            name,
             [self, method](grpc::CallbackServerContext* ctx, const Req* req, Resp* resp) {
               return (self->*method)(ctx, req, resp);
             },
             [&app, name](grpc::CallbackServerContext* ctx, const Req* partial, Resp*) {
               return RefuseUnreadable(app, name, ctx, *partial);
-            }));
+            },
+            observer, metered));
   }
 
  private:

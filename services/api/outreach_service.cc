@@ -41,7 +41,7 @@ ServerUnaryReactor* OutreachServiceImpl::AddContactPoint(CallbackServerContext* 
   wanted.kind = kind;
   wanted.address = req->address();
   auto* reactor = ctx->DefaultReactor();
-  app_.AddContactPoint(*actor, wanted, Reply<ContactPoint>(reactor, resp), key);
+  app_.AddContactPoint(*actor, wanted, Reply<ContactPoint>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -61,7 +61,7 @@ ServerUnaryReactor* OutreachServiceImpl::RemoveContactPoint(
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->contact_point_id(), "contact_point_id"));
   auto* reactor = ctx->DefaultReactor();
-  app_.RemoveContactPoint(*actor, req->contact_point_id(), Reply<ContactPoint>(reactor, resp));
+  app_.RemoveContactPoint(*actor, req->contact_point_id(), Reply<ContactPoint>(ctx, reactor, resp));
   return reactor;
 }
 
@@ -70,7 +70,7 @@ ServerUnaryReactor* OutreachServiceImpl::AcknowledgeNotice(
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->notice_id(), "notice_id"));
   auto* reactor = ctx->DefaultReactor();
-  app_.AcknowledgeNotice(*actor, req->notice_id(), Reply<Notice>(reactor, resp));
+  app_.AcknowledgeNotice(*actor, req->notice_id(), Reply<Notice>(ctx, reactor, resp));
   return reactor;
 }
 

@@ -26,7 +26,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::CreateContactGroup(
   if (req->has_appeal_window()) g.appeal_window = FromDuration(req->appeal_window());
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(reactor, resp), key);
+  app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -64,7 +64,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::AddParty(CallbackServerContext* ctx
   p.category = category;
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.AddParty(*actor, p, Reply<Party>(reactor, resp), key);
+  app_.AddParty(*actor, p, Reply<Party>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -75,13 +75,11 @@ ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
   BARAZA_CHECK(RequireId(req->party_id(), "party_id"));
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterLiaison(*actor, req->party_id(), req->name(),
-                       [reactor, resp](Result<RegisteredLiaison> r) {
-                         if (r.ok()) {
-                           ToProto(r->liaison, resp->mutable_liaison());
-                           resp->set_token(r->token);
-                         }
-                         reactor->Finish(ToGrpcStatus(r.status()));
-                       },
+                       ReplyWith<RegisteredLiaison>(ctx, reactor,
+                                                    [resp](const RegisteredLiaison& r) {
+                                                      ToProto(r.liaison, resp->mutable_liaison());
+                                                      resp->set_token(r.token);
+                                                    }),
                        FromDuration(req->token_ttl()));
   return reactor;
 }
@@ -114,13 +112,11 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterCommander(
       *actor, req->name(),
-      [reactor, resp](Result<RegisteredCommander> r) {
-        if (r.ok()) {
-          ToProto(r->commander, resp->mutable_commander());
-          resp->set_token(r->token);
-        }
-        reactor->Finish(ToGrpcStatus(r.status()));
-      },
+      ReplyWith<RegisteredCommander>(ctx, reactor,
+                                     [resp](const RegisteredCommander& r) {
+                                       ToProto(r.commander, resp->mutable_commander());
+                                       resp->set_token(r.token);
+                                     }),
       FromDuration(req->token_ttl()));
   return reactor;
 }
@@ -132,13 +128,11 @@ ServerUnaryReactor* AccessServiceImpl::RegisterObserver(CallbackServerContext* c
   auto* reactor = ctx->DefaultReactor();
   app_.RegisterObserver(
       *actor, req->name(),
-      [reactor, resp](Result<RegisteredObserver> r) {
-        if (r.ok()) {
-          ToProto(r->record, resp->mutable_token_info());
-          resp->set_token(r->token);
-        }
-        reactor->Finish(ToGrpcStatus(r.status()));
-      },
+      ReplyWith<RegisteredObserver>(ctx, reactor,
+                                    [resp](const RegisteredObserver& r) {
+                                      ToProto(r.record, resp->mutable_token_info());
+                                      resp->set_token(r.token);
+                                    }),
       FromDuration(req->token_ttl()));
   return reactor;
 }
@@ -158,7 +152,7 @@ ServerUnaryReactor* AccessServiceImpl::RevokeToken(CallbackServerContext* ctx,
   BARAZA_AUTHENTICATE(actor);
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.RevokeToken(*actor, req->token_id(), Reply<TokenRecord>(reactor, resp), key);
+  app_.RevokeToken(*actor, req->token_id(), Reply<TokenRecord>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -171,13 +165,9 @@ ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Ac
   BARAZA_ASSIGN(key, KeyOf(req));
   BARAZA_ASSIGN(view, ViewOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.ChangeCase(
-      actor, case_id, std::move(command),
-      [reactor, resp, view](Result<Case> r) {
-        if (r.ok()) ToProto(*r, resp, view);
-        reactor->Finish(ToGrpcStatus(r.status()));
-      },
-      key, EtagOf(req));
+  app_.ChangeCase(actor, case_id, std::move(command),
+                  ReplyWith<Case>(ctx, reactor, [resp, view](const Case& c) { ToProto(c, resp, view); }),
+                  key, EtagOf(req));
   return reactor;
 }
 
@@ -218,7 +208,7 @@ ServerUnaryReactor* CaseServiceImpl::Open(CallbackServerContext* ctx, const Acto
                                           Application::CaseFactory make, v1::Case* resp) {
   BARAZA_ASSIGN(key, KeyOf(req));
   auto* reactor = ctx->DefaultReactor();
-  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(reactor, resp), key);
+  app_.OpenCase(actor, group_id, std::move(make), Reply<Case>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -231,7 +221,7 @@ ServerUnaryReactor* CaseServiceImpl::FileDispute(CallbackServerContext* ctx,
   f.filed_by_party_id = req->filed_by_party_id();
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
-  app_.FileDispute(*actor, f, Reply<Case>(reactor, resp), key);
+  app_.FileDispute(*actor, f, Reply<Case>(ctx, reactor, resp), key);
   return reactor;
 }
 
@@ -480,7 +470,7 @@ ServerUnaryReactor* ReportServiceImpl::PublishReport(CallbackServerContext* ctx,
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
   app_.PublishReport(*actor, req->case_id(), req->corrects_report_id(),
-                     Reply<Report>(reactor, resp), key);
+                     Reply<Report>(ctx, reactor, resp), key);
   return reactor;
 }
 

@@ -8,6 +8,7 @@
 
 #include "services/outreach/sms_text.h"
 #include "services/workflow/case_machine.h"
+#include "services/log/log_fields.h"
 
 namespace baraza {
 namespace {
@@ -159,6 +160,7 @@ bool DeliveryWorker::SendDue(int share, Senders& senders, std::mt19937_64& rando
     }
     outreach::SendResult r = SendOne(d, senders);
     ++attempts_;
+    log::ScopedLogFields fields(log::WithCase(d.case_id));
     if (r.outcome == outreach::Outcome::kFailed || r.outcome == outreach::Outcome::kRetry)
       spdlog::info("outbox: delivery {} ({} of notice {}) {}: {}", d.id, Name(d.kind),
                    d.notice_id, outreach::OutcomeName(r.outcome), r.detail);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/log/log_fields.h"
+
 namespace baraza::net {
 
 std::string PeerAddress(std::string_view peer) {
@@ -34,7 +36,10 @@ std::optional<std::string> RefusalLog::Note(std::string_view peer, std::string_v
 }
 
 void RefusalLog::Refused(std::string_view peer, std::string_view what, std::string_view kind) {
-  if (auto line = Note(peer, what, Clock::now(), kind)) spdlog::warn("{}", *line);
+  if (auto line = Note(peer, what, Clock::now(), kind)) {
+    log::ScopedLogFields fields(log::WithPeer(peer));
+    spdlog::warn("{}", *line);
+  }
 }
 
 size_t RefusalLog::PeerCount() {

@@ -14,6 +14,7 @@
 
 #include "services/outreach/channel.h"
 #include "services/outreach/signature.h"
+#include "services/log/log_fields.h"
 
 namespace baraza::outreach {
 namespace {
@@ -89,6 +90,7 @@ struct ReportReceiver::Impl {
     if (it != warned.end() && now - it->second < std::chrono::seconds(1)) return;
     if (warned.size() >= kMaxWarnedPeers) warned.clear();
     warned[peer] = now;
+    log::ScopedLogFields fields(log::WithPeer(peer));
     spdlog::warn("delivery report from {} refused: {} X-Baraza-Signature (is the gateway configured with "
                  "this server's report secret?)", peer, missing ? "no" : "a wrong");
   }
@@ -112,6 +114,7 @@ struct ReportReceiver::Impl {
     if (s.ok()) return {http::status::no_content, ""};
     if (s.code() == Code::kNotFound) return {http::status::not_found, "no delivery has this idempotency_key"};
     if (s.code() == Code::kInvalidArgument) return {http::status::bad_request, s.message()};
+    log::ScopedLogFields fields(log::WithPeer(peer));
     spdlog::warn("delivery report {} from {} not recorded: {}", r.key, peer, s.ToString());
     return {http::status::service_unavailable, "the report could not be recorded now; retry later"};
   }

@@ -4,12 +4,15 @@
 #pragma once
 
 #include "services/app/application.h"
+#include "services/scheduler/deadline_observer.h"
 
 namespace baraza {
 
 class DeadlineRunner {
  public:
-  explicit DeadlineRunner(Application& app, int batch = 1000) : app_(app), batch_(batch) {}
+  // `observer` (may be null) hears how late each handled deadline was.
+  explicit DeadlineRunner(Application& app, int batch = 1000, DeadlineObserver* observer = nullptr)
+      : app_(app), batch_(batch), observer_(observer) {}
 
   struct Report {
     int cases = 0;   // cases looked at
@@ -23,6 +26,7 @@ class DeadlineRunner {
  private:
   Application& app_;
   int batch_;
+  DeadlineObserver* observer_;
 };
 
 }  // namespace baraza

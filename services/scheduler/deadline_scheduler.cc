@@ -6,8 +6,9 @@
 
 namespace baraza {
 
-DeadlineScheduler::DeadlineScheduler(Application& app, Millis max_sleep)
-    : app_(app), runner_(app), max_sleep_(max_sleep), work_(io_.get_executor()), timer_(io_) {}
+DeadlineScheduler::DeadlineScheduler(Application& app, Millis max_sleep,
+                                     DeadlineObserver* observer)
+    : app_(app), runner_(app, 1000, observer), max_sleep_(max_sleep), work_(io_.get_executor()), timer_(io_) {}
 
 DeadlineScheduler::~DeadlineScheduler() { Stop(); }
 

@@ -16,8 +16,10 @@ namespace baraza {
 
 class DeadlineScheduler {
  public:
-  // `max_sleep` bounds one wait, so a wall clock that jumps is noticed soon.
-  DeadlineScheduler(Application& app, Millis max_sleep = 30 * kSecond);
+  // `max_sleep` bounds one wait, so a wall clock that jumps is noticed soon;
+  // `observer` (may be null) hears how late each deadline was handled.
+  DeadlineScheduler(Application& app, Millis max_sleep = 30 * kSecond,
+                    DeadlineObserver* observer = nullptr);
   ~DeadlineScheduler();
 
   // Handles everything that fell due while the server was down. Call before

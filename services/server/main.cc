@@ -2,11 +2,14 @@
 // (`barazad token ...`, `barazad audit ...`, `barazad backup|restore`). See
 // README.md and docs/ (docs/operations.md for backups).
 #include <CLI/CLI.hpp>
+#include <grpc/support/log.h>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 
 #include "baraza_version.h"
+#include "services/log/json_format.h"
 #include "services/process/tuning.h"
 #include "services/server/admin.h"
 #include "services/server/config_file.h"
@@ -119,6 +122,17 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "how much to log")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format,
+                 "text: spdlog's usual lines; json: one object per line with time, level, "
+                 "message and, where known, case, rpc and peer")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--metrics", options.metrics,
+                 "serve Prometheus metrics on host:port at /metrics (e.g. 127.0.0.1:9464; "
+                 "port 0 picks one); off unless given. Anyone who reaches it reads them: keep "
+                 "it on loopback or a network you trust")
+      ->group("Operations (docs/operations.md)");
   app.set_version_flag("--version", baraza::VersionLine("barazad"));
   app.footer("Stop with SIGINT or SIGTERM: running calls get 0.3 s to finish, the database is "
              "closed cleanly.");
@@ -217,11 +231,26 @@ int main(int argc, char** argv) {
     options.backup.every = *every;
   }
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("barazad"));
+  if (log_format == "json") {
+    // Plain stderr: a JSON line must carry no colour codes.
+    auto logger = spdlog::stderr_logger_mt("barazad");
+    logger->set_formatter(baraza::log::MakeFormatter(log_format));
+    spdlog::set_default_logger(logger);
+    // gRPC's own messages become JSON lines too, instead of its own format.
+    gpr_set_log_function([](gpr_log_func_args* a) {
+      auto level = a->severity == GPR_LOG_SEVERITY_ERROR  ? spdlog::level::err
+                   : a->severity == GPR_LOG_SEVERITY_INFO ? spdlog::level::info
+                                                          : spdlog::level::debug;
+      spdlog::log(level, "grpc: {} ({}:{})", a->message, a->file, a->line);
+    });
+  } else {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("barazad"));
+  }
   spdlog::set_level(spdlog::level::from_str(log_level));
   baraza::Status s = baraza::RunServer(options);
   if (!s.ok()) {
-    std::cerr << "barazad: " << s.message() << std::endl;
+    if (log_format == "json") spdlog::critical("barazad: {}", s.message());
+    else std::cerr << "barazad: " << s.message() << std::endl;
     return 1;
   }
   return 0;

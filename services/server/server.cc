@@ -25,6 +25,7 @@
 #include "services/server/backup_schedule.h"
 #include "services/server/grpc_listener.h"
 #include "services/server/outreach_setup.h"
+#include "services/metrics/metrics.h"
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
 #include "services/workflow/duration_text.h"
@@ -123,8 +124,26 @@ Status RunServer(const ServerOptions& options) {
     }
   }
 
+  // Metrics: bound before the database is opened, so that a bad --metrics
+  // stops the start before anything is written. Declared before everything
+  // that reports to it, so that it outlives them.
+  std::unique_ptr<metrics::Metrics> meter;
+  if (!options.metrics.empty()) {
+    auto started = metrics::Metrics::Start(options.metrics);
+    if (!started.ok()) return started.status();
+    meter = std::move(started).value();
+    if (!auth::IsLoopback(options.metrics))
+      spdlog::warn("metrics on {} can be read by anyone who reaches it (no token): case "
+                   "counts and activity", options.metrics);
+  }
+  api::SetRpcObserver(meter.get());
+  struct ClearRpcObserver {
+    ~ClearRpcObserver() { api::SetRpcObserver(nullptr); }
+  } clear_rpc_observer;
+
   SqliteCaseStore::Options store_options;
   store_options.path = options.db_path;
+  store_options.observer = meter.get();
   store_options.data_key_file = options.data_key_file;
   if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
       store_options.data_key_file.empty() && creds) {
@@ -165,7 +184,18 @@ Status RunServer(const ServerOptions& options) {
     spdlog::info("first start: mediator token written to {}", options.token_file);
   }
 
-  DeadlineScheduler scheduler(app);
+  DeadlineScheduler scheduler(app, 30 * kSecond, meter.get());
+  if (meter)
+    meter->WatchState({[&clock] { return clock.Now(); },
+                       [&store](UnixMillis now) { return (*store)->Counts(now); },
+                       [&hub] { return static_cast<int64_t>(hub.SubscriberCount()); }});
+  // Before the store and the hub go: no scrape reads them after.
+  struct StopWatching {
+    metrics::Metrics* meter;
+    ~StopWatching() {
+      if (meter) meter->StopWatchingState();
+    }
+  } stop_watching{meter.get()};
   app.SetDeadlineListener([&scheduler](UnixMillis due) { scheduler.Poke(due); });
   // Notices go out over e-mail, SMS and webhooks from the outbox, off the writer.
   OutreachOptions reach = options.outreach;
@@ -264,6 +294,12 @@ Status RunServer(const ServerOptions& options) {
               << std::endl;
   }
 
+  if (meter) {
+    std::string metrics_host = options.metrics.substr(0, options.metrics.rfind(':'));
+    // Machine-readable line for scripts and tests; keep its form.
+    std::cout << "barazad metrics on http://" << metrics_host << ":" << meter->port()
+              << "/metrics" << std::endl;
+  }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   // Machine-readable line for scripts and tests; keep its form.
   std::cout << "barazad listening on " << host << ":" << *port << std::endl;

@@ -40,6 +40,8 @@ struct ServerOptions {
   ConnectionLimits limits;
   // Failed authentications from one address before its calls are slowed; 0 never.
   int auth_slow_after = 5;
+  // host:port to serve Prometheus metrics on (GET /metrics); empty: off.
+  std::string metrics;
 };
 
 

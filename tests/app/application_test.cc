@@ -545,3 +545,24 @@ TEST_CASE("a notice to a party with contact points queues one delivery per point
     }
   CHECK(to_b == 2);
 }
+
+TEST_CASE("deadline runner tells its observer how late each due deadline was handled",
+          "[app][scheduler][metrics]") {
+  struct Lags : DeadlineObserver {
+    std::vector<Millis> seen;
+    void DeadlineHandled(Millis lag) override { seen.push_back(lag); }
+  } lags;
+  World w;
+  Case c = w.File();
+  auto pending = *w.store.DeadlinesOf(c.id);
+  REQUIRE_FALSE(pending.empty());
+  UnixMillis first = pending.front().due_at;
+  for (const auto& d : pending) first = std::min(first, d.due_at);
+  int due_first = 0;
+  for (const auto& d : pending) due_first += d.due_at == first;
+  DeadlineRunner runner(w.app, 1000, &lags);
+  REQUIRE(runner.RunDue(first - 1).ok());
+  CHECK(lags.seen.empty());  // nothing due yet
+  REQUIRE(runner.RunDue(first + 250).ok());
+  CHECK(lags.seen == std::vector<Millis>(due_first, 250));
+}

@@ -1,5 +1,6 @@
 // The binaries' command lines, run as a person would: --version on each, and
-// barazad refusing a --log-level it does not know instead of logging nothing.
+// barazad refusing a --log-level or --log-format it does not know instead of
+// logging nothing or something else.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -43,6 +44,21 @@ TEST_CASE("barazad refuses an unknown --log-level at start and says which levels
   server.extra_args = {"--log-level", "warn"};
   REQUIRE(server.Start());
   CHECK(server.Stop() == 0);
+}
+
+TEST_CASE("barazad refuses an unknown --log-format at start and says which formats there are",
+          "[e2e][cli][log]") {
+  TempDir dir;
+  // Bounded: were the format taken, barazad would serve until `timeout` stops it.
+  auto [code, out] = RunCommand("timeout 10 " + std::string(BARAZAD_PATH) +
+                                " --log-format jsonl --listen 127.0.0.1:0 --db " +
+                                dir.file("baraza.db") + " --mediator-token-file " +
+                                dir.file("mediator.token"));
+  INFO(out);
+  CHECK(code != 0);
+  CHECK_THAT(out, Catch::Contains("--log-format") && Catch::Contains("jsonl") &&
+                      Catch::Contains("text") && Catch::Contains("json"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("baraza.db")));  // it did not start
 }
 
 

@@ -275,7 +275,9 @@ inline int AcknowledgeReminders(client::BarazaClient& liaison, int64_t id) {
 
 class WithThreeParties {
  protected:
-  explicit WithThreeParties(int appeal_window_seconds = 0) {
+  // `args`: more barazad flags (ServerProcess::extra_args).
+  explicit WithThreeParties(int appeal_window_seconds = 0, std::vector<std::string> args = {}) {
+    server.extra_args = std::move(args);
     REQUIRE(server.Start());
     auto m = Mediator();
     s = ThreeParties(m, appeal_window_seconds);

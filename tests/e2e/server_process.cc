@@ -65,6 +65,11 @@ bool ServerProcess::Start() {
     std::string addr = buffer.substr(at + 27, end - at - 27);
     reports_port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
   }
+  if (auto at = buffer.find("metrics on http://"); at != std::string::npos) {
+    auto end = buffer.find('/', at + 18);
+    std::string addr = buffer.substr(at + 18, end - at - 18);
+    metrics_port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
+  }
   close(out[0]);
   if (port_ == 0) {
     std::ifstream in(log);
@@ -83,6 +88,7 @@ int ServerProcess::Stop() {
   pid_ = -1;
   port_ = 0;
   page_port_ = 0;
+  metrics_port_ = 0;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -93,6 +99,7 @@ void ServerProcess::Kill() {
   pid_ = -1;
   port_ = 0;
   page_port_ = 0;
+  metrics_port_ = 0;
 }
 
 std::string ServerProcess::mediator_token() const {

@@ -31,6 +31,8 @@ class ServerProcess {
   int page_port() const { return page_port_; }
   // The delivery reports' port, when started with --delivery-reports 127.0.0.1:0.
   int reports_port() const { return reports_port_; }
+  // The metrics' port, when started with --metrics 127.0.0.1:0.
+  int metrics_port() const { return metrics_port_; }
   // The running barazad's process id (for /proc), -1 when not running.
   pid_t pid() const { return pid_; }
   std::string mediator_token() const;
@@ -56,6 +58,7 @@ class ServerProcess {
   int port_ = 0;
   int page_port_ = 0;
   int reports_port_ = 0;
+  int metrics_port_ = 0;
 };
 
 }  // namespace baraza::testing

@@ -8,6 +8,9 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "services/auth/tokens.h"
 #include "tests/e2e/e2e_fixtures.h"
@@ -196,8 +199,20 @@ TEST_CASE_METHOD(WithThreeParties,
   CHECK_THAT(the_commander.all, Catch::Contains("Seizure of heavy weapons"));
 }
 
-TEST_CASE_METHOD(WithThreeParties, "no token appears in the log, the history or a dump of the database",
-                 "[security][confidentiality]") {
+// A run with a failed call, then the log, the history and a dump of the
+// database searched for every token; returns the log.
+class NoTokenLeaks : public WithThreeParties {
+ protected:
+  explicit NoTokenLeaks(std::vector<std::string> args = {}) : WithThreeParties(0, std::move(args)) {}
+  std::string CheckNoTokenLeaks();
+};
+
+class NoTokenLeaksInJson : public NoTokenLeaks {
+ protected:
+  NoTokenLeaksInJson() : NoTokenLeaks({"--log-format", "json"}) {}
+};
+
+std::string NoTokenLeaks::CheckNoTokenLeaks() {
   auto mediator = Mediator();
   std::string commander_token = RegisterCommander(mediator, "Col. A. Diallo");
   v1::Case filed;
@@ -245,6 +260,36 @@ TEST_CASE_METHOD(WithThreeParties, "no token appears in the log, the history or 
     CHECK(dump.find(token.substr(3)) == std::string::npos);  // nor its random part
     CHECK(log.find(token.substr(3)) == std::string::npos);
   }
+  return log;
+}
+
+TEST_CASE_METHOD(NoTokenLeaks, "no token appears in the log, the history or a dump of the database",
+                 "[security][confidentiality]") {
+  CheckNoTokenLeaks();
+}
+
+TEST_CASE_METHOD(NoTokenLeaksInJson,
+                 "no token appears in the JSON log, every line of which is a JSON object",
+                 "[security][confidentiality][log]") {
+  std::string log = CheckNoTokenLeaks();
+  std::istringstream lines(log);
+  int count = 0, refusals = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++count;
+    INFO(line);
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    REQUIRE(j.is_object());
+    CHECK(j["time"].is_string());
+    CHECK(j["level"].is_string());
+    CHECK(j["message"].is_string());
+    // The refused WhoAmI with the revoked token: its RPC and peer as fields.
+    if (j.contains("rpc") && j["rpc"] == "WhoAmI" && j.contains("peer")) {
+      CHECK_THAT(j["peer"].get<std::string>(), Catch::Contains("127.0.0.1"));
+      ++refusals;
+    }
+  }
+  CHECK(count >= 5);
+  CHECK(refusals >= 1);
 }
 
 TEST_CASE_METHOD(WithThreeParties,

@@ -540,3 +540,36 @@ TEMPLATE_TEST_CASE("store keeps notices and contact points of the mediators and 
   REQUIRE_FALSE(of_party->empty());
   for (const Notice& n : *of_party) CHECK(n.to == Recipient::Party(a));
 }
+
+TEMPLATE_TEST_CASE("store counts cases by state and the deadlines pending and overdue",
+                   "[store][metrics]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = Seed(*store);
+  auto empty = store->Counts(kT0);
+  REQUIRE(empty.ok());
+  CHECK(empty->cases_by_state.empty());
+  CHECK(empty->deadlines_pending == 0);
+  CHECK_FALSE(empty->oldest_overdue.has_value());
+  Id first = FileIn(*store, g).next.id;
+  Id second = FileIn(*store, g).next.id;
+  std::vector<Deadline> all = *store->DeadlinesOf(first);
+  for (const auto& d : *store->DeadlinesOf(second)) all.push_back(d);
+  const UnixMillis at = kT0 + kWindow / 2;
+  int64_t overdue = 0;
+  for (const auto& d : all) overdue += d.due_at <= at;
+  REQUIRE(overdue > 0);
+  REQUIRE(overdue < static_cast<int64_t>(all.size()));
+
+  auto before = store->Counts(kT0);
+  REQUIRE(before.ok());
+  CHECK(before->cases_by_state ==
+        std::vector<std::pair<CaseState, int64_t>>{{CaseState::kNegotiating, 2}});
+  CHECK(before->deadlines_pending == static_cast<int64_t>(all.size()));
+  CHECK(before->deadlines_overdue == 0);
+  CHECK_FALSE(before->oldest_overdue.has_value());
+  auto later = store->Counts(at);
+  REQUIRE(later.ok());
+  CHECK(later->deadlines_overdue == overdue);
+  CHECK(later->oldest_overdue == std::optional<UnixMillis>(at));
+}
