@@ -219,15 +219,17 @@ void Application::RecordDeliveryAttempts(std::vector<DeliveryAttempt> attempts,
                                                   retry_policy);
           BARAZA_RETURN_IF_ERROR(tx.UpdateDelivery(after));
           by_case[after.case_id].push_back({*before, after});
+          ++*recorded;
         }
+        // The cases whose parties' outreach moved get a version each; the
+        // mission's own deliveries change only their rows (workflow::RecordDeliveries).
         for (const auto& [case_id, changes] : by_case) {
           BARAZA_ASSIGN_OR_RETURN(CaseRef c, tx.GetCaseShared(case_id));
           auto t = workflow::RecordDeliveries(*c, changes, now);
           if (!t) continue;
           BARAZA_RETURN_IF_ERROR(Commit(tx, *t, out->notices, out->next_deadline));
-          *recorded += static_cast<int>(changes.size());
+          out->changed = true;
         }
-        out->changed = *recorded > 0;
         return Status::Ok();
       },
       [this, out, recorded, done](Status s) {

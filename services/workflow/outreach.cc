@@ -135,8 +135,13 @@ void Record(Builder& b, const Delivery& before, const Delivery& after, UnixMilli
   }
 }
 
+// A change the case's history records: a party's delivery that moved. The
+// mission's own people (the mediators, a commander) need no proof of outreach,
+// so their deliveries change only their delivery rows (bound by the registry's
+// history) and never the case's version, which a mediator's etag names.
 bool Changed(const DeliveryChange& ch) {
-  return ch.before.state != ch.after.state || ch.before.attempts != ch.after.attempts;
+  return ch.after.party_id != 0 &&
+         (ch.before.state != ch.after.state || ch.before.attempts != ch.after.attempts);
 }
 
 }  // namespace

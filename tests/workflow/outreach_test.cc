@@ -203,3 +203,34 @@ TEST_CASE("record deliveries of one case makes one version with an event for eac
   CHECK(t->next.FindRespondent(kPartyB)->deliveries_failed == 1);
   CHECK_FALSE(RecordDeliveries(c, {unchanged}, kT0 + 5));
 }
+
+TEST_CASE("record deliveries to the mediators or a commander leaves the case's version alone",
+          "[workflow][outreach]") {
+  // The mission's own people need no proof of outreach, and a mediator's
+  // --if-match must not meet ABORTED because its own e-mail arrived.
+  Case c = Filed();
+  Delivery before;
+  before.id = 1;
+  before.notice_id = 1;
+  before.case_id = c.id;
+  before.party_id = 0;  // the mediators' or a commander's notice
+  before.kind = ContactKind::kEmail;
+  before.notice_kind = NoticeKind::kExtensionRequested;
+  before.state = DeliveryState::kQueued;
+  Delivery after = before;
+  after.state = DeliveryState::kDelivered;
+  after.attempts = 1;
+  CHECK_FALSE(RecordDeliveries(c, {{before, after}}, kT0 + 5));
+  // Beside a party's delivery, only the party's is an event of the case.
+  Delivery party = before;
+  party.id = 2;
+  party.party_id = kPartyA;
+  party.notice_kind = NoticeKind::kCallToNegotiate;
+  Delivery party_after = party;
+  party_after.state = DeliveryState::kDelivered;
+  party_after.attempts = 1;
+  auto t = RecordDeliveries(c, {{before, after}, {party, party_after}}, kT0 + 5);
+  REQUIRE(t);
+  REQUIRE(t->events.size() == 1);
+  CHECK(t->events[0].party_id == kPartyA);
+}
