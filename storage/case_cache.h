@@ -30,7 +30,7 @@ class CaseCache {
                c.outcome.rationale.size() + c.outcome.remedy.size() + c.action.location.size() +
                c.action.threat.size() + c.action.narrowness.size() +
                c.respondents.size() * sizeof(Respondent);
-    for (const auto& p : c.positions) n += sizeof(Position) + p.text.size();
+    n += c.positions.item_bytes();  // counted as they were added: no walk
     for (const auto& r : c.extension_requests) n += sizeof(ExtensionRequest) + r.reason.size();
     for (const auto& s : c.explanations) n += sizeof(Statement) + s.text.size();
     for (const auto& a : c.appeals)
@@ -49,9 +49,9 @@ class CaseCache {
   std::shared_ptr<const Case> Get(Id id, std::optional<int64_t> version = std::nullopt) {
     std::lock_guard lock(mu_);
     auto it = index_.find(id);
-    if (it == index_.end() || (version && (*it->second)->version != *version)) return nullptr;
+    if (it == index_.end() || (version && it->second->c->version != *version)) return nullptr;
     lru_.splice(lru_.begin(), lru_, it->second);
-    return *it->second;
+    return it->second->c;
   }
 
   // Read before loading from the database; pass to AddLoaded.
@@ -62,38 +62,49 @@ class CaseCache {
 
   // A reader's case, kept only if nothing was committed since `epoch`.
   void AddLoaded(std::shared_ptr<const Case> c, uint64_t epoch) {
+    Entry e{std::move(c), 0};
+    e.bytes = ApproxBytes(*e.c);  // outside the lock: a long case takes a while
     std::lock_guard lock(mu_);
-    if (epoch == epoch_) PutLocked(std::move(c));
+    if (epoch == epoch_) PutLocked(std::move(e));
   }
 
-  // The writer, after COMMIT: the committed versions, then a new epoch.
-  // Takes the cases over (a case with many positions is costly to copy).
-  void Committed(std::vector<Case>&& cases) {
-    std::vector<std::shared_ptr<const Case>> values;
-    values.reserve(cases.size());
-    for (Case& c : cases) values.push_back(std::make_shared<const Case>(std::move(c)));
+  // The writer, after COMMIT: the committed versions (shared with the
+  // transaction that saved them, never copied), then a new epoch.
+  void Committed(std::vector<std::shared_ptr<const Case>>&& cases) {
+    std::vector<Entry> entries;
+    entries.reserve(cases.size());
+    for (auto& c : cases) {
+      size_t bytes = ApproxBytes(*c);
+      entries.push_back(Entry{std::move(c), bytes});
+    }
     std::lock_guard lock(mu_);
-    for (auto& v : values) PutLocked(std::move(v));
+    for (auto& e : entries) PutLocked(std::move(e));
     ++epoch_;
   }
 
  private:
-  void PutLocked(std::shared_ptr<const Case> value) {
+  // A cached case and its size as counted when it came in.
+  struct Entry {
+    std::shared_ptr<const Case> c;
+    size_t bytes = 0;
+  };
+
+  void PutLocked(Entry value) {
     if (capacity_ == 0) return;
-    const Case& c = *value;
-    bytes_ += ApproxBytes(c);
-    auto it = index_.find(c.id);
+    const Id id = value.c->id;
+    bytes_ += value.bytes;
+    auto it = index_.find(id);
     if (it != index_.end()) {
-      bytes_ -= ApproxBytes(**it->second);
+      bytes_ -= it->second->bytes;
       *it->second = std::move(value);
       lru_.splice(lru_.begin(), lru_, it->second);
     } else {
       lru_.push_front(std::move(value));
-      index_[c.id] = lru_.begin();
+      index_[id] = lru_.begin();
     }
     while (lru_.size() > 1 && (lru_.size() > capacity_ || bytes_ > max_bytes_)) {
-      bytes_ -= ApproxBytes(*lru_.back());
-      index_.erase(lru_.back()->id);
+      bytes_ -= lru_.back().bytes;
+      index_.erase(lru_.back().c->id);
       lru_.pop_back();
     }
   }
@@ -103,8 +114,8 @@ class CaseCache {
   size_t max_bytes_;
   size_t bytes_ = 0;
   uint64_t epoch_ = 0;
-  std::list<std::shared_ptr<const Case>> lru_;
-  std::unordered_map<Id, std::list<std::shared_ptr<const Case>>::iterator> index_;
+  std::list<Entry> lru_;
+  std::unordered_map<Id, std::list<Entry>::iterator> index_;
 };
 
 }  // namespace baraza

@@ -111,9 +111,16 @@ class WriteTx {
   // notices and their planned deliveries (assigning ids in place) and replaces
   // its pending deadlines.
   // A case saved with a version other than the stored one + 1 is ABORTED.
-  virtual Status SaveCase(const Case& c, const std::vector<Event>& events,
+  // The store keeps `c` as it is (shared with the caller, never copied: a case
+  // with many positions is costly to copy, and the reply holds the same one).
+  virtual Status SaveCase(CaseRef c, const std::vector<Event>& events,
                           std::vector<Notice>& notices,
                           const std::vector<Deadline>& deadlines) = 0;
+  // SaveCase of a copy of `c`.
+  Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+                  const std::vector<Deadline>& deadlines) {
+    return SaveCase(std::make_shared<const Case>(c), events, notices, deadlines);
+  }
 
   // Reach (docs/notifications.md). Contact points are never deleted: removing
   // one stamps it removed, so that the record keeps where notices went.

@@ -173,8 +173,10 @@ class MemoryTx : public WriteTx {
            r.published_at);
     return Status::Ok();
   }
-  Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+  using WriteTx::SaveCase;
+  Status SaveCase(CaseRef saved, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override {
+    const Case& c = *saved;
     auto it = d_.cases.find(c.id);
     int64_t stored = it == d_.cases.end() ? 0 : it->second.version;
     if (c.version != stored + 1)

@@ -269,7 +269,7 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
   // uncommitted writes.
   if (!commit.ok()) c.Exec("ROLLBACK");
   batch_committed_ = commit.ok();
-  std::vector<Case> saved = tx.TakeSaved(commit.ok());
+  std::vector<CaseRef> saved = tx.TakeSaved(commit.ok());
   if (!commit.ok()) {
     for (auto& r : results)
       if (r.ok()) r = commit;

@@ -39,8 +39,8 @@ void SqliteTx::WriteDone(bool ok) {
   if (!ok) ForgetReads();
 }
 
-std::vector<Case> SqliteTx::TakeSaved(bool committed) {
-  std::vector<Case> out;
+std::vector<CaseRef> SqliteTx::TakeSaved(bool committed) {
+  std::vector<CaseRef> out;
   for (auto& [id, c] : pending_) out.push_back(std::move(c));
   pending_.clear();
   if (!committed) {  // read everything again next time
@@ -91,12 +91,10 @@ Result<Commander> SqliteTx::GetCommander(Id id) {
 }
 
 Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
-  // This transaction's own writes first (copied: they are still this
-  // transaction's to change), then the committed state, cached or loaded.
-  if (auto it = staged_.find(id); it != staged_.end())
-    return std::make_shared<const Case>(it->second);
-  if (auto it = pending_.find(id); it != pending_.end())
-    return std::make_shared<const Case>(it->second);
+  // This transaction's own writes first (immutable once saved: shared, not
+  // copied), then the committed state, cached or loaded.
+  if (auto it = staged_.find(id); it != staged_.end()) return it->second;
+  if (auto it = pending_.find(id); it != pending_.end()) return it->second;
   if (auto cached = cache_.Get(id)) return cached;
   auto c = LoadCase(c_, id, cipher_);
   if (!c.ok()) return c.status();
@@ -275,17 +273,21 @@ Status SqliteTx::AppendPositions(const Case& c, bool is_new) {
     if (q.Next()) stored = q.Int(0);
     BARAZA_RETURN_IF_ERROR(q.status());
   }
-  for (const Position& p : c.positions) {
-    if (p.id <= stored) continue;
-    BARAZA_ASSIGN_OR_RETURN(Row row, StoredPositionRow(cipher_, c.id, p));
+  // Positions are in id order: find the first new one from the end, so that a
+  // position added to a long case does not walk all the others.
+  size_t first_new = c.positions.size();
+  while (first_new > 0 && c.positions[first_new - 1].id > stored) --first_new;
+  for (size_t i = first_new; i < c.positions.size(); ++i) {
+    BARAZA_ASSIGN_OR_RETURN(Row row, StoredPositionRow(cipher_, c.id, c.positions[i]));
     BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kPositions, row));
     recorder_.Put(Table::kPositions, std::move(row));
   }
   return Status::Ok();
 }
 
-Status SqliteTx::SaveCase(const Case& c, const std::vector<Event>& events,
+Status SqliteTx::SaveCase(CaseRef saved, const std::vector<Event>& events,
                           std::vector<Notice>& notices, const std::vector<Deadline>& deadlines) {
+  const Case& c = *saved;
   // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
   // A later version replaces the stored one only if that is the version before it.
   const bool is_new = c.version == 1;
@@ -315,7 +317,7 @@ Status SqliteTx::SaveCase(const Case& c, const std::vector<Event>& events,
   if (sqlite3_changes(c_.db()) != 1) return changed_meanwhile();
   recorder_.Put(Table::kCases, std::move(row), old ? &*old : nullptr);
   BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));
-  staged_[c.id] = c;
+  staged_[c.id] = std::move(saved);  // `c` stays valid: the map holds the same case
   if (is_new && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
   if (is_new) {
     for (Id p : c.PartyIds()) {

@@ -31,7 +31,7 @@ class SqliteTx : public WriteTx {
   // the whole transaction when it is run again).
   void WriteDone(bool ok);
   // After COMMIT (or ROLLBACK): the cases the transaction saved.
-  std::vector<Case> TakeSaved(bool committed);
+  std::vector<CaseRef> TakeSaved(bool committed);
 
   Result<ContactGroup> GetGroup(Id id) override;
   Result<Party> GetParty(Id id) override;
@@ -53,7 +53,8 @@ class SqliteTx : public WriteTx {
   Result<Id> NextReportId() override;
   Result<Report> GetReport(Id id) override;
   Status InsertReport(const Report& r) override;
-  Status SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+  using WriteTx::SaveCase;
+  Status SaveCase(CaseRef c, const std::vector<Event>& events, std::vector<Notice>& notices,
                   const std::vector<Deadline>& deadlines) override;
   Result<Id> InsertContactPoint(const ContactPoint& p) override;
   Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) override;
@@ -80,7 +81,7 @@ class SqliteTx : public WriteTx {
   UnixMillis registry_at_ = 0;
   // Cases saved by the write in progress (`staged_`) and by the writes of this
   // transaction that succeeded (`pending_`): what the cache gets after COMMIT.
-  std::unordered_map<Id, Case> staged_, pending_;
+  std::unordered_map<Id, CaseRef> staged_, pending_;
   std::unordered_map<Id, ContactGroup> groups_;
   // Contact points by party: they change only through this writer (Insert and
   // Remove forget them all), and every notice of every write looks them up.

@@ -166,7 +166,8 @@ ServerUnaryReactor* CaseServiceImpl::Change(CallbackServerContext* ctx, const Ac
   BARAZA_ASSIGN(view, ViewOf(req));
   auto* reactor = ctx->DefaultReactor();
   app_.ChangeCase(actor, case_id, std::move(command),
-                  ReplyWith<Case>(ctx, reactor, [resp, view](const Case& c) { ToProto(c, resp, view); }),
+                  ReplyWith<CaseRef>(ctx, reactor,
+                                     [resp, view](const CaseRef& c) { ToProto(*c, resp, view); }),
                   key, EtagOf(req));
   return reactor;
 }

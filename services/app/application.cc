@@ -74,8 +74,8 @@ Result<std::optional<StoredRequest>> PriorRequest(WriteTx& tx, const Actor& acto
 // Answers a retry with the case it changed, as the case stands now: the first
 // answer if nothing changed since, else its later state (which includes it).
 // Storing only the version, not the encoded case, halves the writer's encoding work.
-Status Replayed(WriteTx& tx, const StoredRequest& prior, Case& out) {
-  auto c = tx.GetCase(prior.object_id);
+Status Replayed(WriteTx& tx, const StoredRequest& prior, CaseRef& out) {
+  auto c = tx.GetCaseShared(prior.object_id);
   if (!c.ok()) return c.status();
   out = std::move(c).value();
   return Status::Ok();
@@ -334,7 +334,7 @@ void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::st
 // ------------------------------------------------------------------ cases ---
 
 Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& published,
-                           UnixMillis& next_deadline) {
+                           UnixMillis& next_deadline, CaseRef* saved) {
   // The outbox: each notice goes to every contact point of its party's
   // liaisons, in this same transaction (nothing sent for a change that did not
   // commit, nothing committed left unsent).
@@ -347,7 +347,10 @@ Status Application::Commit(WriteTx& tx, Transition& t, std::vector<Notice>& publ
     workflow::NoteUndeliverable(t.next, n.deliveries);
   }
   auto deadlines = workflow::PendingDeadlines(t.next, policy_);
-  BARAZA_RETURN_IF_ERROR(tx.SaveCase(t.next, t.events, t.notices, deadlines));
+  // The store keeps the case itself and the reply shares it: no copy.
+  CaseRef next = std::make_shared<const Case>(std::move(t.next));
+  BARAZA_RETURN_IF_ERROR(tx.SaveCase(next, t.events, t.notices, deadlines));
+  if (saved) *saved = std::move(next);
   published.insert(published.end(), t.notices.begin(), t.notices.end());
   for (const auto& d : deadlines)
     if (next_deadline == 0 || d.due_at < next_deadline) next_deadline = d.due_at;
@@ -367,7 +370,7 @@ void Application::AfterCommit(const std::vector<Notice>& notices, UnixMillis nex
 namespace {
 // What one write leaves behind for the reply and for AfterCommit.
 struct Committed {
-  Case next;
+  CaseRef next;
   std::vector<Notice> notices;
   UnixMillis next_deadline = 0;
   int events = 0;
@@ -393,14 +396,12 @@ void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
         if (!t.ok()) return t.status();
         BARAZA_RETURN_IF_ERROR(
             RememberRequest(tx, actor, key, *id, "v" + std::to_string(t->next.version), now));
-        BARAZA_RETURN_IF_ERROR(Commit(tx, *t, out->notices, out->next_deadline));
-        out->next = std::move(t->next);  // saved: the reply may have it (no copy of the case)
-        return Status::Ok();
+        return Commit(tx, *t, out->notices, out->next_deadline, &out->next);
       },
       [this, out, done](Status s) {
         if (!s.ok()) return done(s);
         AfterCommit(out->notices, out->next_deadline);
-        done(std::move(out->next));
+        done(*out->next);  // a new case: small to copy
       });
 }
 
@@ -415,7 +416,7 @@ void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling&
 }
 
 void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command,
-                             Callback<Case> done, const RequestKey& key, const std::string& etag) {
+                             Callback<CaseRef> done, const RequestKey& key, const std::string& etag) {
   auto out = std::make_shared<Committed>();
   store_.Write(
       [this, actor, case_id, command = std::move(command), out, key, etag](WriteTx& tx) -> Status {
@@ -441,9 +442,8 @@ void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command
         if (!t.ok()) return t.status();
         BARAZA_RETURN_IF_ERROR(
             RememberRequest(tx, actor, key, case_id, "v" + std::to_string(t->next.version), now));
-        BARAZA_RETURN_IF_ERROR(Commit(tx, *t, out->notices, out->next_deadline));
-        out->next = std::move(t->next);  // saved: the reply may have it (no copy of the case)
-        return Status::Ok();
+        // The saved case is the one the reply shares (no copy of a long case).
+        return Commit(tx, *t, out->notices, out->next_deadline, &out->next);
       },
       [this, actor, out, done](Status s) {
         if (!s.ok()) return done(s);

@@ -122,7 +122,7 @@ class Application {
   // Loads the case in the write transaction, checks the actor may see it and,
   // when `etag` is given, that the case has not changed since (else ABORTED),
   // applies `command` and commits. The answer is the case as the actor may read it.
-  void ChangeCase(const Actor& actor, Id case_id, CaseCommand command, Callback<Case> done,
+  void ChangeCase(const Actor& actor, Id case_id, CaseCommand command, Callback<CaseRef> done,
                   const RequestKey& key = {}, const std::string& etag = {});
 
   // --- reports ---
@@ -186,8 +186,10 @@ class Application {
   CaseStore& store() { return store_; }
 
  private:
+  // Plans the transition's deliveries and saves it (its next case moves into
+  // the store; `saved`, when given, shares it).
   Status Commit(WriteTx& tx, workflow::Transition& t, std::vector<Notice>& published,
-                UnixMillis& next_deadline);
+                UnixMillis& next_deadline, CaseRef* saved = nullptr);
   void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
   // Stores a delivery's new state and records it in its case, in the caller's write.
   Status ApplyDelivery(WriteTx& tx, const Delivery& before, Delivery& after, UnixMillis now,

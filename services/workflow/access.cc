@@ -47,7 +47,7 @@ bool HiddenFrom(const Actor& actor, const ExtensionRequest& r) {
 
 Case RedactFor(const Actor& actor, Case out) {
   if (SeesEverything(actor)) return out;
-  std::erase_if(out.positions, [&](const Position& p) { return HiddenFrom(actor, p); });
+  out.positions.EraseIf([&](const Position& p) { return HiddenFrom(actor, p); });
   std::erase_if(out.extension_requests,
                 [&](const ExtensionRequest& r) { return HiddenFrom(actor, r); });
   return out;

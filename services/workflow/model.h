@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "services/workflow/position_list.h"
+
 namespace baraza {
 
 using Id = int64_t;
@@ -243,6 +245,8 @@ struct Position {
   Visibility visibility = Visibility::kGroup;
   UnixMillis stated_at = 0;
 };
+// What a position occupies in memory (for PositionList's count, which bounds the case cache).
+inline size_t ListItemBytes(const Position& p) { return sizeof(Position) + p.text.size(); }
 
 struct ExtensionRequest {
   Id party_id = 0;
@@ -303,7 +307,7 @@ struct Case {
   UnixMillis filed_at = 0;
   UnixMillis updated_at = 0;
   std::vector<Respondent> respondents;
-  std::vector<Position> positions;
+  AppendOnlyList<Position> positions;  // shared between versions (position_list.h)
   std::vector<ExtensionRequest> extension_requests;
   Outcome outcome;
   // Emergency actions only.

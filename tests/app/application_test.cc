@@ -221,7 +221,7 @@ TEST_CASE("a case of another party answers exactly as a missing case", "[app]") 
   CHECK(hidden.status().message() == "case " + std::to_string(c.id) + " does not exist");
   CHECK(missing.status().message() == "case 4242 does not exist");
   CHECK(w.app.ListCaseEvents(stranger, c.id).status().code() == Code::kNotFound);
-  auto respond = Wait<Case>([&](auto cb) {
+  auto respond = Wait<CaseRef>([&](auto cb) {
     w.app.ChangeCase(stranger, c.id,
                      [](const Case& k, const Actor& a, UnixMillis now) {
                        return workflow::Respond(k, "x", Visibility::kGroup, a, now);
@@ -245,7 +245,7 @@ TEST_CASE("bad input leaves the store unchanged", "[app]") {
   auto bad = Wait<Case>([&](auto cb) { w.app.FileDispute(Mediator(), f, cb); });
   CHECK(bad.status().code() == Code::kInvalidArgument);
   auto settle_twice = [&] {
-    return Wait<Case>([&](auto cb) {
+    return Wait<CaseRef>([&](auto cb) {
       w.app.ChangeCase(Mediator(), c.id,
                        [&](const Case& k, const Actor& a, UnixMillis now) {
                          return workflow::RecordSettlement(k, "deal", {w.group.parties[1].id}, a, now);
@@ -267,7 +267,7 @@ TEST_CASE("a liaison's answer hides another party's mediator-only position", "[a
   World w;
   Case c = w.File();
   Id a = w.group.parties[1].id, b = w.group.parties[2].id;
-  auto r = Wait<Case>([&](auto cb) {
+  auto r = Wait<CaseRef>([&](auto cb) {
     w.app.ChangeCase(w.Liaison(a), c.id,
                      [](const Case& k, const Actor& who, UnixMillis now) {
                        return workflow::Respond(k, "SENTINEL-7f3a", Visibility::kMediatorOnly, who, now);
@@ -289,7 +289,7 @@ TEST_CASE("deadline runner reminds and then judges by default exactly once", "[a
   World w;
   Case c = w.File();
   Id a = w.group.parties[1].id, b = w.group.parties[2].id;
-  REQUIRE(Wait<Case>([&](auto cb) {
+  REQUIRE(Wait<CaseRef>([&](auto cb) {
             w.app.ChangeCase(w.Liaison(a), c.id,
                              [](const Case& k, const Actor& who, UnixMillis now) {
                                return workflow::Respond(k, "we agree", Visibility::kGroup, who, now);
@@ -347,13 +347,15 @@ namespace {
 Result<Case> Answer(World& w, Id case_id, const std::string& text, const RequestKey& key,
                     const std::string& etag = {}) {
   Id a = w.group.parties[1].id;
-  return Wait<Case>([&](auto cb) {
+  auto r = Wait<CaseRef>([&](auto cb) {
     w.app.ChangeCase(w.Liaison(a), case_id,
                      [text](const Case& k, const Actor& who, UnixMillis now) {
                        return workflow::Respond(k, text, Visibility::kGroup, who, now);
                      },
                      cb, key, etag);
   });
+  if (!r.ok()) return r.status();
+  return **r;
 }
 
 }  // namespace

@@ -207,7 +207,7 @@ TEST_CASE("case cache keeps no version older than the last commit", "[store][cac
   Case v2 = v1;
   v2.version = 2;
   uint64_t before = cache.Epoch();  // a reader starts, and loads version 1
-  cache.Committed(std::vector<Case>{v2});  // meanwhile the writer commits version 2
+  cache.Committed({std::make_shared<const Case>(v2)});  // meanwhile the writer commits version 2
   cache.AddLoaded(std::make_shared<const Case>(v1), before);  // the reader's older copy is not kept
   REQUIRE(cache.Get(7) != nullptr);
   CHECK(cache.Get(7)->version == 2);
@@ -229,7 +229,7 @@ TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[st
   CaseCache cache(1000, 3 * one);  // room by count for 1000, by bytes for 3
   for (Id id = 1; id <= 10; ++id) {
     big.id = id;
-    cache.Committed(std::vector<Case>{big});
+    cache.Committed({std::make_shared<const Case>(big)});
   }
   CHECK(cache.bytes() <= 3 * one);
   CHECK(cache.Get(10) != nullptr);  // the newest stay
@@ -238,7 +238,7 @@ TEST_CASE("case cache holds no more bytes than it may, whatever the count", "[st
   // Replacing a case with a bigger version accounts for the difference.
   big.id = 10;
   big.description += std::string(5'000, 'y');
-  cache.Committed(std::vector<Case>{big});
+  cache.Committed({std::make_shared<const Case>(big)});
   CHECK(cache.bytes() <= 3 * one);
   CHECK(cache.Get(10)->description.size() == 15'000);
 }
