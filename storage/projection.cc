@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "baraza/record/changes.pb.h"
+#include "storage/case_codec.h"
 #include "services/auth/sha256.h"
 
 namespace baraza::projection {
@@ -203,8 +204,12 @@ int64_t StoredRole(Role r) { return r == Role::kLiaison ? 0 : static_cast<int64_
 Role RoleStored(int64_t v) { return v == 0 ? Role::kLiaison : static_cast<Role>(v); }
 }  // namespace
 
+// A notice's text column holds its message, encoded (codec::EncodeMessage), or
+// for a notice written before messages existed its English text: no column was
+// added, so every older row and record digests as it did.
 Row NoticeRow(const Notice& n) {
-  return {I(n.id), I(n.case_id), I(n.PartyId()), E64(n.kind), n.text, I(n.created_at),
+  std::string text = n.message.empty() ? n.text : codec::EncodeMessage(n.message);
+  return {I(n.id), I(n.case_id), I(n.PartyId()), E64(n.kind), std::move(text), I(n.created_at),
           I(n.deadline), StoredRole(n.to.role),
           I(n.to.role == Role::kCommander ? n.to.id : 0)};
 }
@@ -215,6 +220,10 @@ Notice NoticeOf(const Row& r) {
   n.case_id = IntAt(r, 1);
   n.kind = static_cast<NoticeKind>(IntAt(r, 3));
   n.text = TextAt(r, 4);
+  if (auto m = codec::DecodeMessage(n.text)) {
+    n.message = std::move(*m);
+    n.text.clear();
+  }
   n.created_at = IntAt(r, 5);
   n.deadline = IntAt(r, 6);
   n.to.role = RoleStored(IntAt(r, 7));

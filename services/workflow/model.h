@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "services/workflow/message.h"
+
 namespace baraza {
 
 using Id = int64_t;
@@ -416,11 +418,16 @@ struct Notice {
   // The party it is addressed to; 0 for the mediators' and commanders' notices.
   Id PartyId() const { return to.role == Role::kLiaison ? to.id : 0; }
   NoticeKind kind = NoticeKind::kCallToNegotiate;
+  // The words: a notice stored as English text before messages existed, or
+  // `message` rendered for one reader (empty until rendered).
   std::string text;
   UnixMillis created_at = 0;
   UnixMillis deadline = 0;  // 0 when none runs
   // The outbox entries planned for it (application); stored with it, ids filled in.
   std::vector<Delivery> deliveries;
+  // What it says, as its meaning, rendered in the reader's language and zone when
+  // read or delivered. Empty for a notice stored before messages existed.
+  Message message;
 };
 
 // A moment at which the server must act on a case without being asked.
