@@ -165,6 +165,10 @@ class CaseStore {
   virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
   virtual Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) = 0;
   virtual Result<Party> GetParty(Id party_id) = 0;
+  // A liaison or a commander, for the language it reads in. By default NotFound
+  // (a store that does not keep them yet: notices are then rendered in English).
+  virtual Result<Liaison> GetLiaison(Id liaison_id);
+  virtual Result<Commander> GetCommander(Id commander_id);
   virtual Result<Case> GetCase(Id case_id) = 0;
   virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
   // GetCase and ListCases without a copy of what the store holds already (the

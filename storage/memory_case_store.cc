@@ -336,6 +336,21 @@ Result<Party> MemoryCaseStore::GetParty(Id id) {
   return PartyOf(data_, id);
 }
 
+Result<Liaison> MemoryCaseStore::GetLiaison(Id id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.liaisons.find(id);
+  if (it == data_.liaisons.end())
+    return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+  return it->second;
+}
+
+Result<Commander> MemoryCaseStore::GetCommander(Id id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.commanders.find(id);
+  if (it == data_.commanders.end()) return NoSuchCommander(id);
+  return it->second;
+}
+
 Result<Case> MemoryCaseStore::GetCase(Id id) {
   std::lock_guard lock(mu_);
   return CaseOf(data_, id);

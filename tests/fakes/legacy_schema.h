@@ -13,6 +13,12 @@
 
 namespace baraza::testing {
 
+// What schema 9 added (a group's time zone, a liaison's and a commander's
+// language): dropped.
+inline constexpr const char* kDropSchema9 =
+    "ALTER TABLE contact_groups DROP COLUMN time_zone; ALTER TABLE liaisons DROP COLUMN language; "
+    "ALTER TABLE commanders DROP COLUMN language; ";
+
 // What schema 8 added (the id of the data key of sealed text): dropped.
 inline constexpr const char* kDropSchema8 = "DROP TABLE data_key; ";
 
@@ -27,7 +33,7 @@ inline constexpr const char* kDropSchema7 =
 // Rewrites the file at `path` as schema 4 would have written it; returns the
 // history head it leaves, as `barazad audit head` printed it then.
 inline chain::Head DowngradeToSchema4(const std::string& path) {
-  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema8 + kDropSchema7 +
+  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema9 + kDropSchema8 + kDropSchema7 +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
                    "ALTER TABLE events DROP COLUMN changes; "
                    "DROP TABLE contact_points; DROP TABLE deliveries;");
