@@ -51,6 +51,7 @@ struct ThreadFormats {
   std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::MessageFormat>> messages;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::DateFormat>> dates;
   std::map<std::string, std::unique_ptr<icu::MeasureFormat>> durations;
+  std::map<std::string, bool> zones;  // KnownTimeZone's answers
 };
 
 ThreadFormats& Formats(const void* catalogues) {
@@ -60,6 +61,7 @@ ThreadFormats& Formats(const void* catalogues) {
     f.catalogues = catalogues;
   }
   if (f.dates.size() > 4096) f.dates.clear();  // zones × languages stay few; a bound anyway
+  if (f.zones.size() > 4096) f.zones.clear();
   return f;
 }
 
@@ -74,6 +76,12 @@ void LogFallback(const std::string& lang, const std::string& id) {
 
 }  // namespace
 
+bool IsRightToLeft(const std::string& lang) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Locale locale = icu::Locale::forLanguageTag(lang, status);
+  return U_SUCCESS(status) && locale.isRightToLeft();
+}
+
 bool KnownTimeZone(const std::string& zone) {
   if (zone.empty()) return false;
   icu::UnicodeString id = icu::UnicodeString::fromUTF8(zone);
@@ -87,11 +95,15 @@ bool KnownTimeZone(const std::string& zone) {
 Renderer::Renderer(std::shared_ptr<const Catalogues> catalogues)
     : catalogues_(std::move(catalogues)) {}
 
-std::string Renderer::Time(UnixMillis t, const std::string& lang, const std::string& zone) const {
-  bool utc_only = zone.empty() || zone == "UTC" || zone == "Etc/UTC" || !KnownTimeZone(zone);
+std::string Renderer::Time(UnixMillis t, const std::string& lang, const std::string& zone,
+                           bool short_form) const {
   std::string language = catalogues_->Resolve(lang);
   ThreadFormats& f = Formats(catalogues_.get());
-  auto key = std::make_pair(language, utc_only ? std::string("UTC") : zone);
+  auto known = f.zones.find(zone);
+  if (known == f.zones.end()) known = f.zones.emplace(zone, KnownTimeZone(zone)).first;
+  bool utc_only = !known->second || zone == "UTC" || zone == "Etc/UTC";
+  std::string zone_id = utc_only ? std::string("UTC") : zone;
+  auto key = std::make_pair(language + (short_form ? "/s" : ""), zone_id);
   auto& format = f.dates[key];
   if (!format) {
     UErrorCode status = U_ZERO_ERROR;
@@ -99,40 +111,52 @@ std::string Renderer::Time(UnixMillis t, const std::string& lang, const std::str
     std::unique_ptr<icu::DateTimePatternGenerator> gen(
         icu::DateTimePatternGenerator::createInstance(locale, status));
     icu::UnicodeString pattern =
-        U_SUCCESS(status) ? gen->getBestPattern(u"yMMMdjmz", status) : icu::UnicodeString();
+        U_SUCCESS(status) ? gen->getBestPattern(short_form ? u"Mdjmz" : u"yMMMdjmz", status) : icu::UnicodeString();
     std::unique_ptr<icu::SimpleDateFormat> sdf;
     if (U_SUCCESS(status)) sdf = std::make_unique<icu::SimpleDateFormat>(pattern, locale, status);
     if (U_FAILURE(status) || !sdf) return UtcText(t);
-    sdf->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(key.second)));
+    sdf->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(zone_id)));
     format = std::move(sdf);
   }
   icu::UnicodeString out;
   format->format(static_cast<UDate>(t), out);
   std::string text = Utf8(out);
-  if (!utc_only) text += " (" + UtcText(t) + ")";
+  if (!utc_only && !short_form) text += " (" + UtcText(t) + ")";
   return text;
 }
 
 Rendered Renderer::Render(const Message& m, const std::string& lang,
                           const std::string& zone) const {
-  return RenderId(m.id, m, lang, zone, true);
+  return RenderId(m.id, m, lang, zone, false);
 }
+
+namespace {
+// Replaces every `from` in `s` with `to`.
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+}  // namespace
 
 Rendered Renderer::RenderShort(const Message& m, const std::string& lang,
                                const std::string& zone) const {
   std::string language = catalogues_->Resolve(lang);
   std::string id = m.id + ".sms";
-  if (catalogues_->Pattern(language, id) || catalogues_->Pattern(kFallbackLanguage, id))
-    return RenderId(id, m, lang, zone, true);
-  return Render(m, lang, zone);
+  Rendered out = catalogues_->Pattern(language, id) || catalogues_->Pattern(kFallbackLanguage, id)
+                     ? RenderId(id, m, lang, zone, true)
+                     : RenderId(m.id, m, lang, zone, true);
+  ReplaceAll(out.text, "\u2019", "'");
+  ReplaceAll(out.text, "\u202f", " ");
+  ReplaceAll(out.text, "\u00a0", " ");
+  return out;
 }
 
 Rendered Renderer::RenderId(const std::string& id, const Message& m, const std::string& lang,
-                            const std::string& zone, bool log_fallback) const {
+                            const std::string& zone, bool short_form) const {
   std::string language = catalogues_->Resolve(lang);
   const std::string* pattern = catalogues_->Pattern(language, id);
   if (!pattern && language != kFallbackLanguage) {
-    if (log_fallback) LogFallback(language, id);
+    LogFallback(language, id);
     language = kFallbackLanguage;
     pattern = catalogues_->Pattern(language, id);
   }
@@ -141,7 +165,7 @@ Rendered Renderer::RenderId(const std::string& id, const Message& m, const std::
     for (const auto& a : m.args)
       text += " " + a.name + "=" +
               (a.kind == MessageArg::Kind::kText ? a.text : std::to_string(a.number));
-    if (log_fallback) LogFallback(kFallbackLanguage, id);
+    LogFallback(kFallbackLanguage, id);
     return {text, language};
   }
   ThreadFormats& f = Formats(catalogues_.get());
@@ -166,7 +190,7 @@ Rendered Renderer::RenderId(const std::string& id, const Message& m, const std::
         values.emplace_back(static_cast<int64_t>(a.number));
         break;
       case MessageArg::Kind::kTime:
-        values.emplace_back(icu::UnicodeString::fromUTF8(Time(a.number, language, zone)));
+        values.emplace_back(icu::UnicodeString::fromUTF8(Time(a.number, language, zone, short_form)));
         break;
       case MessageArg::Kind::kDuration: {
         auto& mf = f.durations[language];

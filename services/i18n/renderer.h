@@ -26,19 +26,27 @@ class Renderer {
   // catalogue lacks is rendered in English and logged once; one English lacks
   // too is shown as its id and arguments, so nothing is ever lost.
   Rendered Render(const Message& m, const std::string& lang, const std::string& zone) const;
-  // The SMS form: "<id>.sms" when the catalogue has it, else Render's text.
+  // The SMS form: "<id>.sms" when the catalogue has it, else Render's text;
+  // times short and local ("02/12 17:23 UTC+3": the offset says the UTC time),
+  // and the typographic apostrophe and no-break spaces ICU and catalogues use
+  // made plain, so that Latin-script text stays in GSM-7 (160, not 70).
   Rendered RenderShort(const Message& m, const std::string& lang, const std::string& zone) const;
-  // One instant as Render shows a kTime argument: "2 déc. 2026, 17:23 UTC+3 (2026-12-02 14:23 UTC)".
-  std::string Time(UnixMillis t, const std::string& lang, const std::string& zone) const;
+  // One instant as Render shows a kTime argument: "2 déc. 2026, 17:23 UTC+3
+  // (2026-12-02 14:23 UTC)"; `short_form`: as RenderShort shows it.
+  std::string Time(UnixMillis t, const std::string& lang, const std::string& zone,
+                   bool short_form = false) const;
 
   const Catalogues& catalogues() const { return *catalogues_; }
   std::string Resolve(const std::string& lang) const { return catalogues_->Resolve(lang); }
 
  private:
   Rendered RenderId(const std::string& id, const Message& m, const std::string& lang,
-                    const std::string& zone, bool log_fallback) const;
+                    const std::string& zone, bool short_form) const;
   std::shared_ptr<const Catalogues> catalogues_;
 };
+
+// Whether `lang` is written right to left (Arabic, Hebrew, Persian, Urdu...), by ICU.
+bool IsRightToLeft(const std::string& lang);
 
 // Whether ICU's tz database knows `zone` as an IANA name ("Africa/Mogadishu";
 // "UTC" too). "" is not a zone.
