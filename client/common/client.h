@@ -26,6 +26,9 @@ struct ClientOptions {
   // TLS: when tls_root_pem is set the channel is TLS and the server's
   // certificate must chain to it; a client certificate (PEM) is sent when given.
   std::string tls_root_pem, tls_cert_pem, tls_key_pem;
+  // The language the server renders notices in for this client (metadata
+  // `baraza-language` on every call); empty sends none (the reader's own, else English).
+  std::string language;
 };
 
 // A fresh request_id: 128 random bits in hex.

@@ -70,7 +70,15 @@ ServerUnaryReactor* OutreachServiceImpl::AcknowledgeNotice(
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->notice_id(), "notice_id"));
   auto* reactor = ctx->DefaultReactor();
-  app_.AcknowledgeNotice(*actor, req->notice_id(), Reply<Notice>(reactor, resp));
+  std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
+  app_.AcknowledgeNotice(*actor, req->notice_id(),
+                         [this, reactor, resp, language](Result<Notice> r) {
+                           if (r.ok()) {
+                             app_.texts().Render(*r, language);
+                             ToProto(*r, resp);
+                           }
+                           reactor->Finish(ToGrpcStatus(r.status()));
+                         });
   return reactor;
 }
 

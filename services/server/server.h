@@ -40,7 +40,15 @@ struct ServerOptions {
   ConnectionLimits limits;
   // Failed authentications from one address before its calls are slowed; 0 never.
   int auth_slow_after = 5;
+  // The message catalogues (catalogues/<lang>.txt, docs/i18n.md); every pattern
+  // is checked at start and a broken one refuses the start. Empty: the default.
+  std::string catalogue_dir;
 };
+
+// Where barazad finds its catalogues when --catalogue-dir is not given: the
+// installed copy (<prefix>/share/baraza/catalogues) if there is one, else the
+// source tree's it was built from.
+std::string DefaultCatalogueDir();
 
 
 // Opens the store, catches up on deadlines that fell due while the server was
