@@ -92,6 +92,7 @@ bool Seed(const std::string& address, const std::string& mediator, Seeded* s) {
 struct Rpc {
   std::string method;         // "/package.Service/Method"
   std::string authorization;  // the header's value; empty for the echo
+  std::string language;       // `baraza-language` metadata; empty sends none
   // The n-th request, serialised.
   std::function<std::string(int64_t n)> request;
   // Whether the decoded reply to the n-th request is the one asked for.
@@ -144,6 +145,25 @@ Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s
                 if (c.group_id() != s.group) return false;
               return true;
             }};
+  }
+  // ListNotices as the respondents' liaison, 20 a page from a moving start, in
+  // English ("notices") or French ("notices-fr"): what rendering on read costs
+  // (issue 17: at most 10% over reading them as stored).
+  if (kind == "notices" || kind == "notices-fr") {
+    Rpc rpc{"/baraza.v1.NoticeService/ListNotices", "Bearer " + s.liaison_token,
+            [=](int64_t n) {
+              v1::ListNoticesRequest r;
+              r.set_after_notice_id(n % std::max<int64_t>(1, span));
+              r.set_page_size(20);
+              return r.SerializeAsString();
+            },
+            [](const std::string& reply, int64_t) {
+              v1::ListNoticesResponse page;
+              return page.ParseFromString(reply) && page.notices_size() > 0 &&
+                     !page.notices(0).text().empty();
+            }};
+    if (kind == "notices-fr") rpc.language = "fr";
+    return rpc;
   }
   if (kind == "respond") {
     auto id = [=](int64_t n) { return s.first_answered + n % answered_span; };
@@ -203,6 +223,7 @@ Issue Workload(const std::string& kind, const std::vector<std::shared_ptr<grpc::
     auto* c = new Call;
     c->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     if (!rpc->authorization.empty()) c->ctx.AddMetadata("authorization", rpc->authorization);
+    if (!rpc->language.empty()) c->ctx.AddMetadata("baraza-language", rpc->language);
     std::string bytes = rpc->request(n);
     grpc::Slice slice(bytes);
     c->req = grpc::ByteBuffer(&slice, 1);
@@ -318,8 +339,9 @@ int main(int argc, char** argv) {
   app.add_option("--cases", cases, "disputes seeded to read, and as many to answer")->capture_default_str();
   app.add_option("--loads", loads, "requests in flight")->capture_default_str();
   app.add_option("--kinds", kinds,
-                 "get, list, respond, file, and mixed (GetCase and FileDispute at once, "
-                 "half the load each)")->capture_default_str();
+                 "get, list, respond, file, mixed (GetCase and FileDispute at once, "
+                 "half the load each), notices and notices-fr (ListNotices in English and "
+                 "in French)")->capture_default_str();
   app.add_option("--work", work, "directory for the database and logs (emptied first)")
       ->capture_default_str();
   app.add_option("--markdown", out_md, "write the results to this Markdown file");
@@ -453,6 +475,8 @@ int main(int argc, char** argv) {
           {"echo-later", "echo answered from another thread (as a durable write is)"},
           {"get", "GetCase (read)"},
           {"list", "ListCases, 20 per page (read)"},
+          {"notices", "ListNotices, 20 per page, English (read)"},
+          {"notices-fr", "ListNotices, 20 per page, rendered in French (read)"},
           {"respond", "RespondToNotice (durable write)"},
           {"file", "FileDispute (durable write)"},
           {"mixed-get", "GetCase beside FileDispute (half the load each; read)"},

@@ -225,9 +225,14 @@ std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_co
   options.server = common.server;
   options.token = *token;
   options.timeout = std::chrono::seconds(common.timeout_seconds);
-  // "fr_FR.UTF-8" → "fr_FR"; "C" and "POSIX" name no language.
+  // "fr_FR.UTF-8" → "fr_FR"; "C" and "POSIX" name no language. Only a tag's
+  // characters are sent (gRPC metadata is ASCII): anything else sends none.
   std::string lang = common.lang.substr(0, common.lang.find_first_of(".@"));
-  if (lang != "C" && lang != "POSIX") options.language = lang;
+  bool tag = !lang.empty() && lang.size() <= 35 &&
+             std::all_of(lang.begin(), lang.end(), [](char ch) {
+               return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+             });
+  if (tag && lang != "C" && lang != "POSIX") options.language = lang;
   return std::make_unique<client::BarazaClient>(options);
 }
 

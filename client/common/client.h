@@ -111,6 +111,7 @@ class BarazaClient {
     for (int attempt = 0;; ++attempt) {  // bounded by options_.retries
       grpc::ClientContext ctx;
       if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
+      if (!options_.language.empty()) ctx.AddMetadata("baraza-language", options_.language);
       ctx.set_deadline(deadline);
       status = call(&ctx, sent, resp);
       if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !repeatable ||

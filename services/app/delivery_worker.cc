@@ -190,8 +190,7 @@ outreach::SendResult DeliveryWorker::SendOne(const Delivery& d, Senders& senders
   Notice rendered = *notice;
   texts.Render(rendered, language);
   m.text = rendered.text;
-  if (notice->deadline && notice->message.empty())  // an English notice of before messages
-    m.text += "\n\nDeadline: " + workflow::FormatTime(notice->deadline) + ".";
+  if (notice->deadline) m.text += "\n\n" + texts.DeadlineLine(*notice, language);
   m.short_text = outreach::FitSms(texts.Short(*notice, language));
   m.case_id = notice->case_id;
   m.notice_id = notice->id;

@@ -1,5 +1,7 @@
 #include "services/app/notice_text.h"
 
+#include "services/workflow/case_machine.h"
+
 namespace baraza {
 namespace {
 
@@ -119,6 +121,15 @@ void NoticeText::Render(Notice& n, const std::string& language) {
 
 void NoticeText::Render(std::vector<Notice>& notices, const std::string& language) {
   for (Notice& n : notices) Render(n, language);
+}
+
+std::string NoticeText::DeadlineLine(const Notice& n, const std::string& language) {
+  if (!renderer_ || n.message.empty())  // an English notice of before messages: as then
+    return "Deadline: " + workflow::FormatTime(n.deadline) + ".";
+  Message m;
+  m.id = "mail.deadline";
+  m.Time("deadline", n.deadline);
+  return renderer_->Render(m, language, ZoneOfCase(n.case_id)).text;
 }
 
 std::string NoticeText::Short(const Notice& n, const std::string& language) {

@@ -45,6 +45,8 @@ class NoticeText {
   // notice and language: a notice never changes.
   void Render(Notice& n, const std::string& language);
   void Render(std::vector<Notice>& notices, const std::string& language);
+  // "Deadline: <time in the group's zone> (<UTC>)." in `language`, for e-mail.
+  std::string DeadlineLine(const Notice& n, const std::string& language);
   // The SMS form of `n` in `language` (not cached: sent once per contact point).
   std::string Short(const Notice& n, const std::string& language);
   // The time zone of a case's group ("" for UTC or an unknown case).

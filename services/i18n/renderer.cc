@@ -148,6 +148,7 @@ Rendered Renderer::RenderShort(const Message& m, const std::string& lang,
   ReplaceAll(out.text, "\u2019", "'");
   ReplaceAll(out.text, "\u202f", " ");
   ReplaceAll(out.text, "\u00a0", " ");
+  ReplaceAll(out.text, "\u2212", "-");  // ICU's minus sign in "UTC−4"
   return out;
 }
 

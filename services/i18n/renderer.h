@@ -28,7 +28,7 @@ class Renderer {
   Rendered Render(const Message& m, const std::string& lang, const std::string& zone) const;
   // The SMS form: "<id>.sms" when the catalogue has it, else Render's text;
   // times short and local ("02/12 17:23 UTC+3": the offset says the UTC time),
-  // and the typographic apostrophe and no-break spaces ICU and catalogues use
+  // and the typographic apostrophe, minus sign and no-break spaces ICU and catalogues use
   // made plain, so that Latin-script text stays in GSM-7 (160, not 70).
   Rendered RenderShort(const Message& m, const std::string& lang, const std::string& zone) const;
   // One instant as Render shows a kTime argument: "2 déc. 2026, 17:23 UTC+3
