@@ -88,6 +88,10 @@ class WriteTx {
   virtual Result<Id> InsertParty(const Party& party) = 0;
   virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;
   virtual Result<Id> InsertCommander(const Commander& commander) = 0;
+  // Sets the language a liaison (role kLiaison) or a commander (kCommander)
+  // reads notices in; NOT_FOUND for an unknown one.
+  virtual Status SetReaderLanguage(Role role, Id id, const std::string& language,
+                                   UnixMillis now) = 0;
   virtual Status InsertToken(const TokenRecord& token) = 0;
   // Marks the token with this PublicId() revoked at `now` and returns it; NOT_FOUND
   // if no token has that id, FAILED_PRECONDITION if it was revoked already.

@@ -114,6 +114,25 @@ class MemoryTx : public WriteTx {
     Record(Table::kLiaisons, projection::LiaisonRow(d_.liaisons[id]), l.created_at);
     return id;
   }
+  Status SetReaderLanguage(Role role, Id id, const std::string& language,
+                           UnixMillis now) override {
+    if (role == Role::kLiaison) {
+      auto it = d_.liaisons.find(id);
+      if (it == d_.liaisons.end())
+        return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+      Row old = projection::LiaisonRow(it->second);
+      it->second.language = language;
+      recorder_.Put(Table::kLiaisons, projection::LiaisonRow(it->second), &old);
+    } else {
+      auto it = d_.commanders.find(id);
+      if (it == d_.commanders.end()) return NoSuchCommander(id);
+      Row old = projection::CommanderRow(it->second);
+      it->second.language = language;
+      recorder_.Put(Table::kCommanders, projection::CommanderRow(it->second), &old);
+    }
+    registry_at_ = std::max(registry_at_, now);
+    return Status::Ok();
+  }
   Result<Id> InsertCommander(const Commander& c) override {
     Id id = NextKey(d_.commanders);
     d_.commanders[id] = c;

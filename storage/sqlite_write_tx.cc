@@ -134,6 +134,25 @@ Result<Id> SqliteTx::InsertLiaison(const Liaison& l) {
   return id;
 }
 
+Status SqliteTx::SetReaderLanguage(Role role, Id id, const std::string& language,
+                                   UnixMillis now) {
+  bool liaison = role == Role::kLiaison;
+  Table table = liaison ? Table::kLiaisons : Table::kCommanders;
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, table, {id}));
+  if (!old)
+    return liaison ? Status::NotFound("liaison " + std::to_string(id) + " does not exist")
+                   : NoSuchCommander(id);
+  Query q(c_, liaison ? "UPDATE liaisons SET language = ? WHERE id = ?"
+                      : "UPDATE commanders SET language = ? WHERE id = ?");
+  q.Bind(language).Bind(id);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  Row row = *old;
+  row.back() = language;  // the language is the last column of both tables
+  recorder_.Put(table, std::move(row), &*old);
+  Touch(now);
+  return Status::Ok();
+}
+
 Result<Id> SqliteTx::InsertCommander(const Commander& commander) {
   Query q(c_, "INSERT INTO commanders(name, created_at, language) VALUES(?,?,?)");
   q.Bind(commander.name).Bind(commander.created_at).Bind(commander.language);

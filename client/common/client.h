@@ -59,6 +59,7 @@ class BarazaClient {
   BARAZA_RPC(groups, GetParticipationRecord, GetParticipationRecordRequest, ParticipationRecord)
   BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
   BARAZA_RPC(access, RegisterCommander, RegisterCommanderRequest, RegisterCommanderResponse)
+  BARAZA_RPC(access, SetLanguage, SetLanguageRequest, SetLanguageResponse)
   BARAZA_RPC(access, RegisterObserver, RegisterObserverRequest, RegisterObserverResponse)
   BARAZA_RPC(access, ListTokens, ListTokensRequest, ListTokensResponse)
   BARAZA_RPC(access, RevokeToken, RevokeTokenRequest, TokenInfo)

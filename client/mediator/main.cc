@@ -179,6 +179,7 @@ int main(int argc, char** argv) {
 
   auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
   AddContactCommands(p, liaison, ContactsOf::kLiaison);
+  AddLanguageCommand(p, liaison, ContactsOf::kLiaison);
   auto liaison_party = std::make_shared<int64_t>(0);
   auto liaison_language = std::make_shared<std::string>();
   auto* liaison_register = register_command(
@@ -211,6 +212,7 @@ int main(int argc, char** argv) {
   auto* commander =
       app.add_subcommand("commander", "peacekeeper commanders")->require_subcommand(1);
   AddContactCommands(p, commander, ContactsOf::kCommander);
+  AddLanguageCommand(p, commander, ContactsOf::kCommander);
   auto commander_language = std::make_shared<std::string>();
   register_command(
       commander, "register a peacekeeper commander and write the commander's token to a file",

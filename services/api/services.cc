@@ -126,6 +126,22 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
   return reactor;
 }
 
+ServerUnaryReactor* AccessServiceImpl::SetLanguage(CallbackServerContext* ctx,
+                                                   const v1::SetLanguageRequest* req,
+                                                   v1::SetLanguageResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  auto* reactor = ctx->DefaultReactor();
+  app_.SetLanguage(*actor, req->liaison_id(), req->commander_id(), req->language(),
+                   [this, reactor, resp](Result<std::string> r) {
+                     if (r.ok()) {
+                       resp->set_language(*r);
+                       resp->set_rendered_in(app_.texts().Resolve(*r));
+                     }
+                     reactor->Finish(ToGrpcStatus(r.status()));
+                   });
+  return reactor;
+}
+
 ServerUnaryReactor* AccessServiceImpl::RegisterObserver(CallbackServerContext* ctx,
                                                         const v1::RegisterObserverRequest* req,
                                                         v1::RegisterObserverResponse* resp) {

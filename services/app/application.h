@@ -77,6 +77,11 @@ class Application {
   void RegisterCommander(const Actor& actor, const std::string& name,
                          Callback<RegisteredCommander> done, Millis token_ttl = 0,
                          const std::string& language = "");
+  // Sets the language `liaison_id` or `commander_id` reads notices in (its own
+  // for a liaison or commander: ids 0 or its own; a mediator names exactly one);
+  // answers the tag as stored.
+  void SetLanguage(const Actor& actor, Id liaison_id, Id commander_id,
+                   const std::string& language, Callback<std::string> done);
   // Issues an observer token: it reads published reports and nothing else.
   // Valid for `token_ttl` (0: kDefaultTokenTtl). Mediator only.
   void RegisterObserver(const Actor& actor, const std::string& name,

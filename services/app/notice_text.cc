@@ -55,6 +55,11 @@ std::string NoticeText::Stored(Role role, Id id) {
   return language;
 }
 
+void NoticeText::Forget(Role role, Id id) {
+  std::unique_lock lock(mu_);
+  readers_.erase((role == Role::kLiaison ? "l" : "c") + std::to_string(id));
+}
+
 std::string NoticeText::LanguageOfLiaison(Id liaison_id) {
   std::string stored = Stored(Role::kLiaison, liaison_id);
   return renderer_ ? renderer_->Resolve(stored) : i18n::kFallbackLanguage;

@@ -38,6 +38,12 @@ class NoticeText {
   // else English. Always one the catalogues have ("en" when they lack it).
   std::string LanguageOf(const Actor& reader, const std::string& requested);
   std::string LanguageOfLiaison(Id liaison_id);
+  // The catalogue language `tag` is rendered in.
+  std::string Resolve(const std::string& tag) const {
+    return renderer_ ? renderer_->Resolve(tag) : i18n::kFallbackLanguage;
+  }
+  // A liaison's or commander's language changed: read it again next time.
+  void Forget(Role role, Id id);
   std::string LanguageOfCommander(Id commander_id);
 
   // Fills `text` and `language` of a notice that carries a message; a notice

@@ -159,3 +159,27 @@ TEST_CASE("the liaison CLI reads notices in the language of --lang and says whic
   CHECK(status2 == 0);
   CHECK_THAT(out2, Catch::Contains("[fr] affaire"));
 }
+
+TEST_CASE("a liaison changes its language later, and its notices follow", "[e2e][i18n]") {
+  InMogadishu w;
+  auto liaison = w.server.Client(w.liaison_token);
+  v1::SetLanguageRequest req;
+  req.set_language("ar");
+  v1::SetLanguageResponse resp;
+  REQUIRE(liaison.SetLanguage(req, &resp).ok());
+  CHECK(resp.language() == "ar");
+  CHECK(resp.rendered_in() == "ar");
+  v1::Notice n = w.CallToNegotiate("");
+  CHECK(n.language() == "ar");
+  // A mediator may set it back; a liaison may not set another's.
+  auto m = w.server.Client(w.server.mediator_token());
+  v1::WhoAmIResponse who;
+  REQUIRE(liaison.WhoAmI({}, &who).ok());
+  int64_t id = std::stoll(who.subject().substr(who.subject().find(':') + 1));
+  req.set_liaison_id(id);
+  req.set_language("fr");
+  REQUIRE(m.SetLanguage(req, &resp).ok());
+  CHECK(w.CallToNegotiate("").language() == "fr");
+  req.set_liaison_id(id + 1000);
+  CHECK(liaison.SetLanguage(req, &resp).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+}
