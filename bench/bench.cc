@@ -92,11 +92,11 @@ bool Seed(const std::string& address, const std::string& mediator, Seeded* s) {
 struct Rpc {
   std::string method;         // "/package.Service/Method"
   std::string authorization;  // the header's value; empty for the echo
-  std::string language;       // `baraza-language` metadata; empty sends none
   // The n-th request, serialised.
   std::function<std::string(int64_t n)> request;
   // Whether the decoded reply to the n-th request is the one asked for.
   std::function<bool(const std::string& reply, int64_t n)> check;
+  std::string language = {};  // `baraza-language` metadata; empty sends none
 };
 constexpr int64_t kCheckEvery = 64;
 
