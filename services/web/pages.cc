@@ -120,6 +120,15 @@ std::string ReportItem(const Report& r, const PageWords& w) {
   return out + "</span></li>\n";
 }
 
+// Whether the value of a line with this label is the template's own words (a
+// state, a role, a kind), never a party's: only those are translated.
+bool TemplateValue(const std::string& label) {
+  for (const char* l : {"Kind", "Status", "Raised by", "Role in the case", "Answer", "Outcome",
+                        "Standard", "Dimension"})
+    if (label == l) return true;
+  return false;
+}
+
 // The catalogue id of a template word: "report." + the words in lower case,
 // each run of other characters one '_' ("Commander's answer" → report.commander_s_answer).
 std::string TemplateId(const std::string& english) {
@@ -344,9 +353,14 @@ std::string ReportPage(const Report& r, const ContactGroup& group,
     open_list = true;
     const ReportLine& line = r.sections[p.section].lines[p.line];
     std::string_view value = std::string_view(line.value).substr(p.offset, p.length);
+    std::string shown = line.value == "none" ? none
+                        : TemplateValue(line.label) && p.offset == 0 && p.length == line.value.size()
+                            ? w.Say(("report.value." + TemplateId(line.value).substr(7)).c_str(),
+                                    line.value)
+                            : std::string(value);
     body += "<dt>" + Escape(w.Say(TemplateId(line.label).c_str(), line.label)) +
             (p.offset > 0 ? " " + Escape(continued) : "") + "</dt><dd dir=\"auto\">" +
-            (line.value == "none" ? Escape(none) : Escape(value)) + "</dd>\n";
+            Escape(shown) + "</dd>\n";
   }
   if (open_list) body += "</dl>\n";
   body += pager;

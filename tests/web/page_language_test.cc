@@ -37,7 +37,9 @@ struct Site {
                    r.history_head = "3:" + std::string(64, 'f');
                    r.sections = {{"The case", {{"Case", "#1 <script>SENTINEL()</script>"},
                                                {"Raised on", "2026-12-01 10:00:00 UTC"}}},
-                                 {"Outcome", {{"Outcome", "settled"}}},
+                                 {"Outcome", {{"Outcome", "settled"},
+                                              {"Status", "concluded by a settlement"},
+                                              {"Text", "withdrawn"}}},
                                  {"Standard invoked", {}}};
                    return tx.InsertReport(r);
                  }).ok());
@@ -89,6 +91,16 @@ TEST_CASE("a script sentinel in a title is still escaped text in every language"
     CHECK(page.body.find("<script") == std::string::npos);
     CHECK(page.body.find("&lt;script&gt;SENTINEL()&lt;/script&gt;Checkpoint") != std::string::npos);
   }
+}
+
+TEST_CASE("the template's own values are translated, a party's text never", "[web][i18n]") {
+  Site site;
+  auto ar = site.Page("ar");
+  CHECK(ar.body.find("<dd dir=\"auto\">انتهت بتسوية</dd>") != std::string::npos);
+  auto fr = site.Page("fr");
+  CHECK(fr.body.find("<dd dir=\"auto\">conclue par un accord</dd>") != std::string::npos);
+  // "withdrawn" is a template word too, but under "Text" it is what the parties agreed.
+  CHECK(fr.body.find("<dd dir=\"auto\">withdrawn</dd>") != std::string::npos);
 }
 
 TEST_CASE("a name in another script is isolated on the page", "[web][i18n]") {
