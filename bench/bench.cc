@@ -200,7 +200,8 @@ int main(int argc, char** argv) {
   double seconds = 3;
   int64_t max_requests = 200000;
   std::vector<int> loads = {1, 4, 32, 256};
-  std::vector<std::string> kinds = {"get", "list", "respond", "file", "mixed"};
+  std::vector<std::string> kinds = {"get", "list", "notices", "notices-fr", "respond", "file",
+                                    "mixed"};
   bool smoke = false;
   app.add_option("--barazad", barazad, "path of the barazad binary")->required();
   app.add_option("--echo", echo_bin, "path of the bench-echo binary")->required();
@@ -211,8 +212,9 @@ int main(int argc, char** argv) {
   app.add_option("--cases", cases, "disputes seeded to read, and as many to answer")->capture_default_str();
   app.add_option("--loads", loads, "requests in flight")->capture_default_str();
   app.add_option("--kinds", kinds,
-                 "get, list, respond, file, and mixed (GetCase and FileDispute at once, "
-                 "half the load each)")->capture_default_str();
+                 "get, list, respond, file, mixed (GetCase and FileDispute at once, "
+                 "half the load each), notices and notices-fr (ListNotices in English and "
+                 "in French)")->capture_default_str();
   app.add_option("--work", work, "directory for the database and logs (emptied first)")
       ->capture_default_str();
   app.add_option("--markdown", out_md, "write the results to this Markdown file");
@@ -360,6 +362,8 @@ int main(int argc, char** argv) {
           {"echo-later", "echo answered from another thread (as a durable write is)"},
           {"get", "GetCase (read)"},
           {"list", "ListCases, 20 per page (read)"},
+          {"notices", "ListNotices, 20 per page, English (read)"},
+          {"notices-fr", "ListNotices, 20 per page, rendered in French (read)"},
           {"respond", "RespondToNotice (durable write)"},
           {"file", "FileDispute (durable write)"},
           {"mixed-get", "GetCase beside FileDispute (half the load each; read)"},

@@ -38,10 +38,12 @@ struct Rpc {
   std::function<std::string(int64_t n)> request;
   // Whether the decoded reply to the n-th request is the one asked for.
   std::function<bool(const std::string& reply, int64_t n)> check;
+  std::string language = {};  // `baraza-language` metadata; empty sends none
 };
 constexpr int64_t kCheckEvery = 64;
 
-// The RPC that `kind` measures (echo, echo-later, get, list, respond, respond-basic, file).
+// The RPC that `kind` measures (echo, echo-later, get, list, notices,
+// notices-fr, respond, respond-basic, file).
 Rpc RpcFor(const std::string& kind, const std::string& mediator, const Seeded& s);
 
 // Calls of `kind` spread over `chans`, each with a new request number.

@@ -420,5 +420,43 @@ Result<std::vector<ReportSection>> DecodeSections(const std::string& text) {
   }
 }
 
+namespace {
+constexpr std::string_view kMessageMark = "\x1em1";
+}  // namespace
+
+std::string EncodeMessage(const Message& m) {
+  json args = json::array();
+  for (const auto& a : m.args) {
+    if (a.kind == MessageArg::Kind::kText)
+      args.push_back(json::array({a.name, static_cast<int>(a.kind), a.text}));
+    else
+      args.push_back(json::array({a.name, static_cast<int>(a.kind), a.number}));
+  }
+  return std::string(kMessageMark) + json{{"id", m.id}, {"args", std::move(args)}}.dump();
+}
+
+std::optional<Message> DecodeMessage(std::string_view stored) {
+  if (stored.substr(0, kMessageMark.size()) != kMessageMark) return std::nullopt;
+  try {
+    json j = json::parse(stored.substr(kMessageMark.size()));
+    Message m;
+    m.id = j.at("id").get<std::string>();
+    if (m.id.empty()) return std::nullopt;
+    for (const auto& a : j.at("args")) {
+      MessageArg arg;
+      arg.name = a.at(0).get<std::string>();
+      int kind = a.at(1).get<int>();
+      if (kind < 1 || kind > 4) return std::nullopt;
+      arg.kind = static_cast<MessageArg::Kind>(kind);
+      if (arg.kind == MessageArg::Kind::kText) arg.text = a.at(2).get<std::string>();
+      else arg.number = a.at(2).get<int64_t>();
+      m.args.push_back(std::move(arg));
+    }
+    return m;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace codec
 }  // namespace baraza

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -32,5 +34,15 @@ std::map<std::string, std::string> DecodeDetails(const std::string& json);
 // A report's sections as JSON: [{"heading": ..., "lines": [[label, value], ...]}, ...].
 std::string EncodeSections(const std::vector<ReportSection>& sections);
 Result<std::vector<ReportSection>> DecodeSections(const std::string& json);
+
+// A message (a notice's meaning) as stored in a text column, where a notice
+// written before messages existed keeps its English text: a marker byte (0x1E,
+// which no written text starts with), "m1", then JSON
+// {"id":...,"args":[[name,kind,value],...]} (kind 1 text, 2 number, 3 time,
+// 4 duration: MessageArg::Kind).
+std::string EncodeMessage(const Message& m);
+// The message in `stored`; nullopt when it is text stored as written (or the
+// encoding cannot be read, which is then shown as it is).
+std::optional<Message> DecodeMessage(std::string_view stored);
 
 }  // namespace baraza::codec

@@ -23,6 +23,15 @@ Result<CaseRef> CaseStore::GetCaseShared(Id case_id) {
   return std::make_shared<const Case>(std::move(c).value());
 }
 
+Result<Liaison> CaseStore::GetLiaison(Id liaison_id) {
+  return Status::NotFound("liaison " + std::to_string(liaison_id) + " is not kept by this store");
+}
+
+Result<Commander> CaseStore::GetCommander(Id commander_id) {
+  return Status::NotFound("commander " + std::to_string(commander_id) +
+                          " is not kept by this store");
+}
+
 Result<std::vector<CaseRef>> CaseStore::ListCasesShared(const CaseFilter& filter) {
   auto cases = ListCases(filter);
   if (!cases.ok()) return cases.status();

@@ -88,6 +88,10 @@ class WriteTx {
   virtual Result<Id> InsertParty(const Party& party) = 0;
   virtual Result<Id> InsertLiaison(const Liaison& liaison) = 0;
   virtual Result<Id> InsertCommander(const Commander& commander) = 0;
+  // Sets the language a liaison (role kLiaison) or a commander (kCommander)
+  // reads notices in; NOT_FOUND for an unknown one.
+  virtual Status SetReaderLanguage(Role role, Id id, const std::string& language,
+                                   UnixMillis now) = 0;
   virtual Status InsertToken(const TokenRecord& token) = 0;
   // Marks the token with this PublicId() revoked at `now` and returns it; NOT_FOUND
   // if no token has that id, FAILED_PRECONDITION if it was revoked already.
@@ -182,6 +186,10 @@ class CaseStore {
   virtual Result<ContactGroup> GetGroup(Id group_id) = 0;
   virtual Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) = 0;
   virtual Result<Party> GetParty(Id party_id) = 0;
+  // A liaison or a commander, for the language it reads in. By default NotFound
+  // (a store that does not keep them yet: notices are then rendered in English).
+  virtual Result<Liaison> GetLiaison(Id liaison_id);
+  virtual Result<Commander> GetCommander(Id commander_id);
   virtual Result<Case> GetCase(Id case_id) = 0;
   virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
   // GetCase and ListCases without a copy of what the store holds already (the

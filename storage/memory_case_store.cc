@@ -114,6 +114,25 @@ class MemoryTx : public WriteTx {
     Record(Table::kLiaisons, projection::LiaisonRow(d_.liaisons[id]), l.created_at);
     return id;
   }
+  Status SetReaderLanguage(Role role, Id id, const std::string& language,
+                           UnixMillis now) override {
+    if (role == Role::kLiaison) {
+      auto it = d_.liaisons.find(id);
+      if (it == d_.liaisons.end())
+        return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+      Row old = projection::LiaisonRow(it->second);
+      it->second.language = language;
+      recorder_.Put(Table::kLiaisons, projection::LiaisonRow(it->second), &old);
+    } else {
+      auto it = d_.commanders.find(id);
+      if (it == d_.commanders.end()) return NoSuchCommander(id);
+      Row old = projection::CommanderRow(it->second);
+      it->second.language = language;
+      recorder_.Put(Table::kCommanders, projection::CommanderRow(it->second), &old);
+    }
+    registry_at_ = std::max(registry_at_, now);
+    return Status::Ok();
+  }
   Result<Id> InsertCommander(const Commander& c) override {
     Id id = NextKey(d_.commanders);
     d_.commanders[id] = c;
@@ -336,6 +355,21 @@ Result<std::vector<ContactGroup>> MemoryCaseStore::ListGroups(Id after_id, int l
 Result<Party> MemoryCaseStore::GetParty(Id id) {
   std::lock_guard lock(mu_);
   return PartyOf(data_, id);
+}
+
+Result<Liaison> MemoryCaseStore::GetLiaison(Id id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.liaisons.find(id);
+  if (it == data_.liaisons.end())
+    return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+  return it->second;
+}
+
+Result<Commander> MemoryCaseStore::GetCommander(Id id) {
+  std::lock_guard lock(mu_);
+  auto it = data_.commanders.find(id);
+  if (it == data_.commanders.end()) return NoSuchCommander(id);
+  return it->second;
 }
 
 Result<Case> MemoryCaseStore::GetCase(Id id) {

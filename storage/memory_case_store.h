@@ -41,6 +41,8 @@ class MemoryCaseStore : public CaseStore {
   Result<ContactGroup> GetGroup(Id group_id) override;
   Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
   Result<Party> GetParty(Id party_id) override;
+  Result<Liaison> GetLiaison(Id liaison_id) override;
+  Result<Commander> GetCommander(Id commander_id) override;
   Result<Case> GetCase(Id case_id) override;
   Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
   Result<std::vector<Event>> ListEvents(Id case_id) override;

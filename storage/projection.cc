@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "baraza/record/changes.pb.h"
+#include "storage/case_codec.h"
 #include "services/auth/sha256.h"
 
 namespace baraza::projection {
@@ -50,11 +51,15 @@ std::string CellText(const Cell& c) {
 const std::vector<TableSpec>& Tables() {
   static const std::vector<TableSpec> kTables = {
       {Table::kContactGroups, "contact_groups",
-       {"id", "name", "purpose", "kind", "appeal_window", "created_at"}, 1, -1, "contact group"},
+       {"id", "name", "purpose", "kind", "appeal_window", "created_at", "time_zone"}, 1, -1,
+       "contact group", 6, "t"},  // time_zone (schema 9)
       {Table::kParties, "parties", {"id", "group_id", "name", "category", "created_at"}, 1, -1,
        "party"},
-      {Table::kLiaisons, "liaisons", {"id", "party_id", "name", "created_at"}, 1, -1, "liaison"},
-      {Table::kCommanders, "commanders", {"id", "name", "created_at"}, 1, -1, "commander"},
+      // language (schema 9), as commanders'.
+      {Table::kLiaisons, "liaisons", {"id", "party_id", "name", "created_at", "language"}, 1, -1,
+       "liaison", 4, "t"},
+      {Table::kCommanders, "commanders", {"id", "name", "created_at", "language"}, 1, -1,
+       "commander", 3, "t"},
       {Table::kTokens, "tokens",
        {"hash", "role", "subject_id", "party_id", "group_id", "label", "created_at", "expires_at",
         "revoked_at"},
@@ -142,6 +147,12 @@ void RowDigester::Int(int64_t v) {
 }
 
 void RowDigester::Text(const char* data, size_t size) {
+  if (first_columns_ != 0 && column_ >= first_columns_ && size == 0) {
+    held_.push_back('t');
+    PutInt(held_, 0);
+    ++column_;
+    return;
+  }
   Column();
   bytes_.push_back('t');
   PutInt(bytes_, static_cast<int64_t>(size));
@@ -171,13 +182,16 @@ std::string Describe(Table table, const Row& row) {
 }
 
 Row GroupRow(const ContactGroup& g) {
-  return {I(g.id), g.name, g.purpose, E64(g.kind), I(g.appeal_window), I(g.created_at)};
+  return {I(g.id), g.name, g.purpose, E64(g.kind), I(g.appeal_window), I(g.created_at),
+          g.time_zone};
 }
 Row PartyRow(const Party& p) {
   return {I(p.id), I(p.group_id), p.name, E64(p.category), I(p.created_at)};
 }
-Row LiaisonRow(const Liaison& l) { return {I(l.id), I(l.party_id), l.name, I(l.created_at)}; }
-Row CommanderRow(const Commander& c) { return {I(c.id), c.name, I(c.created_at)}; }
+Row LiaisonRow(const Liaison& l) {
+  return {I(l.id), I(l.party_id), l.name, I(l.created_at), l.language};
+}
+Row CommanderRow(const Commander& c) { return {I(c.id), c.name, I(c.created_at), c.language}; }
 Row TokenRow(const TokenRecord& t) {
   return {t.hash, E64(t.role), I(t.subject_id), I(t.party_id), I(t.group_id), t.label,
           I(t.created_at), I(t.expires_at), I(t.revoked_at)};
@@ -203,8 +217,12 @@ int64_t StoredRole(Role r) { return r == Role::kLiaison ? 0 : static_cast<int64_
 Role RoleStored(int64_t v) { return v == 0 ? Role::kLiaison : static_cast<Role>(v); }
 }  // namespace
 
+// A notice's text column holds its message, encoded (codec::EncodeMessage), or
+// for a notice written before messages existed its English text: no column was
+// added, so every older row and record digests as it did.
 Row NoticeRow(const Notice& n) {
-  return {I(n.id), I(n.case_id), I(n.PartyId()), E64(n.kind), n.text, I(n.created_at),
+  std::string text = n.message.empty() ? n.text : codec::EncodeMessage(n.message);
+  return {I(n.id), I(n.case_id), I(n.PartyId()), E64(n.kind), std::move(text), I(n.created_at),
           I(n.deadline), StoredRole(n.to.role),
           I(n.to.role == Role::kCommander ? n.to.id : 0)};
 }
@@ -215,6 +233,10 @@ Notice NoticeOf(const Row& r) {
   n.case_id = IntAt(r, 1);
   n.kind = static_cast<NoticeKind>(IntAt(r, 3));
   n.text = TextAt(r, 4);
+  if (auto m = codec::DecodeMessage(n.text)) {
+    n.message = std::move(*m);
+    n.text.clear();
+  }
   n.created_at = IntAt(r, 5);
   n.deadline = IntAt(r, 6);
   n.to.role = RoleStored(IntAt(r, 7));
@@ -433,7 +455,7 @@ Result<Decoded> Decode(const std::string& bytes) {
                                        std::to_string(r.table()));
     size_t want = r.deleted() ? spec->key_columns : spec->columns.size();
     size_t have = static_cast<size_t>(r.values_size());
-    // Recorded before columns were added: they hold their default, 0.
+    // Recorded before columns were added: they hold their default, 0 or "".
     bool older = !r.deleted() && spec->first_columns != 0 && have >= spec->first_columns &&
                  have < want;
     if (have != want && !older)
@@ -445,7 +467,13 @@ Result<Decoded> Decode(const std::string& bytes) {
       if (v.kind_case() == record::Value::kInt) c.row.emplace_back(static_cast<int64_t>(v.int_()));
       else c.row.emplace_back(v.text());
     }
-    while (c.row.size() < want && older) c.row.emplace_back(int64_t{0});
+    while (c.row.size() < want && older) {
+      size_t added = c.row.size() - spec->first_columns;
+      if (added < std::char_traits<char>::length(spec->added_kinds) && spec->added_kinds[added] == 't')
+        c.row.emplace_back(std::string());
+      else
+        c.row.emplace_back(int64_t{0});
+    }
     out.changes.push_back(std::move(c));
   }
   return out;

@@ -43,10 +43,13 @@ struct TableSpec {
   int case_column;                   // the column naming the case; -1 if none
   const char* row_name;              // what a person calls one row ("position")
   // Columns added after the table was first recorded come last and default to
-  // 0. A row whose added columns are all 0 digests as it did before they
+  // 0 or "". A row whose added columns are all 0 or "" digests as it did before they
   // existed, and a record made before them reads as such a row, so that an
   // older database's history still verifies. 0: no column was added.
   size_t first_columns = 0;
+  // The type of each added column, 'i' (integer, default 0) or 't' (text,
+  // default ""): what an older record's row is completed with. "": all integers.
+  const char* added_kinds = "";
 };
 // Every projection table, in the order they are checked and rebuilt.
 const std::vector<TableSpec>& Tables();

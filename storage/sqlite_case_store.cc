@@ -329,6 +329,16 @@ Result<Party> SqliteCaseStore::GetParty(Id id) {
   return LoadParty(*r, id);
 }
 
+Result<Liaison> SqliteCaseStore::GetLiaison(Id id) {
+  BARAZA_READER(r);
+  return LoadLiaison(*r, id);
+}
+
+Result<Commander> SqliteCaseStore::GetCommander(Id id) {
+  BARAZA_READER(r);
+  return LoadCommander(*r, id);
+}
+
 Result<CaseRef> SqliteCaseStore::GetCaseShared(Id id) {
   if (auto cached = cache_.Get(id)) return cached;
   uint64_t epoch = cache_.Epoch();

@@ -33,7 +33,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
-  static constexpr int kSchemaVersion = 9;
+  static constexpr int kSchemaVersion = 10;
 
   struct Options {
     std::string path;
@@ -62,6 +62,8 @@ class SqliteCaseStore : public CaseStore {
   Result<ContactGroup> GetGroup(Id group_id) override;
   Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
   Result<Party> GetParty(Id party_id) override;
+  Result<Liaison> GetLiaison(Id liaison_id) override;
+  Result<Commander> GetCommander(Id commander_id) override;
   Result<Case> GetCase(Id case_id) override;
   Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
   Result<CaseRef> GetCaseShared(Id case_id) override;

@@ -79,8 +79,8 @@ Result<Party> LoadParty(Connection& c, Id id) {
 Result<ContactGroup> LoadGroup(Connection& c, Id id) {
   ContactGroup g;
   {
-    Query q(c, "SELECT id, name, purpose, kind, created_at, appeal_window FROM contact_groups "
-                "WHERE id = ?");
+    Query q(c, "SELECT id, name, purpose, kind, created_at, appeal_window, time_zone "
+                "FROM contact_groups WHERE id = ?");
     q.Bind(id);
     if (!q.Next()) {
       if (!q.status().ok()) return q.status();
@@ -92,6 +92,7 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
     g.kind = static_cast<GroupKind>(q.Int(3));
     g.created_at = q.Int(4);
     g.appeal_window = q.Int(5);
+    g.time_zone = q.Text(6);
   }
   static const std::string sql = std::string(kPartyColumns) + "WHERE p.group_id = ? ORDER BY p.id";
   Query q(c, sql.c_str());
@@ -99,6 +100,26 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
   while (q.Next()) g.parties.push_back(ReadParty(q));
   if (!q.status().ok()) return q.status();
   return g;
+}
+
+Result<Liaison> LoadLiaison(Connection& c, Id id) {
+  Query q(c, "SELECT id, party_id, name, created_at, language FROM liaisons WHERE id = ?");
+  q.Bind(id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
+  }
+  return Liaison{q.Int(0), q.Int(1), q.Text(2), q.Int(3), q.Text(4)};
+}
+
+Result<Commander> LoadCommander(Connection& c, Id id) {
+  Query q(c, "SELECT id, name, created_at, language FROM commanders WHERE id = ?");
+  q.Bind(id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return NoSuchCommander(id);
+  }
+  return Commander{q.Int(0), q.Text(1), q.Int(2), q.Text(3)};
 }
 
 namespace {

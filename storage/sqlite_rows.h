@@ -24,6 +24,8 @@ Result<Report> ReadReport(Query& q);
 
 Result<Party> LoadParty(Connection& c, Id id);
 Result<ContactGroup> LoadGroup(Connection& c, Id id);
+Result<Liaison> LoadLiaison(Connection& c, Id id);
+Result<Commander> LoadCommander(Connection& c, Id id);
 // A stored case: its body, then its positions, mediator-only ones opened with
 // `cipher` (null: FAILED_PRECONDITION if the case has any).
 Result<Case> DecodeStoredCase(Connection& c, const std::string& body, const DataCipher* cipher);

@@ -197,6 +197,14 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
 )sql";
 
+// v10: each reader's language and each group's time zone (issue 17). Text
+// columns added last, "" by default, which digests as a row did before them.
+const char* const kSchemaV10 = R"sql(
+ALTER TABLE contact_groups ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE liaisons ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE commanders ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql";
+
 Status ChainExistingEvents(Connection& c) {
   std::vector<chain::StoredEvent> rows;
   {
@@ -249,6 +257,7 @@ Status Migrate(Connection& c, int newest) {
   if (s.ok() && version < 7) s = c.Exec(kSchemaV7);
   if (s.ok() && version < 8) s = c.Exec(kSchemaV8);
   if (s.ok() && version < 9) s = c.Exec(kSchemaV9);
+  if (s.ok() && version < 10) s = c.Exec(kSchemaV10);
   // Last: it records every row of every table (those of v6 are empty then).
   if (s.ok() && version < 5) s = SealExistingState(c);
   if (s.ok()) {

@@ -70,25 +70,9 @@ Result<ContactGroup> SqliteTx::GetGroup(Id id) {
 
 Result<Party> SqliteTx::GetParty(Id id) { return LoadParty(c_, id); }
 
-Result<Liaison> SqliteTx::GetLiaison(Id id) {
-  Query q(c_, "SELECT id, party_id, name, created_at FROM liaisons WHERE id = ?");
-  q.Bind(id);
-  if (!q.Next()) {
-    BARAZA_RETURN_IF_ERROR(q.status());
-    return Status::NotFound("liaison " + std::to_string(id) + " does not exist");
-  }
-  return Liaison{q.Int(0), q.Int(1), q.Text(2), q.Int(3)};
-}
+Result<Liaison> SqliteTx::GetLiaison(Id id) { return LoadLiaison(c_, id); }
 
-Result<Commander> SqliteTx::GetCommander(Id id) {
-  Query q(c_, "SELECT id, name, created_at FROM commanders WHERE id = ?");
-  q.Bind(id);
-  if (!q.Next()) {
-    BARAZA_RETURN_IF_ERROR(q.status());
-    return NoSuchCommander(id);
-  }
-  return Commander{q.Int(0), q.Text(1), q.Int(2)};
-}
+Result<Commander> SqliteTx::GetCommander(Id id) { return LoadCommander(c_, id); }
 
 Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
   // This transaction's own writes first (immutable once saved: shared, not
@@ -104,10 +88,10 @@ Result<CaseRef> SqliteTx::GetCaseShared(Id id) {
 Result<Id> SqliteTx::InsertGroup(const ContactGroup& g) {
   groups_.clear();
   Query q(c_,
-          "INSERT INTO contact_groups(name, purpose, kind, appeal_window, created_at) "
-          "VALUES(?,?,?,?,?)");
+          "INSERT INTO contact_groups(name, purpose, kind, appeal_window, created_at, time_zone) "
+          "VALUES(?,?,?,?,?,?)");
   q.Bind(g.name).Bind(g.purpose).Bind(static_cast<int64_t>(g.kind)).Bind(g.appeal_window)
-      .Bind(g.created_at);
+      .Bind(g.created_at).Bind(g.time_zone);
   BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
   ContactGroup stored = g;
   stored.id = id;
@@ -138,8 +122,8 @@ Result<Id> SqliteTx::InsertLiaison(const Liaison& l) {
   groups_.clear();
   auto p = LoadParty(c_, l.party_id);
   if (!p.ok()) return p.status();
-  Query q(c_, "INSERT INTO liaisons(party_id, name, created_at) VALUES(?,?,?)");
-  q.Bind(l.party_id).Bind(l.name).Bind(l.created_at);
+  Query q(c_, "INSERT INTO liaisons(party_id, name, created_at, language) VALUES(?,?,?,?)");
+  q.Bind(l.party_id).Bind(l.name).Bind(l.created_at).Bind(l.language);
   BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
   Liaison stored = l;
   stored.id = id;
@@ -148,9 +132,28 @@ Result<Id> SqliteTx::InsertLiaison(const Liaison& l) {
   return id;
 }
 
+Status SqliteTx::SetReaderLanguage(Role role, Id id, const std::string& language,
+                                   UnixMillis now) {
+  bool liaison = role == Role::kLiaison;
+  Table table = liaison ? Table::kLiaisons : Table::kCommanders;
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, table, {id}));
+  if (!old)
+    return liaison ? Status::NotFound("liaison " + std::to_string(id) + " does not exist")
+                   : NoSuchCommander(id);
+  Query q(c_, liaison ? "UPDATE liaisons SET language = ? WHERE id = ?"
+                      : "UPDATE commanders SET language = ? WHERE id = ?");
+  q.Bind(language).Bind(id);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  Row row = *old;
+  row.back() = language;  // the language is the last column of both tables
+  recorder_.Put(table, std::move(row), &*old);
+  Touch(now);
+  return Status::Ok();
+}
+
 Result<Id> SqliteTx::InsertCommander(const Commander& commander) {
-  Query q(c_, "INSERT INTO commanders(name, created_at) VALUES(?,?)");
-  q.Bind(commander.name).Bind(commander.created_at);
+  Query q(c_, "INSERT INTO commanders(name, created_at, language) VALUES(?,?,?)");
+  q.Bind(commander.name).Bind(commander.created_at).Bind(commander.language);
   BARAZA_ASSIGN_OR_RETURN(Id id, InsertReturningId(q, c_));
   Commander stored = commander;
   stored.id = id;

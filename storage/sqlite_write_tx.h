@@ -42,6 +42,7 @@ class SqliteTx : public WriteTx {
   Result<Id> InsertParty(const Party& p) override;
   Result<Id> InsertLiaison(const Liaison& l) override;
   Result<Id> InsertCommander(const Commander& commander) override;
+  Status SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) override;
   Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
                                                    const std::string& request_id) override;
   Status InsertRequest(const StoredRequest& r) override;

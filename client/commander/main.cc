@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   AddNoticeList(p, notice);
   AddNoticeWatch(p, notice);
   AddContactCommands(p, &app, ContactsOf::kOwn);
+  AddLanguageCommand(p, &app, ContactsOf::kOwn);
 
   // ------------------------------------------------------------------ action
   auto* action = app.add_subcommand("action", "emergency actions")->require_subcommand(1);

@@ -52,6 +52,10 @@ void AddCommonFlags(CLI::App& app, Common& common, const std::string& role,
   app.add_option("--key", common.key_file, "PEM private key of --cert");
   app.add_flag("--insecure", common.insecure,
                "allow sending your token in clear to a server that is not on this machine");
+  if (const char* env = std::getenv("LANG")) common.lang = env;
+  app.add_option("--lang", common.lang,
+                 "language the server renders notices in (e.g. fr, ar, sw; default from LANG; "
+                 "unknown ones fall back to English, and each notice says its language)");
   app.add_option("--timeout", common.timeout_seconds, "seconds to wait for the server per call")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
@@ -221,6 +225,14 @@ std::unique_ptr<client::BarazaClient> Connect(const Common& common, int* exit_co
   options.server = common.server;
   options.token = *token;
   options.timeout = std::chrono::seconds(common.timeout_seconds);
+  // "fr_FR.UTF-8" → "fr_FR"; "C" and "POSIX" name no language. Only a tag's
+  // characters are sent (gRPC metadata is ASCII): anything else sends none.
+  std::string lang = common.lang.substr(0, common.lang.find_first_of(".@"));
+  bool tag = !lang.empty() && lang.size() <= 35 &&
+             std::all_of(lang.begin(), lang.end(), [](char ch) {
+               return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+             });
+  if (tag && lang != "C" && lang != "POSIX") options.language = lang;
   return std::make_unique<client::BarazaClient>(options);
 }
 

@@ -44,6 +44,9 @@ struct Common {
   // this client's own certificate and key when barazad requires one.
   std::string ca_file, cert_file, key_file;
   bool insecure = false;  // allow plaintext to a server that is not on loopback
+  // --lang: the language barazad renders notices in for this command (default:
+  // from LANG, e.g. fr_FR.UTF-8 → fr; unset or C: the reader's registered one).
+  std::string lang;
   // --if-match: change the case only if its etag is still this one; and the case
   // it names, for the message when it is not.
   std::string if_match;

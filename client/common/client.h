@@ -26,6 +26,9 @@ struct ClientOptions {
   // TLS: when tls_root_pem is set the channel is TLS and the server's
   // certificate must chain to it; a client certificate (PEM) is sent when given.
   std::string tls_root_pem, tls_cert_pem, tls_key_pem;
+  // The language the server renders notices in for this client (metadata
+  // `baraza-language` on every call); empty sends none (the reader's own, else English).
+  std::string language;
 };
 
 // A fresh request_id: 128 random bits in hex.
@@ -56,6 +59,7 @@ class BarazaClient {
   BARAZA_RPC(groups, GetParticipationRecord, GetParticipationRecordRequest, ParticipationRecord)
   BARAZA_RPC(access, WhoAmI, WhoAmIRequest, WhoAmIResponse)
   BARAZA_RPC(access, RegisterCommander, RegisterCommanderRequest, RegisterCommanderResponse)
+  BARAZA_RPC(access, SetLanguage, SetLanguageRequest, SetLanguageResponse)
   BARAZA_RPC(access, RegisterObserver, RegisterObserverRequest, RegisterObserverResponse)
   BARAZA_RPC(access, ListTokens, ListTokensRequest, ListTokensResponse)
   BARAZA_RPC(access, RevokeToken, RevokeTokenRequest, TokenInfo)
@@ -108,6 +112,7 @@ class BarazaClient {
     for (int attempt = 0;; ++attempt) {  // bounded by options_.retries
       grpc::ClientContext ctx;
       if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
+      if (!options_.language.empty()) ctx.AddMetadata("baraza-language", options_.language);
       ctx.set_deadline(deadline);
       status = call(&ctx, sent, resp);
       if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !repeatable ||

@@ -140,6 +140,39 @@ void AddContactCommands(Program& p, CLI::App* parent, ContactsOf whose) {
   });
 }
 
+void AddLanguageCommand(Program& p, CLI::App* parent, ContactsOf whose) {
+  struct Flags {
+    int64_t id = 0;
+    std::string language;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* cmd = parent->add_subcommand(
+      "language", std::string("set the language ") +
+                      (whose == ContactsOf::kOwn ? "you read" : "they read") +
+                      " notices in, by e-mail and SMS too (e.g. fr, ar, sw; \"\" for English)");
+  if (whose == ContactsOf::kLiaison)
+    cmd->add_option("--liaison", f->id, "liaison id")->required()->check(CLI::PositiveNumber);
+  if (whose == ContactsOf::kCommander)
+    cmd->add_option("--commander", f->id, "commander id")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("language", f->language, "a language tag: fr, ar, sw, pt-BR...")->required();
+  cmd->callback([&p, f, whose] {
+    p.run = [&p, f, whose] {
+      BARAZA_CONNECT_OR_FAIL(p);
+      v1::SetLanguageRequest req;
+      if (whose == ContactsOf::kLiaison) req.set_liaison_id(f->id);
+      if (whose == ContactsOf::kCommander) req.set_commander_id(f->id);
+      req.set_language(f->language);
+      return CallAndPrint<v1::SetLanguageResponse>(
+          p.c, [&](auto* r) { return cl->SetLanguage(req, r); },
+          [](const Common& c, const v1::SetLanguageResponse& r) {
+            if (c.json()) return PrintJson(r);
+            std::cout << "language: " << (r.language().empty() ? "(none: English)" : r.language())
+                      << "; notices are rendered in " << r.rendered_in() << "\n";
+          });
+    };
+  });
+}
+
 void AddCaseDeliveries(Program& p, CLI::App* kase) {
   auto id = std::make_shared<int64_t>(0);
   auto* cmd = kase->add_subcommand(

@@ -17,6 +17,9 @@ enum class ContactsOf {
 // `contact add [--liaison ID | --commander ID] (--email A | --sms +NUMBER | --webhook URL)`,
 // `contact list [--liaison ID | --commander ID]` and `contact remove ID` under `parent`.
 void AddContactCommands(Program& p, CLI::App* parent, ContactsOf whose);
+// `language TAG [--liaison ID | --commander ID]`: the language notices are
+// rendered in for a liaison or commander (their own, or a mediator's naming one).
+void AddLanguageCommand(Program& p, CLI::App* parent, ContactsOf whose);
 // `case deliveries ID`: where each notice of a case went and what became of it.
 void AddCaseDeliveries(Program& p, CLI::App* kase);
 // `notice ack ID`: the liaison read the notice (a read receipt on the record).

@@ -72,6 +72,7 @@ void PrintGroup(const Common& c, const v1::ContactGroup& g) {
   Row("group", std::to_string(g.id()) + "  " + g.name());
   Row("kind", Label(v1::GroupKind_descriptor(), g.kind()));
   if (!g.purpose().empty()) Row("purpose", g.purpose());
+  Row("time zone", g.time_zone().empty() ? "UTC" : g.time_zone());
   std::cout << "parties:\n";
   for (const auto& p : g.parties())
     std::cout << "  " << std::setw(6) << p.id() << "  " << std::setw(24) << std::left
@@ -196,6 +197,15 @@ void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
   }
 }
 
+// Whether to say which language a notice's text is in: when it is not English,
+// or when another language was asked for (--lang, LANG) and English came instead.
+bool ShowLanguage(const Common& c, const std::string& language) {
+  if (language.empty()) return false;
+  if (language != "en") return true;
+  std::string asked = c.lang.substr(0, c.lang.find_first_of("_-.@"));
+  return !asked.empty() && asked != "en" && asked != "C" && asked != "POSIX";
+}
+
 void PrintNotice(const Common& c, const v1::Notice& n) {
   if (c.id_only()) return Id(n.id());
   if (c.json()) {
@@ -208,7 +218,9 @@ void PrintNotice(const Common& c, const v1::Notice& n) {
     return;
   }
   std::cout << "#" << n.id() << "  " << Time(n.created_at()) << "  case " << n.case_id() << "  "
-            << Label(v1::NoticeKind_descriptor(), n.kind()) << "\n    " << n.text() << std::endl;
+            << Label(v1::NoticeKind_descriptor(), n.kind()) << "\n    "
+            << (ShowLanguage(c, n.language()) ? "[" + n.language() + "] " : "")
+            << n.text() << std::endl;
 }
 
 void PrintNotices(const Common& c, const v1::ListNoticesResponse& r) {

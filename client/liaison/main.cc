@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   auto* notice = app.add_subcommand("notice", "notices addressed to your party")->require_subcommand(1);
   AddNoticeAck(p, notice);
   AddContactCommands(p, &app, ContactsOf::kOwn);
+  AddLanguageCommand(p, &app, ContactsOf::kOwn);
   AddNoticeList(p, notice);
   AddNoticeWatch(p, notice);
 

@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--appeal-window", appeal_window,
                     "how long affected parties may appeal an emergency action, e.g. 7d")
         ->capture_default_str();
+    cmd->add_option("--time-zone", *create_group.mutable_time_zone(),
+                    "IANA time zone the group meets in, e.g. Africa/Mogadishu: notices show "
+                    "deadlines in it with UTC beside them (default: UTC)");
     cmd->callback([&] {
       run = [&] {
         if (!ResolveText(c, {create_group.mutable_purpose()})) return int(kExitUsage);
@@ -176,15 +179,18 @@ int main(int argc, char** argv) {
 
   auto* liaison = app.add_subcommand("liaison", "a party's liaisons")->require_subcommand(1);
   AddContactCommands(p, liaison, ContactsOf::kLiaison);
+  AddLanguageCommand(p, liaison, ContactsOf::kLiaison);
   auto liaison_party = std::make_shared<int64_t>(0);
-  register_command(
+  auto liaison_language = std::make_shared<std::string>();
+  auto* liaison_register = register_command(
       liaison, "register a liaison for a party and write the liaison's token to a file",
       "the liaison's name", "the liaison's",
-      [liaison_party](client::BarazaClient& cl, const std::string& name,
-                      const google::protobuf::Duration& ttl) {
+      [liaison_party, liaison_language](client::BarazaClient& cl, const std::string& name,
+                                        const google::protobuf::Duration& ttl) {
         v1::RegisterLiaisonRequest req;
         req.set_party_id(*liaison_party);
         req.set_name(name);
+        req.set_language(*liaison_language);
         *req.mutable_token_ttl() = ttl;
         auto resp = std::make_unique<v1::RegisterLiaisonResponse>();
         Issued out{cl.RegisterLiaison(req, resp.get())};
@@ -195,20 +201,27 @@ int main(int argc, char** argv) {
         out.id = std::to_string(l.id());
         out.record = std::make_unique<v1::Liaison>(l);
         return out;
-      })
-      ->add_option("--party", *liaison_party, "party id")
+      });
+  liaison_register->add_option("--party", *liaison_party, "party id")
       ->required()
       ->check(CLI::PositiveNumber);
+  liaison_register->add_option("--language", *liaison_language,
+                               "the language the liaison reads notices in, e.g. fr, ar, sw "
+                               "(e-mail and SMS too; default English)");
 
   auto* commander =
       app.add_subcommand("commander", "peacekeeper commanders")->require_subcommand(1);
   AddContactCommands(p, commander, ContactsOf::kCommander);
+  AddLanguageCommand(p, commander, ContactsOf::kCommander);
+  auto commander_language = std::make_shared<std::string>();
   register_command(
       commander, "register a peacekeeper commander and write the commander's token to a file",
       "the commander's name and post, e.g. \"Col. A. Diallo, Sector South\"", "the commander's",
-      [](client::BarazaClient& cl, const std::string& name, const google::protobuf::Duration& ttl) {
+      [commander_language](client::BarazaClient& cl, const std::string& name,
+                           const google::protobuf::Duration& ttl) {
         v1::RegisterCommanderRequest req;
         req.set_name(name);
+        req.set_language(*commander_language);
         *req.mutable_token_ttl() = ttl;
         v1::RegisterCommanderResponse resp;
         Issued out{cl.RegisterCommander(req, &resp)};
@@ -218,7 +231,9 @@ int main(int argc, char** argv) {
         out.id = std::to_string(k.id());
         out.record = std::make_unique<v1::Commander>(k);
         return out;
-      });
+      })
+      ->add_option("--language", *commander_language,
+                   "the language the commander reads notices in, e.g. fr (default English)");
 
   auto* observer = app.add_subcommand(
       "observer", "observers: the public, donors, the Security Council")->require_subcommand(1);

@@ -37,6 +37,7 @@ inline constexpr MethodAccess kAccessPolicy[] = {
     {"GetParticipationRecord", kMediators, "only a mediator reads participation records"},
     {"WhoAmI", kEveryone, ""},
     {"RegisterCommander", kMediators, "only a mediator registers commanders"},
+    {"SetLanguage", kEveryone, ""},
     {"ListTokens", kMediators, "only a mediator lists tokens"},
     {"RevokeToken", kMediators, "only a mediator revokes tokens"},
     {"FileDispute", kMediators, "only a mediator files a dispute; a liaison asks a mediator"},

@@ -78,6 +78,7 @@ void ToProto(const ContactGroup& in, v1::ContactGroup* out) {
   out->set_has_unarmed_stakeholders(in.HasUnarmedStakeholders());
   ToTimestamp(in.created_at, out->mutable_created_at());
   ToDuration(in.appeal_window, out->mutable_appeal_window());
+  out->set_time_zone(in.time_zone);
 }
 
 void ToProto(const Liaison& in, v1::Liaison* out) {
@@ -85,12 +86,14 @@ void ToProto(const Liaison& in, v1::Liaison* out) {
   out->set_party_id(in.party_id);
   out->set_name(in.name);
   ToTimestamp(in.created_at, out->mutable_created_at());
+  out->set_language(in.language);
 }
 
 void ToProto(const Commander& in, v1::Commander* out) {
   out->set_id(in.id);
   out->set_name(in.name);
   ToTimestamp(in.created_at, out->mutable_created_at());
+  out->set_language(in.language);
 }
 
 void ToProto(const Case& in, v1::Case* out, v1::CaseView view) {
@@ -217,6 +220,8 @@ void ToProto(const Notice& in, v1::Notice* out) {
   out->set_text(in.text);
   ToTimestamp(in.created_at, out->mutable_created_at());
   if (in.deadline) ToTimestamp(in.deadline, out->mutable_deadline());
+  out->set_language(in.language);
+  out->set_message_id(in.message.id);
 }
 
 // The model's enums are stored and sent by number: these tie them to the proto's.

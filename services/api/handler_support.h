@@ -33,6 +33,15 @@ inline Result<std::string> BearerOf(CallbackServerContext* ctx) {
   return auth::ParseBearer(header);
 }
 
+// The language a call asks to read in: its `baraza-language` metadata ("" if none;
+// at most 64 bytes are looked at). See NoticeService in proto/baraza/v1/baraza.proto.
+inline std::string RequestedLanguage(CallbackServerContext* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("baraza-language");
+  if (it == md.end()) return {};
+  return std::string(it->second.data(), std::min<size_t>(it->second.size(), 64));
+}
+
 // One for the process: refusals are counted per peer address across all services.
 inline net::RefusalLog& Refusals() {
   static net::RefusalLog log;

@@ -14,9 +14,9 @@ namespace baraza::api {
 class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
  public:
   NoticeWatcher(StreamGuard& guard, NoticeHub& hub, const Actor& actor, std::string token_hash,
-                Id after)
+                Id after, std::string language)
       : guard_(guard), hub_(hub), actor_(actor), token_hash_(std::move(token_hash)),
-        last_queued_(after) {
+        last_queued_(after), language_(std::move(language)) {
     // First of all: from here on OnDone (which removes it) may run.
     guard_.Add(this);
     // Subscribe before reading the backlog so nothing falls between the two;
@@ -125,6 +125,7 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
     if (writing_ || finished_ || queue_.empty()) return;
     if (!TokenStillValid()) return;
     current_.Clear();
+    guard_.app().texts().Render(queue_.front(), language_);
     ToProto(queue_.front(), &current_);
     queue_.pop_front();
     writing_ = true;
@@ -152,6 +153,7 @@ class NoticeWatcher final : public grpc::ServerWriteReactor<v1::Notice> {
   std::vector<Notice> early_;
   std::deque<Notice> queue_;
   v1::Notice current_;
+  std::string language_;  // the reader's, resolved when the stream began
 };
 
 namespace {
@@ -199,8 +201,9 @@ void StreamGuard::Run() {
 
 grpc::ServerWriteReactor<v1::Notice>* StartNoticeWatch(StreamGuard& guard, NoticeHub& hub,
                                                        const Actor& actor,
-                                                       std::string token_hash, Id after) {
-  return new NoticeWatcher(guard, hub, actor, std::move(token_hash), after);
+                                                       std::string token_hash, Id after,
+                                                       std::string language) {
+  return new NoticeWatcher(guard, hub, actor, std::move(token_hash), after, std::move(language));
 }
 
 grpc::ServerWriteReactor<v1::Notice>* FailedNoticeWatch(const grpc::Status& status) {

@@ -52,7 +52,8 @@ class StreamGuard {
 // or the token (by its SHA-256, `token_hash`) is no longer valid.
 grpc::ServerWriteReactor<v1::Notice>* StartNoticeWatch(StreamGuard& guard, NoticeHub& hub,
                                                        const Actor& actor,
-                                                       std::string token_hash, Id after);
+                                                       std::string token_hash, Id after,
+                                                       std::string language);
 
 // A stream refused before it started.
 grpc::ServerWriteReactor<v1::Notice>* FailedNoticeWatch(const grpc::Status& status);

@@ -70,7 +70,12 @@ ServerUnaryReactor* OutreachServiceImpl::AcknowledgeNotice(
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->notice_id(), "notice_id"));
   auto* reactor = ctx->DefaultReactor();
-  app_.AcknowledgeNotice(*actor, req->notice_id(), Reply<Notice>(ctx, reactor, resp));
+  std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
+  app_.AcknowledgeNotice(*actor, req->notice_id(),
+                         ReplyWith<Notice>(ctx, reactor, [this, resp, language](Notice& n) {
+                           app_.texts().Render(n, language);
+                           ToProto(n, resp);
+                         }));
   return reactor;
 }
 

@@ -20,6 +20,7 @@ ContactGroupServiceImpl::ContactGroupServiceImpl(Application& app) : app_(app) {
 AccessServiceImpl::AccessServiceImpl(Application& app) : app_(app) {
   BARAZA_SERVE(WhoAmI);
   BARAZA_SERVE(RegisterCommander);
+  BARAZA_SERVE(SetLanguage);
   BARAZA_SERVE(RegisterObserver);
   BARAZA_SERVE(ListTokens);
   BARAZA_SERVE(RevokeToken);

@@ -24,6 +24,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::CreateContactGroup(
   g.purpose = req->purpose();
   g.kind = kind;
   if (req->has_appeal_window()) g.appeal_window = FromDuration(req->appeal_window());
+  g.time_zone = req->time_zone();
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
   app_.CreateContactGroup(*actor, g, Reply<ContactGroup>(ctx, reactor, resp), key);
@@ -80,7 +81,7 @@ ServerUnaryReactor* ContactGroupServiceImpl::RegisterLiaison(
                                                       ToProto(r.liaison, resp->mutable_liaison());
                                                       resp->set_token(r.token);
                                                     }),
-                       FromDuration(req->token_ttl()));
+                       FromDuration(req->token_ttl()), req->language());
   return reactor;
 }
 
@@ -117,7 +118,20 @@ ServerUnaryReactor* AccessServiceImpl::RegisterCommander(CallbackServerContext* 
                                        ToProto(r.commander, resp->mutable_commander());
                                        resp->set_token(r.token);
                                      }),
-      FromDuration(req->token_ttl()));
+      FromDuration(req->token_ttl()), req->language());
+  return reactor;
+}
+
+ServerUnaryReactor* AccessServiceImpl::SetLanguage(CallbackServerContext* ctx,
+                                                   const v1::SetLanguageRequest* req,
+                                                   v1::SetLanguageResponse* resp) {
+  BARAZA_AUTHENTICATE(actor);
+  auto* reactor = ctx->DefaultReactor();
+  app_.SetLanguage(*actor, req->liaison_id(), req->commander_id(), req->language(),
+                   ReplyWith<std::string>(ctx, reactor, [this, resp](const std::string& language) {
+                     resp->set_language(language);
+                     resp->set_rendered_in(app_.texts().Resolve(language));
+                   }));
   return reactor;
 }
 
@@ -512,6 +526,7 @@ ServerUnaryReactor* NoticeServiceImpl::ListNotices(CallbackServerContext* ctx,
     return Finish(ctx, Status::InvalidArgument("after_notice_id must not be negative"));
   // One more than the page is asked for, to tell whether more follow.
   auto page = app_.ListNotices(*actor, req->party_id(), req->after_notice_id(), size + 1);
+  if (page.ok()) app_.texts().Render(*page, app_.texts().LanguageOf(*actor, RequestedLanguage(ctx)));
   return Answer(ctx, page, [resp, size](const std::vector<Notice>& notices) {
     for (int i = 0; i < static_cast<int>(notices.size()) && i < size; ++i)
       ToProto(notices[static_cast<size_t>(i)], resp->add_notices());
@@ -529,7 +544,8 @@ grpc::ServerWriteReactor<v1::Notice>* NoticeServiceImpl::WatchNotices(
     return FailedNoticeWatch(
         ToGrpcStatus(Status::InvalidArgument("after_notice_id must not be negative")));
   return StartNoticeWatch(guard_, hub_, *actor, auth::HashToken(*BearerOf(ctx)),
-                          req->after_notice_id());
+                          req->after_notice_id(),
+                          app_.texts().LanguageOf(*actor, RequestedLanguage(ctx)));
 }
 
 }  // namespace baraza::api

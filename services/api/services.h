@@ -48,6 +48,9 @@ class AccessServiceImpl final : public CheckedService<v1::AccessService> {
   grpc::ServerUnaryReactor* RegisterCommander(grpc::CallbackServerContext* ctx,
                                               const v1::RegisterCommanderRequest* req,
                                               v1::RegisterCommanderResponse* resp) override;
+  grpc::ServerUnaryReactor* SetLanguage(grpc::CallbackServerContext* ctx,
+                                        const v1::SetLanguageRequest* req,
+                                        v1::SetLanguageResponse* resp) override;
   grpc::ServerUnaryReactor* RegisterObserver(grpc::CallbackServerContext* ctx,
                                              const v1::RegisterObserverRequest* req,
                                              v1::RegisterObserverResponse* resp) override;

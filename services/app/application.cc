@@ -149,15 +149,19 @@ Result<std::string> Application::IssueFirstMediatorToken() {
 }
 
 void Application::RegisterCommander(const Actor& actor, const std::string& name,
-                                    Callback<RegisteredCommander> done, Millis token_ttl) {
+                                    Callback<RegisteredCommander> done, Millis token_ttl,
+                                    const std::string& language) {
   auto token = NewTokenFor(actor, "register a commander", name);
   if (!token.ok()) return done(token.status());
+  auto tag = LanguageTag(language);
+  if (!tag.ok()) return done(tag.status());
   auto ttl = TokenTtl(token_ttl);
   if (!ttl.ok()) return done(ttl.status());
   auto out = std::make_shared<RegisteredCommander>();
   out->token = *token;
   out->commander.name = name;
   out->commander.created_at = clock_.Now();
+  out->commander.language = *tag;
   store_.Write(
       [out, ttl = *ttl](WriteTx& tx) {
         auto id = tx.InsertCommander(out->commander);
@@ -237,6 +241,7 @@ void Application::CreateContactGroup(const Actor& actor, const ContactGroup& gro
   if (s.ok()) s = CheckText("name", group.name, kMaxNameBytes, true);
   if (s.ok()) s = CheckText("purpose", group.purpose, kMaxTextBytes, false);
   if (s.ok()) s = workflow::CheckDuration("appeal window", group.appeal_window);
+  if (s.ok()) s = CheckTimeZone(group.time_zone);
   if (!s.ok()) return done(s);
   auto out = std::make_shared<ContactGroup>(group);
   out->created_at = clock_.Now();
@@ -305,9 +310,12 @@ void Application::AddParty(const Actor& actor, const Party& party, Callback<Part
 }
 
 void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
-                                  Callback<RegisteredLiaison> done, Millis token_ttl) {
+                                  Callback<RegisteredLiaison> done, Millis token_ttl,
+                                  const std::string& language) {
   auto token = NewTokenFor(actor, "register a liaison", name);
   if (!token.ok()) return done(token.status());
+  auto tag = LanguageTag(language);
+  if (!tag.ok()) return done(tag.status());
   auto ttl = TokenTtl(token_ttl);
   if (!ttl.ok()) return done(ttl.status());
   auto out = std::make_shared<RegisteredLiaison>();
@@ -315,6 +323,7 @@ void Application::RegisterLiaison(const Actor& actor, Id party_id, const std::st
   out->liaison.party_id = party_id;
   out->liaison.name = name;
   out->liaison.created_at = clock_.Now();
+  out->liaison.language = *tag;
   store_.Write(
       [out, ttl = *ttl](WriteTx& tx) {
         auto party = tx.GetParty(out->liaison.party_id);

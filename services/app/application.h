@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "services/app/notice_text.h"
 #include "services/app/clock.h"
 #include "services/app/notice_hub.h"
 #include "services/workflow/case_machine.h"
@@ -49,6 +50,9 @@ class Application {
  public:
   Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy = {});
 
+  // Notices in their reader's language and zone (services/app/notice_text.h).
+  NoticeText& texts() { return texts_; }
+
   // Called after a commit that left the case with pending deadlines, with the
   // earliest of them (the scheduler re-arms its one timer if it is sooner).
   void SetDeadlineListener(std::function<void(UnixMillis)> listener);
@@ -71,7 +75,13 @@ class Application {
   // Registers a peacekeeper commander and issues its token, valid for `token_ttl`
   // (0: kDefaultTokenTtl). Mediator only.
   void RegisterCommander(const Actor& actor, const std::string& name,
-                         Callback<RegisteredCommander> done, Millis token_ttl = 0);
+                         Callback<RegisteredCommander> done, Millis token_ttl = 0,
+                         const std::string& language = "");
+  // Sets the language `liaison_id` or `commander_id` reads notices in (its own
+  // for a liaison or commander: ids 0 or its own; a mediator names exactly one);
+  // answers the tag as stored.
+  void SetLanguage(const Actor& actor, Id liaison_id, Id commander_id,
+                   const std::string& language, Callback<std::string> done);
   // Issues an observer token: it reads published reports and nothing else.
   // Valid for `token_ttl` (0: kDefaultTokenTtl). Mediator only.
   void RegisterObserver(const Actor& actor, const std::string& name,
@@ -97,7 +107,8 @@ class Application {
   // Registers a liaison for a party and issues its token, valid for `token_ttl`
   // (0: kDefaultTokenTtl). Mediator only.
   void RegisterLiaison(const Actor& actor, Id party_id, const std::string& name,
-                       Callback<RegisteredLiaison> done, Millis token_ttl = 0);
+                       Callback<RegisteredLiaison> done, Millis token_ttl = 0,
+                       const std::string& language = "");
 
   // --- cases ---
   // Makes a new case in `group` with the id the store reserved; a function of the core.
@@ -216,6 +227,7 @@ class Application {
   workflow::Policy policy_;
   std::function<void(UnixMillis)> deadline_listener_;
   std::function<void()> outbox_listener_;
+  NoticeText texts_{store_};
 };
 
 }  // namespace baraza

@@ -182,10 +182,18 @@ outreach::SendResult DeliveryWorker::SendOne(const Delivery& d, Senders& senders
   m.channel = outreach::ChannelOf(d.kind);
   m.address = d.address;
   m.subject = SubjectOf(*notice);
-  m.text = notice->text;
-  if (notice->deadline)
-    m.text += "\n\nDeadline: " + workflow::FormatTime(notice->deadline) + ".";
-  m.short_text = outreach::FitSms(m.text);
+  // In the reader's language, its times in the group's zone: a liaison's or a
+  // commander's registered language; the mediators' notices in English.
+  NoticeText& texts = app_.texts();
+  std::string language = i18n::kFallbackLanguage;
+  if (d.liaison_id != 0) language = texts.LanguageOfLiaison(d.liaison_id);
+  else if (point.ok() && point->role == Role::kCommander)
+    language = texts.LanguageOfCommander(point->commander_id);
+  Notice rendered = *notice;
+  texts.Render(rendered, language);
+  m.text = rendered.text;
+  if (notice->deadline) m.text += "\n\n" + texts.DeadlineLine(*notice, language);
+  m.short_text = outreach::FitSms(texts.Short(*notice, language));
   m.case_id = notice->case_id;
   m.notice_id = notice->id;
   m.notice_kind = Name(notice->kind);

@@ -54,6 +54,44 @@ Result<std::vector<Notice>> Application::ListNotices(const Actor& actor, Id part
   return store_.ListNotices(*to, after_id, limit);
 }
 
+void Application::SetLanguage(const Actor& actor, Id liaison_id, Id commander_id,
+                              const std::string& language, Callback<std::string> done) {
+  auto tag = LanguageTag(language);
+  if (!tag.ok()) return done(tag.status());
+  Role role = Role::kLiaison;
+  Id id = 0;
+  if (liaison_id < 0 || commander_id < 0)
+    return done(Status::InvalidArgument("liaison_id and commander_id must not be negative"));
+  if (liaison_id != 0 && commander_id != 0)
+    return done(Status::InvalidArgument("name a liaison or a commander, not both"));
+  if (actor.role == Role::kMediator) {
+    if (liaison_id == 0 && commander_id == 0)
+      return done(Status::InvalidArgument("name the liaison (liaison_id) or the commander "
+                                          "(commander_id) whose language it is"));
+    role = liaison_id != 0 ? Role::kLiaison : Role::kCommander;
+    id = liaison_id != 0 ? liaison_id : commander_id;
+  } else if (actor.role == Role::kLiaison || actor.role == Role::kCommander) {
+    Id named = actor.role == Role::kLiaison ? liaison_id : commander_id;
+    Id other = actor.role == Role::kLiaison ? commander_id : liaison_id;
+    if (other != 0 || (named != 0 && named != actor.subject_id))
+      return done(Status::PermissionDenied("a liaison or commander sets only its own language"));
+    role = actor.role;
+    id = actor.subject_id;
+  } else {
+    return done(Status::PermissionDenied("only mediators, liaisons and commanders set a language"));
+  }
+  UnixMillis now = clock_.Now();
+  store_.Write(
+      [role, id, stored = *tag, now](WriteTx& tx) {
+        return tx.SetReaderLanguage(role, id, stored, now);
+      },
+      [this, role, id, stored = *tag, done = std::move(done)](Status s) {
+        if (s.ok()) texts_.Forget(role, id);
+        if (!s.ok()) return done(s);
+        done(stored);
+      });
+}
+
 void Application::SetOutboxListener(std::function<void()> listener) {
   outbox_listener_ = std::move(listener);
 }

@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   app.add_option("--public-page", options.public_page,
                  "serve the read-only web page of published reports on host:port "
                  "(e.g. 127.0.0.1:8080); off unless given");
+  app.add_option("--catalogue-dir", options.catalogue_dir,
+                 "the message catalogues, one <lang>.txt per language (docs/i18n.md); "
+                 "default: " + baraza::DefaultCatalogueDir());
   app.add_flag("--verify-on-start", options.verify_on_start,
                "verify the whole history and state before serving (as `audit verify`), not "
                "only the chain's tail and the state's sum");

@@ -87,6 +87,13 @@ Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions
 }  // namespace
 
 
+std::string DefaultCatalogueDir() {
+  std::error_code ec;
+  if (std::filesystem::is_directory(BARAZA_INSTALLED_CATALOGUE_DIR, ec))
+    return BARAZA_INSTALLED_CATALOGUE_DIR;
+  return BARAZA_SOURCE_CATALOGUE_DIR;
+}
+
 Status RunServer(const ServerOptions& options) {
   auto credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
@@ -140,6 +147,18 @@ Status RunServer(const ServerOptions& options) {
   struct ClearRpcObserver {
     ~ClearRpcObserver() { api::SetRpcObserver(nullptr); }
   } clear_rpc_observer;
+  // The catalogues first: a broken pattern refuses the start, naming file and line,
+  // so that the server never serves half-translated.
+  std::string catalogue_dir = options.catalogue_dir.empty() ? DefaultCatalogueDir()
+                                                            : options.catalogue_dir;
+  auto catalogues = i18n::Catalogues::Load(catalogue_dir);
+  if (!catalogues.ok()) return catalogues.status();
+  spdlog::info("catalogues: {} ({})", catalogue_dir, [&] {
+    std::string list;
+    for (const auto& l : (*catalogues)->Languages()) list += (list.empty() ? "" : ", ") + l;
+    return list;
+  }());
+  auto renderer = std::make_shared<const i18n::Renderer>(*catalogues);
 
   SqliteCaseStore::Options store_options;
   store_options.path = options.db_path;
@@ -176,6 +195,7 @@ Status RunServer(const ServerOptions& options) {
   SystemClock clock;
   NoticeHub hub;
   Application app(**store, clock, hub);
+  app.texts().SetRenderer(renderer);
 
   auto first_token = app.IssueFirstMediatorToken();
   if (!first_token.ok()) return first_token.status();
@@ -285,7 +305,7 @@ Status RunServer(const ServerOptions& options) {
   }
 
   web::PublicSite site(**store, {limits->page_connections, limits->page_connections_per_peer},
-                       api::Refusals());
+                       api::Refusals(), renderer.get());
   if (!options.public_page.empty()) {
     BARAZA_RETURN_IF_ERROR(site.Start(options.public_page));
     std::string page_host = options.public_page.substr(0, options.public_page.rfind(':'));

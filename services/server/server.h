@@ -42,7 +42,15 @@ struct ServerOptions {
   int auth_slow_after = 5;
   // host:port to serve Prometheus metrics on (GET /metrics); empty: off.
   std::string metrics;
+  // The message catalogues (catalogues/<lang>.txt, docs/i18n.md); every pattern
+  // is checked at start and a broken one refuses the start. Empty: the default.
+  std::string catalogue_dir;
 };
+
+// Where barazad finds its catalogues when --catalogue-dir is not given: the
+// installed copy (<prefix>/share/baraza/catalogues) if there is one, else the
+// source tree's it was built from.
+std::string DefaultCatalogueDir();
 
 
 // Opens the store, catches up on deadlines that fell due while the server was

@@ -40,14 +40,17 @@ std::optional<Id> ParseId(std::string_view text) {
   return v;
 }
 
-Response Error(int status, const std::string& message) {
-  return {status, "text/html; charset=utf-8", ErrorPage(status, message)};
+Response Error(int status, const std::string& message, const PageWords& w = {}) {
+  return {status, "text/html; charset=utf-8", ErrorPage(status, message, w)};
 }
 
-Response StoreError(const Status& s) {
-  if (s.code() == Code::kNotFound) return Error(404, "There is no such page.");
+Response StoreError(const Status& s, const PageWords& w = {}) {
+  if (s.code() == Code::kNotFound)
+    return Error(404, w.Say("page.no_such_page", "There is no such page."), w);
   spdlog::warn("public page: {}", s.message());
-  return Error(500, "The page could not be read just now; try again in a moment.");
+  return Error(500,
+               w.Say("page.unreadable", "The page could not be read just now; try again in a moment."),
+               w);
 }
 
 // The value of `key` in a query string "a=1&b=2", if present.
@@ -70,7 +73,29 @@ std::optional<Id> PageParam(std::string_view query, std::string_view key) {
   return ParseId(*v);
 }
 
-Response Index(CaseStore& store, Id after) {
+// The page's words in the language `?lang=` asks for (the catalogues' nearest;
+// English when none is asked or none fits), with the languages there are.
+PageWords WordsFor(std::string_view query, const i18n::Renderer* renderer) {
+  PageWords w;
+  if (!renderer) return w;
+  std::string wanted;
+  if (auto v = QueryValue(query, "lang")) wanted = std::string(v->substr(0, 35));
+  w.lang = renderer->Resolve(wanted);
+  w.dir = i18n::IsRightToLeft(w.lang) ? "rtl" : "ltr";
+  std::string lang = w.lang;
+  w.text = [renderer, lang](const Message& m) -> std::string {
+    const auto& cats = renderer->catalogues();
+    if (!cats.Pattern(lang, m.id) && !cats.Pattern(i18n::kFallbackLanguage, m.id)) return {};
+    return renderer->Render(m, lang, "").text;
+  };
+  for (const std::string& tag : renderer->catalogues().Languages()) {
+    const std::string* name = renderer->catalogues().Pattern(tag, "language.name");
+    w.languages.emplace_back(tag, name ? *name : tag);
+  }
+  return w;
+}
+
+Response Index(CaseStore& store, Id after, const PageWords& w) {
   auto ids = store.ReportingGroups(after, kPageSize + 1);
   if (!ids.ok()) return StoreError(ids.status());
   Id next = 0;
@@ -84,38 +109,40 @@ Response Index(CaseStore& store, Id after) {
     if (!g.ok()) return StoreError(g.status());
     groups.push_back(std::move(g).value());
   }
-  return {200, "text/html; charset=utf-8", IndexPage(groups, next)};
+  return {200, "text/html; charset=utf-8", IndexPage(groups, next, w)};
 }
 
-Response Group(CaseStore& store, Id group_id, Id before) {
+Response Group(CaseStore& store, Id group_id, Id before, const PageWords& w) {
   auto reports = store.ListReports({group_id, 0, before, kPageSize + 1});
-  if (!reports.ok()) return StoreError(reports.status());
+  if (!reports.ok()) return StoreError(reports.status(), w);
   // A group that has published nothing is not public.
-  if (reports->empty() && before == 0) return Error(404, "There is no such page.");
+  if (reports->empty() && before == 0)
+    return Error(404, w.Say("page.no_such_page", "There is no such page."), w);
   auto group = store.GetGroup(group_id);
-  if (!group.ok()) return StoreError(group.status());
+  if (!group.ok()) return StoreError(group.status(), w);
   Id next = 0;
   if (static_cast<int>(reports->size()) > kPageSize) {
     reports->resize(kPageSize);
     next = reports->back().id;
   }
-  return {200, "text/html; charset=utf-8", GroupPage(*group, *reports, next)};
+  return {200, "text/html; charset=utf-8", GroupPage(*group, *reports, next, w)};
 }
 
-Response OneReport(CaseStore& store, Id report_id, Id part) {
+Response OneReport(CaseStore& store, Id report_id, Id part, const PageWords& w) {
   auto report = store.GetReport(report_id);
-  if (!report.ok()) return StoreError(report.status());
-  if (part > ReportParts(*report)) return Error(404, "This report has no such part.");
+  if (!report.ok()) return StoreError(report.status(), w);
+  if (part > ReportParts(*report))
+    return Error(404, w.Say("page.no_such_part", "This report has no such part."), w);
   auto group = store.GetGroup(report->group_id);
-  if (!group.ok()) return StoreError(group.status());
+  if (!group.ok()) return StoreError(group.status(), w);
   auto same_case = store.ListReports({0, report->case_id, 0, kMaxCorrections});
-  if (!same_case.ok()) return StoreError(same_case.status());
+  if (!same_case.ok()) return StoreError(same_case.status(), w);
   std::vector<Report> corrected_by;
   for (auto& r : *same_case)
     if (r.corrects_report_id == report_id) corrected_by.push_back(std::move(r));
   std::reverse(corrected_by.begin(), corrected_by.end());  // oldest first
   return {200, "text/html; charset=utf-8",
-          ReportPage(*report, *group, corrected_by, static_cast<int>(std::max<Id>(part, 1)))};
+          ReportPage(*report, *group, corrected_by, static_cast<int>(std::max<Id>(part, 1)), w)};
 }
 
 class Session;
@@ -148,8 +175,9 @@ std::string PeerName(const tcp::endpoint& ep) {
 // the client closes, asks to close, stays idle past its timeout, or is evicted.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, CaseStore& store, Connections& connections, std::string address)
-      : stream_(std::move(socket)), store_(store), connections_(connections),
+  Session(tcp::socket socket, CaseStore& store, Connections& connections, std::string address,
+          const i18n::Renderer* renderer)
+      : stream_(std::move(socket)), store_(store), renderer_(renderer), connections_(connections),
         address_(std::move(address)) {
     auto& list = connections_.sessions[address_];
     self_ = list.insert(list.end(), this);
@@ -193,7 +221,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       r = Error(405, "This site is read-only: only GET and HEAD are answered.");
     } else {
-      r = Route(store_, std::string(req.target()));
+      r = Route(store_, std::string(req.target()), renderer_);
     }
     res_ = {};
     res_.version(req.version());
@@ -235,6 +263,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   CaseStore& store_;
+  const i18n::Renderer* renderer_;
   Connections& connections_;
   std::string address_;
   std::list<Session*>::iterator self_;
@@ -252,16 +281,20 @@ bool Connections::EvictIdle(const std::string& address) {
 
 }  // namespace
 
-Response Route(CaseStore& store, const std::string& target) {
+Response Route(CaseStore& store, const std::string& target, const i18n::Renderer* renderer) {
   std::string_view t = target;
   auto q = t.find('?');
   std::string_view path = t.substr(0, q);
   std::string_view query = q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+  const PageWords w = WordsFor(query, renderer);
   const Response bad_page =
-      Error(400, "Page numbers in links are positive whole numbers; start again from the list.");
+      Error(400,
+            w.Say("page.bad_page_number",
+                  "Page numbers in links are positive whole numbers; start again from the list."),
+            w);
   if (path == "/" || path == "/index.html") {
     auto after = PageParam(query, "after");
-    return after ? Index(store, *after) : bad_page;
+    return after ? Index(store, *after, w) : bad_page;
   }
   for (std::string_view prefix : {"/groups/", "/reports/"}) {
     if (path.substr(0, prefix.size()) != prefix) continue;
@@ -269,12 +302,12 @@ Response Route(CaseStore& store, const std::string& target) {
     if (!id) break;
     if (prefix == "/reports/") {
       auto part = PageParam(query, "part");
-      return part ? OneReport(store, *id, *part) : bad_page;
+      return part ? OneReport(store, *id, *part, w) : bad_page;
     }
     auto before = PageParam(query, "before");
-    return before ? Group(store, *id, *before) : bad_page;
+    return before ? Group(store, *id, *before, w) : bad_page;
   }
-  return Error(404, "There is no such page.");
+  return Error(404, w.Say("page.no_such_page", "There is no such page."), w);
 }
 
 struct PublicSite::Impl {
@@ -283,6 +316,7 @@ struct PublicSite::Impl {
   // Declared first, destroyed last: sessions still held by the io_context when it
   // is destroyed give their slots back from their destructors.
   Connections connections;
+  const i18n::Renderer* renderer = nullptr;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   asio::steady_timer retry{io};
@@ -323,13 +357,15 @@ struct PublicSite::Impl {
       connections.refusals.Refused(peer, gate.Why(v), "connection to the public page");
       return;
     }
-    std::make_shared<Session>(std::move(s), store, connections, address)->Read();
+    std::make_shared<Session>(std::move(s), store, connections, address, renderer)->Read();
   }
 };
 
 PublicSite::PublicSite(CaseStore& store, net::ConnectionGate::Limits limits,
-                       net::RefusalLog& refusals)
-    : store_(store), impl_(std::make_unique<Impl>(limits, refusals)) {}
+                       net::RefusalLog& refusals, const i18n::Renderer* renderer)
+    : store_(store), renderer_(renderer), impl_(std::make_unique<Impl>(limits, refusals)) {
+  impl_->renderer = renderer_;
+}
 
 PublicSite::~PublicSite() { Stop(); }
 

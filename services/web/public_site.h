@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "services/i18n/renderer.h"
 #include "services/net/connection_gate.h"
 #include "services/net/refusal_log.h"
 #include "services/workflow/status.h"
@@ -23,14 +24,19 @@ struct Response {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
 };
-// Answers GET `target` (path and query) from the store.
-Response Route(CaseStore& store, const std::string& target);
+// Answers GET `target` (path and query) from the store; `?lang=` picks the
+// language of the page's words from `renderer`'s catalogues (English without one).
+Response Route(CaseStore& store, const std::string& target,
+               const i18n::Renderer* renderer = nullptr);
 
 class PublicSite {
  public:
   // `limits`: connections at once, in all and from one address; refusals are
   // logged through `refusals` (shared with the gRPC port: one line a second per address).
-  PublicSite(CaseStore& store, net::ConnectionGate::Limits limits, net::RefusalLog& refusals);
+  // `renderer`: the catalogues of `?lang=` (may be null: English only); it must
+  // outlive the site.
+  PublicSite(CaseStore& store, net::ConnectionGate::Limits limits, net::RefusalLog& refusals,
+             const i18n::Renderer* renderer = nullptr);
   ~PublicSite();
 
   // Listens on `listen` ("host:port"; port 0 picks one) and serves until Stop.
@@ -43,6 +49,7 @@ class PublicSite {
  private:
   struct Impl;
   CaseStore& store_;
+  const i18n::Renderer* renderer_;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   int port_ = 0;

@@ -48,8 +48,10 @@ Result<Transition> Extend(const Case& c, Id party_id, Millis extension, const st
   b.AddEvent(type, party_id, std::move(details));
   if (extension > 0)
     b.AddNotice(party_id, NoticeKind::kDeadlineExtended,
-                CaseRef(c) + ": your deadline moved from " + FormatTime(old_deadline) + " to " +
-                    FormatTime(resp.deadline) + ". Reason: " + reason,
+                CaseMessage("notice.deadline_extended", c)
+                    .Time("old_deadline", old_deadline)
+                    .Time("deadline", resp.deadline)
+                    .Text("reason", reason),
                 resp.deadline);
   return b.Take();
 }
@@ -145,17 +147,14 @@ Result<Transition> OpenNegotiation(Id case_id, CaseKind kind, const DisputeFilin
                {{"deadline", FormatTime(r.deadline)},
                 {"liaisons", std::to_string(group.FindParty(p)->liaison_count)}});
     b.AddNotice(p, NoticeKind::kCallToNegotiate,
-                CaseRef(c) +
-                    (contemplated ? ": the mission contemplates action concerning your party (" +
-                                        std::string(Name(f.dimension)) + ") and tells you first"
-                                  : ": your party is called to negotiate (" +
-                                        std::string(Name(f.dimension)) + ")") +
-                    ". State your position by " + FormatTime(r.deadline) + ".",
+                CaseMessage(contemplated ? "notice.action_contemplated" : "notice.call_to_negotiate",
+                            c)
+                    .Text("dimension", Keyword(f.dimension))
+                    .Time("deadline", r.deadline),
                 r.deadline);
   }
   if (f.filed_by_party_id != 0)
-    b.AddNotice(f.filed_by_party_id, NoticeKind::kCaseFiled,
-                CaseRef(c) + ": your dispute was filed and the respondents were notified.");
+    b.AddNotice(f.filed_by_party_id, NoticeKind::kCaseFiled, CaseMessage("notice.case_filed", c));
   return b.Take();
 }
 
@@ -240,9 +239,11 @@ Result<Transition> RequestExtension(const Case& c, Millis extension, const std::
              {{"reason", reason}, {"extension_seconds", std::to_string(extension / kSecond)}},
              Visibility::kMediatorOnly);
   b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kExtensionRequested,
-                CaseRef(c) + ": " + PartyRef(actor.party_id) + " asks for " +
-                    FormatDuration(extension) + " more before its deadline " +
-                    FormatTime((*r)->deadline) + ". Reason: " + reason,
+                CaseMessage("notice.extension_requested", c)
+                    .Text("party", std::to_string(actor.party_id))
+                    .Duration("extension", extension)
+                    .Time("deadline", (*r)->deadline)
+                    .Text("reason", reason),
                 (*r)->deadline);
   return b.Take();
 }
@@ -293,7 +294,7 @@ Result<Transition> RecordSettlement(const Case& c, const std::string& text,
   b.next().outcome.text = text;
   b.next().outcome.accepting_party_ids = accepting;
   b.AddEvent(EventType::kSettled, 0, {{"accepting_party_ids", names}});
-  b.NotifyOutcome("settled");
+  b.NotifyOutcome(CaseMessage("notice.outcome.settled", c));
   return b.Take();
 }
 
@@ -320,9 +321,8 @@ Result<Transition> RecordMissionDecision(const Case& c, const std::string& text,
   std::map<std::string, std::string> details{{"rationale", rationale}};
   if (action) details["action"] = Name(*action);
   b.AddEvent(EventType::kDecided, 0, std::move(details));
-  b.NotifyOutcome(action ? std::string("the mission decided to ") + Name(*action) +
-                               " the contemplated action"
-                         : std::string("the mission recorded its decision"));
+  b.NotifyOutcome(CaseMessage("notice.outcome.decided", c)
+                      .Text("decision", action ? Name(*action) : "none"));
   return b.Take();
 }
 
@@ -336,7 +336,7 @@ Result<Transition> Withdraw(const Case& c, const std::string& reason, const Acto
   b.next().state = CaseState::kWithdrawn;
   b.next().outcome.rationale = reason;
   b.AddEvent(EventType::kWithdrawn, 0, {{"reason", reason}});
-  b.NotifyOutcome("withdrawn");
+  b.NotifyOutcome(CaseMessage("notice.outcome.withdrawn", c));
   return b.Take();
 }
 
@@ -380,10 +380,9 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
                     {"deadline", FormatTime(r.deadline)},
                     {"liaisons", std::to_string(liaisons)}});
         b.AddNotice(r.party_id, NoticeKind::kReminder,
-                    CaseRef(c) + ": reminder " + std::to_string(due) +
-                        " — your party has not yet answered. The window closes at " +
-                        FormatTime(r.deadline) + "; without an answer a default judgement " +
-                        "will be entered against your party.",
+                    CaseMessage("notice.reminder", c)
+                        .Number("reminder", due)
+                        .Time("deadline", r.deadline),
                     r.deadline);
       }
       continue;
@@ -391,13 +390,17 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
     // The deadline has passed with no answer. The record must show outreach
     // before the server may judge by default.
     std::string why_not;
-    if (liaisons == 0)
+    const char* why = "outreach";  // the catalogue's keyword for the reason
+    if (liaisons == 0) {
       why_not = "the party has no registered liaison, so no notice reached anyone";
-    else if (r.reminders_sent == 0)
+      why = "no_liaison";
+    } else if (r.reminders_sent == 0) {
       why_not = "no reminder was sent before the deadline (the server was not running at the "
                 "reminder points)";
-    else
+      why = "no_reminder";
+    } else {
       why_not = OutreachShortfall(r, party ? party->name : PartyRef(r.party_id));
+    }
     if (why_not.empty()) {
       r.status = RespondentStatus::kDefaulted;
       // The receipts the judgement rests on.
@@ -407,15 +410,17 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
                   {"call_delivered_at", r.call_delivered_at ? FormatTime(r.call_delivered_at) : "-"},
                   {"reminder_delivered_at", FormatTime(r.reminder_delivered_at)}});
       b.AddNotice(r.party_id, NoticeKind::kDefaultJudgement,
-                  CaseRef(c) + ": your party did not answer by " + FormatTime(r.deadline) +
-                      "; a default judgement has been entered against it.");
+                  CaseMessage("notice.default_judgement", c).Time("deadline", r.deadline));
     } else {
       r.status = RespondentStatus::kReferred;
       b.AddEvent(EventType::kReferredToMediator, r.party_id,
                  {{"deadline", FormatTime(r.deadline)}, {"reason", why_not}});
       b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kReferred,
-                    CaseRef(c) + ": " + (party ? party->name : PartyRef(r.party_id)) +
-                        " is referred to you instead of a default judgement: " + why_not + ".");
+                    CaseMessage("notice.referred", c)
+                        .Text("party", party ? party->name : PartyRef(r.party_id))
+                        .Text("why", why)
+                        .Number("failed", r.deliveries_failed)
+                        .Text("last", r.last_failure));
     }
   }
   SettleWindow(b.next());
@@ -424,9 +429,8 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
     t.next = c;  // nothing was due: no new version
   } else if (t.next.state == CaseState::kDefaultJudgement) {
     for (Id p : t.next.PartyIds())
-      t.notices.push_back(Notice{0, c.id, Recipient::Party(p), NoticeKind::kOutcome,
-                                 CaseRef(c) + ": the window closed; default judgement entered.",
-                                 now, 0});
+      t.notices.push_back(Notice{0, c.id, Recipient::Party(p), NoticeKind::kOutcome, "", now, 0,
+                                 {}, CaseMessage("notice.outcome.default_judgement", c)});
   }
   return t;
 }

@@ -73,16 +73,17 @@ Result<Transition> LogEmergencyAction(Id case_id, const EmergencyFiling& f,
   for (const Party& p : group.parties) {
     if (c.IsAffected(p.id))
       b.AddNotice(p.id, NoticeKind::kEmergencyAction,
-                  CaseRef(c) + ": peacekeepers acted without prior consultation (" +
-                      f.action.location + ", " + FormatTime(f.action.occurred_at) +
-                      ") in a way that affects your party. You may appeal until " +
-                      FormatTime(c.appeal_deadline) + ".",
+                  CaseMessage("notice.emergency_action", c)
+                      .Text("location", f.action.location)
+                      .Time("occurred_at", f.action.occurred_at)
+                      .Time("deadline", c.appeal_deadline),
                   c.appeal_deadline);
     else
       b.AddNotice(p.id, NoticeKind::kEmergencyAction,
-                  "For your information, contact group \"" + group.name + "\": " + CaseRef(c) +
-                      ", an emergency action at " + f.action.location + " on " +
-                      FormatTime(f.action.occurred_at) + ", was logged.");
+                  CaseMessage("notice.emergency_action_logged", c)
+                      .Text("group", group.name)
+                      .Text("location", f.action.location)
+                      .Time("occurred_at", f.action.occurred_at));
   }
   return b.Take();
 }
@@ -104,7 +105,7 @@ Result<Transition> ExplainAction(const Case& c, const std::string& text, const A
   b.AddEvent(EventType::kExplained, 0, {{"explanation_id", std::to_string(s.id)}, {"text", text}});
   for (Id p : c.affected_party_ids)
     b.AddNotice(p, NoticeKind::kEmergencyAction,
-                CaseRef(c) + ": the commander explained the action: " + text);
+                CaseMessage("notice.action_explained", c).Text("text", text));
   return b.Take();
 }
 
@@ -143,20 +144,22 @@ Result<Transition> FileAppeal(const Case& c, const std::string& grounds,
   // The commander whose action it is answers it; the mediators rule on it.
   if (c.filed_by_commander_id != 0)
     b.AddNoticeTo(Recipient::Commander(c.filed_by_commander_id), NoticeKind::kAppeal,
-                  CaseRef(c) + ": " + PartyRef(actor.party_id) + " appealed your action (appeal " +
-                      std::to_string(a.id) + "). Grounds: " + grounds);
+                  CaseMessage("notice.appeal_to_commander", c)
+                      .Text("party", std::to_string(actor.party_id))
+                      .Text("appeal", std::to_string(a.id))
+                      .Text("grounds", grounds));
   b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kAwaitingRuling,
-                CaseRef(c) + ": " + PartyRef(actor.party_id) + " appealed (appeal " +
-                    std::to_string(a.id) + "); the action awaits your ruling once the commander "
-                    "has explained it. Other parties may appeal until " +
-                    FormatTime(c.appeal_deadline) + ".",
+                CaseMessage("notice.awaiting_ruling", c)
+                    .Text("party", std::to_string(actor.party_id))
+                    .Text("appeal", std::to_string(a.id))
+                    .Time("deadline", c.appeal_deadline),
                 c.appeal_deadline);
   for (Id p : c.affected_party_ids)
     if (p != actor.party_id)
       b.AddNotice(p, NoticeKind::kAppeal,
-                  CaseRef(c) + ": " + PartyRef(actor.party_id) +
-                      " appealed. Your party may appeal too until " +
-                      FormatTime(c.appeal_deadline) + ".",
+                  CaseMessage("notice.appeal_by_other_party", c)
+                      .Text("party", std::to_string(actor.party_id))
+                      .Time("deadline", c.appeal_deadline),
                   c.appeal_deadline);
   return b.Take();
 }
@@ -179,7 +182,7 @@ Result<Transition> AnswerAppeal(const Case& c, Id appeal_id, const std::string& 
   b.AddEvent(EventType::kAppealAnswered, a.party_id,
              {{"appeal_id", std::to_string(appeal_id)}, {"text", text}});
   b.AddNotice(a.party_id, NoticeKind::kAppeal,
-              CaseRef(c) + ": the commander answered your appeal: " + text);
+              CaseMessage("notice.appeal_answered", c).Text("text", text));
   return b.Take();
 }
 
@@ -209,8 +212,10 @@ Result<Transition> RuleOnAppeal(const Case& c, Ruling ruling, const std::string&
               {"reasons", reasons},
               {"remedy", remedy},
               {"appellant_party_ids", IdList(appellants)}});
-  b.NotifyOutcome(std::string("the appeal was ruled on: ") + Name(ruling) +
-                  (remedy.empty() ? "" : ". Remedy: " + remedy));
+  b.NotifyOutcome(CaseMessage(remedy.empty() ? "notice.outcome.ruled"
+                                             : "notice.outcome.ruled_with_remedy", c)
+                      .Text("ruling", Keyword(ruling))
+                      .Text("remedy", remedy));
   return b.Take();
 }
 
@@ -226,8 +231,8 @@ Transition OnAppealDeadline(const Case& c, UnixMillis now) {
   b.next().outcome.unchallenged = true;
   b.AddEvent(EventType::kClosedUnchallenged, 0,
              {{"appeal_deadline", FormatTime(c.appeal_deadline)}});
-  b.NotifyOutcome("no party appealed by " + FormatTime(c.appeal_deadline) +
-                  "; the action stands unchallenged and the case is closed");
+  b.NotifyOutcome(
+      CaseMessage("notice.outcome.unchallenged", c).Time("deadline", c.appeal_deadline));
   return b.Take();
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "services/workflow/position_list.h"
+#include "services/workflow/message.h"
 
 namespace baraza {
 
@@ -176,6 +177,9 @@ struct ContactGroup {
   Millis appeal_window = 7 * kDay;
   UnixMillis created_at = 0;
   std::vector<Party> parties;
+  // Where the group meets: an IANA time zone ("Africa/Mogadishu"), in which its
+  // notices show deadlines (with UTC beside them). "": UTC. Stored times stay UTC.
+  std::string time_zone;
 
   const Party* FindParty(Id party_id) const;
   bool HasUnarmedStakeholders() const;
@@ -186,6 +190,7 @@ struct Liaison {
   Id party_id = 0;
   std::string name;
   UnixMillis created_at = 0;
+  std::string language;  // the language notices are rendered in for it ("fr"); "": English
 };
 
 // Who a notice is for, and whose contact points it goes to: the liaisons of a
@@ -207,6 +212,7 @@ struct Commander {
   Id id = 0;
   std::string name;
   UnixMillis created_at = 0;
+  std::string language;  // as a liaison's
 };
 
 // Who acts. Mediators and the system act for the mission; a liaison speaks for
@@ -420,11 +426,18 @@ struct Notice {
   // The party it is addressed to; 0 for the mediators' and commanders' notices.
   Id PartyId() const { return to.role == Role::kLiaison ? to.id : 0; }
   NoticeKind kind = NoticeKind::kCallToNegotiate;
+  // The words: a notice stored as English text before messages existed, or
+  // `message` rendered for one reader (empty until rendered).
   std::string text;
   UnixMillis created_at = 0;
   UnixMillis deadline = 0;  // 0 when none runs
   // The outbox entries planned for it (application); stored with it, ids filled in.
   std::vector<Delivery> deliveries;
+  // What it says, as its meaning, rendered in the reader's language and zone when
+  // read or delivered. Empty for a notice stored before messages existed.
+  Message message;
+  // The language `text` is in, once rendered for a reader ("" until then).
+  std::string language;
 };
 
 // A moment at which the server must act on a case without being asked.

@@ -18,6 +18,39 @@ inline std::string CaseRef(const Case& c) {
 
 inline std::string PartyRef(Id party_id) { return "party " + std::to_string(party_id); }
 
+// A notice's message about case `c`: its id, and the case's number and title
+// ("case" and "title"), which every notice message names.
+inline Message CaseMessage(const char* id, const Case& c) {
+  Message m;
+  m.id = id;
+  m.Text("case", std::to_string(c.id)).Text("title", c.title);
+  return m;
+}
+
+// Keywords a catalogue selects on ({dimension, select, use_of_force {...} ...}):
+// stable identifiers, never shown as they are.
+inline const char* Keyword(Dimension d) {
+  switch (d) {
+    case Dimension::kUseOfForce: return "use_of_force";
+    case Dimension::kHumanitarianAid: return "humanitarian_aid";
+    case Dimension::kInfrastructure: return "infrastructure";
+    case Dimension::kDdr: return "ddr";
+    case Dimension::kElectionSupport: return "election_support";
+    case Dimension::kGovernanceAssistance: return "governance_assistance";
+    case Dimension::kEducationTraining: return "education_training";
+    case Dimension::kGoodOffices: return "good_offices";
+  }
+  return "other";
+}
+inline const char* Keyword(Ruling r) {
+  switch (r) {
+    case Ruling::kUpheld: return "upheld";
+    case Ruling::kUpheldWithRemedy: return "upheld_with_remedy";
+    case Ruling::kOverturned: return "overturned";
+  }
+  return "other";
+}
+
 // Builds the transition of one command: a copy of the case whose version moves
 // on, and helpers that number events as they are added.
 class Builder {
@@ -47,25 +80,24 @@ class Builder {
     return t_.events.back();
   }
 
-  void AddNotice(Id party_id, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
-    AddNoticeTo(Recipient::Party(party_id), kind, std::move(text), deadline);
+  void AddNotice(Id party_id, NoticeKind kind, Message message, UnixMillis deadline = 0) {
+    AddNoticeTo(Recipient::Party(party_id), kind, std::move(message), deadline);
   }
 
-  void AddNoticeTo(Recipient to, NoticeKind kind, std::string text, UnixMillis deadline = 0) {
+  void AddNoticeTo(Recipient to, NoticeKind kind, Message message, UnixMillis deadline = 0) {
     Notice n;
     n.case_id = t_.next.id;
     n.to = to;
     n.kind = kind;
-    n.text = std::move(text);
+    n.message = std::move(message);
     n.created_at = now_;
     n.deadline = deadline;
     t_.notices.push_back(std::move(n));
   }
 
-  // Tells every party of the case how it ended.
-  void NotifyOutcome(const std::string& what) {
-    for (Id p : t_.next.PartyIds())
-      AddNotice(p, NoticeKind::kOutcome, CaseRef(t_.next) + ": " + what + ".");
+  // Tells every party of the case how it ended (a "notice.outcome.*" message).
+  void NotifyOutcome(const Message& what) {
+    for (Id p : t_.next.PartyIds()) AddNotice(p, NoticeKind::kOutcome, what);
   }
 
   // The transition. A case that has just come to wait on the mediators (every
@@ -74,7 +106,8 @@ class Builder {
     if (from_ != CaseState::kAwaitingDecision &&
         t_.next.state == CaseState::kAwaitingDecision)
       AddNoticeTo(Recipient::Mediators(), NoticeKind::kAwaitingDecision,
-                  CaseRef(t_.next) + " awaits your decision: no respondent is awaited any more.");
+                  CaseMessage("notice.awaiting_decision", t_.next)
+                      .Number("respondents", static_cast<int64_t>(t_.next.respondents.size())));
     return std::move(t_);
   }
 

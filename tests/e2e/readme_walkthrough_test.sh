@@ -12,6 +12,8 @@ mkdir -p "$work/var"
 ln -s "$bindir" "$work/build"
 ln -s "$(cd "$(dirname "$readme")" && pwd)/deploy" "$work/deploy"
 start_barazad "$work/var/baraza.db" "$work/var/mediator.token"
+# The CLIs ask for the language of LANG: the walk-through's English checks need none.
+export LANG=C.UTF-8
 export BARAZA_SERVER="$address"
 
 # The shell blocks between the walk-through markers, exactly as the README shows them.
@@ -25,6 +27,13 @@ CHECK
 (cd "$work" && bash -euo pipefail walk.sh) >"$work/walk.out" 2>"$work/walk.err" ||
   { cat "$work/walk.err" >&2; fail "a walk-through command failed"; }
 read -r _ case_id jva snf action < <(grep '^IDS ' "$work/walk.err")
+
+# The French-speaking liaison read the call to negotiate in French, its deadline in
+# Mogadishu time (UTC+3) with the UTC time beside it.
+grep -q "\[fr\] affaire $case_id « Checkpoint on the port road » : votre partie est appelée à négocier" \
+  "$work/walk.out" || fail "the liaison did not read the call to negotiate in French"
+grep -Eq "au plus tard le .*UTC\+3 \([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC\)" "$work/walk.out" ||
+  fail "the French notice does not show the deadline in Mogadishu time with UTC beside it"
 
 # The silent party's liaison saw the call, two reminders and the judgement, in order.
 kinds="$(grep -oE 'case [0-9]+  [a-z-]+$' "$work/walk.out" | awk '{print $3}' | tr '\n' ' ')"

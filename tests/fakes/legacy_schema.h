@@ -36,6 +36,12 @@ inline constexpr const char* kHistoryGuards =
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT "
     "RAISE(ABORT, 'the history is append-only'); END; ";
 
+// What schema 10 added (a group's time zone, a liaison's and a commander's
+// language): dropped.
+inline constexpr const char* kDropSchema10 =
+    "ALTER TABLE contact_groups DROP COLUMN time_zone; ALTER TABLE liaisons DROP COLUMN language; "
+    "ALTER TABLE commanders DROP COLUMN language; ";
+
 // What schema 8 added (the id of the data key of sealed text): dropped.
 inline constexpr const char* kDropSchema8 = "DROP TABLE data_key; ";
 
@@ -79,7 +85,8 @@ inline void BodiesBackToJson(const std::string& path) {
 // history head it leaves, as `barazad audit head` printed it then.
 inline chain::Head DowngradeToSchema4(const std::string& path) {
   BodiesBackToJson(path);
-  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema9 + kDropSchema8 + kDropSchema7 +
+  Tamper(path, std::string(kDropHistoryGuards) + kDropSchema10 + kDropSchema9 + kDropSchema8 +
+                   kDropSchema7 +
                    "DELETE FROM events WHERE case_id = 0 OR type = 21; "
                    "ALTER TABLE events DROP COLUMN changes; "
                    "DROP TABLE contact_points; DROP TABLE deliveries;");

@@ -217,6 +217,13 @@ std::map<std::string, Rpc> Rpcs() {
   r["WhoAmI"] = {Rpc::kNone, [](World&, C& cl, auto&, auto&) {
     return Call(&C::WhoAmI, cl, v1::WhoAmIRequest());
   }};
+  // liaison_a's language: its own, or a mediator's to set; nobody else's.
+  r["SetLanguage"] = {Rpc::kNone, [](World& w, C& cl, auto&, auto&) {
+    v1::SetLanguageRequest q;
+    q.set_liaison_id(w.liaison_a);
+    q.set_language("fr");
+    return Call(&C::SetLanguage, cl, q);
+  }};
   r["RegisterCommander"] = {Rpc::kNone, [](World&, C& cl, auto&, auto&) {
     v1::RegisterCommanderRequest q;
     q.set_name("Lt. C. Mensah");

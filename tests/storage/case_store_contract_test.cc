@@ -218,6 +218,47 @@ TEMPLATE_TEST_CASE("store keeps a group's appeal window", "[store]", MemoryStore
   CHECK(store->GetGroup(id)->appeal_window == 3 * kDay);
 }
 
+TEMPLATE_TEST_CASE("store keeps a group's time zone and each reader's language, changed later",
+                   "[store][i18n]", MemoryStore, SqliteStore) {
+  TestType factory;
+  auto store = factory.Make();
+  ContactGroup g = ThreePartyGroup(0);
+  g.time_zone = "Africa/Mogadishu";
+  Id group = 0, liaison = 0, commander = 0;
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                BARAZA_ASSIGN_OR_RETURN(group, tx.InsertGroup(g));
+                Party p = g.parties[0];
+                p.group_id = group;
+                BARAZA_ASSIGN_OR_RETURN(Id party, tx.InsertParty(p));
+                Liaison l;
+                l.party_id = party;
+                l.name = "Abdi";
+                l.language = "fr";
+                BARAZA_ASSIGN_OR_RETURN(liaison, tx.InsertLiaison(l));
+                Commander k;
+                k.name = "Col. Diallo";
+                BARAZA_ASSIGN_OR_RETURN(commander, tx.InsertCommander(k));
+                return Status::Ok();
+              })
+              .ok());
+  CHECK(store->GetGroup(group)->time_zone == "Africa/Mogadishu");
+  CHECK(store->GetLiaison(liaison)->language == "fr");
+  CHECK(store->GetCommander(commander)->language.empty());
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                BARAZA_RETURN_IF_ERROR(tx.SetReaderLanguage(Role::kLiaison, liaison, "ar", kT0));
+                return tx.SetReaderLanguage(Role::kCommander, commander, "pt-BR", kT0);
+              })
+              .ok());
+  CHECK(store->GetLiaison(liaison)->language == "ar");
+  CHECK(store->GetCommander(commander)->language == "pt-BR");
+  Status missing = store->WriteAndWait([&](WriteTx& tx) {
+    return tx.SetReaderLanguage(Role::kLiaison, liaison + 100, "fr", kT0);
+  });
+  CHECK(missing.code() == Code::kNotFound);
+}
+
 TEMPLATE_TEST_CASE("store keeps an emergency action with its appeals and answers", "[store]",
                    MemoryStore, SqliteStore) {
   TestType factory;

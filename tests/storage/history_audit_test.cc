@@ -172,7 +172,8 @@ TEST_CASE("sqlite store migrates a version 8 history into a table kept in log or
   History h;
   auto before = h.Audit();
   REQUIRE(before.ok());
-  Tamper(h.path, std::string(kDropSchema9) + kHistoryGuards + "PRAGMA user_version = 8;");
+  Tamper(h.path, std::string(kDropSchema10) + kDropSchema9 + kHistoryGuards +
+                     "PRAGMA user_version = 8;");
   auto layout = [&] {
     std::string sql;
     sqlite3* db = nullptr;
@@ -244,7 +245,7 @@ TEST_CASE("sqlite store migrates a version 6 database with its history and state
   History h;
   auto before = h.Audit();
   REQUIRE(before.ok());
-  Tamper(h.path, std::string(kDropSchema9) + kHistoryGuards + kDropSchema8 + kDropSchema7 +
+  Tamper(h.path, std::string(kDropSchema10) + kDropSchema9 + kHistoryGuards + kDropSchema8 + kDropSchema7 +
                      "PRAGMA user_version = 6;");
   auto after = h.Audit(before.head);  // opening migrates to schema 7
   CHECK(after.ok());
@@ -377,4 +378,68 @@ TEST_CASE("history audit refuses a case's row recorded in another history", "[au
   CHECK_THAT(audit.mismatches[0],
              Catch::Contains("it records case " + std::to_string(h.case_a) +
                              ", which belongs to case " + std::to_string(h.case_a)));
+}
+
+TEST_CASE("sqlite store migrates a version 8 database whose notices are English text: old heads "
+          "verify and the text is shown as stored", "[audit][record][i18n]") {
+  TempDir dir;
+  std::string path = dir.file("b.db");
+  Id case_id = 0;
+  {
+    auto store = SqliteCaseStore::Open({path});
+    REQUIRE(store.ok());
+    ContactGroup g = Seed(**store);
+    // A case filed as the server wrote it before messages: finished English.
+    Status s = (*store)->WriteAndWait([&](WriteTx& tx) -> Status {
+      auto id = tx.NextCaseId();
+      if (!id.ok()) return id.status();
+      auto f = TwoRespondentDispute();
+      f.group_id = g.id;
+      f.filed_by_party_id = g.parties[0].id;
+      f.respondent_party_ids = {g.parties[1].id, g.parties[2].id};
+      auto t = workflow::FileDispute(*id, f, g, Mediator(), kT0);
+      if (!t.ok()) return t.status();
+      for (Notice& n : t->notices) {
+        n.message = {};
+        n.text = "case " + std::to_string(*id) + ": your party is called to negotiate.";
+      }
+      case_id = *id;
+      return tx.SaveCase(t->next, t->events, t->notices, workflow::PendingDeadlines(t->next));
+    });
+    REQUIRE(s.ok());
+  }
+  Tamper(path, std::string(kDropSchema10) + kDropSchema9 + kHistoryGuards +
+                   "PRAGMA user_version = 8;");
+  chain::Head old_head;
+  {
+    auto store = SqliteCaseStore::Open({path});  // migrates to schema 10
+    REQUIRE(store.ok());
+    auto audit = (*store)->AuditHistory(std::nullopt);
+    REQUIRE(audit.ok());
+    CHECK(audit->ok());
+    old_head = audit->head;
+    auto notices = (*store)->ListNotices(Recipient::Party(kPartyB), 0, 10);
+    REQUIRE(notices.ok());
+    REQUIRE(notices->size() == 1);
+    CHECK(notices->front().message.empty());
+    CHECK(notices->front().text == "case " + std::to_string(case_id) +
+                                       ": your party is called to negotiate.");
+    // A new case's notices are stored as messages, after the old history.
+    ContactGroup g = *(*store)->GetGroup(1);
+    auto t = FileIn(**store, g);
+    auto fresh = (*store)->ListNotices(Recipient::Party(kPartyB), 0, 10);
+    REQUIRE(fresh.ok());
+    REQUIRE(fresh->size() == 2);
+    CHECK(fresh->back().message.id == "notice.call_to_negotiate");
+    CHECK(fresh->back().text.empty());
+    CHECK((*store)->CheckOnStart().ok());
+  }
+  // The head kept before the new messages still verifies as a prefix, and so
+  // does the whole history.
+  auto store = SqliteCaseStore::Open({path});
+  REQUIRE(store.ok());
+  auto audit = (*store)->AuditHistory(old_head);
+  REQUIRE(audit.ok());
+  CHECK(audit->ok());
+  CHECK(audit->head.events > old_head.events);
 }

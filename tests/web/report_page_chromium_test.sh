@@ -46,13 +46,31 @@ grep -q "We will move the checkpoint to km 15" "$work/dom.html" || fail "the gro
 grep -q "translation: An interpreter" "$work/dom.html" || fail "the capacity support is missing"
 grep -q "History head" "$work/dom.html" || fail "the history head is missing"
 # The sentinel is text in the heading, and no script element exists or ran.
-grep -q "<h1>Report on case #$case_id: &lt;script&gt;document.title='PWNED'&lt;/script&gt;" "$work/dom.html" ||
+grep -q "<h1 dir=\"auto\">Report on case #$case_id: &lt;script&gt;document.title='PWNED'&lt;/script&gt;" "$work/dom.html" ||
   fail "the <script> sentinel in the title was not rendered as text"
 if grep -qi "<script" "$work/dom.html"; then fail "a script element reached the page"; fi
 if grep -q "<title>PWNED" "$work/dom.html"; then fail "the sentinel script ran"; fi
 
+# In every shipped language (?lang=): the page's lang and dir, Arabic right to
+# left, and the sentinel still text that never ran.
+for lang in en fr ar pt sw; do
+  browse --dump-dom "${page}reports/$report?lang=$lang" >"$work/dom-$lang.html" ||
+    fail "chromium could not load the page in $lang"
+  dir=ltr; [ "$lang" = ar ] && dir=rtl
+  grep -q "<html lang=\"$lang\" dir=\"$dir\">" "$work/dom-$lang.html" ||
+    fail "the $lang page does not say lang=\"$lang\" dir=\"$dir\""
+  grep -q "&lt;script&gt;document.title='PWNED'&lt;/script&gt;Checkpoint on the port road" "$work/dom-$lang.html" ||
+    fail "the <script> sentinel is not text on the $lang page"
+  if grep -qi "<script" "$work/dom-$lang.html"; then fail "a script element reached the $lang page"; fi
+  if grep -q "<title>PWNED" "$work/dom-$lang.html"; then fail "the sentinel script ran on the $lang page"; fi
+done
+grep -q "<h2>القضية</h2>" "$work/dom-ar.html" || fail "the Arabic page's headings are not in Arabic"
+
 if [ -n "$screenshot" ]; then
   browse --screenshot="$screenshot" --window-size=900,1500 --hide-scrollbars "${page}reports/$report" >/dev/null ||
     fail "chromium could not take the screenshot"
+  # The same report in Arabic, right to left, beside it.
+  browse --screenshot="${screenshot%.png}-ar.png" --window-size=900,1500 --hide-scrollbars \
+    "${page}reports/$report?lang=ar" >/dev/null || fail "chromium could not take the Arabic screenshot"
 fi
-echo "ok: chromium rendered report $report with the sentinel as text"
+echo "ok: chromium rendered report $report in en, fr, ar, pt and sw with the sentinel as text"

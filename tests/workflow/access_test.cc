@@ -79,7 +79,7 @@ TEST_CASE("everyone a notice is addressed to may read the case the notice names"
     REQUIRE(t.ok());
     REQUIRE_FALSE(t->notices.empty());
     for (const Notice& n : t->notices) {
-      INFO(n.text);
+      INFO(n.message.id);
       Actor reader = n.to.role == Role::kLiaison    ? LiaisonOf(n.to.id)
                      : n.to.role == Role::kMediator ? Mediator()
                                                     : CommanderActor(n.to.id);

@@ -145,7 +145,8 @@ TEST_CASE("respond when the last respondent answers tells the mediators the case
   auto told = To(*last, Recipient::Mediators());
   REQUIRE(told.size() == 1);
   CHECK(told[0].kind == NoticeKind::kAwaitingDecision);
-  CHECK_THAT(told[0].text, Catch::Contains("awaits your decision"));
+  CHECK(told[0].message.id == "notice.awaiting_decision");
+  CHECK(told[0].message.Find("respondents")->number == 2);
   CHECK(told[0].PartyId() == 0);
 }
 
@@ -185,7 +186,8 @@ TEST_CASE("request extension when negotiating is recorded for the mediator", "[w
   REQUIRE(t->notices.size() == 1);
   CHECK(t->notices[0].to == Recipient::Mediators());
   CHECK(t->notices[0].kind == NoticeKind::kExtensionRequested);
-  CHECK_THAT(t->notices[0].text, Catch::Contains("our delegate is travelling"));
+  CHECK(t->notices[0].message.id == "notice.extension_requested");
+  CHECK(t->notices[0].message.Find("reason")->text == "our delegate is travelling");
   CHECK(t->notices[0].deadline == kT0 + kWindow);
 }
 
@@ -368,7 +370,8 @@ TEST_CASE("timer when deadline passed without a reminder refers to the mediator"
   auto told = To(t, Recipient::Mediators());
   REQUIRE(told.size() == 3);
   CHECK(told[0].kind == NoticeKind::kReferred);
-  CHECK_THAT(told[0].text, Catch::Contains("no reminder"));
+  CHECK(told[0].message.id == "notice.referred");
+  CHECK(told[0].message.Find("why")->text == "no_reminder");
   CHECK(told[1].kind == NoticeKind::kReferred);
   CHECK(told[2].kind == NoticeKind::kAwaitingDecision);
 }

@@ -39,7 +39,8 @@ TEST_CASE("file contemplated action when filed by a commander notifies the targe
   CHECK(t->next.filed_by_commander_id == 5);
   REQUIRE(t->notices.size() == 1);
   CHECK(t->notices[0].PartyId() == kPartyA);
-  CHECK_THAT(t->notices[0].text, Catch::Contains("contemplates action"));
+  CHECK(t->notices[0].message.id == "notice.action_contemplated");
+  CHECK(t->notices[0].message.Find("deadline")->kind == MessageArg::Kind::kTime);
 }
 
 TEST_CASE("file contemplated action by a liaison or on behalf of a party is rejected",

@@ -136,7 +136,8 @@ TEST_CASE("appeal tells the commander whose action it is and the mediators who r
     if (n.to == Recipient::Commander(CommanderActor().subject_id)) {
       ++to_commander;
       CHECK(n.kind == NoticeKind::kAppeal);
-      CHECK_THAT(n.text, Catch::Contains("appealed your action"));
+      CHECK(n.message.id == "notice.appeal_to_commander");
+      CHECK(n.message.Find("grounds")->text == "The roadblock was ours and lawful.");
     }
     if (n.to == Recipient::Mediators()) {
       ++to_mediators;
