@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD="$ROOT/build-test"
 # chromium: the public page is checked in a real browser (tests/web/).
-ensure_packages "${BARAZA_PACKAGES[@]}" chromium
+ensure_packages "${BARAZA_PACKAGES[@]}" chromium postgresql-15
 build_tree "$BUILD" Debug -DBUILD_TESTING=ON
 say "running the tests"
 (cd "$BUILD" && ctest --output-on-failure -j"${BARAZA_JOBS:-$(nproc 2>/dev/null || echo 2)}" \
