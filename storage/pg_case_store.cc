@@ -43,10 +43,12 @@ Result<std::unique_ptr<DataCipher>> OpenDataKey(Connection& c, const std::string
   auto key = ReadDataKey(file, trusted);
   if (!key.ok() && key.status().code() != Code::kNotFound) return key.status();
   if (!key.ok() && stored)
-    return Status::FailedPrecondition(
-        "this database holds text sealed under data key " + *stored + ", but there is no key "
-        "file at " + file + ". Put the database's key file back there (--data-key-file); "
-        "barazad never makes a new key for a database that has one");
+    return Status::FailedPrecondition("this database holds text sealed under data key " + *stored +
+                                      ", but there is no key "
+                                      "file at " +
+                                      file +
+                                      ". Put the database's key file back there (--data-key-file); "
+                                      "barazad never makes a new key for a database that has one");
   if (!key.ok() && trusted)
     return Status::FailedPrecondition("no data key in the credential " + file +
                                       "; create one with `openssl rand -hex 32`");
@@ -59,10 +61,12 @@ Result<std::unique_ptr<DataCipher>> OpenDataKey(Connection& c, const std::string
   }
   BARAZA_ASSIGN_OR_RETURN(DataCipher cipher, DataCipher::FromKey(*key));
   if (stored && *stored != cipher.KeyId())
-    return Status::FailedPrecondition(
-        "the data key in " + file + " (id " + cipher.KeyId() + ") is not the key this "
-        "database was sealed with (id " + *stored + "); start barazad with the database's own "
-        "key file (--data-key-file)");
+    return Status::FailedPrecondition("the data key in " + file + " (id " + cipher.KeyId() +
+                                      ") is not the key this "
+                                      "database was sealed with (id " +
+                                      *stored +
+                                      "); start barazad with the database's own "
+                                      "key file (--data-key-file)");
   if (!stored) {
     Query q(c, "INSERT INTO data_key(id, key_id) VALUES(1, ?) ON CONFLICT DO NOTHING");
     q.Bind(cipher.KeyId());
@@ -70,8 +74,9 @@ Result<std::unique_ptr<DataCipher>> OpenDataKey(Connection& c, const std::string
     if (s.ok()) {  // another barazad may have named its key first
       BARAZA_ASSIGN_OR_RETURN(stored, StoredKeyId(c));
       if (!stored || *stored != cipher.KeyId())
-        s = Status::FailedPrecondition("another barazad named a different data key for this "
-                                       "database meanwhile; start with its key file");
+        s = Status::FailedPrecondition(
+            "another barazad named a different data key for this "
+            "database meanwhile; start with its key file");
     }
     if (!s.ok()) {
       if (created) ::unlink(file.c_str());
@@ -268,8 +273,8 @@ PgCaseStore::Lease PgCaseStore::Reader() {
   return Lease(*this, std::move(conn), Status::Ok());
 }
 
-Result<PgCaseStore::Audit> PgCaseStore::AuditHistory(
-    std::optional<chain::Head> kept, const std::function<void(int64_t)>& progress) {
+Result<PgCaseStore::Audit> PgCaseStore::AuditHistory(std::optional<chain::Head> kept,
+                                                     const std::function<void(int64_t)>& progress) {
   auto r = Reader();
   if (!r.ok()) return r.status();
   // One snapshot: the history and the tables as of one moment.

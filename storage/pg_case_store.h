@@ -32,8 +32,8 @@ class PgCaseStore : public CaseStore {
   static constexpr int kSchemaVersion = 1;
 
   struct Options {
-    std::string conninfo;     // a libpq connection string or postgresql:// URI
-    int max_batch = 1024;     // most writes one transaction commits together
+    std::string conninfo;  // a libpq connection string or postgresql:// URI
+    int max_batch = 1024;  // most writes one transaction commits together
     // Decoded cases kept for reads. 0 (the default): another barazad may
     // change a case in the same database, and a cache would not see it.
     size_t case_cache = 0;

@@ -21,16 +21,20 @@ int Hex(char c) {
 Status ToStatus(PGconn* conn, const PGresult* res, const char* what) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string code = state ? state : "";
-  std::string detail = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
-                                                         : PQerrorMessage(conn);
+  std::string detail =
+      res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(conn);
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   std::string msg = std::string(what) + ": " + detail;
   if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0)
-    return Status::Unavailable("the PostgreSQL server cannot be reached; barazad reconnects "
-                               "by itself, retry (" + msg + ")");
+    return Status::Unavailable(
+        "the PostgreSQL server cannot be reached; barazad reconnects "
+        "by itself, retry (" +
+        msg + ")");
   if (code == "53100")
-    return Status::Unavailable("the disk holding the PostgreSQL database is full; free space "
-                               "and retry (" + msg + ")");
+    return Status::Unavailable(
+        "the disk holding the PostgreSQL database is full; free space "
+        "and retry (" +
+        msg + ")");
   if (code.rfind("53", 0) == 0 || code == "40001" || code == "40P01" || code == "55P03")
     return Status::Unavailable("the database is busy; retry (" + msg + ")");
   if (code.rfind("23", 0) == 0) return Status::AlreadyExists(msg);
@@ -57,15 +61,39 @@ std::string ToDollarMarks(const char* sql) {
   return out;
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo) {
+std::string WithDefaults(const std::string& conninfo) {
+  // Never wait for an unreachable server for minutes: at start (a clear error
+  // instead of a hang) and while serving (a write on a dead link fails
+  // UNAVAILABLE within seconds, and the writer reconnects). Kept if given.
+  static const std::pair<const char*, const char*> kDefaults[] = {{"connect_timeout", "10"},
+                                                                  {"keepalives_idle", "10"},
+                                                                  {"keepalives_interval", "5"},
+                                                                  {"keepalives_count", "3"},
+                                                                  {"tcp_user_timeout", "15000"}};
+  const bool uri = conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0;
+  std::string out = conninfo;
+  for (const auto& [key, value] : kDefaults) {
+    if (conninfo.find(key) != std::string::npos) continue;
+    if (uri)
+      out += std::string(out.find('?') == std::string::npos ? "?" : "&") + key + "=" + value;
+    else
+      out += std::string(out.empty() ? "" : " ") + key + "=" + value;
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& given) {
+  const std::string conninfo = WithDefaults(given);
   PGconn* conn = PQconnectdb(conninfo.c_str());
   auto c = std::unique_ptr<Connection>(new Connection(conn, conninfo));
   if (!conn || PQstatus(conn) != CONNECTION_OK) {
     std::string why = conn ? PQerrorMessage(conn) : "out of memory";
-    while (!why.empty() && why.back() == '\n') why.pop_back();
-    return Status::Unavailable("cannot connect to PostgreSQL: " + why +
-                               ". Check that the server runs and the --store connection string "
-                               "(host, port, database, user) is right");
+    for (auto& ch : why)
+      if (ch == '\n' || ch == '\t') ch = ' ';
+    while (!why.empty() && why.back() == ' ') why.pop_back();
+    return Status::Unavailable("cannot connect to PostgreSQL (" + why +
+                               "); check that the server runs and that the --store connection "
+                               "string (host, port, database, user) is right");
   }
   BARAZA_RETURN_IF_ERROR(c->Configure());
   return c;
@@ -74,11 +102,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
 Status Connection::Configure() {
   // The server's notices (a shutdown announced, ...) are not for barazad's
   // output: its errors come back as Status.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   // Durable answers whatever the server's default; UTC and plain strings so
   // that nothing of the session's settings changes what is stored.
-  return Exec("SET synchronous_commit = on; SET TIME ZONE 'UTC'; "
-              "SET standard_conforming_strings = on; SET client_min_messages = warning");
+  return Exec(
+      "SET synchronous_commit = on; SET TIME ZONE 'UTC'; "
+      "SET standard_conforming_strings = on; SET client_min_messages = warning");
 }
 
 Connection::~Connection() {
@@ -111,8 +141,8 @@ Result<const std::string*> Connection::Prepare(const char* sql, const std::vecto
   std::string text = ToDollarMarks(sql);
   PGresult* res = PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()),
                             types.empty() ? nullptr : types.data());
-  Status s = PQresultStatus(res) == PGRES_COMMAND_OK ? Status::Ok()
-                                                      : ToStatus(conn_, res, "prepare");
+  Status s =
+      PQresultStatus(res) == PGRES_COMMAND_OK ? Status::Ok() : ToStatus(conn_, res, "prepare");
   PQclear(res);
   if (!s.ok()) return Status(s.code(), s.message() + " [" + text + "]");
   return &(prepared_[sql] = std::move(name));
@@ -165,7 +195,8 @@ Status Query::Execute() {
                         values.data(), lengths.data(), formats_.data(), /*resultFormat=*/0);
   ExecStatusType st = PQresultStatus(res_);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-    return ToStatus(conn_.raw(), res_, std::string(sql_, std::min<size_t>(std::strlen(sql_), 60)).c_str());
+    return ToStatus(conn_.raw(), res_,
+                    std::string(sql_, std::min<size_t>(std::strlen(sql_), 60)).c_str());
   return Status::Ok();
 }
 
@@ -186,9 +217,7 @@ int64_t Query::Affected() const {
   return std::strtoll(PQcmdTuples(res_), nullptr, 10);
 }
 
-int64_t Query::Int(int col) const {
-  return std::strtoll(PQgetvalue(res_, row_, col), nullptr, 10);
-}
+int64_t Query::Int(int col) const { return std::strtoll(PQgetvalue(res_, row_, col), nullptr, 10); }
 
 std::string Query::Blob(int col) const {
   // bytea in text results: "\x" then two hex digits a byte.
@@ -197,8 +226,7 @@ std::string Query::Blob(int col) const {
   if (n < 2 || v[0] != '\\' || v[1] != 'x') return std::string(v, n);
   std::string out;
   out.reserve((n - 2) / 2);
-  for (size_t i = 2; i + 1 < n; i += 2)
-    out += static_cast<char>(Hex(v[i]) << 4 | Hex(v[i + 1]));
+  for (size_t i = 2; i + 1 < n; i += 2) out += static_cast<char>(Hex(v[i]) << 4 | Hex(v[i + 1]));
   return out;
 }
 

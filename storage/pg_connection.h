@@ -20,6 +20,11 @@ namespace baraza::pg {
 // on: a lost server is UNAVAILABLE, a unique key taken is ALREADY_EXISTS.
 Status ToStatus(PGconn* conn, const PGresult* res, const char* what);
 
+// The connection string with barazad's defaults for what it leaves out:
+// connect_timeout=10 and TCP keepalives, so that a lost server is noticed in
+// seconds rather than hours.
+std::string WithDefaults(const std::string& conninfo);
+
 // `?` marks in order, or numbered `?N`, as PostgreSQL's $N (outside quotes).
 std::string ToDollarMarks(const char* sql);
 
@@ -91,7 +96,8 @@ class Query {
   int64_t Int(int col) const;
   bool IsNull(int col) const { return PQgetisnull(res_, row_, col) != 0; }
   std::string Text(int col) const {
-    return std::string(PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col)));
+    return std::string(PQgetvalue(res_, row_, col),
+                       static_cast<size_t>(PQgetlength(res_, row_, col)));
   }
   std::string Blob(int col) const;  // a bytea column's bytes
   // A column as a projection cell: integers as integers, text and bytea as bytes.

@@ -36,9 +36,18 @@ Status HistoryWriter::Append(const Event& e, const std::string& details_json,
   Query q(c_,
           "INSERT INTO events(case_id, seq, at, actor, type, party_id, visibility, details, "
           "log_seq, hash, log_hash, changes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-  q.Bind(e.case_id).Bind(e.seq).Bind(e.at).Bind(e.actor).Bind(static_cast<int64_t>(e.type))
-      .Bind(e.party_id).Bind(static_cast<int64_t>(e.visibility)).Bind(details_json)
-      .Bind(++log.events).Bind(link).Bind(log.hash).BindBlob(changes);
+  q.Bind(e.case_id)
+      .Bind(e.seq)
+      .Bind(e.at)
+      .Bind(e.actor)
+      .Bind(static_cast<int64_t>(e.type))
+      .Bind(e.party_id)
+      .Bind(static_cast<int64_t>(e.visibility))
+      .Bind(details_json)
+      .Bind(++log.events)
+      .Bind(link)
+      .Bind(log.hash)
+      .BindBlob(changes);
   last_case_ = -1;  // until the row is in
   BARAZA_RETURN_IF_ERROR(q.Run());
   head_ = log;

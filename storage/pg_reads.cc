@@ -9,12 +9,12 @@
 
 namespace baraza {
 
-using pg::Query;
 using pg::kReportColumns;
 using pg::kTokenColumns;
+using pg::Query;
 
-#define BARAZA_READER(name)          \
-  auto name = Reader();              \
+#define BARAZA_READER(name) \
+  auto name = Reader();     \
   if (!name.ok()) return name.status()
 
 Result<ContactGroup> PgCaseStore::GetGroup(Id id) {
@@ -80,27 +80,33 @@ Result<std::vector<CaseRef>> PgCaseStore::ListCasesShared(const CaseFilter& f) {
   // filters only skip rows. ?1 party or commander, ?2 group, ?3 state, ?4 below
   // this id, ?5 page size.
   static constexpr char kCols[] = "SELECT c.body, c.id, c.version ";
-  static const std::string by_party = std::string(kCols) +
+  static const std::string by_party =
+      std::string(kCols) +
       "FROM case_parties cp JOIN cases c ON c.id = cp.case_id WHERE cp.party_id = ?1 "
       "AND cp.case_id < ?4 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
       "ORDER BY cp.case_id DESC LIMIT ?5";
-  static const std::string by_group = std::string(kCols) +
+  static const std::string by_group =
+      std::string(kCols) +
       "FROM cases c WHERE c.group_id = ?2 AND c.id < ?4 AND (?1 = 0 OR c.commander_id = ?1) "
       "AND (?3 = 0 OR c.state = ?3) ORDER BY c.id DESC LIMIT ?5";
-  static const std::string by_commander = std::string(kCols) +
+  static const std::string by_commander =
+      std::string(kCols) +
       "FROM cases c WHERE c.commander_id = ?1 "
       "AND c.commander_id != 0 AND c.id < ?4 AND (?3 = 0 OR c.state = ?3) "
       "ORDER BY c.id DESC LIMIT ?5";
-  static const std::string all = std::string(kCols) +
+  static const std::string all =
+      std::string(kCols) +
       "FROM cases c WHERE c.id < ?4 AND (?3 = 0 OR c.state = ?3) ORDER BY c.id DESC LIMIT ?5";
   const std::string& sql = f.party_id       ? by_party
                            : f.group_id     ? by_group
                            : f.commander_id ? by_commander
                                             : all;
   Query q(*r, sql.c_str());
-  q.Bind(f.party_id ? f.party_id : f.commander_id).Bind(f.group_id)
+  q.Bind(f.party_id ? f.party_id : f.commander_id)
+      .Bind(f.group_id)
       .Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
-      .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max()).Bind(f.limit);
+      .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max())
+      .Bind(f.limit);
   std::vector<CaseRef> out;
   while (q.Next()) {
     if (auto cached = cache_.Get(q.Int(1), q.Int(2))) {
@@ -155,8 +161,7 @@ Result<std::vector<Id>> PgCaseStore::ReportingGroups(Id after_id, int limit) {
   return out;
 }
 
-Result<std::vector<Notice>> PgCaseStore::ListNotices(const Recipient& to, Id after_id,
-                                                         int limit) {
+Result<std::vector<Notice>> PgCaseStore::ListNotices(const Recipient& to, Id after_id, int limit) {
   BARAZA_READER(r);
   static const std::string of_party =
       std::string(pg::kNoticeColumns) +
@@ -187,16 +192,14 @@ Result<Notice> PgCaseStore::GetNotice(Id notice_id) {
 
 Result<std::vector<ContactPoint>> PgCaseStore::ListContactPoints(Role role, Id id) {
   BARAZA_READER(r);
-  auto found = role == Role::kLiaison
-                   ? pg::SelectRows(*r, projection::Table::kContactPoints,
-                                        "liaison_id = ? AND role = 0 ORDER BY id", {id})
-               : role == Role::kMediator
-                   ? pg::SelectRows(*r, projection::Table::kContactPoints,
-                                        "role != 0 AND role = 1 AND commander_id = ? ORDER BY id",
-                                        {id})
-                   : pg::SelectRows(*r, projection::Table::kContactPoints,
-                                        "role != 0 AND role = 3 AND commander_id = ? ORDER BY id",
-                                        {id});
+  auto found =
+      role == Role::kLiaison ? pg::SelectRows(*r, projection::Table::kContactPoints,
+                                              "liaison_id = ? AND role = 0 ORDER BY id", {id})
+      : role == Role::kMediator
+          ? pg::SelectRows(*r, projection::Table::kContactPoints,
+                           "role != 0 AND role = 1 AND commander_id = ? ORDER BY id", {id})
+          : pg::SelectRows(*r, projection::Table::kContactPoints,
+                           "role != 0 AND role = 3 AND commander_id = ? ORDER BY id", {id});
   BARAZA_ASSIGN_OR_RETURN(auto rows, std::move(found));
   std::vector<ContactPoint> out;
   for (const auto& row : rows) out.push_back(projection::ContactPointOf(row));
@@ -214,9 +217,9 @@ Result<std::vector<Delivery>> PgCaseStore::DueDeliveries(UnixMillis now, int lim
   BARAZA_READER(r);
   BARAZA_ASSIGN_OR_RETURN(
       auto rows, pg::SelectRows(*r, projection::Table::kDeliveries,
-                                    "state = 1 AND next_attempt_at <= ? ORDER BY next_attempt_at "
-                                    "LIMIT ?",
-                                    {now, static_cast<int64_t>(limit)}));
+                                "state = 1 AND next_attempt_at <= ? ORDER BY next_attempt_at "
+                                "LIMIT ?",
+                                {now, static_cast<int64_t>(limit)}));
   std::vector<Delivery> out;
   for (const auto& row : rows) out.push_back(projection::DeliveryOf(row));
   return out;
@@ -233,7 +236,7 @@ Result<std::optional<UnixMillis>> PgCaseStore::NextDeliveryAt() {
 Result<std::vector<Delivery>> PgCaseStore::ListDeliveries(Id case_id) {
   BARAZA_READER(r);
   BARAZA_ASSIGN_OR_RETURN(auto rows, pg::SelectRows(*r, projection::Table::kDeliveries,
-                                                        "case_id = ? ORDER BY id", {case_id}));
+                                                    "case_id = ? ORDER BY id", {case_id}));
   std::vector<Delivery> out;
   for (const auto& row : rows) out.push_back(projection::DeliveryOf(row));
   return out;

@@ -298,8 +298,8 @@ Status CheckOnStart(Connection& c, int events) {
   if (!tail.empty()) {
     Query q(c, "SELECT COUNT(*) FROM events");
     if (q.Next() && q.Int(0) != tail.back().log_seq)
-      return broken("the log holds " + std::to_string(q.Int(0)) + " events but its last is number " +
-                    std::to_string(tail.back().log_seq));
+      return broken("the log holds " + std::to_string(q.Int(0)) +
+                    " events but its last is number " + std::to_string(tail.back().log_seq));
     BARAZA_RETURN_IF_ERROR(q.status());
   }
   // The state: the tables add up to the sum the last write recorded.

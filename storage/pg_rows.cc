@@ -45,7 +45,6 @@ TokenRecord ReadToken(Query& q) {
   return t;
 }
 
-
 namespace {
 
 const char* const kPartyColumns =
@@ -79,8 +78,9 @@ Result<Party> LoadParty(Connection& c, Id id) {
 Result<ContactGroup> LoadGroup(Connection& c, Id id) {
   ContactGroup g;
   {
-    Query q(c, "SELECT id, name, purpose, kind, created_at, appeal_window FROM contact_groups "
-                "WHERE id = ?");
+    Query q(c,
+            "SELECT id, name, purpose, kind, created_at, appeal_window FROM contact_groups "
+            "WHERE id = ?");
     q.Bind(id);
     if (!q.Next()) {
       if (!q.status().ok()) return q.status();
@@ -104,8 +104,9 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
 namespace {
 // A case's positions, in order, from their table.
 Status LoadPositions(Connection& c, Case& out, const DataCipher* cipher) {
-  Query q(c, "SELECT id, party_id, visibility, stated_at, text FROM positions "
-             "WHERE case_id = ? ORDER BY id");
+  Query q(c,
+          "SELECT id, party_id, visibility, stated_at, text FROM positions "
+          "WHERE case_id = ? ORDER BY id");
   q.Bind(out.id);
   out.positions.clear();
   while (q.Next()) {
@@ -193,8 +194,8 @@ const char* const kNoticeColumns =
     "commander_id FROM notices ";
 
 Notice ReadNotice(Query& q) {
-  return projection::NoticeOf({q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4), q.Int(5),
-                               q.Int(6), q.Int(7), q.Int(8)});
+  return projection::NoticeOf(
+      {q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4), q.Int(5), q.Int(6), q.Int(7), q.Int(8)});
 }
 
 Result<Notice> LoadNotice(Connection& c, Id id) {

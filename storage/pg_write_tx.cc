@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "storage/case_codec.h"
-#include "storage/sqlite_confidential.h"
 #include "storage/pg_record.h"
 #include "storage/pg_rows.h"
+#include "storage/sqlite_confidential.h"
 
 namespace baraza::pg {
 
@@ -146,7 +146,7 @@ Result<Id> PgTx::InsertCommander(const Commander& commander) {
 }
 
 Result<std::optional<StoredRequest>> PgTx::FindRequest(const std::string& actor,
-                                                           const std::string& request_id) {
+                                                       const std::string& request_id) {
   Query q(c_,
           "SELECT fingerprint, object_id, response, created_at FROM requests "
           "WHERE actor = ? AND request_id = ?");
@@ -268,8 +268,8 @@ Status PgTx::AppendPositions(const Case& c, bool is_new) {
   return Status::Ok();
 }
 
-Status PgTx::SaveCase(const Case& c, const std::vector<Event>& events,
-                          std::vector<Notice>& notices, const std::vector<Deadline>& deadlines) {
+Status PgTx::SaveCase(const Case& c, const std::vector<Event>& events, std::vector<Notice>& notices,
+                      const std::vector<Deadline>& deadlines) {
   // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
   // A later version replaces the stored one only if that is the version before it.
   const bool is_new = c.version == 1;
@@ -309,8 +309,7 @@ Status PgTx::SaveCase(const Case& c, const std::vector<Event>& events,
       Query q(c_, "INSERT INTO case_parties(party_id, case_id) VALUES(?,?) ON CONFLICT DO NOTHING");
       q.Bind(p).Bind(c.id);
       BARAZA_RETURN_IF_ERROR(q.Run());
-      if (q.Affected() == 1)
-        recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
+      if (q.Affected() == 1) recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
     }
   }
   for (Notice& n : notices) {
@@ -343,7 +342,8 @@ Result<ContactPoint> PgTx::RemoveContactPoint(Id id, UnixMillis now) {
   if (!old) return NoSuchContactPoint(id);
   ContactPoint p = projection::ContactPointOf(*old);
   if (p.removed_at != 0)
-    return Status::FailedPrecondition("contact point " + std::to_string(id) + " was removed already");
+    return Status::FailedPrecondition("contact point " + std::to_string(id) +
+                                      " was removed already");
   p.removed_at = now;
   Row row = projection::ContactPointRow(p);
   Query q(c_, "UPDATE contact_points SET removed_at = ? WHERE id = ?");
@@ -363,10 +363,12 @@ Result<std::vector<ContactPoint>> PgTx::ContactPointsFor(const Recipient& to) {
       : to.role == Role::kMediator
           ? SelectRows(c_, Table::kContactPoints,
                        "role != 0 AND role = 1 AND commander_id = 0 AND removed_at = 0 "
-                       "ORDER BY id", {})
+                       "ORDER BY id",
+                       {})
           : SelectRows(c_, Table::kContactPoints,
                        "role != 0 AND role = 3 AND commander_id = ? AND removed_at = 0 "
-                       "ORDER BY id", {to.id});
+                       "ORDER BY id",
+                       {to.id});
   if (!rows.ok()) return rows.status();
   std::vector<ContactPoint> out;
   for (const auto& r : *rows) out.push_back(projection::ContactPointOf(r));

@@ -11,9 +11,9 @@
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
 #include "storage/data_cipher.h"
-#include "storage/projection.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_history.h"
+#include "storage/projection.h"
 
 namespace baraza::pg {
 

@@ -28,7 +28,7 @@
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
 #include "services/workflow/duration_text.h"
-#include "storage/sqlite_case_store.h"
+#include "storage/store_open.h"
 
 namespace baraza {
 namespace {
@@ -123,8 +123,19 @@ Status RunServer(const ServerOptions& options) {
     }
   }
 
-  SqliteCaseStore::Options store_options;
-  store_options.path = options.db_path;
+  // The store: the SQLite file (--db), or PostgreSQL (--store postgresql://...).
+  // Either way the data key is a file outside the database, by default beside
+  // --db, so that a mission moved to PostgreSQL keeps its key.
+  const bool postgres = !options.store.empty();
+  if (postgres && !IsPostgres(options.store))
+    return Status::InvalidArgument("--store \"" + options.store +
+                                   "\" is not a postgresql:// URI; for SQLite use --db FILE");
+  if (postgres && !options.backup.dir.empty())
+    return Status::InvalidArgument(
+        "--backup-dir copies an SQLite file; back a PostgreSQL store up with PostgreSQL's own "
+        "tools (pg_basebackup, a standby; docs/operations.md)");
+  StoreOpenOptions store_options;
+  store_options.location = postgres ? options.store : options.db_path;
   store_options.data_key_file = options.data_key_file;
   if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
       store_options.data_key_file.empty() && creds) {
@@ -134,12 +145,14 @@ Status RunServer(const ServerOptions& options) {
       store_options.data_key_trusted = true;  // systemd made it the service's alone
     }
   }
-  auto store = SqliteCaseStore::Open(store_options);
+  if (postgres && store_options.data_key_file.empty())
+    store_options.data_key_file = options.db_path + ".key";
+  auto store = OpenStore(store_options);
   if (!store.ok()) return store.status();
   // Never serve, nor enter a judgement on, a record edited behind the server's
   // back: the chain's tail and the state's sum (or, asked, the whole history).
   if (options.verify_on_start) {
-    auto audit = (*store)->AuditHistory(std::nullopt, [](int64_t n) {
+    auto audit = store->audit(std::nullopt, [](int64_t n) {
       spdlog::info("start-up: verified {} events of the history...", n);
     });
     if (!audit.ok()) return audit.status();
@@ -152,11 +165,11 @@ Status RunServer(const ServerOptions& options) {
                               "tables from an intact history");
     spdlog::info("start-up: the whole history verified ({} events)", audit->head.events);
   } else {
-    BARAZA_RETURN_IF_ERROR((*store)->CheckOnStart());
+    BARAZA_RETURN_IF_ERROR(store->check_on_start());
   }
   SystemClock clock;
   NoticeHub hub;
-  Application app(**store, clock, hub);
+  Application app(*store->store, clock, hub);
 
   auto first_token = app.IssueFirstMediatorToken();
   if (!first_token.ok()) return first_token.status();
@@ -254,7 +267,7 @@ Status RunServer(const ServerOptions& options) {
     backups->Start();
   }
 
-  web::PublicSite site(**store, {limits->page_connections, limits->page_connections_per_peer},
+  web::PublicSite site(*store->store, {limits->page_connections, limits->page_connections_per_peer},
                        api::Refusals());
   if (!options.public_page.empty()) {
     BARAZA_RETURN_IF_ERROR(site.Start(options.public_page));
@@ -267,7 +280,7 @@ Status RunServer(const ServerOptions& options) {
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   // Machine-readable line for scripts and tests; keep its form.
   std::cout << "barazad listening on " << host << ":" << *port << std::endl;
-  spdlog::info("serving; database {}", options.db_path);
+  spdlog::info("serving; database {}", postgres ? "on PostgreSQL" : options.db_path);
 
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);

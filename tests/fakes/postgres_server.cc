@@ -1,6 +1,5 @@
 #include "tests/fakes/postgres_server.h"
 
-#include <catch2/catch.hpp>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
@@ -11,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -156,8 +156,7 @@ std::string PostgresServer::ConnInfo(const std::string& db) const {
 }
 
 std::string PostgresServer::Uri(const std::string& db) const {
-  return "postgresql://baraza@127.0.0.1:" + std::to_string(port_) + "/" + db +
-         "?connect_timeout=5";
+  return "postgresql://baraza@127.0.0.1:" + std::to_string(port_) + "/" + db + "?connect_timeout=5";
 }
 
 std::string PostgresServer::NewDatabase() {

@@ -41,19 +41,20 @@ class PostgresServer {
   std::string run_as_;  // empty: as this process's user
   int port_ = 0;
   int databases_ = 0;
-  int guard_pid_ = 0;   // the watchdog that removes everything when this process dies
+  int guard_pid_ = 0;  // the watchdog that removes everything when this process dies
   int guard_pipe_ = -1;
 };
 
 // For a TEST_CASE: skips it (with a message saying what to install) when
 // PostgreSQL is not installed here.
-#define BARAZA_REQUIRE_POSTGRES()                                                       \
-  do {                                                                                  \
-    if (!::baraza::testing::PostgresServer::BinDir()) {                                 \
-      WARN("SKIPPED: PostgreSQL 15 is not installed (/usr/lib/postgresql/15/bin); "     \
-           "apt-get install postgresql-15 to run this test");                           \
-      return;                                                                           \
-    }                                                                                   \
+#define BARAZA_REQUIRE_POSTGRES()                                                  \
+  do {                                                                             \
+    if (!::baraza::testing::PostgresServer::BinDir()) {                            \
+      WARN(                                                                        \
+          "SKIPPED: PostgreSQL 15 is not installed (/usr/lib/postgresql/15/bin); " \
+          "apt-get install postgresql-15 to run this test");                       \
+      return;                                                                      \
+    }                                                                              \
   } while (0)
 
 }  // namespace baraza::testing

@@ -3,8 +3,9 @@
 // (an edit behind the server's back is named by the audit and refused at
 // start), one history has one head in both stores, a lost server fails
 // writes UNAVAILABLE and the writer reconnects, schema versions are checked.
-#include <catch2/catch.hpp>
 #include <libpq-fe.h>
+
+#include <catch2/catch.hpp>
 
 #include "services/workflow/case_machine.h"
 #include "storage/pg_case_store.h"
@@ -130,13 +131,14 @@ TEST_CASE("postgres store audit names a row edited in any table behind the serve
   std::vector<Edit> edits = {
       {"a case's state", "UPDATE cases SET state = 4 WHERE id = " + id_b, "case " + id_b},
       {"a deadline", "UPDATE deadlines SET due_at = 0 WHERE case_id = " + id_b, "deadline"},
-      {"a position's text", std::string(kDropGuards) +
-                                "UPDATE positions SET text = 'we refuse' WHERE case_id = " + id_a,
+      {"a position's text",
+       std::string(kDropGuards) + "UPDATE positions SET text = 'we refuse' WHERE case_id = " + id_a,
        "position"},
       {"a party's name", "UPDATE parties SET name = 'forged' WHERE id = 1", "party 1"},
       {"an inserted notice",
        "INSERT INTO notices(id, case_id, party_id, kind, text, created_at, deadline) "
-       "VALUES(999, " + id_a + ", 1, 0, 'forged', 0, 0)",
+       "VALUES(999, " +
+           id_a + ", 1, 0, 'forged', 0, 0)",
        "notice 999"},
   };
   for (const auto& e : edits) {
@@ -156,7 +158,8 @@ TEST_CASE("postgres store audit catches an edited event and refuses to start on 
           "[postgres][audit]") {
   BARAZA_REQUIRE_POSTGRES();
   PgHistory h(PostgresServer::Get().NewDatabase());
-  PgTamper(h.conninfo, std::string(kDropGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 8");
+  PgTamper(h.conninfo,
+           std::string(kDropGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 8");
   auto audit = h.Audit();
   REQUIRE(audit.first_break);
   CHECK_THAT(*audit.first_break, Catch::Contains("event 8"));
