@@ -148,7 +148,16 @@ void PostgresServer::Start() {
   }
 }
 
-void PostgresServer::Stop() { Run("pg_ctl stop -m immediate -w -D " + Quote(data_)); }
+void PostgresServer::Stop() {
+  if (Run("pg_ctl stop -m immediate -w -t 30 -D " + Quote(data_))) return;
+  // pg_ctl gave up: end the postmaster itself, and wait (bounded) until it is gone.
+  std::ifstream pidfile(data_ + "/postmaster.pid");
+  pid_t pid = 0;
+  pidfile >> pid;
+  WARN("pg_ctl stop failed; killing postmaster " << pid);
+  if (pid > 0) ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && pid > 0 && ::kill(pid, 0) == 0; ++i) ::usleep(100 * 1000);
+}
 
 std::string PostgresServer::ConnInfo(const std::string& db) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " user=baraza dbname=" + db +
