@@ -2,15 +2,18 @@
 // audit. The reads are in pg_reads.cc.
 #include "storage/pg_case_store.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <random>
 
 #include "storage/data_key.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_lease.h"
 #include "storage/pg_record.h"
+#include "storage/pg_rows.h"
 #include "storage/pg_schema.h"
 #include "storage/pg_write_tx.h"
 
@@ -88,7 +91,10 @@ Result<std::unique_ptr<DataCipher>> OpenDataKey(Connection& c, const std::string
 
 }  // namespace
 
-PgCaseStore::PgCaseStore(Options options) : options_(std::move(options)) {}
+PgCaseStore::PgCaseStore(Options options) : options_(std::move(options)) {
+  std::random_device rd;
+  instance_ = std::to_string(rd()) + std::to_string(rd());
+}
 
 Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
   auto store = std::unique_ptr<PgCaseStore>(new PgCaseStore(options));
@@ -111,6 +117,7 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
 }
 
 PgCaseStore::~PgCaseStore() {
+  WatchOtherWriters(nullptr);
   {
     std::lock_guard lock(queue_mu_);
     stopping_ = true;
@@ -236,6 +243,20 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch) {
     }
     results[i] = s;
   }
+  // Another barazad on this database hears of the notices at COMMIT
+  // (LISTEN/NOTIFY), so that a liaison watching through it gets them too.
+  if (auto [first, last] = tx.NoticeRange(); first != 0) {
+    Query notify(c, "SELECT pg_notify('baraza_notices', ?)");
+    notify.Bind(instance_ + ":" + std::to_string(first) + ":" + std::to_string(last));
+    Status s = notify.Run();
+    if (!s.ok()) {  // the transaction is lost with it: fail every write, never a false OK
+      c.Exec("ROLLBACK");
+      tx.TakeSaved(false);
+      for (auto& r : results)
+        if (r.ok()) r = s;
+      return results;
+    }
+  }
   Status commit = c.Exec("COMMIT");
   if (!commit.ok()) c.Exec("ROLLBACK");
   std::vector<Case> saved = tx.TakeSaved(commit.ok());
@@ -291,6 +312,57 @@ Status PgCaseStore::CheckOnStart(int tail_events) {
   Status s = pg::CheckOnStart(*r, tail_events);
   (*r).Exec("COMMIT");
   return s;
+}
+
+void PgCaseStore::WatchOtherWriters(NoticesFn fn) {
+  if (listener_.joinable()) {
+    listen_stop_ = true;
+    listener_.join();
+  }
+  if (!fn) return;
+  listen_stop_ = false;
+  listener_ = std::thread([this, fn = std::move(fn)] {
+    pthread_setname_np(pthread_self(), "baraza-listen");
+    ListenerLoop(fn);
+  });
+}
+
+void PgCaseStore::ListenerLoop(NoticesFn fn) {
+  std::unique_ptr<Connection> conn;
+  while (!listen_stop_) {
+    if (!conn || conn->broken()) {
+      conn.reset();
+      auto opened = Connection::Open(options_.conninfo);
+      if (opened.ok() && (*opened)->Exec("LISTEN baraza_notices").ok()) {
+        conn = std::move(opened).value();
+      } else {
+        for (int i = 0; i < 10 && !listen_stop_; ++i)  // a second between tries
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+    }
+    // Wakes at least every 200 ms to see whether the store is closing.
+    pollfd p{PQsocket(conn->raw()), POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    if (!PQconsumeInput(conn->raw())) {
+      conn.reset();
+      continue;
+    }
+    while (PGnotify* n = PQnotifies(conn->raw())) {
+      // "<instance>:<first id>:<last id>"
+      std::string payload = n->extra;
+      PQfreemem(n);
+      auto a = payload.find(':'), b = payload.rfind(':');
+      if (a == std::string::npos || a == b || payload.substr(0, a) == instance_) continue;
+      static const std::string sql =
+          std::string(pg::kNoticeColumns) + "WHERE id BETWEEN ? AND ? ORDER BY id";
+      Query q(*conn, sql.c_str());
+      q.Bind(std::stoll(payload.substr(a + 1, b - a - 1))).Bind(std::stoll(payload.substr(b + 1)));
+      std::vector<Notice> notices;
+      while (q.Next()) notices.push_back(pg::ReadNotice(q));
+      if (!notices.empty()) fn(notices);
+    }
+  }
 }
 
 }  // namespace baraza

@@ -5,6 +5,7 @@
 // history binds every table. Reads use a pool of connections. docs/storage.md.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -85,6 +86,14 @@ class PgCaseStore : public CaseStore {
   // barazad's check before it serves (SqliteCaseStore::CheckOnStart).
   Status CheckOnStart(int tail_events = 1000);
 
+  // Calls `fn`, on a thread of the store's, with the notices another barazad
+  // on the same database commits (LISTEN/NOTIFY), so that those watching
+  // through this one get them too; a null `fn` stops (and waits for) that
+  // thread. Notices committed while the listening connection is being made
+  // again are not passed on (a client asks for what it missed: ListNotices).
+  using NoticesFn = std::function<void(const std::vector<Notice>&)>;
+  void WatchOtherWriters(NoticesFn fn);
+
   struct WriterStats {
     int64_t commits = 0;
     int64_t writes = 0;
@@ -106,6 +115,7 @@ class PgCaseStore : public CaseStore {
   std::vector<Status> CommitBatch(std::vector<Job>& batch);
   void CompleterLoop();
   Lease Reader();
+  void ListenerLoop(NoticesFn fn);
 
   Options options_;
   CaseCache cache_{options_.case_cache};
@@ -124,6 +134,10 @@ class PgCaseStore : public CaseStore {
   std::deque<std::vector<std::pair<DoneFn, Status>>> done_queue_;
   bool done_stopping_ = false;
   std::thread completer_;
+
+  std::string instance_;  // random: this store's own notifications are not passed on
+  std::atomic<bool> listen_stop_{false};
+  std::thread listener_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<pg::Connection>> pool_;

@@ -316,6 +316,8 @@ Status PgTx::SaveCase(const Case& c, const std::vector<Event>& events, std::vect
     Row row = projection::NoticeRow(n);
     BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kNotices, row));
     n.id = std::get<int64_t>(row[0]);
+    if (first_notice_ == 0) first_notice_ = n.id;
+    last_notice_ = n.id;
     recorder_.Put(Table::kNotices, std::move(row));
     for (Delivery& d : n.deliveries) {
       d.notice_id = n.id;

@@ -35,6 +35,9 @@ class PgTx : public WriteTx {
   void WriteDone(bool ok);
   // After COMMIT (or ROLLBACK): the cases the transaction saved.
   std::vector<Case> TakeSaved(bool committed);
+  // The ids of the notices this transaction wrote lie in [first, last] (ids
+  // are numbered under the history lock, so they are consecutive); {0, 0}: none.
+  std::pair<Id, Id> NoticeRange() const { return {first_notice_, last_notice_}; }
 
   Result<ContactGroup> GetGroup(Id id) override;
   Result<Party> GetParty(Id id) override;
@@ -89,6 +92,7 @@ class PgTx : public WriteTx {
   // Remove forget them all), and every notice of every write looks them up.
   std::map<Recipient, std::vector<ContactPoint>> contact_points_;
   std::optional<Id> next_case_;
+  Id first_notice_ = 0, last_notice_ = 0;
 };
 
 }  // namespace baraza::pg

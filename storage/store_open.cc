@@ -23,6 +23,9 @@ Result<OpenedStore> OpenStore(const StoreOpenOptions& options) {
       return s->AuditHistory(kept, p);
     };
     out.check_on_start = [s] { return s->CheckOnStart(); };
+    out.watch_other_writers = [s](std::function<void(const std::vector<Notice>&)> fn) {
+      s->WatchOtherWriters(std::move(fn));
+    };
     out.store = std::move(store);
     return out;
   }

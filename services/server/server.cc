@@ -170,6 +170,16 @@ Status RunServer(const ServerOptions& options) {
   SystemClock clock;
   NoticeHub hub;
   Application app(*store->store, clock, hub);
+  // On PostgreSQL, another barazad may serve the same database: the notices it
+  // commits reach those watching through this one too. Stopped before the hub goes.
+  struct StopWatching {
+    OpenedStore& store;
+    ~StopWatching() {
+      if (store.watch_other_writers) store.watch_other_writers(nullptr);
+    }
+  } stop_watching{*store};
+  if (store->watch_other_writers)
+    store->watch_other_writers([&hub](const std::vector<Notice>& n) { hub.Publish(n); });
 
   auto first_token = app.IssueFirstMediatorToken();
   if (!first_token.ok()) return first_token.status();
@@ -296,6 +306,7 @@ Status RunServer(const ServerOptions& options) {
   health->SetServingStatus(false);
   listener.Stop();  // no new connections; those open finish their calls
   site.Stop();
+  if (store->watch_other_writers) store->watch_other_writers(nullptr);
   hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   scheduler.Stop();

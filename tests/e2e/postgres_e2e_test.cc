@@ -152,3 +152,55 @@ TEST_CASE("barazad migrate moves an SQLite mission to PostgreSQL with the same h
   CHECK(moved.positions(moved.positions_size() - 1).text() == "only the mediator may read this");
   CHECK(server.Stop() == 0);
 }
+
+TEST_CASE(
+    "two barazad on one PostgreSQL: each serves, every deadline fires once, notices reach "
+    "a liaison watching through the other",
+    "[e2e][postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  std::string store = NewStore();
+  TempDir dir_a, dir_b;
+  ServerProcess a(dir_a), b(dir_b);
+  a.extra_args = {"--store", store};
+  REQUIRE(a.Start());
+  // The second shares the database and its data key; the first's mediator token works on both.
+  b.extra_args = {"--store", store, "--data-key-file", a.db_path() + ".key"};
+  REQUIRE(b.Start());
+  const std::string token = a.mediator_token();
+  auto via_a = a.Client(token);
+  auto via_b = b.Client(token);
+  Setup s = ThreeParties(via_a);
+  std::vector<int64_t> ids;
+  {
+    // Neither respondent answers; one's liaison watches through a, the other's
+    // through b only: each is told, so each is judged by default.
+    ConnectedLiaison silent_phone(b, s.silent_token);
+    ConnectedLiaison other_phone(a, s.answers_token);
+    for (int i = 0; i < 4; ++i) {  // filed through both
+      v1::Case filed;
+      REQUIRE((i % 2 ? via_b : via_a).FileDispute(Dispute(s, 4), &filed).ok());
+      ids.push_back(filed.id());
+    }
+    for (int i = 0; i < 100 && silent_phone.received() < 4; ++i) std::this_thread::sleep_for(100ms);
+    CHECK(silent_phone.received() >= 4);  // the two filed through a came over NOTIFY
+    for (int i = 0; i < 100 && other_phone.received() < 4; ++i) std::this_thread::sleep_for(100ms);
+    CHECK(other_phone.received() >= 4);  // and those filed through b to a
+    for (int64_t id : ids) {
+      v1::Case done = WaitForCase(via_b, id, 30s, [](const v1::Case& k) {
+        return k.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT;
+      });
+      CHECK(done.state() == v1::CASE_STATE_DEFAULT_JUDGEMENT);
+    }
+  }
+  // Both schedulers watched the same deadlines; each fired once.
+  for (int64_t id : ids) {
+    auto events = History(via_a, id);
+    CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.silent) == 1);
+    CHECK(Count(events, v1::EVENT_TYPE_DEFAULT_JUDGEMENT_ENTERED, s.answers) == 1);
+  }
+  CHECK(a.Stop() == 0);
+  CHECK(b.Stop() == 0);
+  auto [code, out] = RunCommand(Barazad("audit verify --store " + Quoted(store)));
+  INFO(out);
+  CHECK(code == 0);
+}
