@@ -324,8 +324,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--markdown", out_md, "write the results to this Markdown file");
   app.add_flag("--smoke", smoke, "a few hundred requests, to check that it works");
-  std::string notes;
+  std::string notes, store;
   app.add_option("--notes", notes, "a Markdown file appended to --markdown (the analysis)");
+  app.add_option("--store", store,
+                 "measure barazad on this PostgreSQL database (postgresql://...; an empty one, "
+                 "e.g. fresh from createdb) instead of an SQLite file in --work");
   CLI11_PARSE(app, argc, argv);
   if (smoke) {
     runs = 1;
@@ -346,9 +349,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   Child server;
-  if (!Spawn({barazad, "--listen", "127.0.0.1:0", "--db", work + "/bench.db",
-              "--mediator-token-file", work + "/mediator.token", "--log-level", "warn"},
-             work + "/barazad.log", &server)) {
+  std::vector<std::string> server_args = {barazad, "--listen", "127.0.0.1:0", "--db",
+                                          work + "/bench.db", "--mediator-token-file",
+                                          work + "/mediator.token", "--log-level", "warn"};
+  if (!store.empty()) server_args.insert(server_args.end(), {"--store", store});
+  if (!Spawn(server_args, work + "/barazad.log", &server)) {
     std::cerr << "baraza-bench: barazad did not start; see " << work << "/barazad.log" << std::endl;
     return 1;
   }
@@ -518,8 +523,11 @@ int main(int argc, char** argv) {
     std::ofstream md(out_md);
     md << "# Benchmarks\n\n"
        << "Produced by `./deploy/bench.sh` (Release build; `baraza-bench` in `bench/`). "
-       << "barazad runs with the durability it always has (WAL, `synchronous=FULL`, answers "
-          "after COMMIT); the load generator runs on the same cores, over 127.0.0.1.\n\n"
+       << (store.empty()
+               ? "barazad runs with the durability it always has (WAL, `synchronous=FULL`, answers "
+                 "after COMMIT); the load generator runs on the same cores, over 127.0.0.1.\n\n"
+               : "barazad runs on PostgreSQL (`--store`, `synchronous_commit=on`, answers after "
+                 "COMMIT); the load generator and PostgreSQL run on the same cores.\n\n")
        << "## Machine\n\n"
        << "- CPU: " << Sh("nproc") << " cores, "
        << Sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2") << "\n"
