@@ -213,6 +213,10 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch) {
   static const std::string begin_locked =
       "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(pg::kHistoryLock) + ")";
   Status begin = c.Exec(begin_locked);
+  if (!begin.ok() && c.broken()) {  // the server went away since the last batch: nothing done yet
+    c.Exec("ROLLBACK");
+    if (c.Reconnect().ok()) begin = c.Exec(begin_locked);
+  }
   if (begin.ok()) begin = tx.Begin();
   if (!begin.ok()) {
     c.Exec("ROLLBACK");

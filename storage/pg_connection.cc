@@ -181,23 +181,32 @@ Query& Query::BindNull() {
 }
 
 Status Query::Execute() {
-  auto name = conn_.Prepare(sql_, types_);
-  if (!name.ok()) return name.status();
-  // Anything but a SELECT may change the database.
-  if (std::strncmp(sql_, "SELECT", 6) != 0) conn_.MarkChanged();
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  for (size_t i = 0; i < values_.size(); ++i) {
-    values.push_back(nulls_[i] ? nullptr : values_[i].data());
-    lengths.push_back(static_cast<int>(values_[i].size()));
+  // A read on an idle connection whose server went away (restarted, failed
+  // over) is run again once on a new connection: nothing of it was done. A
+  // write, or anything inside a transaction, never is.
+  const bool read = std::strncmp(sql_, "SELECT", 6) == 0;
+  const bool idle = PQtransactionStatus(conn_.raw()) == PQTRANS_IDLE;
+  for (int attempt = 0;; ++attempt) {
+    auto name = conn_.Prepare(sql_, types_);
+    Status s = name.ok() ? Status::Ok() : name.status();
+    if (s.ok()) {
+      if (!read) conn_.MarkChanged();
+      std::vector<const char*> values;
+      std::vector<int> lengths;
+      for (size_t i = 0; i < values_.size(); ++i) {
+        values.push_back(nulls_[i] ? nullptr : values_[i].data());
+        lengths.push_back(static_cast<int>(values_[i].size()));
+      }
+      if (res_) PQclear(res_);
+      res_ = PQexecPrepared(conn_.raw(), (*name)->c_str(), static_cast<int>(values.size()),
+                            values.data(), lengths.data(), formats_.data(), /*resultFormat=*/0);
+      ExecStatusType st = PQresultStatus(res_);
+      if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) return Status::Ok();
+      s = ToStatus(conn_.raw(), res_,
+                   std::string(sql_, std::min<size_t>(std::strlen(sql_), 60)).c_str());
+    }
+    if (attempt > 0 || !read || !idle || !conn_.broken() || !conn_.Reconnect().ok()) return s;
   }
-  res_ = PQexecPrepared(conn_.raw(), (*name)->c_str(), static_cast<int>(values.size()),
-                        values.data(), lengths.data(), formats_.data(), /*resultFormat=*/0);
-  ExecStatusType st = PQresultStatus(res_);
-  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-    return ToStatus(conn_.raw(), res_,
-                    std::string(sql_, std::min<size_t>(std::strlen(sql_), 60)).c_str());
-  return Status::Ok();
 }
 
 bool Query::Next() {

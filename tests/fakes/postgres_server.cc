@@ -133,7 +133,16 @@ void PostgresServer::Start() {
   // (its shared memory "still in use"): a few tries, a moment apart.
   bool started = false;
   for (int i = 0; i < 20 && !started; ++i) {
-    if (i > 0) ::usleep(250 * 1000);
+    if (i > 0) {
+      // A postmaster of this folder still alive (it was told to stop but
+      // lingers) is ended: only this process starts servers here.
+      std::ifstream pidfile(data_ + "/postmaster.pid");
+      pid_t pid = 0;
+      pidfile >> pid;
+      if (pid > 0 && ::kill(pid, SIGKILL) == 0)
+        for (int j = 0; j < 50 && ::kill(pid, 0) == 0; ++j) ::usleep(100 * 1000);
+      ::usleep(250 * 1000);
+    }
     started = Run("pg_ctl start -w -t 60 -D " + Quote(data_) + " -o " +
                   Quote("-p " + std::to_string(port_)) + " -l " + Quote(dir_ + "/server.log"));
   }
@@ -144,6 +153,9 @@ void PostgresServer::Start() {
       std::string all((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
       text += std::string(name) + ":\n" + all.substr(all.size() > 2000 ? all.size() - 2000 : 0);
     }
+    (void)std::system(("cat " + Quote(dir_ + "/server.log") + " " + Quote(dir_ + "/tools.log") +
+                       " > /tmp/baraza-pg-failed-start.log")
+                          .c_str());
     FAIL("PostgreSQL did not start on port " << port_ << ":\n" << text);
   }
 }
