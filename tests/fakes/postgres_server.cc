@@ -153,9 +153,6 @@ void PostgresServer::Start() {
       std::string all((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
       text += std::string(name) + ":\n" + all.substr(all.size() > 2000 ? all.size() - 2000 : 0);
     }
-    (void)std::system(("cat " + Quote(dir_ + "/server.log") + " " + Quote(dir_ + "/tools.log") +
-                       " > /tmp/baraza-pg-failed-start.log")
-                          .c_str());
     FAIL("PostgreSQL did not start on port " << port_ << ":\n" << text);
   }
 }
