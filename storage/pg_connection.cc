@@ -21,8 +21,10 @@ int Hex(char c) {
 Status ToStatus(PGconn* conn, const PGresult* res, const char* what) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string code = state ? state : "";
-  std::string detail =
-      res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  // The primary message only: PostgreSQL's DETAIL repeats the values of a
+  // violated key (a token's hash, a name), which are not for a caller's eyes.
+  const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string detail = primary ? primary : PQerrorMessage(conn);
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   std::string msg = std::string(what) + ": " + detail;
   if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0)

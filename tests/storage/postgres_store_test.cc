@@ -225,3 +225,17 @@ TEST_CASE("postgres store fails writes UNAVAILABLE while the server is away, the
   CHECK(groups->size() == 3);  // the history's two, and the one written after
   CHECK(store->AuditHistory(std::nullopt)->ok());
 }
+
+TEST_CASE("postgres store errors leave out the values of a violated key", "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  auto store = h.Open();
+  TokenRecord t;
+  t.hash = std::string(64, 'e');
+  t.label = "first";
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertToken(t); }).ok());
+  Status again = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertToken(t); });
+  CHECK(again.code() == Code::kAlreadyExists);
+  CHECK_THAT(again.message(), !Catch::Contains(t.hash));
+  CHECK(store->CountTokens(Role::kMediator).value() == 1);
+}
