@@ -298,6 +298,12 @@ PgCaseStore::Lease PgCaseStore::Reader() {
   return Lease(*this, std::move(conn), Status::Ok());
 }
 
+Status PgCaseStore::Ping() {
+  auto r = Reader();
+  if (!r.ok()) return r.status();
+  return Query(*r, "SELECT 1").Run();
+}
+
 Result<PgCaseStore::Audit> PgCaseStore::AuditHistory(std::optional<chain::Head> kept,
                                                      const std::function<void(int64_t)>& progress) {
   auto r = Reader();

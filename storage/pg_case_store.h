@@ -94,6 +94,10 @@ class PgCaseStore : public CaseStore {
   using NoticesFn = std::function<void(const std::vector<Notice>&)>;
   void WatchOtherWriters(NoticesFn fn);
 
+  // Whether the database answers now (one `SELECT 1` on a read connection,
+  // connecting again if it was lost): UNAVAILABLE while it is away.
+  Status Ping();
+
   struct WriterStats {
     int64_t commits = 0;
     int64_t writes = 0;

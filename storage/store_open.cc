@@ -23,6 +23,7 @@ Result<OpenedStore> OpenStore(const StoreOpenOptions& options) {
       return s->AuditHistory(kept, p);
     };
     out.check_on_start = [s] { return s->CheckOnStart(); };
+    out.ping = [s] { return s->Ping(); };
     out.watch_other_writers = [s](std::function<void(const std::vector<Notice>&)> fn) {
       s->WatchOtherWriters(std::move(fn));
     };

@@ -31,7 +31,8 @@ struct OpenedStore {
                                             const std::function<void(int64_t)>&)>
       audit;
   std::function<Status()> check_on_start;
-  // PostgreSQL only (null for SQLite): PgCaseStore::WatchOtherWriters.
+  // PostgreSQL only (null for SQLite): PgCaseStore::Ping and WatchOtherWriters.
+  std::function<Status()> ping;
   std::function<void(std::function<void(const std::vector<Notice>&)>)> watch_other_writers;
 };
 

@@ -5,7 +5,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <grpcpp/security/server_credentials.h>
 #include <sstream>
@@ -265,6 +268,41 @@ Status RunServer(const ServerOptions& options) {
                  caught_up->cases, caught_up->events);
   scheduler.Start();
   health->SetServingStatus(true);
+  // On PostgreSQL the database may go away while barazad serves: health says
+  // NOT_SERVING until it answers again (checked every second). Writes meanwhile
+  // fail UNAVAILABLE, and the store reconnects by itself.
+  struct HealthWatch {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stop = false;
+    std::thread thread;
+    void Stop() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      cv.notify_all();
+      if (thread.joinable()) thread.join();
+    }
+    ~HealthWatch() { Stop(); }
+  } health_watch;
+  if (store->ping) {
+    health_watch.thread = std::thread([&health_watch, &store, health] {
+      bool serving = true;
+      std::unique_lock lock(health_watch.mu);
+      while (!health_watch.cv.wait_for(lock, std::chrono::seconds(1),
+                                       [&] { return health_watch.stop; })) {
+        lock.unlock();
+        Status s = store->ping();
+        lock.lock();
+        if (health_watch.stop || s.ok() == serving) continue;
+        serving = s.ok();
+        health->SetServingStatus(serving);
+        if (serving) spdlog::info("the database answers again: SERVING");
+        else spdlog::warn("the database does not answer ({}): NOT_SERVING", s.message());
+      }
+    });
+  }
 
   // Periodic backups on a thread of their own; a failed one is logged and
   // barazad serves on.
@@ -303,6 +341,7 @@ Status RunServer(const ServerOptions& options) {
   // shutdown, so that they are not counted among the calls it waits for),
   // refuse new calls, let running calls finish (at most kShutdownGrace), then
   // stop the deadlines and close the database (when the store goes out of scope).
+  health_watch.Stop();
   health->SetServingStatus(false);
   listener.Stop();  // no new connections; those open finish their calls
   site.Stop();

@@ -2,6 +2,7 @@
 // PostgreSQL 15 started by the test, driven through the client library; the
 // operator commands (`audit verify`, `migrate`) on the same databases.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -200,6 +201,46 @@ TEST_CASE(
   }
   CHECK(a.Stop() == 0);
   CHECK(b.Stop() == 0);
+  auto [code, out] = RunCommand(Barazad("audit verify --store " + Quoted(store)));
+  INFO(out);
+  CHECK(code == 0);
+}
+
+TEST_CASE(
+    "barazad on PostgreSQL says NOT_SERVING and fails writes UNAVAILABLE while the database "
+    "is away, then serves again by itself",
+    "[e2e][postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  auto& pg = PostgresServer::Get();
+  std::string store = NewStore();
+  TempDir dir;
+  ServerProcess server(dir);
+  server.extra_args = {"--store", store};
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  pg.Stop();
+  bool serving = true;
+  // barazad checks the database every second: a bounded wait for NOT_SERVING.
+  for (int i = 0; i < 100 && serving; ++i) {
+    serving = mediator.WaitUntilServing(100ms);
+    if (serving) std::this_thread::sleep_for(100ms);
+  }
+  {
+    std::ifstream log(dir.file("barazad.log"));
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    INFO("barazad's log:\n" << text);
+    CHECK_FALSE(serving);
+  }
+  v1::Case filed;
+  auto refused = mediator.FileDispute(Dispute(s, 3600), &filed);
+  CHECK(refused.error_code() == grpc::StatusCode::UNAVAILABLE);
+  pg.Start();
+  CHECK(mediator.WaitUntilServing(20s));
+  auto accepted = mediator.FileDispute(Dispute(s, 3600), &filed);
+  INFO(accepted.error_message());
+  CHECK(accepted.ok());
+  CHECK(server.Stop() == 0);
   auto [code, out] = RunCommand(Barazad("audit verify --store " + Quoted(store)));
   INFO(out);
   CHECK(code == 0);

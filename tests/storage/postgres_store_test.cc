@@ -208,7 +208,9 @@ TEST_CASE("postgres store fails writes UNAVAILABLE while the server is away, the
   PgHistory h(server.NewDatabase());
   auto store = h.Open();
   ContactGroup g = Seed(*store);
+  CHECK(store->Ping().ok());
   server.Stop();
+  CHECK(store->Ping().code() == Code::kUnavailable);
   ContactGroup lost;
   lost.name = "written while the server is away";
   Status s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(lost).status(); });
@@ -216,6 +218,7 @@ TEST_CASE("postgres store fails writes UNAVAILABLE while the server is away, the
   CHECK(store->GetGroup(g.id).status().code() == Code::kUnavailable);
   server.Start();
   // Once the server is back, reads and writes connect again by themselves.
+  CHECK(store->Ping().ok());
   CHECK(store->GetGroup(g.id).ok());
   s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(lost).status(); });
   CHECK(s.ok());
