@@ -1,6 +1,9 @@
 #include "storage/pg_schema.h"
 
+#include <set>
 #include <string>
+
+#include "storage/projection.h"
 
 namespace baraza::pg {
 namespace {
@@ -98,6 +101,26 @@ CREATE TRIGGER reports_append_only BEFORE UPDATE OR DELETE ON reports FOR EACH R
   EXECUTE FUNCTION baraza_refuse_change('a published report never changes; publish a correction');
 )sql";
 
+// Every column barazad writes (projection::Tables()) is in the schema: a
+// column added to the projection without a PostgreSQL schema version is named
+// here at start, rather than failing every write that touches it.
+Status CheckColumns(Connection& c) {
+  std::set<std::string> have;
+  Query q(c,
+          "SELECT table_name || '.' || column_name FROM information_schema.columns "
+          "WHERE table_schema = current_schema()");
+  while (q.Next()) have.insert(q.Text(0));
+  BARAZA_RETURN_IF_ERROR(q.status());
+  for (const auto& t : projection::Tables())
+    for (const char* col : t.columns)
+      if (!have.count(std::string(t.name) + "." + col))
+        return Status::FailedPrecondition(
+            std::string("the PostgreSQL schema has no column ") + t.name + "." + col +
+            ", which this barazad writes; add a schema version that adds it "
+            "(storage/pg_schema.cc, PgCaseStore::kSchemaVersion)");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Migrate(Connection& c, int newest) {
@@ -121,8 +144,9 @@ Status Migrate(Connection& c, int newest) {
         "the PostgreSQL database's schema is version " + std::to_string(version) +
         ", newer than the " + std::to_string(newest) +
         " this barazad knows; run a newer barazad or restore a matching backup"));
-  if (version == newest) return fail(Status::Ok());
+  if (version == newest) return fail(CheckColumns(c));
   if (version < 1) s = c.Exec(kSchemaV1);
+  if (s.ok()) s = CheckColumns(c);
   if (s.ok()) s = c.Exec("DELETE FROM schema_version");
   if (s.ok()) s = c.Exec("INSERT INTO schema_version VALUES(" + std::to_string(newest) + ")");
   if (s.ok()) s = c.Exec("COMMIT");

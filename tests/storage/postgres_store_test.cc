@@ -242,3 +242,17 @@ TEST_CASE("postgres store errors leave out the values of a violated key", "[post
   CHECK_THAT(again.message(), !Catch::Contains(t.hash));
   CHECK(store->CountTokens(Role::kMediator).value() == 1);
 }
+
+TEST_CASE("postgres store names a projection column its schema lacks instead of failing writes",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  PgTamper(h.conninfo, "ALTER TABLE notices DROP COLUMN commander_id");
+  PgCaseStore::Options o;
+  o.conninfo = h.conninfo;
+  o.data_key_file = h.dir.file("baraza.key");
+  auto store = PgCaseStore::Open(o);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(store.status().message(), Catch::Contains("notices.commander_id"));
+}
