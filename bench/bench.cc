@@ -222,8 +222,11 @@ int main(int argc, char** argv) {
   bool metrics = false;
   app.add_flag("--barazad-metrics", metrics,
                "start barazad with --metrics 127.0.0.1:0, to measure what metrics cost");
-  std::string notes;
+  std::string notes, store;
   app.add_option("--notes", notes, "a Markdown file appended to --markdown (the analysis)");
+  app.add_option("--store", store,
+                 "measure barazad on this PostgreSQL database (postgresql://...; an empty one, "
+                 "e.g. fresh from createdb) instead of an SQLite file in --work");
   CLI11_PARSE(app, argc, argv);
   if (smoke) {
     runs = 1;
@@ -248,6 +251,7 @@ int main(int argc, char** argv) {
                                            work + "/bench.db", "--mediator-token-file",
                                            work + "/mediator.token", "--log-level", "warn"};
   for (auto& flag : MetricsFlags(metrics)) server_argv.push_back(flag);
+  if (!store.empty()) server_argv.insert(server_argv.end(), {"--store", store});
   if (!Spawn(server_argv, work + "/barazad.log", &server)) {
     std::cerr << "baraza-bench: barazad did not start; see " << work << "/barazad.log" << std::endl;
     return 1;
@@ -430,8 +434,11 @@ int main(int argc, char** argv) {
     std::ofstream md(out_md);
     md << "# Benchmarks\n\n"
        << "Produced by `./deploy/bench.sh` (Release build; `baraza-bench` in `bench/`). "
-       << "barazad runs with the durability it always has (WAL, `synchronous=FULL`, answers "
-          "after COMMIT); the load generator runs on the same cores, over 127.0.0.1.\n\n"
+       << (store.empty()
+               ? "barazad runs with the durability it always has (WAL, `synchronous=FULL`, answers "
+                 "after COMMIT); the load generator runs on the same cores, over 127.0.0.1.\n\n"
+               : "barazad runs on PostgreSQL (`--store`, `synchronous_commit=on`, answers after "
+                 "COMMIT); the load generator and PostgreSQL run on the same cores.\n\n")
        << (metrics ? "barazad ran with `--metrics 127.0.0.1:0` (BARAZA_BENCH_METRICS=1): "
                      "compare each row with the same row of docs/benchmarks.md.\n\n"
                    : "")

@@ -21,9 +21,15 @@ if [ "${BARAZA_BENCH_METRICS:-0}" = 1 ]; then
 fi
 out=(--markdown "$markdown" --notes "$ROOT/docs/benchmarks-notes.md")
 for a in "$@"; do [ "$a" = --smoke ] && out=(); done
+# --store postgresql://... (an empty database): the same workloads on PostgreSQL, written
+# to docs/benchmarks-postgresql.md; the reach benchmark stays on SQLite and is skipped.
+postgres=0
+for a in "$@"; do [ "$a" = --store ] && postgres=1; done
+[ $postgres = 1 ] && [ ${#out[@]} -gt 0 ] && out=(--markdown "$ROOT/docs/benchmarks-postgresql.md")
 say "measuring (the load generator shares the cores with the servers; keep the machine idle)"
 "$BUILD/bench/baraza-bench" --barazad "$BUILD/barazad" --echo "$BUILD/bench/bench-echo" \
   --work "${TMPDIR:-/tmp}/baraza-bench" "${metrics[@]}" "${out[@]}" "$@"
+[ $postgres = 1 ] && exit 0
 # Reach: durable writes with and without contact points, and the outbox's drain rate.
 reach=(--work "${TMPDIR:-/tmp}/baraza-bench-reach" "${metrics[@]}")
 for a in "$@"; do [ "$a" = --smoke ] && reach+=(--runs 1 --seconds 1 --inflight 32); done

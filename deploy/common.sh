@@ -10,7 +10,7 @@ BARAZA_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libsqlite3-dev libssl-dev
   libjemalloc-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev catch2 openssl
-  libcurl4-openssl-dev python3-aiosmtpd prometheus-cpp-dev libicu-dev
+  libcurl4-openssl-dev python3-aiosmtpd prometheus-cpp-dev libicu-dev libpq-dev
   dpkg-dev
 )
 

@@ -11,8 +11,10 @@
 #include "services/server/secret_file.h"
 #include "services/workflow/case_machine.h"
 #include "services/workflow/duration_text.h"
+#include "storage/pg_migrate.h"
 #include "storage/sqlite_backup.h"
 #include "storage/sqlite_case_store.h"
+#include "storage/store_open.h"
 
 namespace baraza::admin {
 namespace {
@@ -27,20 +29,21 @@ std::string When(UnixMillis t) { return t == 0 ? "-" : workflow::FormatTime(t); 
 // Opens an existing database; the operator's commands never create one. None
 // reads a position, so none needs the data key: the audit compares sealed
 // text as it is stored, and an operator can verify a copy kept without its key.
-std::unique_ptr<SqliteCaseStore> OpenExisting(const std::string& db) {
-  if (!std::filesystem::exists(db)) {
+// `db` is an SQLite file or a postgresql:// URI (--store).
+std::unique_ptr<OpenedStore> OpenExisting(const std::string& db) {
+  if (!IsPostgres(db) && !std::filesystem::exists(db)) {
     std::cerr << "barazad: no database at " << db << " (pass --db, or start barazad once to create it)\n";
     return nullptr;
   }
-  SqliteCaseStore::Options options;
-  options.path = db;
+  StoreOpenOptions options;
+  options.location = db;
   options.without_data_key = true;
-  auto store = SqliteCaseStore::Open(options);
+  auto store = OpenStore(options);
   if (!store.ok()) {
     std::cerr << "barazad: " << store.status().message() << "\n";
     return nullptr;
   }
-  return std::move(store).value();
+  return std::make_unique<OpenedStore>(std::move(store).value());
 }
 
 int Fail(const Status& s) {
@@ -85,7 +88,7 @@ int IssueMediatorToken(const std::string& db, const std::string& label, Millis t
   rec.label = label;
   rec.created_at = NowMillis();
   rec.expires_at = ttl > 0 ? rec.created_at + ttl : 0;
-  Status s = store->WriteAndWait([&rec](WriteTx& tx) { return tx.InsertToken(rec); });
+  Status s = store->store->WriteAndWait([&rec](WriteTx& tx) { return tx.InsertToken(rec); });
   if (!s.ok()) {
     ::unlink(out.c_str());
     return Fail(s);
@@ -99,7 +102,7 @@ int IssueMediatorToken(const std::string& db, const std::string& label, Millis t
 int ListTokens(const std::string& db) {
   auto store = OpenExisting(db);
   if (!store) return kExitFailed;
-  auto tokens = store->ListTokens();
+  auto tokens = store->store->ListTokens();
   if (!tokens.ok()) return Fail(tokens.status());
   UnixMillis now = NowMillis();
   std::cout << std::left << std::setw(14) << "ID" << std::setw(11) << "ROLE" << std::setw(10)
@@ -121,7 +124,7 @@ int RevokeToken(const std::string& db, const std::string& token_id) {
   if (!store) return kExitFailed;
   Result<TokenRecord> revoked = Status::Internal("not run");
   UnixMillis now = NowMillis();
-  Status s = store->WriteAndWait([&](WriteTx& tx) {
+  Status s = store->store->WriteAndWait([&](WriteTx& tx) {
     revoked = tx.RevokeToken(token_id, now);
     return revoked.status();
   });
@@ -140,7 +143,7 @@ int AuditVerify(const std::string& db, const std::optional<std::string>& head) {
   }
   auto store = OpenExisting(db);
   if (!store) return kExitFailed;
-  auto audit = store->AuditHistory(kept, [](int64_t n) {
+  auto audit = store->audit(kept, [](int64_t n) {
     std::cerr << "barazad: verified " << n << " events...\n";
   });
   if (!audit.ok()) return Fail(audit.status());
@@ -149,7 +152,7 @@ int AuditVerify(const std::string& db, const std::optional<std::string>& head) {
     for (const auto& m : audit->mismatches) std::cout << "MISMATCH: " << m << "\n";
     if (audit->mismatch_count > static_cast<int64_t>(audit->mismatches.size()))
       std::cout << "... and " << audit->mismatch_count - audit->mismatches.size() << " more\n";
-    if (!audit->first_break)
+    if (!audit->first_break && !IsPostgres(db))
       std::cout << "the history is intact; `barazad rebuild --db " << db
                 << "` (barazad stopped) recomputes the state from it\n";
     return kExitFailed;
@@ -163,7 +166,7 @@ int AuditVerify(const std::string& db, const std::optional<std::string>& head) {
 int AuditHead(const std::string& db) {
   auto store = OpenExisting(db);
   if (!store) return kExitFailed;
-  auto audit = store->AuditHistory(std::nullopt);
+  auto audit = store->audit(std::nullopt, {});
   if (!audit.ok()) return Fail(audit.status());
   if (!audit->ok()) {
     std::cerr << "barazad: the history does not verify, so it has no head to keep: "
@@ -209,6 +212,31 @@ int Restore(const std::string& from, const std::string& db, const std::optional<
             << (head ? ", including the kept head" : "") << "\n"
             << "head " << copy->head.ToString() << "\n"
             << (head ? "" : "compare it with the head you kept when the backup was made\n");
+  return kExitOk;
+}
+
+int Migrate(const std::string& from, const std::string& to) {
+  if (from.rfind("sqlite:", 0) != 0) {
+    std::cerr << "barazad: --from \"" << from << "\" must be sqlite:FILE (the database to copy)\n";
+    return 2;
+  }
+  if (!IsPostgres(to)) {
+    std::cerr << "barazad: --to \"" << to << "\" must be a postgresql:// URI\n";
+    return 2;
+  }
+  auto moved = MigrateSqliteToPostgres(from.substr(7), to, [](int64_t rows) {
+    std::cerr << "barazad: copied " << rows << " rows...\n";
+  });
+  if (!moved.ok()) return Fail(moved.status());
+  std::cout << "copied " << moved->rows << " rows\nhead of " << from << ": "
+            << moved->from.ToString() << "\nhead of the PostgreSQL copy: " << moved->to.ToString()
+            << "\n";
+  if (moved->from.ToString() != moved->to.ToString()) {
+    std::cerr << "barazad: the heads differ; do not serve the copy\n";
+    return kExitFailed;
+  }
+  std::cout << "ok: the heads are equal. Start barazad with --store and the same data key "
+               "(--data-key-file, default <db>.key)\n";
   return kExitOk;
 }
 

@@ -38,4 +38,8 @@ int Backup(const std::string& db, const std::string& out);
 // verified (against `head` too when given); prints its head.
 int Restore(const std::string& from, const std::string& db, const std::optional<std::string>& head);
 
+// Copies the SQLite database `from` ("sqlite:FILE") into the empty PostgreSQL
+// database `to` (a postgresql:// URI); prints both heads, which must be equal.
+int Migrate(const std::string& from, const std::string& to);
+
 }  // namespace baraza::admin

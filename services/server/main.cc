@@ -20,12 +20,17 @@ int main(int argc, char** argv) {
   baraza::process::Tune();
   CLI::App app{"barazad — the Baraza case server: contact groups, disputes, notices and "
                "deadlines that the server enforces itself.\nWith no command it serves; "
-               "`token`, `audit`, `rebuild`, `backup` and `restore` work on the database file."};
+               "`token`, `audit`, `rebuild`, `backup` and `restore` work on the database file, "
+               "`migrate` moves it to PostgreSQL."};
   baraza::ServerOptions options;
   app.add_option("--listen", options.listen, "address to serve gRPC on (host:port; port 0 picks one)")
       ->capture_default_str();
   app.add_option("--db", options.db_path, "SQLite database file (created if missing)")
       ->capture_default_str();
+  app.add_option("--store", options.store,
+                 "a PostgreSQL database instead of the SQLite file: postgresql://user@host:port/db"
+                 "?connect_timeout=5 (its schema is created if missing; --db then only places "
+                 "<db>.key). `token` and `audit` work on it too");
   app.add_option("--mediator-token-file", options.token_file,
                  "where the first mediator token is written on first start (mode 0600)")
       ->capture_default_str();
@@ -193,8 +198,27 @@ int main(int argc, char** argv) {
                       "the head kept when the backup was made; the backup must contain it");
   restore->footer("Start barazad on the restored database afterwards. See docs/operations.md.");
 
+  // --- barazad migrate ---
+  auto* migrate = app.add_subcommand(
+      "migrate", "copy an SQLite database (barazad stopped on it) into an empty PostgreSQL "
+                 "database; both verified, both heads printed");
+  std::string migrate_from, migrate_to;
+  migrate->add_option("--from", migrate_from, "sqlite:FILE, the database to copy")->required();
+  migrate->add_option("--to", migrate_to, "postgresql://..., an empty database")->required();
+  migrate->footer("Then start barazad with --store and the same --data-key-file (default "
+                  "<db>.key). See docs/operations.md.");
+
   baraza::server::AddConfigFile(app);
   if (int code = baraza::server::ParseCommandLine(app, argc, argv); code >= 0) return code;
+
+  if (*migrate) return baraza::admin::Migrate(migrate_from, migrate_to);
+  // `token` and `audit` work on the store barazad would serve.
+  const std::string store_location = options.store.empty() ? options.db_path : options.store;
+  if (!options.store.empty() && (*backup || *restore || *rebuild)) {
+    std::cerr << "barazad: backup, restore and rebuild work on an SQLite file (--db); for "
+                 "PostgreSQL use its own tools (docs/operations.md)\n";
+    return 2;
+  }
 
   if (*backup) return baraza::admin::Backup(options.db_path, backup_out);
   if (*restore)
@@ -209,15 +233,15 @@ int main(int argc, char** argv) {
         std::cerr << "barazad: --ttl \"" << ttl_text << "\" is not a duration like 30d or 12h\n";
         return 2;
       }
-      return baraza::admin::IssueMediatorToken(options.db_path, label, *ttl, out);
+      return baraza::admin::IssueMediatorToken(store_location, label, *ttl, out);
     }
-    if (token->got_subcommand("list")) return baraza::admin::ListTokens(options.db_path);
-    return baraza::admin::RevokeToken(options.db_path, token_id);
+    if (token->got_subcommand("list")) return baraza::admin::ListTokens(store_location);
+    return baraza::admin::RevokeToken(store_location, token_id);
   }
   if (*rebuild) return baraza::admin::Rebuild(options.db_path);
   if (*audit) {
-    if (audit->got_subcommand("head")) return baraza::admin::AuditHead(options.db_path);
-    return baraza::admin::AuditVerify(options.db_path,
+    if (audit->got_subcommand("head")) return baraza::admin::AuditHead(store_location);
+    return baraza::admin::AuditVerify(store_location,
                                       head.empty() ? std::nullopt : std::optional(head));
   }
 

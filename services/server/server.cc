@@ -5,7 +5,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <grpcpp/security/server_credentials.h>
 #include <sstream>
@@ -29,7 +32,7 @@
 #include "services/server/secret_file.h"
 #include "services/web/public_site.h"
 #include "services/workflow/duration_text.h"
-#include "storage/sqlite_case_store.h"
+#include "storage/store_open.h"
 
 namespace baraza {
 namespace {
@@ -160,8 +163,20 @@ Status RunServer(const ServerOptions& options) {
   }());
   auto renderer = std::make_shared<const i18n::Renderer>(*catalogues);
 
-  SqliteCaseStore::Options store_options;
-  store_options.path = options.db_path;
+
+  // The store: the SQLite file (--db), or PostgreSQL (--store postgresql://...).
+  // Either way the data key is a file outside the database, by default beside
+  // --db, so that a mission moved to PostgreSQL keeps its key.
+  const bool postgres = !options.store.empty();
+  if (postgres && !IsPostgres(options.store))
+    return Status::InvalidArgument("--store \"" + options.store +
+                                   "\" is not a postgresql:// URI; for SQLite use --db FILE");
+  if (postgres && !options.backup.dir.empty())
+    return Status::InvalidArgument(
+        "--backup-dir copies an SQLite file; back a PostgreSQL store up with PostgreSQL's own "
+        "tools (pg_basebackup, a standby; docs/operations.md)");
+  StoreOpenOptions store_options;
+  store_options.location = postgres ? options.store : options.db_path;
   store_options.observer = meter.get();
   store_options.data_key_file = options.data_key_file;
   if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
@@ -172,12 +187,14 @@ Status RunServer(const ServerOptions& options) {
       store_options.data_key_trusted = true;  // systemd made it the service's alone
     }
   }
-  auto store = SqliteCaseStore::Open(store_options);
+  if (postgres && store_options.data_key_file.empty())
+    store_options.data_key_file = options.db_path + ".key";
+  auto store = OpenStore(store_options);
   if (!store.ok()) return store.status();
   // Never serve, nor enter a judgement on, a record edited behind the server's
   // back: the chain's tail and the state's sum (or, asked, the whole history).
   if (options.verify_on_start) {
-    auto audit = (*store)->AuditHistory(std::nullopt, [](int64_t n) {
+    auto audit = store->audit(std::nullopt, [](int64_t n) {
       spdlog::info("start-up: verified {} events of the history...", n);
     });
     if (!audit.ok()) return audit.status();
@@ -190,12 +207,22 @@ Status RunServer(const ServerOptions& options) {
                               "tables from an intact history");
     spdlog::info("start-up: the whole history verified ({} events)", audit->head.events);
   } else {
-    BARAZA_RETURN_IF_ERROR((*store)->CheckOnStart());
+    BARAZA_RETURN_IF_ERROR(store->check_on_start());
   }
   SystemClock clock;
   NoticeHub hub;
-  Application app(**store, clock, hub);
+  Application app(*store->store, clock, hub);
   app.texts().SetRenderer(renderer);
+  // On PostgreSQL, another barazad may serve the same database: the notices it
+  // commits reach those watching through this one too. Stopped before the hub goes.
+  struct StopWatchingOthers {
+    OpenedStore& store;
+    ~StopWatchingOthers() {
+      if (store.watch_other_writers) store.watch_other_writers(nullptr);
+    }
+  } stop_watching_others{*store};
+  if (store->watch_other_writers)
+    store->watch_other_writers([&hub](const std::vector<Notice>& n) { hub.Publish(n); });
 
   auto first_token = app.IssueFirstMediatorToken();
   if (!first_token.ok()) return first_token.status();
@@ -207,7 +234,7 @@ Status RunServer(const ServerOptions& options) {
   DeadlineScheduler scheduler(app, 30 * kSecond, meter.get());
   if (meter)
     meter->WatchState({[&clock] { return clock.Now(); },
-                       [&store](UnixMillis now) { return (*store)->Counts(now); },
+                       [&store](UnixMillis now) { return store->store->Counts(now); },
                        [&hub] { return static_cast<int64_t>(hub.SubscriberCount()); }});
   // Before the store and the hub go: no scrape reads them after.
   struct StopWatching {
@@ -292,6 +319,41 @@ Status RunServer(const ServerOptions& options) {
                  caught_up->cases, caught_up->events);
   scheduler.Start();
   health->SetServingStatus(true);
+  // On PostgreSQL the database may go away while barazad serves: health says
+  // NOT_SERVING until it answers again (checked every second). Writes meanwhile
+  // fail UNAVAILABLE, and the store reconnects by itself.
+  struct HealthWatch {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stop = false;
+    std::thread thread;
+    void Stop() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      cv.notify_all();
+      if (thread.joinable()) thread.join();
+    }
+    ~HealthWatch() { Stop(); }
+  } health_watch;
+  if (store->ping) {
+    health_watch.thread = std::thread([&health_watch, &store, health] {
+      bool serving = true;
+      std::unique_lock lock(health_watch.mu);
+      while (!health_watch.cv.wait_for(lock, std::chrono::seconds(1),
+                                       [&] { return health_watch.stop; })) {
+        lock.unlock();
+        Status s = store->ping();
+        lock.lock();
+        if (health_watch.stop || s.ok() == serving) continue;
+        serving = s.ok();
+        health->SetServingStatus(serving);
+        if (serving) spdlog::info("the database answers again: SERVING");
+        else spdlog::warn("the database does not answer ({}): NOT_SERVING", s.message());
+      }
+    });
+  }
 
   // Periodic backups on a thread of their own; a failed one is logged and
   // barazad serves on.
@@ -304,7 +366,7 @@ Status RunServer(const ServerOptions& options) {
     backups->Start();
   }
 
-  web::PublicSite site(**store, {limits->page_connections, limits->page_connections_per_peer},
+  web::PublicSite site(*store->store, {limits->page_connections, limits->page_connections_per_peer},
                        api::Refusals(), renderer.get());
   if (!options.public_page.empty()) {
     BARAZA_RETURN_IF_ERROR(site.Start(options.public_page));
@@ -323,7 +385,7 @@ Status RunServer(const ServerOptions& options) {
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   // Machine-readable line for scripts and tests; keep its form.
   std::cout << "barazad listening on " << host << ":" << *port << std::endl;
-  spdlog::info("serving; database {}", options.db_path);
+  spdlog::info("serving; database {}", postgres ? "on PostgreSQL" : options.db_path);
 
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
@@ -336,9 +398,11 @@ Status RunServer(const ServerOptions& options) {
   // shutdown, so that they are not counted among the calls it waits for),
   // refuse new calls, let running calls finish (at most kShutdownGrace), then
   // stop the deadlines and close the database (when the store goes out of scope).
+  health_watch.Stop();
   health->SetServingStatus(false);
   listener.Stop();  // no new connections; those open finish their calls
   site.Stop();
+  if (store->watch_other_writers) store->watch_other_writers(nullptr);
   hub.Close();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   scheduler.Stop();

@@ -1,4 +1,4 @@
-// Server: assembles barazad — the SQLite store, the application, the deadline
+// Server: assembles barazad — the store (SQLite or PostgreSQL), the application, the deadline
 // scheduler and the gRPC services — and runs it until asked to stop. Used by
 // main.cc; one instance per process.
 #pragma once
@@ -16,6 +16,10 @@ namespace baraza {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string db_path = "var/baraza.db";
+  // A postgresql:// URI: the store is that PostgreSQL database instead of the
+  // SQLite file (docs/storage.md, "PostgreSQL"); --db then only places the
+  // data key (--db + ".key") and the secrets beside it.
+  std::string store;
   std::string token_file = "var/mediator.token";  // the first mediator token goes here
   // The key that seals mediator-only text at rest (docs/security.md, "At rest").
   // Empty: the systemd credential `baraza-data-key` if there is one

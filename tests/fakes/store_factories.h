@@ -1,5 +1,6 @@
-// The two CaseStore implementations as test fixtures: a fresh store of each
-// kind per test (SQLite in a temporary folder). For storage tests only.
+// The CaseStore implementations as test fixtures: a fresh store of each kind
+// per test (SQLite in a temporary folder, PostgreSQL in a fresh database of the
+// test process's server). For storage tests only.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -7,7 +8,9 @@
 #include <memory>
 
 #include "storage/memory_case_store.h"
+#include "storage/pg_case_store.h"
 #include "storage/sqlite_case_store.h"
+#include "tests/fakes/postgres_server.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace baraza::testing {
@@ -24,5 +27,29 @@ struct SqliteStore {
     return std::move(s).value();
   }
 };
+
+// Null (and a warning) when PostgreSQL is not installed here: the test using
+// it then stops (BARAZA_MAKE_STORE).
+struct PostgresStore {
+  TempDir dir;
+  std::unique_ptr<CaseStore> Make() {
+    if (!PostgresServer::BinDir()) {
+      WARN("SKIPPED on PostgreSQL: it is not installed (apt-get install postgresql-15)");
+      return nullptr;
+    }
+    PgCaseStore::Options o;
+    o.conninfo = PostgresServer::Get().NewDatabase();
+    o.data_key_file = dir.file("baraza.key");
+    auto s = PgCaseStore::Open(o);
+    if (!s.ok()) FAIL(s.status().message());
+    return std::move(s).value();
+  }
+};
+
+// `auto name = factory.Make();`, returning from the test when the store is not
+// available here (PostgreSQL not installed).
+#define BARAZA_MAKE_STORE(name, factory) \
+  auto name = (factory).Make();          \
+  if (!name) return
 
 }  // namespace baraza::testing

@@ -21,9 +21,9 @@
 using namespace baraza;
 using namespace baraza::testing;
 
-TEMPLATE_TEST_CASE("store keeps groups, parties and liaisons", "[store]", MemoryStore, SqliteStore) {
+TEMPLATE_TEST_CASE("store keeps groups, parties and liaisons", "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   Status s = store->WriteAndWait([&](WriteTx& tx) {
     Liaison l;
@@ -45,9 +45,9 @@ TEMPLATE_TEST_CASE("store keeps groups, parties and liaisons", "[store]", Memory
 }
 
 TEMPLATE_TEST_CASE("store refuses a duplicate party name in a group", "[store]", MemoryStore,
-                   SqliteStore) {
+                   SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   Status s = store->WriteAndWait([&](WriteTx& tx) {
     Party p = g.parties[0];
@@ -58,9 +58,9 @@ TEMPLATE_TEST_CASE("store refuses a duplicate party name in a group", "[store]",
 }
 
 TEMPLATE_TEST_CASE("store saves a case with its events, notices and deadlines together", "[store]",
-                   MemoryStore, SqliteStore) {
+                   MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   auto t = FileIn(*store, g);
   auto c = store->GetCase(t.next.id);
@@ -79,9 +79,9 @@ TEMPLATE_TEST_CASE("store saves a case with its events, notices and deadlines to
 }
 
 TEMPLATE_TEST_CASE("store lists cases by group, party and state, newest first", "[store]",
-                   MemoryStore, SqliteStore) {
+                   MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   Id first = FileIn(*store, g).next.id;
   Id second = FileIn(*store, g).next.id;
@@ -104,9 +104,9 @@ TEMPLATE_TEST_CASE("store lists cases by group, party and state, newest first", 
 }
 
 TEMPLATE_TEST_CASE("store rejects a case saved over a newer version", "[store]", MemoryStore,
-                   SqliteStore) {
+                   SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   auto t = FileIn(*store, g);
   std::vector<Notice> none;
@@ -117,9 +117,9 @@ TEMPLATE_TEST_CASE("store rejects a case saved over a newer version", "[store]",
 }
 
 TEMPLATE_TEST_CASE("store writes nothing of a write that fails halfway", "[store]", MemoryStore,
-                   SqliteStore) {
+                   SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   Status s = store->WriteAndWait([&](WriteTx& tx) -> Status {
     ContactGroup other;
@@ -132,9 +132,9 @@ TEMPLATE_TEST_CASE("store writes nothing of a write that fails halfway", "[store
   CHECK(store->ListGroups(0, 10)->size() == 1);
 }
 
-TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, SqliteStore) {
+TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   TokenRecord t;
   t.hash = "abc123";
   t.role = Role::kMediator;
@@ -150,9 +150,9 @@ TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, Sq
 }
 
 TEMPLATE_TEST_CASE("store lists tokens and revokes one by its public id, once", "[store]",
-                   MemoryStore, SqliteStore) {
+                   MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   for (int i = 0; i < 2; ++i) {
     TokenRecord t;
     t.hash = std::string(i == 0 ? "aaaaaaaaaaaa" : "bbbbbbbbbbbb") + std::string(52, '0');
@@ -183,9 +183,9 @@ TEMPLATE_TEST_CASE("store lists tokens and revokes one by its public id, once", 
   CHECK(revoke("bbbb").code() == Code::kNotFound);  // a prefix is not an id
 }
 
-TEMPLATE_TEST_CASE("store numbers commanders from one", "[store]", MemoryStore, SqliteStore) {
+TEMPLATE_TEST_CASE("store numbers commanders from one", "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   std::vector<Id> ids;
   REQUIRE(store
               ->WriteAndWait([&](WriteTx& tx) -> Status {
@@ -202,9 +202,9 @@ TEMPLATE_TEST_CASE("store numbers commanders from one", "[store]", MemoryStore, 
   CHECK(ids == std::vector<Id>{1, 2});
 }
 
-TEMPLATE_TEST_CASE("store keeps a group's appeal window", "[store]", MemoryStore, SqliteStore) {
+TEMPLATE_TEST_CASE("store keeps a group's appeal window", "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = ThreePartyGroup(0);
   g.appeal_window = 3 * kDay;
   Id id = 0;
@@ -260,9 +260,9 @@ TEMPLATE_TEST_CASE("store keeps a group's time zone and each reader's language, 
 }
 
 TEMPLATE_TEST_CASE("store keeps an emergency action with its appeals and answers", "[store]",
-                   MemoryStore, SqliteStore) {
+                   MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   auto f = ActionAffectingAAndB();
   f.group_id = g.id;
@@ -306,9 +306,9 @@ TEMPLATE_TEST_CASE("store keeps an emergency action with its appeals and answers
   CHECK(store->ListCases(by_party)->size() == 1);
 }
 
-TEMPLATE_TEST_CASE("store lists the cases a commander filed", "[store]", MemoryStore, SqliteStore) {
+TEMPLATE_TEST_CASE("store lists the cases a commander filed", "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   FileIn(*store, g);  // a mediator's dispute
   auto f = ActionAffectingAAndB();
@@ -329,9 +329,9 @@ TEMPLATE_TEST_CASE("store lists the cases a commander filed", "[store]", MemoryS
 
 // ------------------------------------------------------- SQLite only ---
 
-TEMPLATE_TEST_CASE("store finds a request by actor and id", "[store]", MemoryStore, SqliteStore) {
+TEMPLATE_TEST_CASE("store finds a request by actor and id", "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   StoredRequest r{"liaison:3", "abc-1", "RespondToNotice:ff", 7, "{\"id\":7}", kT0};
   REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertRequest(r); }).ok());
   std::optional<StoredRequest> found, other_actor;
@@ -356,9 +356,9 @@ TEMPLATE_TEST_CASE("store finds a request by actor and id", "[store]", MemorySto
 }
 
 TEMPLATE_TEST_CASE("store keeps published reports and lists them newest first", "[store][report]",
-                   MemoryStore, SqliteStore) {
+                   MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   auto t = FileIn(*store, g);
   std::vector<Report> written;
@@ -399,9 +399,9 @@ TEMPLATE_TEST_CASE("store keeps published reports and lists them newest first", 
 }
 
 TEMPLATE_TEST_CASE("store gives the history heads and a case's events inside a write",
-                   "[store][report]", MemoryStore, SqliteStore) {
+                   "[store][report]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   HistoryHeads empty;
   REQUIRE(store->WriteAndWait([&](WriteTx& tx) -> Status {
@@ -427,13 +427,15 @@ TEMPLATE_TEST_CASE("store gives the history heads and a case's events inside a w
   CHECK(events.back().type == t.events.back().type);
 }
 
-TEST_CASE("both stores chain the same history to the same head", "[store][report]") {
+TEST_CASE("every store chains the same history to the same head", "[store][report]") {
   std::vector<HistoryHeads> heads;
   MemoryStore memory;
   SqliteStore sqlite;
+  PostgresStore postgres;
   std::vector<std::unique_ptr<CaseStore>> stores;
   stores.push_back(memory.Make());
   stores.push_back(sqlite.Make());
+  if (auto pg = postgres.Make()) stores.push_back(std::move(pg));
   for (auto& store : stores) {
     ContactGroup g = Seed(*store);
     auto t = FileIn(*store, g);
@@ -444,14 +446,16 @@ TEST_CASE("both stores chain the same history to the same head", "[store][report
                  }).ok());
     heads.push_back(h);
   }
-  CHECK(heads[0].log == heads[1].log);
-  CHECK(heads[0].case_last == heads[1].case_last);
+  for (size_t i = 1; i < heads.size(); ++i) {
+    CHECK(heads[0].log == heads[i].log);
+    CHECK(heads[0].case_last == heads[i].case_last);
+  }
 }
 
 TEMPLATE_TEST_CASE("store writes see a group as it is after parties and liaisons are added",
-                   "[store]", MemoryStore, SqliteStore) {
+                   "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   auto group_in_write = [&] {
     ContactGroup seen;
@@ -482,9 +486,9 @@ TEMPLATE_TEST_CASE("store writes see a group as it is after parties and liaisons
 }
 
 TEMPLATE_TEST_CASE("store replaces a case's pending deadlines with the ones it is saved with",
-                   "[store]", MemoryStore, SqliteStore) {
+                   "[store]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   Case c = FileIn(*store, g).next;
   Id a = g.parties[1].id, b = g.parties[2].id;
@@ -509,9 +513,9 @@ TEMPLATE_TEST_CASE("store replaces a case's pending deadlines with the ones it i
 }
 
 TEMPLATE_TEST_CASE("store keeps notices and contact points of the mediators and of commanders apart",
-                   "[store][outreach]", MemoryStore, SqliteStore) {
+                   "[store][outreach]", MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
-  auto store = factory.Make();
+  BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   Case c = FileIn(*store, g).next;
   Id a = g.parties[1].id;

@@ -1,0 +1,378 @@
+// PgCaseStore: opening, the writer and its transactions, the answers, the
+// audit. The reads are in pg_reads.cc.
+#include "storage/pg_case_store.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+
+#include "storage/data_key.h"
+#include "storage/pg_connection.h"
+#include "storage/pg_lease.h"
+#include "storage/pg_record.h"
+#include "storage/pg_rows.h"
+#include "storage/pg_schema.h"
+#include "storage/pg_write_tx.h"
+
+namespace baraza {
+
+using pg::Connection;
+using pg::PgTx;
+using pg::Query;
+
+namespace {
+
+Result<std::optional<std::string>> StoredKeyId(Connection& c) {
+  Query q(c, "SELECT key_id FROM data_key WHERE id = 1");
+  if (q.Next()) return std::optional<std::string>(q.Text(0));
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return std::optional<std::string>();
+}
+
+// The data key the database's mediator-only text is sealed with: the one the
+// database names, or (a new database) the key in the file, or a new key
+// written there. As the SQLite store's (sqlite::OpenDataKey); a PostgreSQL
+// database never held plain mediator-only text, so there is nothing to seal.
+Result<std::unique_ptr<DataCipher>> OpenDataKey(Connection& c, const std::string& file,
+                                                bool trusted) {
+  if (file.empty())
+    return Status::InvalidArgument(
+        "a PostgreSQL store needs --data-key-file: the key that seals mediator-only text is "
+        "kept outside the database (it is created there, mode 0600, if the database has none)");
+  BARAZA_ASSIGN_OR_RETURN(std::optional<std::string> stored, StoredKeyId(c));
+  auto key = ReadDataKey(file, trusted);
+  if (!key.ok() && key.status().code() != Code::kNotFound) return key.status();
+  if (!key.ok() && stored)
+    return Status::FailedPrecondition("this database holds text sealed under data key " + *stored +
+                                      ", but there is no key "
+                                      "file at " +
+                                      file +
+                                      ". Put the database's key file back there (--data-key-file); "
+                                      "barazad never makes a new key for a database that has one");
+  if (!key.ok() && trusted)
+    return Status::FailedPrecondition("no data key in the credential " + file +
+                                      "; create one with `openssl rand -hex 32`");
+  bool created = false;
+  if (!key.ok()) {
+    BARAZA_ASSIGN_OR_RETURN(std::string fresh, DataCipher::NewKey());
+    BARAZA_RETURN_IF_ERROR(WriteNewDataKey(file, fresh));
+    key = fresh;
+    created = true;
+  }
+  BARAZA_ASSIGN_OR_RETURN(DataCipher cipher, DataCipher::FromKey(*key));
+  if (stored && *stored != cipher.KeyId())
+    return Status::FailedPrecondition("the data key in " + file + " (id " + cipher.KeyId() +
+                                      ") is not the key this "
+                                      "database was sealed with (id " +
+                                      *stored +
+                                      "); start barazad with the database's own "
+                                      "key file (--data-key-file)");
+  if (!stored) {
+    Query q(c, "INSERT INTO data_key(id, key_id) VALUES(1, ?) ON CONFLICT DO NOTHING");
+    q.Bind(cipher.KeyId());
+    Status s = q.Run();
+    if (s.ok()) {  // another barazad may have named its key first
+      BARAZA_ASSIGN_OR_RETURN(stored, StoredKeyId(c));
+      if (!stored || *stored != cipher.KeyId())
+        s = Status::FailedPrecondition(
+            "another barazad named a different data key for this "
+            "database meanwhile; start with its key file");
+    }
+    if (!s.ok()) {
+      if (created) ::unlink(file.c_str());
+      return s;
+    }
+  }
+  return std::make_unique<DataCipher>(std::move(cipher));
+}
+
+}  // namespace
+
+PgCaseStore::PgCaseStore(Options options) : options_(std::move(options)) {
+  std::random_device rd;
+  instance_ = std::to_string(rd()) + std::to_string(rd());
+}
+
+Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
+  auto store = std::unique_ptr<PgCaseStore>(new PgCaseStore(options));
+  BARAZA_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.conninfo));
+  BARAZA_RETURN_IF_ERROR(pg::Migrate(*conn, kSchemaVersion));
+  if (!options.without_data_key) {
+    BARAZA_ASSIGN_OR_RETURN(store->cipher_,
+                            OpenDataKey(*conn, options.data_key_file, options.data_key_trusted));
+  }
+  store->writer_conn_ = std::move(conn);
+  store->completer_ = std::thread([s = store.get()] {
+    pthread_setname_np(pthread_self(), "baraza-answers");
+    s->CompleterLoop();
+  });
+  store->writer_ = std::thread([s = store.get()] {
+    pthread_setname_np(pthread_self(), "baraza-writer");
+    s->WriterLoop();
+  });
+  return store;
+}
+
+PgCaseStore::~PgCaseStore() {
+  WatchOtherWriters(nullptr);
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(done_mu_);
+    done_stopping_ = true;
+  }
+  done_cv_.notify_all();
+  if (completer_.joinable()) completer_.join();  // after every answer was given
+  pool_.clear();
+  writer_conn_.reset();
+}
+
+void PgCaseStore::Write(WriteFn fn, DoneFn done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(Job{std::move(fn), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(Status::Unavailable("barazad is shutting down; retry once it is back"));
+}
+
+PgCaseStore::WriterStats PgCaseStore::Stats() {
+  std::lock_guard lock(queue_mu_);
+  return stats_;
+}
+
+void PgCaseStore::CompleterLoop() {
+  for (;;) {
+    std::vector<std::pair<DoneFn, Status>> answers;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return done_stopping_ || !done_queue_.empty(); });
+      if (done_queue_.empty()) return;  // stopping, and every answer given
+      answers = std::move(done_queue_.front());
+      done_queue_.pop_front();
+    }
+    for (auto& [done, status] : answers) done(std::move(status));
+  }
+}
+
+void PgCaseStore::WriterLoop() {
+  std::vector<Job> batch;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<Status> results = CommitBatch(batch);
+    std::vector<std::pair<DoneFn, Status>> answers;
+    answers.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i)
+      answers.emplace_back(std::move(batch[i].done), std::move(results[i]));
+    {
+      std::lock_guard lock(done_mu_);
+      done_queue_.push_back(std::move(answers));
+    }
+    done_cv_.notify_one();
+  }
+}
+
+std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch) {
+  Connection& c = *writer_conn_;
+  if (c.broken()) {
+    // The server went away: connect again before this batch. While it stays
+    // away every write fails UNAVAILABLE (and waits a little, so that a queue
+    // of retries does not spin).
+    Status s = c.Reconnect();
+    {
+      std::lock_guard lock(queue_mu_);
+      stats_.reconnects += 1;
+    }
+    if (!s.ok()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return std::vector<Status>(batch.size(), s);
+    }
+  }
+  PgTx tx(c, cache_, cipher_.get());
+  // Every write of the history holds the history lock until COMMIT: the log is
+  // one chain, and another barazad may share the database.
+  static const std::string begin_locked =
+      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(pg::kHistoryLock) + ")";
+  Status begin = c.Exec(begin_locked);
+  if (!begin.ok() && c.broken()) {  // the server went away since the last batch: nothing done yet
+    c.Exec("ROLLBACK");
+    if (c.Reconnect().ok()) begin = c.Exec(begin_locked);
+  }
+  if (begin.ok()) begin = tx.Begin();
+  if (!begin.ok()) {
+    c.Exec("ROLLBACK");
+    return std::vector<Status>(batch.size(), begin);
+  }
+  std::vector<Status> results(batch.size(), Status::Ok());
+  size_t applied = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    // A savepoint for every write: PostgreSQL fails the whole transaction on
+    // any error until it is rolled back to one, and a write refused halfway
+    // must leave nothing of itself.
+    Status s = c.Exec("SAVEPOINT w");
+    if (s.ok()) {
+      try {
+        s = batch[i].fn(tx);
+        if (s.ok()) s = tx.FinishWrite();  // rows changed with no event to carry them
+      } catch (const std::exception& e) {
+        s = Status::Internal(std::string("write failed: ") + e.what());
+      }
+      if (s.ok()) s = c.Exec("RELEASE w");
+      if (s.ok()) {
+        ++applied;
+      } else {
+        Status undone = c.Exec("ROLLBACK TO w");
+        if (!undone.ok() && s.code() != Code::kUnavailable) s = undone;
+      }
+      tx.WriteDone(s.ok());
+    }
+    results[i] = s;
+  }
+  // Another barazad on this database hears of the notices at COMMIT
+  // (LISTEN/NOTIFY), so that a liaison watching through it gets them too.
+  if (auto [first, last] = tx.NoticeRange(); first != 0) {
+    Query notify(c, "SELECT pg_notify('baraza_notices', ?)");
+    notify.Bind(instance_ + ":" + std::to_string(first) + ":" + std::to_string(last));
+    Status s = notify.Run();
+    if (!s.ok()) {  // the transaction is lost with it: fail every write, never a false OK
+      c.Exec("ROLLBACK");
+      tx.TakeSaved(false);
+      for (auto& r : results)
+        if (r.ok()) r = s;
+      return results;
+    }
+  }
+  Status commit = c.Exec("COMMIT");
+  if (!commit.ok()) c.Exec("ROLLBACK");
+  std::vector<CaseRef> saved = tx.TakeSaved(commit.ok());
+  if (!commit.ok()) {
+    // Not known to be durable: never an OK. A lost connection is UNAVAILABLE.
+    for (auto& r : results)
+      if (r.ok()) r = commit;
+    return results;
+  }
+  cache_.Committed(std::move(saved));  // before anyone hears of the commit
+  std::lock_guard lock(queue_mu_);
+  stats_.commits += 1;
+  stats_.writes += static_cast<int64_t>(applied);
+  return results;
+}
+
+PgCaseStore::Lease PgCaseStore::Reader() {
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      conn = std::move(pool_.back());
+      pool_.pop_back();
+    }
+  }
+  if (conn && conn->broken()) {
+    Status s = conn->Reconnect();
+    if (!s.ok()) return Lease(*this, nullptr, s);
+  }
+  if (!conn) {
+    auto opened = Connection::Open(options_.conninfo);
+    if (!opened.ok()) return Lease(*this, nullptr, opened.status());
+    conn = std::move(opened).value();
+  }
+  return Lease(*this, std::move(conn), Status::Ok());
+}
+
+Status PgCaseStore::Ping() {
+  auto r = Reader();
+  if (!r.ok()) return r.status();
+  return Query(*r, "SELECT 1").Run();
+}
+
+Result<PgCaseStore::Audit> PgCaseStore::AuditHistory(std::optional<chain::Head> kept,
+                                                     const std::function<void(int64_t)>& progress) {
+  auto r = Reader();
+  if (!r.ok()) return r.status();
+  // One snapshot: the history and the tables as of one moment.
+  BARAZA_RETURN_IF_ERROR((*r).Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  auto audit = pg::AuditRecord(*r, kept, progress);
+  (*r).Exec("COMMIT");
+  return audit;
+}
+
+Status PgCaseStore::CheckOnStart(int tail_events) {
+  auto r = Reader();
+  if (!r.ok()) return r.status();
+  BARAZA_RETURN_IF_ERROR((*r).Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  Status s = pg::CheckOnStart(*r, tail_events);
+  (*r).Exec("COMMIT");
+  return s;
+}
+
+void PgCaseStore::WatchOtherWriters(NoticesFn fn) {
+  if (listener_.joinable()) {
+    listen_stop_ = true;
+    listener_.join();
+  }
+  if (!fn) return;
+  listen_stop_ = false;
+  listener_ = std::thread([this, fn = std::move(fn)] {
+    pthread_setname_np(pthread_self(), "baraza-listen");
+    ListenerLoop(fn);
+  });
+}
+
+void PgCaseStore::ListenerLoop(NoticesFn fn) {
+  std::unique_ptr<Connection> conn;
+  while (!listen_stop_) {
+    if (!conn || conn->broken()) {
+      conn.reset();
+      auto opened = Connection::Open(options_.conninfo);
+      if (opened.ok() && (*opened)->Exec("LISTEN baraza_notices").ok()) {
+        conn = std::move(opened).value();
+      } else {
+        for (int i = 0; i < 10 && !listen_stop_; ++i)  // a second between tries
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+    }
+    // Wakes at least every 200 ms to see whether the store is closing.
+    pollfd p{PQsocket(conn->raw()), POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    if (!PQconsumeInput(conn->raw())) {
+      conn.reset();
+      continue;
+    }
+    while (PGnotify* n = PQnotifies(conn->raw())) {
+      // "<instance>:<first id>:<last id>"
+      std::string payload = n->extra;
+      PQfreemem(n);
+      auto a = payload.find(':'), b = payload.rfind(':');
+      if (a == std::string::npos || a == b || payload.substr(0, a) == instance_) continue;
+      static const std::string sql =
+          std::string(pg::kNoticeColumns) + "WHERE id BETWEEN ? AND ? ORDER BY id";
+      Query q(*conn, sql.c_str());
+      q.Bind(std::stoll(payload.substr(a + 1, b - a - 1))).Bind(std::stoll(payload.substr(b + 1)));
+      std::vector<Notice> notices;
+      while (q.Next()) notices.push_back(pg::ReadNotice(q));
+      if (!notices.empty()) fn(notices);
+    }
+  }
+}
+
+}  // namespace baraza

@@ -1,0 +1,153 @@
+// PgCaseStore: the CaseStore on PostgreSQL (`barazad --store postgresql://...`).
+// Keeps the SQLite store's promises: one writer thread commits every waiting
+// write in one transaction (a failing write rolled back alone, to its
+// SAVEPOINT), an answer only after COMMIT with synchronous_commit on, and the
+// history binds every table. Reads use a pool of connections. docs/storage.md.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/case_cache.h"
+#include "storage/case_store.h"
+#include "storage/data_cipher.h"
+#include "storage/event_chain.h"
+#include "storage/sqlite_record.h"
+
+namespace baraza {
+
+namespace pg {
+class Connection;
+}
+
+class PgCaseStore : public CaseStore {
+ public:
+  // The schema this binary writes (schema_version); a newer one is refused.
+  static constexpr int kSchemaVersion = 2;
+
+  struct Options {
+    std::string conninfo;  // a libpq connection string or postgresql:// URI
+    int max_batch = 1024;  // most writes one transaction commits together
+    // Decoded cases kept for reads. 0 (the default): another barazad may
+    // change a case in the same database, and a cache would not see it.
+    size_t case_cache = 0;
+    // The data key that seals mediator-only text at rest (docs/security.md):
+    // a file, created (0600) for a database that has no key yet.
+    std::string data_key_file;
+    bool data_key_trusted = false;
+    bool without_data_key = false;  // audit, tokens: no mediator-only text read or written
+  };
+
+  // Connects, migrates the schema and opens the data key. UNAVAILABLE, saying
+  // what to check, when the server cannot be reached (within connect_timeout).
+  static Result<std::unique_ptr<PgCaseStore>> Open(const Options& options);
+  // Finishes every queued write, then disconnects.
+  ~PgCaseStore() override;
+
+  void Write(WriteFn fn, DoneFn done) override;
+
+  Result<ContactGroup> GetGroup(Id group_id) override;
+  Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
+  Result<Party> GetParty(Id party_id) override;
+  Result<Case> GetCase(Id case_id) override;
+  Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
+  Result<CaseRef> GetCaseShared(Id case_id) override;
+  Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter) override;
+  Result<std::vector<Event>> ListEvents(Id case_id) override;
+  Result<std::vector<Notice>> ListNotices(const Recipient& to, Id after_id, int limit) override;
+  Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
+  Result<int64_t> CountTokens(Role role) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Result<Report> GetReport(Id report_id) override;
+  Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
+  Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
+  Result<std::vector<ContactPoint>> ListContactPoints(Role role, Id id) override;
+  Result<ContactPoint> GetContactPoint(Id id) override;
+  Result<Notice> GetNotice(Id notice_id) override;
+  Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;
+  Result<std::optional<UnixMillis>> NextDeliveryAt() override;
+  Result<std::vector<Delivery>> ListDeliveries(Id case_id) override;
+  Result<std::optional<UnixMillis>> NextDeadline() override;
+  Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
+  Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
+  Result<StoreCounts> Counts(UnixMillis now) override;
+  Result<Liaison> GetLiaison(Id liaison_id) override;
+  Result<Commander> GetCommander(Id commander_id) override;
+
+  // `barazad audit verify` on PostgreSQL: the same walk and comparison as the
+  // SQLite store's (SqliteCaseStore::AuditHistory), in one snapshot.
+  using Audit = sqlite::RecordAudit;
+  Result<Audit> AuditHistory(std::optional<chain::Head> kept,
+                             const std::function<void(int64_t)>& progress = {});
+  // barazad's check before it serves (SqliteCaseStore::CheckOnStart).
+  Status CheckOnStart(int tail_events = 1000);
+
+  // Calls `fn`, on a thread of the store's, with the notices another barazad
+  // on the same database commits (LISTEN/NOTIFY), so that those watching
+  // through this one get them too; a null `fn` stops (and waits for) that
+  // thread. Notices committed while the listening connection is being made
+  // again are not passed on (a client asks for what it missed: ListNotices).
+  using NoticesFn = std::function<void(const std::vector<Notice>&)>;
+  void WatchOtherWriters(NoticesFn fn);
+
+  // Whether the database answers now (one `SELECT 1` on a read connection,
+  // connecting again if it was lost): UNAVAILABLE while it is away.
+  Status Ping();
+
+  struct WriterStats {
+    int64_t commits = 0;
+    int64_t writes = 0;
+    int64_t reconnects = 0;  // times the writer connected again after losing the server
+  };
+  WriterStats Stats();
+
+ private:
+  struct Job {
+    WriteFn fn;
+    DoneFn done;
+  };
+  class Lease;
+
+  explicit PgCaseStore(Options options);
+  void WriterLoop();
+  // One transaction for `batch`, each write in a SAVEPOINT of its own;
+  // returns each write's outcome (a failed BEGIN or COMMIT fails them all).
+  std::vector<Status> CommitBatch(std::vector<Job>& batch);
+  void CompleterLoop();
+  Lease Reader();
+  void ListenerLoop(NoticesFn fn);
+
+  Options options_;
+  CaseCache cache_{options_.case_cache};
+  std::unique_ptr<const DataCipher> cipher_;  // null: opened without_data_key
+  std::unique_ptr<pg::Connection> writer_conn_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  WriterStats stats_;
+  std::thread writer_;
+
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<std::vector<std::pair<DoneFn, Status>>> done_queue_;
+  bool done_stopping_ = false;
+  std::thread completer_;
+
+  std::string instance_;  // random: this store's own notifications are not passed on
+  std::atomic<bool> listen_stop_{false};
+  std::thread listener_;
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<pg::Connection>> pool_;
+};
+
+}  // namespace baraza

@@ -1,0 +1,121 @@
+// A thin C++ layer over one libpq connection, shaped like sqlite::Connection so
+// that the PostgreSQL store reads as the SQLite one: statements prepared once
+// and cached by their SQL (`?` marks become $n), rows read one at a time,
+// PostgreSQL errors as Status. A Connection is used by one thread at a time.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "services/workflow/status.h"
+#include "storage/projection.h"
+
+namespace baraza::pg {
+
+// Turns a failed result (or a lost connection) into a Status a person can act
+// on: a lost server is UNAVAILABLE, a unique key taken is ALREADY_EXISTS.
+Status ToStatus(PGconn* conn, const PGresult* res, const char* what);
+
+// The connection string with barazad's defaults for what it leaves out:
+// connect_timeout=10 and TCP keepalives, so that a lost server is noticed in
+// seconds rather than hours.
+std::string WithDefaults(const std::string& conninfo);
+
+// `?` marks in order, or numbered `?N`, as PostgreSQL's $N (outside quotes).
+std::string ToDollarMarks(const char* sql);
+
+class Connection {
+ public:
+  // Connects with a libpq connection string or postgresql:// URI. The server's
+  // synchronous_commit is set on for this session: an answer only after the
+  // commit is durable, whatever the server's default.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& conninfo);
+  ~Connection();
+
+  PGconn* raw() { return conn_; }
+  // The connection is lost (the server went away): Reconnect before use.
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // Connects again (prepared statements are made again as they are used).
+  Status Reconnect();
+
+  // Whether a statement that may change the database ran since the last reset.
+  bool changed() const { return changed_; }
+  void ResetChanged() { changed_ = false; }
+  void MarkChanged() { changed_ = true; }
+
+  // Runs one or more statements without parameters.
+  Status Exec(const char* sql);
+  Status Exec(const std::string& sql) { return Exec(sql.c_str()); }
+
+  // The name of the prepared statement for `sql` (cached by the address of its
+  // text, which must stay put), prepared now with these parameter types.
+  Result<const std::string*> Prepare(const char* sql, const std::vector<Oid>& types);
+
+ private:
+  explicit Connection(PGconn* conn, std::string conninfo)
+      : conn_(conn), conninfo_(std::move(conninfo)) {}
+  Status Configure();
+  PGconn* conn_;
+  std::string conninfo_;
+  std::unordered_map<const char*, std::string> prepared_;
+  bool changed_ = false;
+};
+
+// One execution of a cached statement: bind, run (on the first Next), read
+// columns of the current row.
+class Query {
+ public:
+  Query(Connection& c, const char* sql) : conn_(c), sql_(sql) {}
+  ~Query() {
+    if (res_) PQclear(res_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& Bind(int64_t v);
+  Query& Bind(const std::string& v);
+  Query& BindBlob(const std::string& v);
+  Query& BindNull();
+  Query& Bind(const projection::Cell& v) {
+    if (const auto* i = std::get_if<int64_t>(&v)) return Bind(*i);
+    return Bind(std::get<std::string>(v));
+  }
+  // Advances to the next row; false at the end or on error (see status()).
+  bool Next();
+  Status Run() {
+    while (Next()) {
+    }
+    return status_;
+  }
+  // The rows an INSERT, UPDATE or DELETE changed (after Run).
+  int64_t Affected() const;
+  int64_t Int(int col) const;
+  bool IsNull(int col) const { return PQgetisnull(res_, row_, col) != 0; }
+  std::string Text(int col) const {
+    return std::string(PQgetvalue(res_, row_, col),
+                       static_cast<size_t>(PQgetlength(res_, row_, col)));
+  }
+  std::string Blob(int col) const;  // a bytea column's bytes
+  // A column as a projection cell: integers as integers, text and bytea as bytes.
+  projection::Cell CellAt(int col) const;
+  const Status& status() const { return status_; }
+
+ private:
+  Status Execute();
+  Connection& conn_;
+  const char* sql_;
+  std::vector<std::string> values_;
+  std::vector<bool> nulls_;
+  std::vector<int> formats_;
+  std::vector<Oid> types_;
+  PGresult* res_ = nullptr;
+  bool ran_ = false;
+  int row_ = -1;
+  Status status_;
+};
+
+}  // namespace baraza::pg

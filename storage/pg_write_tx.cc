@@ -1,0 +1,454 @@
+#include "storage/pg_write_tx.h"
+
+#include <algorithm>
+
+#include "storage/case_codec.h"
+#include "storage/pg_record.h"
+#include "storage/pg_rows.h"
+#include "storage/sqlite_confidential.h"
+
+namespace baraza::pg {
+
+using projection::Row;
+using projection::Table;
+
+using sqlite::StoredPositionRow;
+
+Status PgTx::Begin() {
+  history_.Forget();
+  ForgetReads();
+  BARAZA_ASSIGN_OR_RETURN(projection::StateSum sum, RecordedSum(c_));
+  recorder_.Reset(sum);
+  return Status::Ok();
+}
+
+Status PgTx::FinishWrite() {
+  if (recorder_.empty()) return Status::Ok();
+  BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history_.CaseTail(0));
+  Event e = projection::RegistryEvent(tail.seq + 1, registry_at_, recorder_.pending());
+  registry_at_ = 0;
+  return history_.Append(e, codec::EncodeDetails(e.details), recorder_.Take());
+}
+
+void PgTx::WriteDone(bool ok) {
+  if (ok)
+    for (auto& [id, c] : staged_) pending_[id] = std::move(c);
+  staged_.clear();
+  history_.WriteDone(ok);
+  recorder_.WriteDone(ok);
+  registry_at_ = 0;
+  if (!ok) ForgetReads();
+}
+
+std::vector<CaseRef> PgTx::TakeSaved(bool committed) {
+  std::vector<CaseRef> out;
+  for (auto& [id, c] : pending_) out.push_back(std::move(c));
+  pending_.clear();
+  return out;
+}
+
+void PgTx::ForgetReads() {
+  groups_.clear();
+  contact_points_.clear();
+  next_case_.reset();
+}
+
+// Groups change only through this writer (InsertGroup, InsertParty,
+// InsertLiaison forget them all), so a group once loaded is kept: opening a
+// case needs its group, and a FileDispute would otherwise read it twice.
+Result<ContactGroup> PgTx::GetGroup(Id id) {
+  if (auto it = groups_.find(id); it != groups_.end()) return it->second;
+  auto g = LoadGroup(c_, id);
+  if (g.ok() && groups_.size() < 1024) groups_.emplace(id, *g);
+  return g;
+}
+
+Result<Party> PgTx::GetParty(Id id) { return LoadParty(c_, id); }
+
+Result<Liaison> PgTx::GetLiaison(Id id) { return LoadLiaison(c_, id); }
+
+Result<Commander> PgTx::GetCommander(Id id) { return LoadCommander(c_, id); }
+
+Status PgTx::SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) {
+  bool liaison = role == Role::kLiaison;
+  Table table = liaison ? Table::kLiaisons : Table::kCommanders;
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, table, {id}));
+  if (!old)
+    return liaison ? Status::NotFound("liaison " + std::to_string(id) + " does not exist")
+                   : NoSuchCommander(id);
+  Query q(c_, liaison ? "UPDATE liaisons SET language = ? WHERE id = ?"
+                      : "UPDATE commanders SET language = ? WHERE id = ?");
+  q.Bind(language).Bind(id);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  Row row = *old;
+  row.back() = language;  // the language is the last column of both tables
+  recorder_.Put(table, std::move(row), &*old);
+  Touch(now);
+  return Status::Ok();
+}
+
+Result<CaseRef> PgTx::GetCaseShared(Id id) {
+  // This transaction's own writes first (immutable once saved: shared, not
+  // copied), then the committed state, cached or loaded.
+  if (auto it = staged_.find(id); it != staged_.end()) return it->second;
+  if (auto it = pending_.find(id); it != pending_.end()) return it->second;
+  if (auto cached = cache_.Get(id)) return cached;
+  auto c = LoadCase(c_, id, cipher_);
+  if (!c.ok()) return c.status();
+  return std::make_shared<const Case>(std::move(c).value());
+}
+
+Result<Id> PgTx::InsertGroup(const ContactGroup& g) {
+  groups_.clear();
+  Row row = projection::GroupRow(g);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactGroups, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kContactGroups, std::move(row));
+  Touch(g.created_at);
+  return id;
+}
+
+Result<Id> PgTx::InsertParty(const Party& p) {
+  groups_.clear();
+  auto g = LoadGroup(c_, p.group_id);
+  if (!g.ok()) return g.status();
+  for (const auto& other : g->parties)
+    if (other.name == p.name)
+      return Status::AlreadyExists("a party named \"" + p.name + "\" is already in contact group " +
+                                   std::to_string(p.group_id));
+  Row row = projection::PartyRow(p);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kParties, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kParties, std::move(row));
+  Touch(p.created_at);
+  return id;
+}
+
+Result<Id> PgTx::InsertLiaison(const Liaison& l) {
+  groups_.clear();
+  auto p = LoadParty(c_, l.party_id);
+  if (!p.ok()) return p.status();
+  Row row = projection::LiaisonRow(l);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kLiaisons, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kLiaisons, std::move(row));
+  Touch(l.created_at);
+  return id;
+}
+
+Result<Id> PgTx::InsertCommander(const Commander& commander) {
+  Row row = projection::CommanderRow(commander);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kCommanders, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kCommanders, std::move(row));
+  Touch(commander.created_at);
+  return id;
+}
+
+Result<std::optional<StoredRequest>> PgTx::FindRequest(const std::string& actor,
+                                                       const std::string& request_id) {
+  Query q(c_,
+          "SELECT fingerprint, object_id, response, created_at FROM requests "
+          "WHERE actor = ? AND request_id = ?");
+  q.Bind(actor).Bind(request_id);
+  if (!q.Next()) {
+    BARAZA_RETURN_IF_ERROR(q.status());
+    return std::optional<StoredRequest>();
+  }
+  StoredRequest r;
+  r.actor = actor;
+  r.request_id = request_id;
+  r.fingerprint = q.Text(0);
+  r.object_id = q.Int(1);
+  r.response = q.Text(2);
+  r.created_at = q.Int(3);
+  return std::optional<StoredRequest>(std::move(r));
+}
+
+Status PgTx::InsertRequest(const StoredRequest& r) {
+  Row row = projection::RequestRow(r);
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kRequests, row));
+  recorder_.Put(Table::kRequests, std::move(row));
+  Touch(r.created_at);
+  return Status::Ok();
+}
+
+Status PgTx::InsertToken(const TokenRecord& t) {
+  Row row = projection::TokenRow(t);
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kTokens, row));
+  recorder_.Put(Table::kTokens, std::move(row));
+  Touch(t.created_at);
+  return Status::Ok();
+}
+
+Result<TokenRecord> PgTx::RevokeToken(const std::string& token_id, UnixMillis now) {
+  static const std::string sql = std::string(kTokenColumns) + "WHERE substr(hash, 1, 12) = ?";
+  std::optional<TokenRecord> t;
+  {
+    Query q(c_, sql.c_str());
+    q.Bind(token_id);
+    if (q.Next()) t = ReadToken(q);
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  if (!t || token_id.size() != 12) return UnknownToken(token_id);
+  if (t->revoked_at != 0) return RevokedAlready(*t);
+  Row old = projection::TokenRow(*t);
+  Query q(c_, "UPDATE tokens SET revoked_at = ? WHERE hash = ?");
+  q.Bind(now).Bind(t->hash);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  t->revoked_at = now;
+  recorder_.Put(Table::kTokens, projection::TokenRow(*t), &old);
+  Touch(now);
+  return *t;
+}
+
+// Only this writer inserts cases, so the next id is read once and then counted.
+Result<Id> PgTx::NextCaseId() {
+  if (next_case_) return *next_case_;
+  Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
+  next_case_ = q.Int(0);
+  return *next_case_;
+}
+
+Result<std::vector<Event>> PgTx::ListEvents(Id case_id) { return LoadEvents(c_, case_id); }
+
+Result<HistoryHeads> PgTx::Heads(Id case_id) {
+  HistoryHeads h;
+  BARAZA_ASSIGN_OR_RETURN(chain::Head log, history_.LogHead());
+  h.log = chain::Head::After(log.events, log.hash).ToString();
+  BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history_.CaseTail(case_id));
+  h.case_last = tail.hash;
+  return h;
+}
+
+Result<Id> PgTx::NextReportId() {
+  Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM reports");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no next report id") : q.status();
+  return q.Int(0);
+}
+
+Result<Report> PgTx::GetReport(Id id) { return LoadReport(c_, id); }
+
+Status PgTx::InsertReport(const Report& r) {
+  Row row = projection::ReportRow(r, codec::EncodeSections(r.sections));
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kReports, row));
+  recorder_.Put(Table::kReports, std::move(row));
+  Touch(r.published_at);
+  return Status::Ok();
+}
+
+// Appends a save's events; the last carries every row the write changed.
+Status PgTx::AppendEvents(const std::vector<Event>& events, bool is_new) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    std::string changes = i + 1 == events.size() ? recorder_.Take() : std::string();
+    BARAZA_RETURN_IF_ERROR(
+        history_.Append(e, codec::EncodeDetails(e.details), changes, is_new && i == 0));
+  }
+  return Status::Ok();
+}
+
+// Positions are only ever added: insert those the stored case does not have.
+Status PgTx::AppendPositions(const Case& c, bool is_new) {
+  if (c.positions.empty()) return Status::Ok();
+  int64_t stored = 0;
+  if (!is_new) {
+    Query q(c_, "SELECT COALESCE(MAX(id), 0) FROM positions WHERE case_id = ?");
+    q.Bind(c.id);
+    if (q.Next()) stored = q.Int(0);
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  for (const Position& p : c.positions) {
+    if (p.id <= stored) continue;
+    BARAZA_ASSIGN_OR_RETURN(Row row, StoredPositionRow(cipher_, c.id, p));
+    BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kPositions, row));
+    recorder_.Put(Table::kPositions, std::move(row));
+  }
+  return Status::Ok();
+}
+
+Status PgTx::SaveCase(CaseRef saved, const std::vector<Event>& events, std::vector<Notice>& notices,
+                      const std::vector<Deadline>& deadlines) {
+  const Case& c = *saved;
+  // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
+  // A later version replaces the stored one only if that is the version before it.
+  const bool is_new = c.version == 1;
+  auto changed_meanwhile = [&] {
+    return Status(Code::kAborted, "case " + std::to_string(c.id) +
+                                      " changed meanwhile (it is not at version " +
+                                      std::to_string(c.version - 1) + ")");
+  };
+  if (c.version < 1) return changed_meanwhile();
+  Row row = projection::CaseRow(c, codec::EncodeCase(c, codec::Positions::kLeftOut));
+  std::optional<Row> old;
+  int64_t changed = 0;
+  if (is_new) {
+    Query q(c_,
+            "INSERT INTO cases(id, group_id, state, version, updated_at, commander_id, body) "
+            "VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i == kCaseBodyColumn) q.BindBlob(std::get<std::string>(row[i]));
+      else q.Bind(row[i]);
+    }
+    BARAZA_RETURN_IF_ERROR(q.Run());
+    changed = q.Affected();
+  } else {
+    // The row it replaces, for the state sum (its page is about to be written anyway).
+    BARAZA_ASSIGN_OR_RETURN(old, ReadRow(c_, Table::kCases, {c.id}));
+    Query q(c_,
+            "UPDATE cases SET state = ?, version = ?, updated_at = ?, body = ? "
+            "WHERE id = ? AND version = ?");
+    q.Bind(row[2]).Bind(row[3]).Bind(row[4]).BindBlob(std::get<std::string>(row[kCaseBodyColumn]))
+        .Bind(c.id).Bind(c.version - 1);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+    changed = q.Affected();
+  }
+  if (changed != 1) return changed_meanwhile();
+  recorder_.Put(Table::kCases, std::move(row), old ? &*old : nullptr);
+  BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));
+  staged_[c.id] = std::move(saved);  // `c` stays valid: the map holds the same case
+  if (is_new && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
+  if (is_new) {
+    for (Id p : c.PartyIds()) {
+      Query q(c_, "INSERT INTO case_parties(party_id, case_id) VALUES(?,?) ON CONFLICT DO NOTHING");
+      q.Bind(p).Bind(c.id);
+      BARAZA_RETURN_IF_ERROR(q.Run());
+      if (q.Affected() == 1) recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
+    }
+  }
+  for (Notice& n : notices) {
+    Row row = projection::NoticeRow(n);
+    BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kNotices, row));
+    n.id = std::get<int64_t>(row[0]);
+    if (first_notice_ == 0) first_notice_ = n.id;
+    last_notice_ = n.id;
+    recorder_.Put(Table::kNotices, std::move(row));
+    for (Delivery& d : n.deliveries) {
+      d.notice_id = n.id;
+      BARAZA_RETURN_IF_ERROR(InsertDelivery(d));
+    }
+  }
+  BARAZA_RETURN_IF_ERROR(ReplaceDeadlines(c.id, is_new, deadlines));
+  return AppendEvents(events, is_new);
+}
+
+Result<Id> PgTx::InsertContactPoint(const ContactPoint& p) {
+  contact_points_.clear();
+  Row row = projection::ContactPointRow(p);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactPoints, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kContactPoints, std::move(row));
+  Touch(p.created_at);
+  return id;
+}
+
+Result<ContactPoint> PgTx::RemoveContactPoint(Id id, UnixMillis now) {
+  contact_points_.clear();
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kContactPoints, {id}));
+  if (!old) return NoSuchContactPoint(id);
+  ContactPoint p = projection::ContactPointOf(*old);
+  if (p.removed_at != 0)
+    return Status::FailedPrecondition("contact point " + std::to_string(id) +
+                                      " was removed already");
+  p.removed_at = now;
+  Row row = projection::ContactPointRow(p);
+  Query q(c_, "UPDATE contact_points SET removed_at = ? WHERE id = ?");
+  q.Bind(now).Bind(id);
+  BARAZA_RETURN_IF_ERROR(q.Run());
+  recorder_.Put(Table::kContactPoints, std::move(row), &*old);
+  Touch(now);
+  return p;
+}
+
+Result<std::vector<ContactPoint>> PgTx::ContactPointsFor(const Recipient& to) {
+  if (auto it = contact_points_.find(to); it != contact_points_.end()) return it->second;
+  Result<std::vector<projection::Row>> rows =
+      to.role == Role::kLiaison
+          ? SelectRows(c_, Table::kContactPoints,
+                       "party_id = ? AND role = 0 AND removed_at = 0 ORDER BY id", {to.id})
+      : to.role == Role::kMediator
+          ? SelectRows(c_, Table::kContactPoints,
+                       "role != 0 AND role = 1 AND commander_id = 0 AND removed_at = 0 "
+                       "ORDER BY id",
+                       {})
+          : SelectRows(c_, Table::kContactPoints,
+                       "role != 0 AND role = 3 AND commander_id = ? AND removed_at = 0 "
+                       "ORDER BY id",
+                       {to.id});
+  if (!rows.ok()) return rows.status();
+  std::vector<ContactPoint> out;
+  for (const auto& r : *rows) out.push_back(projection::ContactPointOf(r));
+  if (contact_points_.size() >= 4096) contact_points_.clear();  // bounded
+  contact_points_[to] = out;
+  return out;
+}
+
+Result<Notice> PgTx::GetNotice(Id notice_id) { return LoadNotice(c_, notice_id); }
+
+Result<Delivery> PgTx::GetDelivery(Id delivery_id) {
+  BARAZA_ASSIGN_OR_RETURN(auto row, ReadRow(c_, Table::kDeliveries, {delivery_id}));
+  if (!row) return NoSuchDelivery(delivery_id);
+  return projection::DeliveryOf(*row);
+}
+
+Result<std::optional<Delivery>> PgTx::FindDelivery(Id notice_id, Id contact_point_id) {
+  BARAZA_ASSIGN_OR_RETURN(auto rows, SelectRows(c_, Table::kDeliveries,
+                                                "notice_id = ? AND contact_point_id = ? LIMIT 1",
+                                                {notice_id, contact_point_id}));
+  if (rows.empty()) return std::optional<Delivery>();
+  return std::optional<Delivery>(projection::DeliveryOf(rows[0]));
+}
+
+Status PgTx::InsertDelivery(Delivery& d) {
+  Row row = projection::DeliveryRow(d);
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kDeliveries, row));
+  d.id = std::get<int64_t>(row[0]);
+  recorder_.Put(Table::kDeliveries, std::move(row));
+  return Status::Ok();
+}
+
+Status PgTx::UpdateDelivery(const Delivery& d) {
+  BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kDeliveries, {d.id}));
+  if (!old) return NoSuchDelivery(d.id);
+  Row row = projection::DeliveryRow(d);
+  BARAZA_RETURN_IF_ERROR(DeleteRow(c_, Table::kDeliveries, row));
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kDeliveries, row));
+  recorder_.Put(Table::kDeliveries, std::move(row), &*old);
+  return Status::Ok();
+}
+
+// Makes the case's pending deadlines `deadlines`, touching only those that
+// changed: a deadline rewritten as it was would still dirty a page of the
+// index by due time (most changes end one party's deadline and keep the rest).
+Status PgTx::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines) {
+  std::vector<Deadline> stored;  // a new case has none yet
+  if (!is_new) {
+    Query q(c_, "SELECT party_id, kind, due_at FROM deadlines WHERE case_id = ?");
+    q.Bind(case_id);
+    while (q.Next())
+      stored.push_back(Deadline{case_id, q.Int(0), static_cast<DeadlineKind>(q.Int(1)), q.Int(2)});
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  for (const auto& ch : projection::DiffDeadlines(std::move(stored), deadlines)) {
+    Deadline d = ch.deadline;
+    d.case_id = case_id;
+    Row row = projection::DeadlineRow(d);
+    if (ch.deleted) {
+      BARAZA_RETURN_IF_ERROR(DeleteRow(c_, Table::kDeadlines, row));
+      recorder_.Delete(Table::kDeadlines, row);
+      continue;
+    }
+    Query q(c_,
+            "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?) "
+            "ON CONFLICT(case_id, party_id, kind) DO UPDATE SET due_at = excluded.due_at");
+    for (const auto& cell : row) q.Bind(cell);
+    BARAZA_RETURN_IF_ERROR(q.Run());
+    std::optional<Row> old;
+    if (ch.old) old = projection::DeadlineRow(*ch.old);
+    recorder_.Put(Table::kDeadlines, std::move(row), old ? &*old : nullptr);
+  }
+  return Status::Ok();
+}
+
+}  // namespace baraza::pg

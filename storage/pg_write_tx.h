@@ -1,0 +1,100 @@
+// PgTx: the WriteTx of the PostgreSQL store's writer, as PgTx is the
+// SQLite store's: every projection row it writes is recorded
+// (projection::Recorder) and stored with the event that explains it, so the
+// history binds the state. Writer thread only.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/case_cache.h"
+#include "storage/case_store.h"
+#include "storage/data_cipher.h"
+#include "storage/pg_connection.h"
+#include "storage/pg_history.h"
+#include "storage/projection.h"
+
+namespace baraza::pg {
+
+class PgTx : public WriteTx {
+ public:
+  // `cipher` seals mediator-only text (null: such writes fail); not owned.
+  PgTx(Connection& c, CaseCache& cache, const DataCipher* cipher)
+      : c_(c), cache_(cache), cipher_(cipher), history_(c) {}
+
+  // Before each transaction, under the history lock: the head, the state sum
+  // and the rows kept from earlier transactions are read again, since another
+  // barazad on the same database may have written meanwhile.
+  Status Begin();
+  // After a write's function returned OK: rows it changed without an event to
+  // carry them (groups, parties, tokens...) go into a registry event.
+  Status FinishWrite();
+  // The write in progress succeeded or was rolled back (to its savepoint, or
+  // the whole transaction when it is run again).
+  void WriteDone(bool ok);
+  // After COMMIT (or ROLLBACK): the cases the transaction saved.
+  std::vector<CaseRef> TakeSaved(bool committed);
+  // The ids of the notices this transaction wrote lie in [first, last] (ids
+  // are numbered under the history lock, so they are consecutive); {0, 0}: none.
+  std::pair<Id, Id> NoticeRange() const { return {first_notice_, last_notice_}; }
+
+  Result<ContactGroup> GetGroup(Id id) override;
+  Result<Party> GetParty(Id id) override;
+  Result<Liaison> GetLiaison(Id id) override;
+  Result<Commander> GetCommander(Id id) override;
+  Status SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) override;
+  Result<CaseRef> GetCaseShared(Id id) override;
+  Result<Id> InsertGroup(const ContactGroup& g) override;
+  Result<Id> InsertParty(const Party& p) override;
+  Result<Id> InsertLiaison(const Liaison& l) override;
+  Result<Id> InsertCommander(const Commander& commander) override;
+  Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
+                                                   const std::string& request_id) override;
+  Status InsertRequest(const StoredRequest& r) override;
+  Status InsertToken(const TokenRecord& t) override;
+  Result<TokenRecord> RevokeToken(const std::string& token_id, UnixMillis now) override;
+  Result<Id> NextCaseId() override;
+  Result<std::vector<Event>> ListEvents(Id case_id) override;
+  Result<HistoryHeads> Heads(Id case_id) override;
+  Result<Id> NextReportId() override;
+  Result<Report> GetReport(Id id) override;
+  Status InsertReport(const Report& r) override;
+  using WriteTx::SaveCase;
+  Status SaveCase(CaseRef c, const std::vector<Event>& events, std::vector<Notice>& notices,
+                  const std::vector<Deadline>& deadlines) override;
+  Result<Id> InsertContactPoint(const ContactPoint& p) override;
+  Result<ContactPoint> RemoveContactPoint(Id id, UnixMillis now) override;
+  Result<std::vector<ContactPoint>> ContactPointsFor(const Recipient& to) override;
+  Result<Notice> GetNotice(Id notice_id) override;
+  Result<Delivery> GetDelivery(Id delivery_id) override;
+  Result<std::optional<Delivery>> FindDelivery(Id notice_id, Id contact_point_id) override;
+  Status InsertDelivery(Delivery& d) override;
+  Status UpdateDelivery(const Delivery& d) override;
+
+ private:
+  // The committed state at the time of the change (the registry event's time).
+  void Touch(UnixMillis at) { registry_at_ = std::max(registry_at_, at); }
+  Status AppendPositions(const Case& c, bool is_new);
+  Status ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines);
+  Status AppendEvents(const std::vector<Event>& events, bool is_new);
+  void ForgetReads();
+
+  Connection& c_;
+  CaseCache& cache_;
+  const DataCipher* cipher_;
+  HistoryWriter history_;
+  projection::Recorder recorder_;
+  UnixMillis registry_at_ = 0;
+  // Cases saved by the write in progress (`staged_`) and by the writes of this
+  // transaction that succeeded (`pending_`): what the cache gets after COMMIT.
+  std::unordered_map<Id, CaseRef> staged_, pending_;
+  std::unordered_map<Id, ContactGroup> groups_;
+  // Contact points by party: they change only through this writer (Insert and
+  // Remove forget them all), and every notice of every write looks them up.
+  std::map<Recipient, std::vector<ContactPoint>> contact_points_;
+  std::optional<Id> next_case_;
+  Id first_notice_ = 0, last_notice_ = 0;
+};
+
+}  // namespace baraza::pg

@@ -1,0 +1,258 @@
+// What the PostgreSQL store promises beyond the contract suite, on a real
+// PostgreSQL 15 started by the test process: the history binds every table
+// (an edit behind the server's back is named by the audit and refused at
+// start), one history has one head in both stores, a lost server fails
+// writes UNAVAILABLE and the writer reconnects, schema versions are checked.
+#include <libpq-fe.h>
+
+#include <catch2/catch.hpp>
+
+#include "services/workflow/case_machine.h"
+#include "storage/pg_case_store.h"
+#include "storage/sqlite_case_store.h"
+#include "tests/fakes/postgres_server.h"
+#include "tests/fakes/store_helpers.h"
+#include "tests/fakes/temp_dir.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+namespace {
+
+// Runs `sql` on the database behind the server's back; the test fails if it is refused.
+void PgTamper(const std::string& conninfo, const std::string& sql) {
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult* r = PQexec(c, sql.c_str());
+  std::string error = PQresultErrorMessage(r);
+  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+  PQclear(r);
+  PQfinish(c);
+  INFO(error);
+  REQUIRE(ok);
+}
+
+constexpr const char* kDropGuards =
+    "DROP TRIGGER events_append_only ON events; DROP TRIGGER positions_append_only ON positions; ";
+
+// Two cases and an answer, as tests/storage/history_audit_test.cc writes them.
+struct PgHistory {
+  TempDir dir;
+  std::string conninfo;
+  Id case_a = 0, case_b = 0;
+
+  std::unique_ptr<PgCaseStore> Open() {
+    PgCaseStore::Options o;
+    o.conninfo = conninfo;
+    o.data_key_file = dir.file("baraza.key");
+    auto store = PgCaseStore::Open(o);
+    if (!store.ok()) FAIL(store.status().message());
+    return std::move(store).value();
+  }
+
+  explicit PgHistory(std::string info) : conninfo(std::move(info)) {
+    auto store = Open();
+    ContactGroup g = Seed(*store);
+    auto a = FileIn(*store, g);
+    auto b = FileIn(*store, g);
+    case_a = a.next.id;
+    case_b = b.next.id;
+    auto answer = workflow::Respond(a.next, "we accept talks", Visibility::kGroup,
+                                    LiaisonOf(g.parties[1].id), kT0 + 3600 * kSecond);
+    REQUIRE(answer.ok());
+    Save(*store, *answer);
+  }
+
+  PgCaseStore::Audit Audit() {
+    auto audit = Open()->AuditHistory(std::nullopt);
+    REQUIRE(audit.ok());
+    return *audit;
+  }
+};
+
+std::string Scalar(const std::string& conninfo, const std::string& sql) {
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  std::string out = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
+  PQclear(r);
+  PQfinish(c);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the test PostgreSQL keeps commits durable and gives each test its own database",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  auto& server = PostgresServer::Get();
+  std::string a = server.NewDatabase(), b = server.NewDatabase();
+  CHECK(a != b);
+  CHECK(Scalar(a, "SHOW fsync") == "on");
+  CHECK(Scalar(a, "SHOW synchronous_commit") == "on");
+  CHECK(Scalar(a, "SELECT inet_server_addr()::text") == "127.0.0.1/32");
+  CHECK(Scalar(b, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+}
+
+TEST_CASE("postgres store audit passes on an untouched history with the head SQLite gives it",
+          "[postgres][audit]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  auto audit = h.Audit();
+  CHECK(audit.ok());
+  CHECK(audit.head.events == 8);
+
+  // The same writes into SQLite end at the same head.
+  TempDir dir;
+  auto sqlite = SqliteCaseStore::Open({dir.file("b.db")});
+  REQUIRE(sqlite.ok());
+  ContactGroup g = Seed(**sqlite);
+  auto a = FileIn(**sqlite, g);
+  FileIn(**sqlite, g);
+  auto answer = workflow::Respond(a.next, "we accept talks", Visibility::kGroup,
+                                  LiaisonOf(g.parties[1].id), kT0 + 3600 * kSecond);
+  REQUIRE(answer.ok());
+  Save(**sqlite, *answer);
+  auto sqlite_audit = (*sqlite)->AuditHistory(std::nullopt);
+  REQUIRE(sqlite_audit.ok());
+  CHECK(sqlite_audit->head.ToString() == audit.head.ToString());
+  CHECK(h.Open()->CheckOnStart().ok());
+}
+
+TEST_CASE("postgres store audit names a row edited in any table behind the server's back",
+          "[postgres][audit]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  std::string id_b = std::to_string(h.case_b), id_a = std::to_string(h.case_a);
+  struct Edit {
+    const char* what;
+    std::string sql;
+    std::string named;
+  };
+  std::vector<Edit> edits = {
+      {"a case's state", "UPDATE cases SET state = 4 WHERE id = " + id_b, "case " + id_b},
+      {"a deadline", "UPDATE deadlines SET due_at = 0 WHERE case_id = " + id_b, "deadline"},
+      {"a position's text",
+       std::string(kDropGuards) + "UPDATE positions SET text = 'we refuse' WHERE case_id = " + id_a,
+       "position"},
+      {"a party's name", "UPDATE parties SET name = 'forged' WHERE id = 1", "party 1"},
+      {"an inserted notice",
+       "INSERT INTO notices(id, case_id, party_id, kind, text, created_at, deadline) "
+       "VALUES(999, " +
+           id_a + ", 1, 0, 'forged', 0, 0)",
+       "notice 999"},
+  };
+  for (const auto& e : edits) {
+    SECTION(e.what) {
+      PgTamper(h.conninfo, e.sql);
+      auto audit = h.Audit();
+      CHECK_FALSE(audit.ok());
+      REQUIRE_FALSE(audit.mismatches.empty());
+      CHECK_THAT(audit.mismatches.front(), Catch::Contains(e.named));
+      Status start = h.Open()->CheckOnStart();
+      CHECK(start.code() == Code::kDataLoss);
+    }
+  }
+}
+
+TEST_CASE("postgres store audit catches an edited event and refuses to start on it",
+          "[postgres][audit]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  PgTamper(h.conninfo,
+           std::string(kDropGuards) + "UPDATE events SET at = at + 1 WHERE log_seq = 8");
+  auto audit = h.Audit();
+  REQUIRE(audit.first_break);
+  CHECK_THAT(*audit.first_break, Catch::Contains("event 8"));
+  CHECK(h.Open()->CheckOnStart().code() == Code::kDataLoss);
+}
+
+TEST_CASE("postgres store refuses to change the history even for its own user", "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  PGconn* c = PQconnectdb(h.conninfo.c_str());
+  PGresult* r = PQexec(c, "DELETE FROM events WHERE log_seq = 3");
+  CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);
+  CHECK_THAT(PQresultErrorMessage(r), Catch::Contains("append-only"));
+  PQclear(r);
+  PQfinish(c);
+}
+
+TEST_CASE("postgres store refuses a database of a newer schema", "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  PgTamper(h.conninfo, "UPDATE schema_version SET version = 99");
+  PgCaseStore::Options o;
+  o.conninfo = h.conninfo;
+  o.data_key_file = h.dir.file("baraza.key");
+  auto store = PgCaseStore::Open(o);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(store.status().message(), Catch::Contains("newer"));
+}
+
+TEST_CASE("postgres store says what to check when the server cannot be reached", "[postgres]") {
+  // No server needed: a port nothing listens on.
+  PgCaseStore::Options o;
+  o.conninfo = "host=127.0.0.1 port=1 dbname=none user=none connect_timeout=2";
+  o.data_key_file = "/nonexistent/key";
+  auto store = PgCaseStore::Open(o);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kUnavailable);
+  CHECK_THAT(store.status().message(), Catch::Contains("cannot connect to PostgreSQL"));
+}
+
+TEST_CASE("postgres store fails writes UNAVAILABLE while the server is away, then writes again",
+          "[postgres][faults]") {
+  BARAZA_REQUIRE_POSTGRES();
+  auto& server = PostgresServer::Get();
+  PgHistory h(server.NewDatabase());
+  auto store = h.Open();
+  ContactGroup g = Seed(*store);
+  CHECK(store->Ping().ok());
+  server.Stop();
+  CHECK(store->Ping().code() == Code::kUnavailable);
+  ContactGroup lost;
+  lost.name = "written while the server is away";
+  Status s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(lost).status(); });
+  CHECK(s.code() == Code::kUnavailable);
+  CHECK(store->GetGroup(g.id).status().code() == Code::kUnavailable);
+  server.Start();
+  // Once the server is back, reads and writes connect again by themselves.
+  CHECK(store->Ping().ok());
+  CHECK(store->GetGroup(g.id).ok());
+  s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(lost).status(); });
+  CHECK(s.ok());
+  CHECK(store->Stats().reconnects >= 1);
+  auto groups = store->ListGroups(0, 10);
+  REQUIRE(groups.ok());
+  CHECK(groups->size() == 3);  // the history's two, and the one written after
+  CHECK(store->AuditHistory(std::nullopt)->ok());
+}
+
+TEST_CASE("postgres store errors leave out the values of a violated key", "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  auto store = h.Open();
+  TokenRecord t;
+  t.hash = std::string(64, 'e');
+  t.label = "first";
+  REQUIRE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertToken(t); }).ok());
+  Status again = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertToken(t); });
+  CHECK(again.code() == Code::kAlreadyExists);
+  CHECK_THAT(again.message(), !Catch::Contains(t.hash));
+  CHECK(store->CountTokens(Role::kMediator).value() == 1);
+}
+
+TEST_CASE("postgres store names a projection column its schema lacks instead of failing writes",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  PgTamper(h.conninfo, "ALTER TABLE notices DROP COLUMN commander_id");
+  PgCaseStore::Options o;
+  o.conninfo = h.conninfo;
+  o.data_key_file = h.dir.file("baraza.key");
+  auto store = PgCaseStore::Open(o);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(store.status().message(), Catch::Contains("notices.commander_id"));
+}
