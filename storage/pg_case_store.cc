@@ -105,93 +105,31 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
                             OpenDataKey(*conn, options.data_key_file, options.data_key_trusted));
   }
   store->writer_conn_ = std::move(conn);
-  store->completer_ = std::thread([s = store.get()] {
-    pthread_setname_np(pthread_self(), "baraza-answers");
-    s->CompleterLoop();
-  });
-  store->writer_ = std::thread([s = store.get()] {
-    pthread_setname_np(pthread_self(), "baraza-writer");
-    s->WriterLoop();
-  });
+  store->writes_.Start(
+      options.max_batch,
+      [s = store.get()](std::vector<Job>& batch, bool& committed) {
+        return s->CommitBatch(batch, committed);
+      },
+      options.observer);
   return store;
 }
 
 PgCaseStore::~PgCaseStore() {
   WatchOtherWriters(nullptr);
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
-  {
-    std::lock_guard lock(done_mu_);
-    done_stopping_ = true;
-  }
-  done_cv_.notify_all();
-  if (completer_.joinable()) completer_.join();  // after every answer was given
+  writes_.Stop();  // every queued write committed and answered
   pool_.clear();
   writer_conn_.reset();
 }
 
-void PgCaseStore::Write(WriteFn fn, DoneFn done) {
-  {
-    std::lock_guard lock(queue_mu_);
-    if (!stopping_) {
-      queue_.push_back(Job{std::move(fn), std::move(done)});
-      queue_cv_.notify_one();
-      return;
-    }
-  }
-  done(Status::Unavailable("barazad is shutting down; retry once it is back"));
-}
+void PgCaseStore::Write(WriteFn fn, DoneFn done) { writes_.Write(std::move(fn), std::move(done)); }
 
 PgCaseStore::WriterStats PgCaseStore::Stats() {
-  std::lock_guard lock(queue_mu_);
+  std::lock_guard lock(stats_mu_);
   return stats_;
 }
 
-void PgCaseStore::CompleterLoop() {
-  for (;;) {
-    std::vector<std::pair<DoneFn, Status>> answers;
-    {
-      std::unique_lock lock(done_mu_);
-      done_cv_.wait(lock, [&] { return done_stopping_ || !done_queue_.empty(); });
-      if (done_queue_.empty()) return;  // stopping, and every answer given
-      answers = std::move(done_queue_.front());
-      done_queue_.pop_front();
-    }
-    for (auto& [done, status] : answers) done(std::move(status));
-  }
-}
-
-void PgCaseStore::WriterLoop() {
-  std::vector<Job> batch;
-  for (;;) {
-    batch.clear();
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    std::vector<Status> results = CommitBatch(batch);
-    std::vector<std::pair<DoneFn, Status>> answers;
-    answers.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i)
-      answers.emplace_back(std::move(batch[i].done), std::move(results[i]));
-    {
-      std::lock_guard lock(done_mu_);
-      done_queue_.push_back(std::move(answers));
-    }
-    done_cv_.notify_one();
-  }
-}
-
-std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch) {
+std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch, bool& committed) {
+  committed = false;
   Connection& c = *writer_conn_;
   if (c.broken()) {
     // The server went away: connect again before this batch. While it stays
@@ -199,7 +137,7 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch) {
     // of retries does not spin).
     Status s = c.Reconnect();
     {
-      std::lock_guard lock(queue_mu_);
+      std::lock_guard lock(stats_mu_);
       stats_.reconnects += 1;
     }
     if (!s.ok()) {
@@ -270,8 +208,9 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch) {
       if (r.ok()) r = commit;
     return results;
   }
+  committed = true;
   cache_.Committed(std::move(saved));  // before anyone hears of the commit
-  std::lock_guard lock(queue_mu_);
+  std::lock_guard lock(stats_mu_);
   stats_.commits += 1;
   stats_.writes += static_cast<int64_t>(applied);
   return results;

@@ -21,6 +21,8 @@
 #include "storage/event_chain.h"
 #include "storage/sql_record.h"
 #include "storage/sql_store_reads.h"
+#include "storage/store_observer.h"
+#include "storage/write_queue.h"
 
 namespace baraza {
 
@@ -44,6 +46,8 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
     std::string data_key_file;
     bool data_key_trusted = false;
     bool without_data_key = false;  // audit, tokens: no mediator-only text read or written
+    // Told of every batch the writer ends (barazad's metrics); may be null.
+    WriterObserver* observer = nullptr;
   };
 
   // Connects, migrates the schema and opens the data key. UNAVAILABLE, saying
@@ -85,18 +89,14 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
 
  private:
   friend class sql::SqlStoreReads<PgCaseStore, pg::Connection>;
-  struct Job {
-    WriteFn fn;
-    DoneFn done;
-  };
+  using Job = WriteQueue::Job;
   class Lease;
 
   explicit PgCaseStore(Options options);
-  void WriterLoop();
   // One transaction for `batch`, each write in a SAVEPOINT of its own;
   // returns each write's outcome (a failed BEGIN or COMMIT fails them all).
-  std::vector<Status> CommitBatch(std::vector<Job>& batch);
-  void CompleterLoop();
+  // `committed`: whether the transaction was committed (for the observer).
+  std::vector<Status> CommitBatch(std::vector<Job>& batch, bool& committed);
   Lease Reader();
   void ListenerLoop(NoticesFn fn);
 
@@ -105,18 +105,9 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   std::unique_ptr<const DataCipher> cipher_;  // null: opened without_data_key
   std::unique_ptr<pg::Connection> writer_conn_;
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  std::mutex stats_mu_;
   WriterStats stats_;
-  std::thread writer_;
-
-  std::mutex done_mu_;
-  std::condition_variable done_cv_;
-  std::deque<std::vector<std::pair<DoneFn, Status>>> done_queue_;
-  bool done_stopping_ = false;
-  std::thread completer_;
+  WriteQueue writes_;
 
   std::string instance_;  // random: this store's own notifications are not passed on
   std::atomic<bool> listen_stop_{false};

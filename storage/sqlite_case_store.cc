@@ -48,30 +48,21 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& op
     pthread_setname_np(pthread_self(), "baraza-ckpt");
     s->CheckpointerLoop();
   });
-  store->completer_ = std::thread([s = store.get()] {
-    pthread_setname_np(pthread_self(), "baraza-answers");
-    s->CompleterLoop();
-  });
-  store->writer_ = std::thread([s = store.get()] {
-    pthread_setname_np(pthread_self(), "baraza-writer");
-    s->WriterLoop();
-  });
+  auto tx = std::make_shared<SqliteTx>(*store->writer_conn_, store->cache_, store->cipher_.get());
+  tx->Start(store->recorded_sum_);
+  store->writes_.Start(
+      options.max_batch,
+      [s = store.get(), tx](std::vector<Job>& batch, bool& committed) {
+        auto results = s->CommitBatch(*s->writer_conn_, *tx, batch);
+        committed = s->batch_committed_;
+        return results;
+      },
+      options.observer);
   return store;
 }
 
 SqliteCaseStore::~SqliteCaseStore() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
-  {
-    std::lock_guard lock(done_mu_);
-    done_stopping_ = true;
-  }
-  done_cv_.notify_all();
-  if (completer_.joinable()) completer_.join();  // after every answer was given
+  writes_.Stop();  // every queued write committed and answered
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stopping_ = true;
@@ -83,20 +74,10 @@ SqliteCaseStore::~SqliteCaseStore() {
   writer_conn_.reset();
 }
 
-void SqliteCaseStore::Write(WriteFn fn, DoneFn done) {
-  {
-    std::lock_guard lock(queue_mu_);
-    if (!stopping_) {
-      queue_.push_back(Job{std::move(fn), std::move(done)});
-      queue_cv_.notify_one();
-      return;
-    }
-  }
-  done(Status::Unavailable("barazad is shutting down; retry once it is back"));
-}
+void SqliteCaseStore::Write(WriteFn fn, DoneFn done) { writes_.Write(std::move(fn), std::move(done)); }
 
 SqliteCaseStore::WriterStats SqliteCaseStore::Stats() {
-  std::lock_guard lock(queue_mu_);
+  std::lock_guard lock(stats_mu_);
   return stats_;
 }
 
@@ -132,59 +113,9 @@ void SqliteCaseStore::CheckpointerLoop() {
       checkpoint_wanted_ = false;
     }
     if (rc == SQLITE_OK && copied > 0) {
-      std::lock_guard lock(queue_mu_);
+      std::lock_guard lock(stats_mu_);
       stats_.checkpoints += 1;
     }
-  }
-}
-
-void SqliteCaseStore::CompleterLoop() {
-  for (;;) {
-    std::vector<std::pair<DoneFn, Status>> answers;
-    {
-      std::unique_lock lock(done_mu_);
-      done_cv_.wait(lock, [&] { return done_stopping_ || !done_queue_.empty(); });
-      if (done_queue_.empty()) return;  // stopping, and every answer given
-      answers = std::move(done_queue_.front());
-      done_queue_.pop_front();
-    }
-    for (auto& [done, status] : answers) done(std::move(status));
-  }
-}
-
-void SqliteCaseStore::WriterLoop() {
-  Connection& c = *writer_conn_;
-  SqliteTx tx(c, cache_, cipher_.get());
-  tx.Start(recorded_sum_);
-  std::vector<Job> batch;
-  for (;;) {
-    batch.clear();
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    const auto began = std::chrono::steady_clock::now();
-    std::vector<Status> results = CommitBatch(c, tx, batch);
-    if (options_.observer)
-      options_.observer->BatchDone(static_cast<int>(batch.size()),
-                                   std::chrono::duration_cast<std::chrono::microseconds>(
-                                       std::chrono::steady_clock::now() - began).count(),
-                                   batch_committed_);
-    // Every answer, failures included, goes out from the completion thread.
-    std::vector<std::pair<DoneFn, Status>> answers;
-    answers.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i)
-      answers.emplace_back(std::move(batch[i].done), std::move(results[i]));
-    {
-      std::lock_guard lock(done_mu_);
-      done_queue_.push_back(std::move(answers));
-    }
-    done_cv_.notify_one();
   }
 }
 
@@ -252,7 +183,7 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
     return results;
   }
   cache_.Committed(std::move(saved));  // before anyone hears of the commit
-  std::lock_guard lock(queue_mu_);
+  std::lock_guard lock(stats_mu_);
   stats_.commits += 1;
   stats_.writes += static_cast<int64_t>(applied);
   if (savepoints) stats_.batches_rerun += 1;

@@ -21,6 +21,7 @@
 #include "storage/sql_record.h"
 #include "storage/sql_store_reads.h"
 #include "storage/store_observer.h"
+#include "storage/write_queue.h"
 
 struct sqlite3;
 
@@ -95,14 +96,10 @@ class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Conne
 
  private:
   friend class sql::SqlStoreReads<SqliteCaseStore, sqlite::Connection>;
-  struct Job {
-    WriteFn fn;
-    DoneFn done;
-  };
+  using Job = WriteQueue::Job;
   class Lease;
 
   explicit SqliteCaseStore(Options options);
-  void WriterLoop();
   // One transaction for `batch`; returns each write's outcome (a failed BEGIN
   // or COMMIT fails them all). A failed write never leaves part of itself.
   std::vector<Status> CommitBatch(sqlite::Connection& c, WriteTx& tx, std::vector<Job>& batch);
@@ -111,9 +108,6 @@ class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Conne
   // something, which only a savepoint could have undone alone.
   std::optional<std::vector<Status>> RunBatch(sqlite::Connection& c, WriteTx& tx,
                                               std::vector<Job>& batch, bool savepoints);
-  // Runs the `done` calls of committed batches, in commit order, so that the
-  // writer never spends its time packing answers or writing them to sockets.
-  void CompleterLoop();
   Lease Reader();
   // Runs PASSIVE checkpoints on a connection of its own when the WAL has grown
   // past kCheckpointPages: SQLite would otherwise run them inside a COMMIT on
@@ -127,19 +121,10 @@ class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Conne
   std::unique_ptr<const DataCipher> cipher_;  // null: opened without_data_key
   std::unique_ptr<sqlite::Connection> writer_conn_;
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  std::mutex stats_mu_;
   WriterStats stats_;
   bool batch_committed_ = true;  // RunBatch's last transaction (writer thread only)
-  std::thread writer_;
-
-  std::mutex done_mu_;
-  std::condition_variable done_cv_;
-  std::deque<std::vector<std::pair<DoneFn, Status>>> done_queue_;
-  bool done_stopping_ = false;
-  std::thread completer_;
+  WriteQueue writes_;  // last of the writer's parts: stopped first
 
   std::unique_ptr<sqlite::Connection> checkpoint_conn_;
   std::mutex checkpoint_mu_;
