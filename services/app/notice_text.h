@@ -57,6 +57,16 @@ class NoticeText {
   std::string Short(const Notice& n, const std::string& language);
   // The time zone of a case's group ("" for UTC or an unknown case).
   std::string ZoneOfCase(Id case_id);
+  std::string ZoneOfGroup(Id group_id);
+
+  // A case event as a sentence in `language` (event.<type>), times in its
+  // group's zone. The stored event is untouched: an old one reads alike.
+  i18n::Rendered EventText(const Event& e, const std::string& language);
+  // A published report in `language`, times in its group's zone: the same
+  // sections and data, the words changed. Sets nothing when there are no catalogues.
+  Report ReportIn(const Report& r, const std::string& language, std::string* rendered_in);
+  // The subject line of `n`'s e-mail in `language` (mail.subject).
+  std::string Subject(const Notice& n, const std::string& language);
 
  private:
   std::string Stored(Role role, Id id);
