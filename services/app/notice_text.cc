@@ -79,6 +79,7 @@ std::string NoticeText::LanguageOf(const Actor& reader, const std::string& reque
   if (wanted.empty() && reader.role == Role::kLiaison) wanted = Stored(Role::kLiaison, reader.subject_id);
   if (wanted.empty() && reader.role == Role::kCommander)
     wanted = Stored(Role::kCommander, reader.subject_id);
+  if (wanted.empty() && reader.role == Role::kMediator) wanted = mediator_language_;
   return renderer_ ? renderer_->Resolve(wanted) : i18n::kFallbackLanguage;
 }
 

@@ -145,6 +145,9 @@ std::string WordsId(std::string_view english) {
 
 std::string Renderer::Words(const std::string& english, const std::string& lang) const {
   std::string language = catalogues_->Resolve(lang);
+  // Arabic script separates a list with the Arabic comma.
+  std::string base = language.substr(0, language.find('-'));
+  const char* separator = base == "ar" || base == "fa" || base == "ur" ? "، " : ", ";
   std::string out;
   size_t start = 0;
   while (true) {  // bounded: each turn moves past one ", "
@@ -154,7 +157,7 @@ std::string Renderer::Words(const std::string& english, const std::string& lang)
     std::string id = WordsId(one);
     const std::string* pattern = catalogues_->Pattern(language, id);
     if (!pattern) pattern = catalogues_->Pattern(kFallbackLanguage, id);
-    if (!out.empty()) out += ", ";
+    if (!out.empty()) out += separator;
     // A word's pattern has no argument: rendered as ICU text (quotes undone).
     out += pattern ? RenderId(id, Message{}, language, "", false).text : std::string(one);
     if (end == std::string::npos) break;
