@@ -181,6 +181,8 @@ void PrintCases(const Common& c, const v1::ListCasesResponse& r) {
   if (!r.next_page_token().empty()) std::cerr << "more: --page-token " << r.next_page_token() << "\n";
 }
 
+bool ShowLanguage(const Common& c, const std::string& language);
+
 void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
   if (c.id_only()) {
     for (const auto& e : r.events()) Id(e.seq());
@@ -194,6 +196,10 @@ void PrintEvents(const Common& c, const v1::ListCaseEventsResponse& r) {
     std::map<std::string, std::string> details(e.details().begin(), e.details().end());
     for (const auto& [k, v] : details) std::cout << k << "=" << v << " ";
     std::cout << "\n";
+    // The event as a sentence in the reader's language (--lang), when the server says one.
+    if (!e.text().empty())
+      std::cout << "      " << (ShowLanguage(c, e.language()) ? "[" + e.language() + "] " : "")
+                << e.text() << "\n";
   }
 }
 

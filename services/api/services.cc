@@ -467,9 +467,16 @@ ServerUnaryReactor* CaseServiceImpl::ListCaseEvents(CallbackServerContext* ctx,
                                                     v1::ListCaseEventsResponse* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->case_id(), "case_id"));
+  std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
   return Answer(ctx, app_.ListCaseEvents(*actor, req->case_id()),
-                [resp](const std::vector<Event>& events) {
-                  for (const auto& e : events) ToProto(e, resp->add_events());
+                [this, resp, &language](const std::vector<Event>& events) {
+                  for (const auto& e : events) {
+                    v1::Event* out = resp->add_events();
+                    ToProto(e, out);
+                    i18n::Rendered text = app_.texts().EventText(e, language);
+                    out->set_text(std::move(text.text));
+                    out->set_language(std::move(text.language));
+                  }
                 });
 }
 
@@ -494,8 +501,13 @@ ServerUnaryReactor* ReportServiceImpl::GetReport(CallbackServerContext* ctx,
                                                  v1::Report* resp) {
   BARAZA_AUTHENTICATE(actor);
   BARAZA_CHECK(RequireId(req->report_id(), "report_id"));
+  std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
   return Answer(ctx, app_.GetReport(*actor, req->report_id()),
-                [resp](const Report& r) { ToProto(r, resp); });
+                [this, resp, &language](const Report& r) {
+                  std::string rendered_in;
+                  ToProto(app_.texts().ReportIn(r, language, &rendered_in), resp);
+                  resp->set_language(rendered_in);
+                });
 }
 
 ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
@@ -507,9 +519,15 @@ ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
   BARAZA_ASSIGN(before, ParsePageToken(req->page_token()));
   BARAZA_ASSIGN(size, PageSize(req->page_size(), 50, 500));
   ReportFilter filter{req->group_id(), req->case_id(), before, size};
+  std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
   return Answer(ctx, app_.ListReports(*actor, filter),
-                [resp, size](const std::vector<Report>& reports) {
-                  for (const auto& r : reports) ToProto(r, resp->add_reports());
+                [this, resp, size, &language](const std::vector<Report>& reports) {
+                  for (const auto& r : reports) {
+                    std::string rendered_in;
+                    v1::Report* out = resp->add_reports();
+                    ToProto(app_.texts().ReportIn(r, language, &rendered_in), out);
+                    out->set_language(rendered_in);
+                  }
                   if (static_cast<int>(reports.size()) == size)
                     resp->set_next_page_token(std::to_string(reports.back().id));
                 });

@@ -181,14 +181,17 @@ outreach::SendResult DeliveryWorker::SendOne(const Delivery& d, Senders& senders
   m.idempotency_key = d.IdempotencyKey();
   m.channel = outreach::ChannelOf(d.kind);
   m.address = d.address;
-  m.subject = SubjectOf(*notice);
   // In the reader's language, its times in the group's zone: a liaison's or a
-  // commander's registered language; the mediators' notices in English.
+  // commander's registered language; the mediators' notices in theirs. The
+  // subject too, except a notice stored as English text before messages (as then).
   NoticeText& texts = app_.texts();
   std::string language = i18n::kFallbackLanguage;
   if (d.liaison_id != 0) language = texts.LanguageOfLiaison(d.liaison_id);
   else if (point.ok() && point->role == Role::kCommander)
     language = texts.LanguageOfCommander(point->commander_id);
+  else if (point.ok() && point->role == Role::kMediator)
+    language = texts.LanguageOfMediators();
+  m.subject = notice->message.empty() ? SubjectOf(*notice) : texts.Subject(*notice, language);
   Notice rendered = *notice;
   texts.Render(rendered, language);
   m.text = rendered.text;

@@ -1,6 +1,8 @@
 #include "services/app/notice_text.h"
 
+#include "services/i18n/report_words.h"
 #include "services/workflow/case_machine.h"
+#include "services/workflow/event_text.h"
 
 namespace baraza {
 namespace {
@@ -10,7 +12,9 @@ std::string Plain(const Message& m) {
   std::string text = m.id;
   for (const auto& a : m.args)
     text += " " + a.name + "=" +
-            (a.kind == MessageArg::Kind::kText ? a.text : std::to_string(a.number));
+            (a.kind == MessageArg::Kind::kText || a.kind == MessageArg::Kind::kWords
+                 ? a.text
+                 : std::to_string(a.number));
   return text;
 }
 
@@ -75,13 +79,17 @@ std::string NoticeText::LanguageOf(const Actor& reader, const std::string& reque
   if (wanted.empty() && reader.role == Role::kLiaison) wanted = Stored(Role::kLiaison, reader.subject_id);
   if (wanted.empty() && reader.role == Role::kCommander)
     wanted = Stored(Role::kCommander, reader.subject_id);
+  if (wanted.empty() && reader.role == Role::kMediator) wanted = mediator_language_;
   return renderer_ ? renderer_->Resolve(wanted) : i18n::kFallbackLanguage;
 }
 
 std::string NoticeText::ZoneOfCase(Id case_id) {
   auto c = store_.GetCaseShared(case_id);
   if (!c.ok()) return {};
-  Id group_id = (*c)->group_id;
+  return ZoneOfGroup((*c)->group_id);
+}
+
+std::string NoticeText::ZoneOfGroup(Id group_id) {
   {
     std::shared_lock lock(mu_);
     auto it = zones_.find(group_id);
@@ -141,6 +149,32 @@ std::string NoticeText::Short(const Notice& n, const std::string& language) {
   if (n.message.empty()) return n.text;
   if (!renderer_) return Plain(n.message);
   return renderer_->RenderShort(n.message, language, ZoneOfCase(n.case_id)).text;
+}
+
+i18n::Rendered NoticeText::EventText(const Event& e, const std::string& language) {
+  if (!renderer_) return {Plain(workflow::EventMessage(e)), i18n::kFallbackLanguage};
+  return i18n::EventText(e, *renderer_, language, ZoneOfCase(e.case_id));
+}
+
+Report NoticeText::ReportIn(const Report& r, const std::string& language,
+                            std::string* rendered_in) {
+  if (!renderer_) {
+    if (rendered_in) *rendered_in = i18n::kFallbackLanguage;
+    return r;
+  }
+  if (rendered_in) *rendered_in = renderer_->Resolve(language);
+  return i18n::ReportInLanguage(r, *renderer_, language, ZoneOfGroup(r.group_id));
+}
+
+std::string NoticeText::Subject(const Notice& n, const std::string& language) {
+  std::string kind = Name(n.kind);
+  for (char& c : kind)
+    if (c == ' ') c = '_';
+  Message m;
+  m.id = "mail.subject";
+  m.Text("kind", kind).Text("case", std::to_string(n.case_id));
+  if (!renderer_) return Plain(m);
+  return renderer_->Render(m, language, "").text;
 }
 
 }  // namespace baraza

@@ -32,9 +32,14 @@ class NoticeText {
   // once at start, before serving; without it a message shows as "id arg=value".
   void SetRenderer(std::shared_ptr<const i18n::Renderer> renderer) { renderer_ = std::move(renderer); }
   const i18n::Renderer* renderer() const { return renderer_.get(); }
+  // The mediators' language (barazad --mediator-language; "" English), a tag
+  // LanguageTag accepted. Set once at start, before serving.
+  void SetMediatorLanguage(std::string tag) { mediator_language_ = std::move(tag); }
+  std::string LanguageOfMediators() const { return Resolve(mediator_language_); }
 
   // The catalogue language `reader` reads in: `requested` (a request's; "" for
-  // none) when given, else the liaison's or commander's registered language,
+  // none) when given, else the liaison's or commander's registered language (a
+  // mediator's: the mediators' language),
   // else English. Always one the catalogues have ("en" when they lack it).
   std::string LanguageOf(const Actor& reader, const std::string& requested);
   std::string LanguageOfLiaison(Id liaison_id);
@@ -57,12 +62,23 @@ class NoticeText {
   std::string Short(const Notice& n, const std::string& language);
   // The time zone of a case's group ("" for UTC or an unknown case).
   std::string ZoneOfCase(Id case_id);
+  std::string ZoneOfGroup(Id group_id);
+
+  // A case event as a sentence in `language` (event.<type>), times in its
+  // group's zone. The stored event is untouched: an old one reads alike.
+  i18n::Rendered EventText(const Event& e, const std::string& language);
+  // A published report in `language`, times in its group's zone: the same
+  // sections and data, the words changed. Sets nothing when there are no catalogues.
+  Report ReportIn(const Report& r, const std::string& language, std::string* rendered_in);
+  // The subject line of `n`'s e-mail in `language` (mail.subject).
+  std::string Subject(const Notice& n, const std::string& language);
 
  private:
   std::string Stored(Role role, Id id);
 
   CaseStore& store_;
   std::shared_ptr<const i18n::Renderer> renderer_;
+  std::string mediator_language_;
   static constexpr size_t kMaxCached = 100000;
   std::shared_mutex mu_;
   std::unordered_map<std::string, std::string> texts_;   // "<notice id>/<language>" → text

@@ -67,7 +67,8 @@ void Application::SetLanguage(const Actor& actor, Id liaison_id, Id commander_id
   if (actor.role == Role::kMediator) {
     if (liaison_id == 0 && commander_id == 0)
       return done(Status::InvalidArgument("name the liaison (liaison_id) or the commander "
-                                          "(commander_id) whose language it is"));
+                                          "(commander_id) whose language it is; the mediators' "
+                                          "own is barazad's --mediator-language"));
     role = liaison_id != 0 ? Role::kLiaison : Role::kCommander;
     id = liaison_id != 0 ? liaison_id : commander_id;
   } else if (actor.role == Role::kLiaison || actor.role == Role::kCommander) {

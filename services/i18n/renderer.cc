@@ -13,7 +13,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <ctime>
+#include <string_view>
 #include <map>
 #include <mutex>
 #include <set>
@@ -125,6 +127,45 @@ std::string Renderer::Time(UnixMillis t, const std::string& lang, const std::str
   return text;
 }
 
+std::string WordsId(std::string_view english) {
+  std::string id = "report.value.";
+  bool gap = false;
+  for (char ch : english) {
+    auto u = static_cast<unsigned char>(ch);
+    if (std::isalnum(u) && u < 0x80) {
+      if (gap && id.back() != '.') id += '_';
+      id += static_cast<char>(std::tolower(u));
+      gap = false;
+    } else {
+      gap = true;
+    }
+  }
+  return id;
+}
+
+std::string Renderer::Words(const std::string& english, const std::string& lang) const {
+  std::string language = catalogues_->Resolve(lang);
+  // Arabic script separates a list with the Arabic comma.
+  std::string base = language.substr(0, language.find('-'));
+  const char* separator = base == "ar" || base == "fa" || base == "ur" ? "، " : ", ";
+  std::string out;
+  size_t start = 0;
+  while (true) {  // bounded: each turn moves past one ", "
+    size_t end = english.find(", ", start);
+    std::string_view one = std::string_view(english).substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    std::string id = WordsId(one);
+    const std::string* pattern = catalogues_->Pattern(language, id);
+    if (!pattern) pattern = catalogues_->Pattern(kFallbackLanguage, id);
+    if (!out.empty()) out += separator;
+    // A word's pattern has no argument: rendered as ICU text (quotes undone).
+    out += pattern ? RenderId(id, Message{}, language, "", false).text : std::string(one);
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return out;
+}
+
 Rendered Renderer::Render(const Message& m, const std::string& lang,
                           const std::string& zone) const {
   return RenderId(m.id, m, lang, zone, false);
@@ -165,7 +206,9 @@ Rendered Renderer::RenderId(const std::string& id, const Message& m, const std::
     std::string text = id;
     for (const auto& a : m.args)
       text += " " + a.name + "=" +
-              (a.kind == MessageArg::Kind::kText ? a.text : std::to_string(a.number));
+              (a.kind == MessageArg::Kind::kText || a.kind == MessageArg::Kind::kWords
+                   ? a.text
+                   : std::to_string(a.number));
     LogFallback(kFallbackLanguage, id);
     return {text, language};
   }
@@ -186,6 +229,9 @@ Rendered Renderer::RenderId(const std::string& id, const Message& m, const std::
     switch (a.kind) {
       case MessageArg::Kind::kText:
         values.emplace_back(icu::UnicodeString::fromUTF8(a.text));
+        break;
+      case MessageArg::Kind::kWords:
+        values.emplace_back(icu::UnicodeString::fromUTF8(Words(a.text, language)));
         break;
       case MessageArg::Kind::kNumber:
         values.emplace_back(static_cast<int64_t>(a.number));

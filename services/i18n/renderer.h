@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "services/i18n/catalogue.h"
 #include "services/workflow/message.h"
@@ -36,6 +37,10 @@ class Renderer {
   std::string Time(UnixMillis t, const std::string& lang, const std::string& zone,
                    bool short_form = false) const;
 
+  // The template's fixed English words (a list joined by ", ": each) in `lang`:
+  // the catalogue's `report.value.<words>` (WordsId), else the words as they are.
+  std::string Words(const std::string& english, const std::string& lang) const;
+
   const Catalogues& catalogues() const { return *catalogues_; }
   std::string Resolve(const std::string& lang) const { return catalogues_->Resolve(lang); }
 
@@ -44,6 +49,11 @@ class Renderer {
                     const std::string& zone, bool short_form) const;
   std::shared_ptr<const Catalogues> catalogues_;
 };
+
+// The catalogue id of fixed English words: "report.value." + the words in lower
+// case, each run of other characters one '_' ("answered on time" →
+// report.value.answered_on_time).
+std::string WordsId(std::string_view english);
 
 // Whether `lang` is written right to left (Arabic, Hebrew, Persian, Urdu...), by ICU.
 bool IsRightToLeft(const std::string& lang);

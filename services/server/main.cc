@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
   app.add_option("--catalogue-dir", options.catalogue_dir,
                  "the message catalogues, one <lang>.txt per language (docs/i18n.md); "
                  "default: " + baraza::DefaultCatalogueDir());
+  app.add_option("--mediator-language", options.mediator_language,
+                 "the language the mediators' notices are delivered in, and read in when a "
+                 "call names none (e.g. fr, ar); default: English");
   app.add_flag("--verify-on-start", options.verify_on_start,
                "verify the whole history and state before serving (as `audit verify`), not "
                "only the chain's tail and the state's sum");

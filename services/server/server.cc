@@ -162,6 +162,9 @@ Status RunServer(const ServerOptions& options) {
     return list;
   }());
   auto renderer = std::make_shared<const i18n::Renderer>(*catalogues);
+  auto mediator_language = LanguageTag(options.mediator_language);
+  if (!mediator_language.ok())
+    return Status::InvalidArgument("--mediator-language: " + mediator_language.status().message());
 
 
   // The store: the SQLite file (--db), or PostgreSQL (--store postgresql://...).
@@ -213,6 +216,7 @@ Status RunServer(const ServerOptions& options) {
   NoticeHub hub;
   Application app(*store->store, clock, hub);
   app.texts().SetRenderer(renderer);
+  app.texts().SetMediatorLanguage(*mediator_language);
   // On PostgreSQL, another barazad may serve the same database: the notices it
   // commits reach those watching through this one too. Stopped before the hub goes.
   struct StopWatchingOthers {

@@ -49,6 +49,11 @@ struct ServerOptions {
   // The message catalogues (catalogues/<lang>.txt, docs/i18n.md); every pattern
   // is checked at start and a broken one refuses the start. Empty: the default.
   std::string catalogue_dir;
+  // The mediators' language (a BCP 47 tag; empty: English): their notices are
+  // delivered in it (e-mail, SMS, webhook) and read in it when a call names none.
+  // The mission's mediators are one reader with shared contact points, so it is
+  // the operator's to set, at start (docs/i18n.md); no party can change it.
+  std::string mediator_language;
 };
 
 // Where barazad finds its catalogues when --catalogue-dir is not given: the

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "services/workflow/case_machine.h"
+#include "services/workflow/report_text.h"
 
 namespace baraza::web {
 namespace {
@@ -108,7 +109,9 @@ std::string Published(const PageWords& w, UnixMillis at) {
 std::string ReportItem(const Report& r, const PageWords& w) {
   Message m = Msg("page.report_item");
   m.Text("report", std::to_string(r.id)).Text("time", Published(w, r.published_at));
-  std::string out = "<li>" + Link(w, "/reports/" + std::to_string(r.id), r.title) +
+  Message title = workflow::ReportTitle(r.title);
+  std::string out = "<li>" + Link(w, "/reports/" + std::to_string(r.id),
+                                  title.empty() ? r.title : w.Say(title, r.title)) +
                     "<br><span class=\"meta\">" +
                     Escape(w.Say(m, "report #" + std::to_string(r.id) + ", published " +
                                         FormatTime(r.published_at)));
@@ -282,8 +285,11 @@ std::string GroupPage(const ContactGroup& group, const std::vector<Report>& repo
   return Page(group.name, body, w);
 }
 
-std::string ReportPage(const Report& r, const ContactGroup& group,
+std::string ReportPage(const Report& stored, const ContactGroup& group,
                        const std::vector<Report>& corrected_by, int part, const PageWords& w) {
+  // The values in the page's language first, so that parts are laid out on what is shown.
+  const bool translated = static_cast<bool>(w.report);
+  const Report r = translated ? w.report(stored, group.time_zone) : stored;
   std::vector<std::vector<Piece>> parts = LayOut(r);
   int n = static_cast<int>(parts.size());
   part = std::clamp(part, 1, n);
@@ -353,7 +359,8 @@ std::string ReportPage(const Report& r, const ContactGroup& group,
     open_list = true;
     const ReportLine& line = r.sections[p.section].lines[p.line];
     std::string_view value = std::string_view(line.value).substr(p.offset, p.length);
-    std::string shown = line.value == "none" ? none
+    std::string shown = translated ? std::string(value)
+                        : line.value == "none" ? none
                         : TemplateValue(line.label) && p.offset == 0 && p.length == line.value.size()
                             ? w.Say(("report.value." + TemplateId(line.value).substr(7)).c_str(),
                                     line.value)

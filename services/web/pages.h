@@ -23,6 +23,10 @@ struct PageWords {
   std::string dir = "ltr";  // "rtl" for Arabic
   // The message rendered in `lang` (UTF-8, not escaped); "" when no catalogue has it.
   std::function<std::string(const Message&)> text;
+  // A report with its title and the template's values (states, roles, times,
+  // counts in words) in `lang`, times in `zone`; data and what people wrote as
+  // stored (services/i18n/report_words.h). Unset: the stored English.
+  std::function<Report(const Report&, const std::string& zone)> report;
   // Other languages offered, as (tag, the language's own name), for the switcher.
   std::vector<std::pair<std::string, std::string>> languages;
 

@@ -1,5 +1,7 @@
 #include "services/web/public_site.h"
 
+#include "services/i18n/report_words.h"
+
 #include <pthread.h>
 #include <algorithm>
 #include <atomic>
@@ -88,6 +90,9 @@ PageWords WordsFor(std::string_view query, const i18n::Renderer* renderer) {
     const auto& cats = renderer->catalogues();
     if (!cats.Pattern(lang, m.id) && !cats.Pattern(i18n::kFallbackLanguage, m.id)) return {};
     return renderer->Render(m, lang, "").text;
+  };
+  w.report = [renderer, lang](const Report& r, const std::string& zone) {
+    return i18n::ReportInLanguage(r, *renderer, lang, zone, {.labels = false});
   };
   for (const std::string& tag : renderer->catalogues().Languages()) {
     const std::string* name = renderer->catalogues().Pattern(tag, "language.name");

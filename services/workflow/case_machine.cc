@@ -414,7 +414,13 @@ Transition OnDeadlines(const Case& c, const ContactGroup& group, UnixMillis now,
     } else {
       r.status = RespondentStatus::kReferred;
       b.AddEvent(EventType::kReferredToMediator, r.party_id,
-                 {{"deadline", FormatTime(r.deadline)}, {"reason", why_not}});
+                 {{"deadline", FormatTime(r.deadline)},
+                  {"reason", why_not},
+                  // The reason's meaning, for the event's sentence in each language
+                  // (event.referred_to_mediator); "reason" stays as before.
+                  {"why", why},
+                  {"failed", std::to_string(r.deliveries_failed)},
+                  {"last", r.last_failure}});
       b.AddNoticeTo(Recipient::Mediators(), NoticeKind::kReferred,
                     CaseMessage("notice.referred", c)
                         .Text("party", party ? party->name : PartyRef(r.party_id))

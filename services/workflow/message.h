@@ -13,8 +13,12 @@ struct MessageArg {
   // kText: words shown as they are (a title, a reason, a name) or a keyword a
   // catalogue selects on; kNumber: a count (plurals); kTime: a UTC instant in
   // milliseconds, shown in the reader's zone with UTC beside it; kDuration:
-  // milliseconds, shown in the largest whole unit.
-  enum class Kind { kText = 1, kNumber, kTime, kDuration };
+  // milliseconds, shown in the largest whole unit; kWords: the template's own
+  // fixed English words ("use of force", "answered on time"; a list joined by
+  // ", "), each shown as the catalogue's `report.value.<words>` in the reader's
+  // language, else as they are. kWords is built when rendering (events,
+  // reports) and never stored: the notice codec keeps kinds 1-4 only.
+  enum class Kind { kText = 1, kNumber, kTime, kDuration, kWords };
   std::string name;
   Kind kind = Kind::kText;
   std::string text;
@@ -37,6 +41,10 @@ struct Message {
   }
   Message& Time(std::string name, int64_t unix_millis) {
     args.push_back({std::move(name), MessageArg::Kind::kTime, {}, unix_millis});
+    return *this;
+  }
+  Message& Words(std::string name, std::string english) {
+    args.push_back({std::move(name), MessageArg::Kind::kWords, std::move(english), 0});
     return *this;
   }
   Message& Duration(std::string name, int64_t millis) {

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "tests/e2e/e2e_fixtures.h"
 
@@ -182,4 +183,121 @@ TEST_CASE("a liaison changes its language later, and its notices follow", "[e2e]
   CHECK(w.CallToNegotiate("").language() == "fr");
   req.set_liaison_id(id + 1000);
   CHECK(liaison.SetLanguage(req, &resp).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_CASE("a French-speaking liaison reads the case's events in French, times in Mogadishu, "
+          "the stored details unchanged", "[e2e][i18n][events]") {
+  InMogadishu w;
+  auto liaison = w.server.Client(w.liaison_token);
+  v1::ListCaseEventsRequest req;
+  req.set_case_id(w.case_id);
+  v1::ListCaseEventsResponse resp;
+  REQUIRE(liaison.ListCaseEvents(req, &resp).ok());
+  bool notified = false;
+  for (const auto& e : resp.events()) {
+    INFO(e.text());
+    CHECK(e.language() == "fr");
+    CHECK_FALSE(e.text().empty());
+    if (e.type() != v1::EVENT_TYPE_NOTIFIED) continue;
+    notified = true;
+    CHECK_THAT(e.text(), Catch::Contains("a été notifiée"));
+    CHECK_THAT(e.text(), Catch::Contains("UTC+3 ("));
+    // What the history binds stays the machine value it always was.
+    CHECK_THAT(e.details().at("deadline"),
+               Catch::Matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC"));
+  }
+  CHECK(notified);
+  // The metadata chooses, as for notices.
+  client::ClientOptions options;
+  options.server = w.server.address();
+  options.token = w.server.mediator_token();
+  options.language = "ar";
+  client::BarazaClient ar(options);
+  REQUIRE(ar.ListCaseEvents(req, &resp).ok());
+  REQUIRE(resp.events_size() > 0);
+  CHECK(resp.events(0).language() == "ar");
+}
+
+TEST_CASE("a published report has the same sections and data in English, French and Arabic",
+          "[e2e][i18n][report]") {
+  InMogadishu w;
+  auto m = w.server.Client(w.server.mediator_token());
+  v1::PublishReportRequest pub;
+  pub.set_case_id(w.case_id);
+  v1::Report published;
+  REQUIRE(m.PublishReport(pub, &published).ok());
+  std::map<std::string, v1::Report> by_language;
+  for (const std::string lang : {"en", "fr", "ar"}) {
+    client::ClientOptions options;
+    options.server = w.server.address();
+    options.token = w.server.mediator_token();
+    options.language = lang;
+    client::BarazaClient c(options);
+    v1::GetReportRequest get;
+    get.set_report_id(published.id());
+    REQUIRE(c.GetReport(get, &by_language[lang]).ok());
+    CHECK(by_language[lang].language() == lang);
+  }
+  const v1::Report& en = by_language["en"];
+  for (const std::string lang : {"fr", "ar"}) {
+    const v1::Report& r = by_language[lang];
+    INFO(lang);
+    CHECK(r.history_head() == en.history_head());
+    CHECK(r.title() != en.title());
+    CHECK_THAT(r.title(), Catch::Contains("Checkpoint"));
+    REQUIRE(r.sections_size() == en.sections_size());
+    int same_words = 0, lines = 0;
+    for (int s = 0; s < en.sections_size(); ++s) {
+      REQUIRE(r.sections(s).lines_size() == en.sections(s).lines_size());
+      for (int l = 0; l < en.sections(s).lines_size(); ++l) {
+        ++lines;
+        if (r.sections(s).lines(l).value() == en.sections(s).lines(l).value()) ++same_words;
+      }
+    }
+    // Data (ids, counts, hashes, names, texts) stay; the template's words change.
+    CHECK(same_words > 0);
+    CHECK(same_words < lines);
+  }
+}
+
+TEST_CASE("the mediators read in the language barazad gives them", "[e2e][i18n]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  server.extra_args = {"--mediator-language", "fr"};
+  REQUIRE(server.Start());
+  auto m = server.Client(server.mediator_token());
+  v1::CreateContactGroupRequest g;
+  g.set_name("Kismayo contact group");
+  g.set_kind(v1::GROUP_KIND_STANDING);
+  v1::ContactGroup group;
+  REQUIRE(m.CreateContactGroup(g, &group).ok());
+  int64_t filer = AddParty(m, group.id(), "Kismayo Women's Association", v1::PARTY_CATEGORY_WOMENS_GROUP);
+  int64_t respondent = AddParty(m, group.id(), "Juba Valley Alliance", v1::PARTY_CATEGORY_ARMED_FACTION);
+  v1::Case filed;
+  REQUIRE(m.FileDispute(DisputeIn(group.id(), filer, {respondent}, 3600), &filed).ok());
+  // The liaison asks for more time: the mediators' notice, read with no language asked.
+  v1::RegisterLiaisonRequest l;
+  l.set_party_id(respondent);
+  l.set_name("Abdi Warsame");
+  v1::RegisterLiaisonResponse registered;
+  REQUIRE(m.RegisterLiaison(l, &registered).ok());
+  auto liaison = server.Client(registered.token());
+  v1::RequestExtensionRequest ext;
+  ext.set_case_id(filed.id());
+  ext.set_reason("our delegate is travelling");
+  ext.mutable_extension()->set_seconds(86400);
+  v1::Case after;
+  auto s = liaison.RequestExtension(ext, &after);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  v1::ListNoticesResponse notices;
+  REQUIRE(m.ListNotices({}, &notices).ok());
+  REQUIRE(notices.notices_size() >= 1);
+  CHECK(notices.notices(0).language() == "fr");
+  CHECK_THAT(notices.notices(0).text(), Catch::Contains("our delegate is travelling"));
+
+  TempDir bad;
+  ServerProcess refused(bad);
+  refused.extra_args = {"--mediator-language", std::string(40, 'x')};  // not a tag
+  CHECK_FALSE(refused.Start());
 }

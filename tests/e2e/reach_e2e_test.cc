@@ -73,13 +73,14 @@ std::vector<v1::Delivery> Deliveries(client::BarazaClient& m, int64_t case_id) {
 // A running barazad whose mail relay and SMS gateway are the test's sinks.
 class WithSinks {
  protected:
-  WithSinks() {
+  explicit WithSinks(const std::vector<std::string>& more_args = {}) {
     REQUIRE(smtp.Start("smtp_sink.py", mail_dir.file("")));
     REQUIRE(http.Start("http_sink.py", hook_dir.file("")));
     server.extra_args = {"--smtp-relay", "smtp://127.0.0.1:" + std::to_string(smtp.port()),
                          "--mail-from", "baraza@mission.example.org",
                          "--sms-gateway", Hook("/accepted"),
                          "--delivery-reports", "127.0.0.1:0"};
+    server.extra_args.insert(server.extra_args.end(), more_args.begin(), more_args.end());
     REQUIRE(server.Start());
     auto m = Mediator();
     s = ThreeParties(m);
@@ -97,6 +98,12 @@ class WithSinks {
   SinkProcess smtp, http;
   ServerProcess server{dir};
   Setup s;
+};
+
+// The same, with mediators who read French (barazad --mediator-language fr).
+class WithFrenchMediators : public WithSinks {
+ protected:
+  WithFrenchMediators() : WithSinks({"--mediator-language", "fr"}) {}
 };
 
 }  // namespace
@@ -424,4 +431,45 @@ TEST_CASE_METHOD(WithSinks,
   };
   for (int i = 0; i < 100 && delivered() < 2; ++i) std::this_thread::sleep_for(100ms);
   CHECK(delivered() == 2);
+}
+
+TEST_CASE_METHOD(WithFrenchMediators,
+                 "reach: each recipient's e-mail subject and text are in its language: the "
+                 "mediators' in theirs, a French liaison's in French",
+                 "[e2e][reach][i18n]") {
+  auto m = Mediator();
+  v1::AddContactPointRequest mediators;
+  mediators.set_mediators(true);
+  mediators.set_kind(v1::CONTACT_KIND_EMAIL);
+  mediators.set_address("mediators@mission.example.org");
+  v1::ContactPoint point;
+  REQUIRE(m.AddContactPoint(mediators, &point).ok());
+  int64_t silent_id = Liaison(s.silent_token);
+  AddContact(m, silent_id, v1::CONTACT_KIND_EMAIL, "silent@party.example.org");
+  v1::SetLanguageRequest fr;
+  fr.set_liaison_id(silent_id);
+  fr.set_language("fr");
+  v1::SetLanguageResponse set;
+  REQUIRE(m.SetLanguage(fr, &set).ok());
+
+  v1::Case filed;
+  REQUIRE(m.FileDispute(Dispute(s, 600), &filed).ok());
+  v1::RequestExtensionRequest ask;
+  ask.set_case_id(filed.id());
+  ask.mutable_extension()->set_seconds(3 * 86400);
+  ask.set_reason("Our delegate is travelling to Baidoa.");
+  REQUIRE(server.Client(s.silent_token).RequestExtension(ask, &filed).ok());
+  std::string affaire = "(affaire " + std::to_string(filed.id()) + ")";
+  CHECK(WaitForRecords(mail_dir.file(""), 30s, [&](const std::vector<nlohmann::json>& mails) {
+    return AnyContains(mails, "Baraza : Prolongation demandée " + affaire) &&
+           AnyContains(mails, "Baraza : Appel à négocier " + affaire);
+  }));
+  for (const auto& mail : ReadRecords(mail_dir.file(""))) {
+    std::string body = mail.dump();
+    INFO(body);
+    if (body.find("Prolongation demandée") != std::string::npos)
+      CHECK(body.find("travelling to Baidoa") != std::string::npos);  // as the party wrote it
+    if (body.find("Appel à négocier") != std::string::npos)
+      CHECK(body.find("votre partie est appelée à négocier") != std::string::npos);
+  }
 }
