@@ -491,9 +491,22 @@ ServerUnaryReactor* ReportServiceImpl::PublishReport(CallbackServerContext* ctx,
     return Finish(ctx, Status::InvalidArgument("corrects_report_id must be a report id, or 0"));
   BARAZA_ASSIGN(key, KeyOf(*req));
   auto* reactor = ctx->DefaultReactor();
+  // Answered as GetReport answers it: in the reader's language.
+  std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
   app_.PublishReport(*actor, req->case_id(), req->corrects_report_id(),
-                     Reply<Report>(ctx, reactor, resp), key);
+                     ReplyWith<Report>(ctx, reactor,
+                                       [this, resp, language](const Report& r) {
+                                         PackReport(r, language, resp);
+                                       }),
+                     key);
   return reactor;
+}
+
+void ReportServiceImpl::PackReport(const Report& r, const std::string& language,
+                                   v1::Report* out) {
+  std::string rendered_in;
+  ToProto(app_.texts().ReportIn(r, language, &rendered_in), out);
+  out->set_language(rendered_in);
 }
 
 ServerUnaryReactor* ReportServiceImpl::GetReport(CallbackServerContext* ctx,
@@ -503,11 +516,7 @@ ServerUnaryReactor* ReportServiceImpl::GetReport(CallbackServerContext* ctx,
   BARAZA_CHECK(RequireId(req->report_id(), "report_id"));
   std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
   return Answer(ctx, app_.GetReport(*actor, req->report_id()),
-                [this, resp, &language](const Report& r) {
-                  std::string rendered_in;
-                  ToProto(app_.texts().ReportIn(r, language, &rendered_in), resp);
-                  resp->set_language(rendered_in);
-                });
+                [this, resp, &language](const Report& r) { PackReport(r, language, resp); });
 }
 
 ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
@@ -522,12 +531,7 @@ ServerUnaryReactor* ReportServiceImpl::ListReports(CallbackServerContext* ctx,
   std::string language = app_.texts().LanguageOf(*actor, RequestedLanguage(ctx));
   return Answer(ctx, app_.ListReports(*actor, filter),
                 [this, resp, size, &language](const std::vector<Report>& reports) {
-                  for (const auto& r : reports) {
-                    std::string rendered_in;
-                    v1::Report* out = resp->add_reports();
-                    ToProto(app_.texts().ReportIn(r, language, &rendered_in), out);
-                    out->set_language(rendered_in);
-                  }
+                  for (const auto& r : reports) PackReport(r, language, resp->add_reports());
                   if (static_cast<int>(reports.size()) == size)
                     resp->set_next_page_token(std::to_string(reports.back().id));
                 });

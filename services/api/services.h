@@ -144,6 +144,8 @@ class ReportServiceImpl final : public CheckedService<v1::ReportService> {
                                         v1::ListReportsResponse* resp) override;
 
  private:
+  // A report as every reply gives it: rendered in `language` (the reader's).
+  void PackReport(const Report& r, const std::string& language, v1::Report* out);
   Application& app_;
 };
 
