@@ -35,6 +35,7 @@ struct Outcomes {
   int ok[3] = {0, 0, 0};
   int failed[3] = {0, 0, 0};
   std::vector<std::string> wrong;  // failures other than UNAVAILABLE
+  int read_only_refusals = 0;      // refused because only a read-only standby answered
 };
 
 int ClientBackends(const PostgresCluster& cluster, PostgresCluster::Node node,
@@ -110,6 +111,8 @@ TEST_CASE(
           seen.ok[at] += 1;
         } else {
           seen.failed[at] += 1;
+          if (st.error_message().find("read-only") != std::string::npos)
+            seen.read_only_refusals += 1;
           if (st.error_code() != grpc::StatusCode::UNAVAILABLE)
             seen.wrong.push_back(std::to_string(st.error_code()) + ": " + st.error_message());
         }
@@ -155,13 +158,16 @@ TEST_CASE(
     WARN(timeline.str() << "; writes acknowledged before/during/after the outage: " << seen.ok[0]
                         << "/" << seen.ok[1] << "/" << seen.ok[2]
                         << ", refused UNAVAILABLE: " << seen.failed[0] << "/" << seen.failed[1]
-                        << "/" << seen.failed[2]);
+                        << "/" << seen.failed[2] << " (" << seen.read_only_refusals
+                        << " of them: only the read-only standby answered)");
     INFO("acknowledged before/during/after: " << seen.ok[0] << "/" << seen.ok[1] << "/"
                                               << seen.ok[2] << "; failed: " << seen.failed[0]
                                               << "/" << seen.failed[1] << "/" << seen.failed[2]);
     CHECK(seen.ok[kBefore] >= 1);
     CHECK(seen.ok[kAfter] >= 1);
     CHECK(seen.failed[kOutage] >= 1);  // the writers did meet the outage
+    // ... and the promotion window: barazad tried the standby, found it read-only, refused.
+    CHECK(seen.read_only_refusals >= 1);
     // Never a false OK, and every refusal says "retry": UNAVAILABLE.
     for (const auto& w : seen.wrong) CHECK(w == "");
   }
