@@ -26,6 +26,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/backup_during.h"
 #include "bench/bench_support.h"
 #include "bench/h2load.h"
 #include "bench/workloads.h"
@@ -334,6 +335,16 @@ int main(int argc, char** argv) {
     h2load_table = H2loadSection(server, echo, mediator, seeded, kinds, results, seconds, runs,
                                  work, &failed);
 
+  // A backup taken during the writes (SQLite only: PostgreSQL's are pg_basebackup's).
+  std::string backup_table;
+  if (store.empty() && std::count(kinds.begin(), kinds.end(), "file") && results["file"].count(256)) {
+    std::vector<double> file_rps;
+    for (const auto& r : results["file"][256]) file_rps.push_back(r.Rps());
+    backup_table = BackupDuringWritesSection(barazad, work + "/bench.db", work, server_channels,
+                                             mediator, seeded, Median(file_rps),
+                                             std::max(4 * seconds, 12.0), &failed);
+  }
+
   // The table: median of the runs, range in brackets, ratio to the echo at the same load.
   std::vector<std::string> rows;
   for (const auto& kind : all_kinds) {
@@ -423,7 +434,7 @@ int main(int argc, char** argv) {
             << Fixed(RatioToEcho(results[kind][load], results["echo"][load]), 2) << " | "
             << Fixed(RatioToEcho(results[kind][load], results["echo-later"][load]), 2) << " |\n";
     }
-  std::cout << table.str() << "\n" << h2load_table << "\n" << growth_table << "\n"
+  std::cout << table.str() << "\n" << h2load_table << "\n" << backup_table << "\n" << growth_table << "\n"
             << targets.str() << "\n" << later.str();
   std::ostringstream rss;
   for (size_t i = 0; i < rss_after_round.size(); ++i)
@@ -483,6 +494,14 @@ int main(int argc, char** argv) {
                  "request_id, each call a new case, and the run checked that as many cases were "
                  "created as h2load counted answers. Its ratios stand beside baraza-bench's at "
                  "256 in flight.\n\n" + h2load_table)
+       << "\n"
+       << "## A backup taken during durable writes\n\n"
+       << (backup_table.empty()
+               ? std::string("Not measured (PostgreSQL, or no FileDispute at 256 in flight).\n")
+               : "While FileDispute ran at 256 in flight, `barazad backup` copied the serving "
+                 "database; the copy was then restored with `barazad restore` and checked with "
+                 "`barazad audit verify` (docs/operations.md, \"Backup and restore\").\n\n" +
+                     backup_table)
        << "\n"
        << "## A write's cost against the size of its case\n\n"
        << (growth_table.empty() ? std::string("Not measured (no respond workload).\n") : growth_table)

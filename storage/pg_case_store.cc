@@ -1,5 +1,5 @@
 // PgCaseStore: opening, the writer and its transactions, the answers, the
-// audit. The reads are in pg_reads.cc.
+// audit. The reads are shared with the SQLite store: sql_store_reads.cc.
 #include "storage/pg_case_store.h"
 
 #include <poll.h>
@@ -12,15 +12,15 @@
 #include "storage/data_key.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_lease.h"
-#include "storage/pg_record.h"
-#include "storage/pg_rows.h"
 #include "storage/pg_schema.h"
-#include "storage/pg_write_tx.h"
+#include "storage/sql_record.h"
+#include "storage/sql_rows.h"
+#include "storage/sql_write_tx.h"
 
 namespace baraza {
 
 using pg::Connection;
-using pg::PgTx;
+using PgTx = sql::SqlTx<Connection>;
 using pg::Query;
 
 namespace {
@@ -317,7 +317,7 @@ Result<PgCaseStore::Audit> PgCaseStore::AuditHistory(std::optional<chain::Head> 
   if (!r.ok()) return r.status();
   // One snapshot: the history and the tables as of one moment.
   BARAZA_RETURN_IF_ERROR((*r).Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-  auto audit = pg::AuditRecord(*r, kept, progress);
+  auto audit = sql::AuditRecord(*r, kept, progress);
   (*r).Exec("COMMIT");
   return audit;
 }
@@ -326,7 +326,7 @@ Status PgCaseStore::CheckOnStart(int tail_events) {
   auto r = Reader();
   if (!r.ok()) return r.status();
   BARAZA_RETURN_IF_ERROR((*r).Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-  Status s = pg::CheckOnStart(*r, tail_events);
+  Status s = sql::CheckOnStart(*r, tail_events);
   (*r).Exec("COMMIT");
   return s;
 }
@@ -372,11 +372,11 @@ void PgCaseStore::ListenerLoop(NoticesFn fn) {
       auto a = payload.find(':'), b = payload.rfind(':');
       if (a == std::string::npos || a == b || payload.substr(0, a) == instance_) continue;
       static const std::string sql =
-          std::string(pg::kNoticeColumns) + "WHERE id BETWEEN ? AND ? ORDER BY id";
+          std::string(sql::kNoticeColumns) + "WHERE id BETWEEN ? AND ? ORDER BY id";
       Query q(*conn, sql.c_str());
       q.Bind(std::stoll(payload.substr(a + 1, b - a - 1))).Bind(std::stoll(payload.substr(b + 1)));
       std::vector<Notice> notices;
-      while (q.Next()) notices.push_back(pg::ReadNotice(q));
+      while (q.Next()) notices.push_back(sql::ReadNotice(q));
       if (!notices.empty()) fn(notices);
     }
   }

@@ -19,7 +19,8 @@
 #include "storage/case_store.h"
 #include "storage/data_cipher.h"
 #include "storage/event_chain.h"
-#include "storage/sqlite_record.h"
+#include "storage/sql_record.h"
+#include "storage/sql_store_reads.h"
 
 namespace baraza {
 
@@ -27,7 +28,7 @@ namespace pg {
 class Connection;
 }
 
-class PgCaseStore : public CaseStore {
+class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
  public:
   // The schema this binary writes (schema_version); a newer one is refused.
   static constexpr int kSchemaVersion = 2;
@@ -53,37 +54,11 @@ class PgCaseStore : public CaseStore {
 
   void Write(WriteFn fn, DoneFn done) override;
 
-  Result<ContactGroup> GetGroup(Id group_id) override;
-  Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
-  Result<Party> GetParty(Id party_id) override;
-  Result<Case> GetCase(Id case_id) override;
-  Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
-  Result<CaseRef> GetCaseShared(Id case_id) override;
-  Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter) override;
-  Result<std::vector<Event>> ListEvents(Id case_id) override;
-  Result<std::vector<Notice>> ListNotices(const Recipient& to, Id after_id, int limit) override;
-  Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
-  Result<int64_t> CountTokens(Role role) override;
-  Result<std::vector<TokenRecord>> ListTokens() override;
-  Result<Report> GetReport(Id report_id) override;
-  Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
-  Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
-  Result<std::vector<ContactPoint>> ListContactPoints(Role role, Id id) override;
-  Result<ContactPoint> GetContactPoint(Id id) override;
-  Result<Notice> GetNotice(Id notice_id) override;
-  Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;
-  Result<std::optional<UnixMillis>> NextDeliveryAt() override;
-  Result<std::vector<Delivery>> ListDeliveries(Id case_id) override;
-  Result<std::optional<UnixMillis>> NextDeadline() override;
-  Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
-  Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
-  Result<StoreCounts> Counts(UnixMillis now) override;
-  Result<Liaison> GetLiaison(Id liaison_id) override;
-  Result<Commander> GetCommander(Id commander_id) override;
+  // The reads: storage/sql_store_reads.h.
 
   // `barazad audit verify` on PostgreSQL: the same walk and comparison as the
   // SQLite store's (SqliteCaseStore::AuditHistory), in one snapshot.
-  using Audit = sqlite::RecordAudit;
+  using Audit = sql::RecordAudit;
   Result<Audit> AuditHistory(std::optional<chain::Head> kept,
                              const std::function<void(int64_t)>& progress = {});
   // barazad's check before it serves (SqliteCaseStore::CheckOnStart).
@@ -109,6 +84,7 @@ class PgCaseStore : public CaseStore {
   WriterStats Stats();
 
  private:
+  friend class sql::SqlStoreReads<PgCaseStore, pg::Connection>;
   struct Job {
     WriteFn fn;
     DoneFn done;

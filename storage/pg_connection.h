@@ -29,8 +29,13 @@ std::string WithDefaults(const std::string& conninfo);
 // `?` marks in order, or numbered `?N`, as PostgreSQL's $N (outside quotes).
 std::string ToDollarMarks(const char* sql);
 
+class Query;
+
 class Connection {
  public:
+  using Query = pg::Query;  // for the code shared with SQLite (storage/sql_*.h)
+  static constexpr const char* kByCommanderIndex = "";  // PostgreSQL picks the index itself
+
   // Connects with a libpq connection string or postgresql:// URI. The server's
   // synchronous_commit is set on for this session: an answer only after the
   // commit is durable, whatever the server's default.

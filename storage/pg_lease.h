@@ -1,5 +1,5 @@
 // A read connection of PgCaseStore borrowed from its pool for one call, and
-// given back when the call ends. Internal to pg_case_store.cc and pg_reads.cc.
+// given back when the call ends. Internal to pg_case_store.cc and sql_store_reads.cc.
 #pragma once
 
 #include <memory>

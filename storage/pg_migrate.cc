@@ -4,13 +4,13 @@
 
 #include "storage/pg_case_store.h"
 #include "storage/pg_connection.h"
-#include "storage/pg_record.h"
 #include "storage/pg_schema.h"
 #include "storage/projection.h"
 #include "storage/sqlite_case_store.h"
 #include "storage/sqlite_connection.h"
-#include "storage/sqlite_record.h"
-#include "storage/sqlite_rows.h"
+#include "storage/sql_record.h"
+#include "storage/sql_rows.h"
+#include "storage/sqlite_connection.h"
 
 namespace baraza {
 namespace {
@@ -28,16 +28,16 @@ Result<bool> HoldsData(pg::Connection& c) {
 Status CopyRows(sqlite::Connection& from, pg::Connection& to, int64_t& rows,
                 const std::function<void(int64_t)>& progress) {
   for (const auto& t : projection::Tables()) {
-    BARAZA_ASSIGN_OR_RETURN(auto all, sqlite::SelectRows(from, t.table, "1 = 1", {}));
+    BARAZA_ASSIGN_OR_RETURN(auto all, sql::SelectRows(from, t.table, "1 = 1", {}));
     for (const auto& row : all) {
-      BARAZA_RETURN_IF_ERROR(pg::InsertRow(to, t.table, row));
+      BARAZA_RETURN_IF_ERROR(sql::InsertRow(to, t.table, row));
       if (progress && ++rows % 10000 == 0) progress(rows);
     }
   }
-  static const std::string events = std::string(sqlite::kEventColumns) + "ORDER BY log_seq";
+  static const std::string events = std::string(sql::kEventColumns) + "ORDER BY log_seq";
   sqlite::Query q(from, events.c_str());
   while (q.Next()) {
-    chain::StoredEvent e = sqlite::ReadStoredEvent(q);
+    chain::StoredEvent e = sql::ReadStoredEvent(q);
     pg::Query in(to,
                  "INSERT INTO events(case_id, seq, at, actor, type, party_id, visibility, "
                  "details, log_seq, hash, log_hash, changes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");

@@ -238,7 +238,7 @@ Result<chain::Head> Verify(const std::string& path, bool migrate, const CopyOpti
         "migrates the database) or use the barazad that wrote it");
   if (schema < kNewest) BARAZA_RETURN_IF_ERROR(MigrateCopy(path));
   BARAZA_ASSIGN_OR_RETURN(auto conn, sqlite::Connection::Open(path, /*writer=*/false));
-  BARAZA_ASSIGN_OR_RETURN(sqlite::RecordAudit audit, sqlite::AuditRecord(*conn, o.kept, o.on_verify));
+  BARAZA_ASSIGN_OR_RETURN(sqlite::RecordAudit audit, sql::AuditRecord(*conn, o.kept, o.on_verify));
   if (!audit.ok()) {
     std::string what = audit.first_break ? *audit.first_break : audit.mismatches.front();
     if (audit.mismatch_count > 1 || (audit.first_break && audit.mismatch_count > 0))

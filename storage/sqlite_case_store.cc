@@ -8,20 +8,17 @@
 
 #include "storage/sqlite_confidential.h"
 #include "storage/sqlite_connection.h"
-#include "storage/sqlite_deadline_reads.h"
 #include "storage/sqlite_reader.h"
 #include "storage/sqlite_record.h"
-#include "storage/sqlite_rows.h"
+#include "storage/sql_record.h"
 #include "storage/sqlite_schema.h"
-#include "storage/sqlite_write_tx.h"
+#include "storage/sql_write_tx.h"
 
 namespace baraza {
 
 using sqlite::Connection;
 using sqlite::Query;
-using sqlite::SqliteTx;
-using sqlite::kReportColumns;
-using sqlite::kTokenColumns;
+using SqliteTx = sql::SqlTx<Connection>;
 
 SqliteCaseStore::SqliteCaseStore(Options options) : options_(std::move(options)) {}
 
@@ -37,7 +34,7 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const Options& op
     BARAZA_ASSIGN_OR_RETURN(store->cipher_, sqlite::OpenDataKey(**conn, key));
   }
   // The writer's state sum goes on from the one the last write recorded.
-  BARAZA_ASSIGN_OR_RETURN(store->recorded_sum_, sqlite::RecordedSum(**conn));
+  BARAZA_ASSIGN_OR_RETURN(store->recorded_sum_, sql::RecordedSum(**conn));
   store->writer_conn_ = std::move(conn).value();
   auto checkpoint_conn = Connection::Open(options.path, /*writer=*/false);
   if (!checkpoint_conn.ok()) return checkpoint_conn.status();
@@ -276,163 +273,15 @@ SqliteCaseStore::Lease SqliteCaseStore::Reader() {
   return Lease(*this, std::move(conn).value(), Status::Ok());
 }
 
-Result<ContactGroup> SqliteCaseStore::GetGroup(Id id) {
-  BARAZA_READER(r);
-  return LoadGroup(*r, id);
-}
-
-Result<std::vector<ContactGroup>> SqliteCaseStore::ListGroups(Id after_id, int limit) {
-  BARAZA_READER(r);
-  std::vector<Id> ids;
-  {
-    Query q(*r, "SELECT id FROM contact_groups WHERE id > ? ORDER BY id LIMIT ?");
-    q.Bind(after_id).Bind(limit);
-    while (q.Next()) ids.push_back(q.Int(0));
-    BARAZA_RETURN_IF_ERROR(q.status());
-  }
-  std::vector<ContactGroup> out;
-  for (Id id : ids) {
-    auto g = LoadGroup(*r, id);
-    if (!g.ok()) return g.status();
-    out.push_back(std::move(g).value());
-  }
-  return out;
-}
-
-Result<Party> SqliteCaseStore::GetParty(Id id) {
-  BARAZA_READER(r);
-  return LoadParty(*r, id);
-}
-
-Result<Liaison> SqliteCaseStore::GetLiaison(Id id) {
-  BARAZA_READER(r);
-  return LoadLiaison(*r, id);
-}
-
-Result<Commander> SqliteCaseStore::GetCommander(Id id) {
-  BARAZA_READER(r);
-  return LoadCommander(*r, id);
-}
-
-Result<CaseRef> SqliteCaseStore::GetCaseShared(Id id) {
-  if (auto cached = cache_.Get(id)) return cached;
-  uint64_t epoch = cache_.Epoch();
-  BARAZA_READER(r);
-  auto c = LoadCase(*r, id, cipher_.get());
-  if (!c.ok()) return c.status();
-  auto shared = std::make_shared<const Case>(std::move(c).value());
-  cache_.AddLoaded(shared, epoch);
-  return shared;
-}
-
-Result<Case> SqliteCaseStore::GetCase(Id id) {
-  auto c = GetCaseShared(id);
-  if (!c.ok()) return c.status();
-  return **c;
-}
-
-Result<std::vector<Case>> SqliteCaseStore::ListCases(const CaseFilter& f) {
-  auto shared = ListCasesShared(f);
-  if (!shared.ok()) return shared.status();
-  std::vector<Case> out;
-  out.reserve(shared->size());
-  for (const auto& c : *shared) out.push_back(*c);
-  return out;
-}
-
-Result<std::vector<CaseRef>> SqliteCaseStore::ListCasesShared(const CaseFilter& f) {
-  uint64_t epoch = cache_.Epoch();
-  BARAZA_READER(r);
-  // One statement per way in, each written so that SQLite walks its index
-  // newest first and stops at the page's end: by party (case_parties), by group
-  // (cases_by_group), by commander (cases_by_commander), or all cases. The other
-  // filters only skip rows. ?1 party or commander, ?2 group, ?3 state, ?4 below
-  // this id, ?5 page size.
-  static constexpr char kCols[] = "SELECT c.body, c.id, c.version ";
-  static const std::string by_party = std::string(kCols) +
-      "FROM case_parties cp JOIN cases c ON c.id = cp.case_id WHERE cp.party_id = ?1 "
-      "AND cp.case_id < ?4 AND (?2 = 0 OR c.group_id = ?2) AND (?3 = 0 OR c.state = ?3) "
-      "ORDER BY cp.case_id DESC LIMIT ?5";
-  static const std::string by_group = std::string(kCols) +
-      "FROM cases c WHERE c.group_id = ?2 AND c.id < ?4 AND (?1 = 0 OR c.commander_id = ?1) "
-      "AND (?3 = 0 OR c.state = ?3) ORDER BY c.id DESC LIMIT ?5";
-  static const std::string by_commander = std::string(kCols) +
-      "FROM cases c INDEXED BY cases_by_commander WHERE c.commander_id = ?1 "
-      "AND c.commander_id != 0 AND c.id < ?4 AND (?3 = 0 OR c.state = ?3) "
-      "ORDER BY c.id DESC LIMIT ?5";
-  static const std::string all = std::string(kCols) +
-      "FROM cases c WHERE c.id < ?4 AND (?3 = 0 OR c.state = ?3) ORDER BY c.id DESC LIMIT ?5";
-  const std::string& sql = f.party_id       ? by_party
-                           : f.group_id     ? by_group
-                           : f.commander_id ? by_commander
-                                            : all;
-  Query q(*r, sql.c_str());
-  q.Bind(f.party_id ? f.party_id : f.commander_id).Bind(f.group_id)
-      .Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
-      .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max()).Bind(f.limit);
-  std::vector<CaseRef> out;
-  while (q.Next()) {
-    if (auto cached = cache_.Get(q.Int(1), q.Int(2))) {
-      out.push_back(std::move(cached));
-      continue;
-    }
-    auto c = DecodeStoredCase(*r, q.Text(0), cipher_.get());
-    if (!c.ok()) return c.status();
-    auto shared = std::make_shared<const Case>(std::move(c).value());
-    cache_.AddLoaded(shared, epoch);
-    out.push_back(std::move(shared));
-  }
-  BARAZA_RETURN_IF_ERROR(q.status());
-  return out;
-}
-
-Result<std::vector<Event>> SqliteCaseStore::ListEvents(Id case_id) {
-  BARAZA_READER(r);
-  return LoadEvents(*r, case_id);
-}
-
-Result<Report> SqliteCaseStore::GetReport(Id id) {
-  BARAZA_READER(r);
-  return LoadReport(*r, id);
-}
-
-Result<std::vector<Report>> SqliteCaseStore::ListReports(const ReportFilter& f) {
-  BARAZA_READER(r);
-  static const std::string sql =
-      std::string(kReportColumns) +
-      "WHERE (?1 = 0 OR group_id = ?1) AND (?2 = 0 OR case_id = ?2) AND (?3 = 0 OR id < ?3) "
-      "ORDER BY id DESC LIMIT ?4";
-  Query q(*r, sql.c_str());
-  q.Bind(f.group_id).Bind(f.case_id).Bind(f.before_id).Bind(f.limit);
-  std::vector<Report> out;
-  while (q.Next()) {
-    auto report = ReadReport(q);
-    if (!report.ok()) return report.status();
-    out.push_back(std::move(report).value());
-  }
-  BARAZA_RETURN_IF_ERROR(q.status());
-  return out;
-}
-
-Result<std::vector<Id>> SqliteCaseStore::ReportingGroups(Id after_id, int limit) {
-  BARAZA_READER(r);
-  Query q(*r, "SELECT DISTINCT group_id FROM reports WHERE group_id > ? ORDER BY group_id LIMIT ?");
-  q.Bind(after_id).Bind(limit);
-  std::vector<Id> out;
-  while (q.Next()) out.push_back(q.Int(0));
-  BARAZA_RETURN_IF_ERROR(q.status());
-  return out;
-}
-
 Result<SqliteCaseStore::Audit> SqliteCaseStore::AuditHistory(
     std::optional<chain::Head> kept, const std::function<void(int64_t)>& progress) {
   BARAZA_READER(r);
-  return sqlite::AuditRecord(*r, kept, progress);
+  return sql::AuditRecord(*r, kept, progress);
 }
 
 Status SqliteCaseStore::CheckOnStart(int tail_events) {
   BARAZA_READER(r);
-  return sqlite::CheckOnStart(*r, tail_events);
+  return sql::CheckOnStart(*r, tail_events);
 }
 
 Result<int64_t> SqliteCaseStore::Rebuild(const std::string& path) {
@@ -440,29 +289,6 @@ Result<int64_t> SqliteCaseStore::Rebuild(const std::string& path) {
   if (!conn.ok()) return conn.status();
   BARAZA_RETURN_IF_ERROR(sqlite::Migrate(**conn, kSchemaVersion));
   return sqlite::Rebuild(**conn);
-}
-
-Result<std::optional<UnixMillis>> SqliteCaseStore::NextDeadline() {
-  BARAZA_READER(r);
-  Query q(*r, "SELECT MIN(due_at) FROM deadlines");
-  if (!q.Next()) return q.status().ok() ? Status::Internal("no min") : q.status();
-  if (q.IsNull(0)) return std::optional<UnixMillis>{};
-  return std::optional<UnixMillis>{q.Int(0)};
-}
-
-Result<std::vector<Id>> SqliteCaseStore::CasesDue(UnixMillis now, int limit) {
-  BARAZA_READER(r);
-  return sqlite::CasesDue(*r, now, limit);
-}
-
-Result<std::vector<Deadline>> SqliteCaseStore::DeadlinesOf(Id case_id) {
-  BARAZA_READER(r);
-  return sqlite::DeadlinesOf(*r, case_id);
-}
-
-Result<StoreCounts> SqliteCaseStore::Counts(UnixMillis now) {
-  BARAZA_READER(r);
-  return sqlite::Counts(*r, now);
 }
 
 }  // namespace baraza

@@ -18,7 +18,8 @@
 #include "storage/data_cipher.h"
 #include "storage/event_chain.h"
 #include "storage/projection.h"
-#include "storage/sqlite_record.h"
+#include "storage/sql_record.h"
+#include "storage/sql_store_reads.h"
 #include "storage/store_observer.h"
 
 struct sqlite3;
@@ -29,7 +30,7 @@ namespace sqlite {
 class Connection;
 }
 
-class SqliteCaseStore : public CaseStore {
+class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Connection> {
  public:
   // The schema this binary writes; a database with a larger user_version is
   // refused rather than misread.
@@ -59,39 +60,13 @@ class SqliteCaseStore : public CaseStore {
 
   void Write(WriteFn fn, DoneFn done) override;
 
-  Result<ContactGroup> GetGroup(Id group_id) override;
-  Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;
-  Result<Party> GetParty(Id party_id) override;
-  Result<Liaison> GetLiaison(Id liaison_id) override;
-  Result<Commander> GetCommander(Id commander_id) override;
-  Result<Case> GetCase(Id case_id) override;
-  Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
-  Result<CaseRef> GetCaseShared(Id case_id) override;
-  Result<std::vector<CaseRef>> ListCasesShared(const CaseFilter& filter) override;
-  Result<std::vector<Event>> ListEvents(Id case_id) override;
-  Result<std::vector<Notice>> ListNotices(const Recipient& to, Id after_id, int limit) override;
-  Result<std::optional<TokenRecord>> FindToken(const std::string& hash) override;
-  Result<int64_t> CountTokens(Role role) override;
-  Result<std::vector<TokenRecord>> ListTokens() override;
-  Result<Report> GetReport(Id report_id) override;
-  Result<std::vector<Report>> ListReports(const ReportFilter& filter) override;
-  Result<std::vector<Id>> ReportingGroups(Id after_id, int limit) override;
-  Result<std::vector<ContactPoint>> ListContactPoints(Role role, Id id) override;
-  Result<ContactPoint> GetContactPoint(Id id) override;
-  Result<Notice> GetNotice(Id notice_id) override;
-  Result<std::vector<Delivery>> DueDeliveries(UnixMillis now, int limit) override;
-  Result<std::optional<UnixMillis>> NextDeliveryAt() override;
-  Result<std::vector<Delivery>> ListDeliveries(Id case_id) override;
-  Result<std::optional<UnixMillis>> NextDeadline() override;
-  Result<std::vector<Id>> CasesDue(UnixMillis now, int limit) override;
-  Result<std::vector<Deadline>> DeadlinesOf(Id case_id) override;
-  Result<StoreCounts> Counts(UnixMillis now) override;
+  // The reads: storage/sql_store_reads.h.
 
   // The tamper-evident history, walked from its first event (`barazad audit`):
   // the head it ends at, the first event that was edited, deleted or moved, and
   // every row of the state that does not match what the history recorded.
   // `progress` is called every 100,000 events.
-  using Audit = sqlite::RecordAudit;
+  using Audit = sql::RecordAudit;
   Result<Audit> AuditHistory(std::optional<chain::Head> kept,
                              const std::function<void(int64_t)>& progress = {});
   // barazad's check before it serves: the chain's last `tail_events` events,
@@ -119,6 +94,7 @@ class SqliteCaseStore : public CaseStore {
   WriterStats Stats();
 
  private:
+  friend class sql::SqlStoreReads<SqliteCaseStore, sqlite::Connection>;
   struct Job {
     WriteFn fn;
     DoneFn done;

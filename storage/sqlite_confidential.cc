@@ -6,7 +6,8 @@
 
 #include "storage/case_codec.h"
 #include "storage/data_key.h"
-#include "storage/sqlite_history.h"
+#include "storage/sql_history.h"
+#include "storage/sql_record.h"
 #include "storage/sqlite_record.h"
 #include "storage/sqlite_schema.h"
 
@@ -45,7 +46,7 @@ Result<std::optional<std::string>> StoredKeyId(Connection& c) {
 // `rebuild` agree.
 Status SealPlainPositions(Connection& c, const DataCipher& cipher) {
   BARAZA_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                          SelectRows(c, Table::kPositions, "visibility = ?",
+                          sql::SelectRows(c, Table::kPositions, "visibility = ?",
                                      {static_cast<int64_t>(Visibility::kMediatorOnly)}));
   if (rows.empty()) return Status::Ok();
   std::map<Id, std::vector<Row>> by_case;
@@ -56,10 +57,10 @@ Status SealPlainPositions(Connection& c, const DataCipher& cipher) {
     if (q.Next()) at = q.Int(0);
     BARAZA_RETURN_IF_ERROR(q.status());
   }
-  BARAZA_ASSIGN_OR_RETURN(projection::StateSum sum, RecordedSum(c));
+  BARAZA_ASSIGN_OR_RETURN(projection::StateSum sum, sql::RecordedSum(c));
   BARAZA_RETURN_IF_ERROR(
       c.Exec("DROP TRIGGER IF EXISTS positions_no_update; DROP TRIGGER IF EXISTS positions_no_delete"));
-  HistoryWriter history(c);
+  sql::HistoryWriter<Connection> history(c);
   const std::string details = codec::EncodeDetails({{"sealed", "mediator-only positions"}});
   for (auto& [case_id, old_rows] : by_case) {
     projection::Recorder rec;
@@ -77,7 +78,7 @@ Status SealPlainPositions(Connection& c, const DataCipher& cipher) {
       rec.Put(Table::kPositions, std::move(sealed), &old);
     }
     sum = rec.sum();
-    BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history.CaseTail(case_id));
+    BARAZA_ASSIGN_OR_RETURN(sql::HistoryWriter<Connection>::Tail tail, history.CaseTail(case_id));
     Event e;
     e.case_id = case_id;
     e.seq = tail.seq + 1;

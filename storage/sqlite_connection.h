@@ -17,10 +17,17 @@ namespace baraza::sqlite {
 // Turns an SQLite result code into a Status a person can act on.
 Status ToStatus(int rc, sqlite3* db, const char* what);
 
+class Query;
+
 // One SQLite connection with its prepared statements, cached by SQL text.
 // Used by one thread at a time.
 class Connection {
  public:
+  using Query = sqlite::Query;  // for the code shared with PostgreSQL (storage/sql_*.h)
+  // How this dialect writes what PostgreSQL writes otherwise (storage/sql_*.cc):
+  // the index that serves a commander's cases, named (the planner would not pick it).
+  static constexpr const char* kByCommanderIndex = "INDEXED BY cases_by_commander ";
+
   // Opens the database file; the writer creates it if missing and sets WAL
   // and synchronous=FULL, readers are query_only.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool writer);
@@ -111,6 +118,8 @@ class Query {
     }
     return status_;
   }
+  // The rows an INSERT, UPDATE or DELETE changed (after Run).
+  int64_t Affected() const { return sqlite3_changes(conn_.db()); }
   int64_t Int(int col) { return sqlite3_column_int64(st_, col); }
   bool IsNull(int col) { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
   std::string Text(int col) {

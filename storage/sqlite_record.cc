@@ -1,17 +1,15 @@
 #include "storage/sqlite_record.h"
 
-#include <algorithm>
 #include <map>
-#include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "storage/case_codec.h"
-#include "storage/sqlite_history.h"
-#include "storage/sqlite_rows.h"
+#include "storage/sql_history.h"
+#include "storage/sql_record.h"
+#include "storage/sqlite_connection.h"
 #include "storage/sqlite_schema.h"
 
-namespace baraza::sqlite {
+namespace baraza {
 
 using projection::Change;
 using projection::Row;
@@ -19,151 +17,12 @@ using projection::StateSum;
 using projection::Table;
 using projection::TableSpec;
 
-namespace {
+// --- SQLite's own parts of the shared record code (storage/sql_record.h) -------
 
-// The SQL of each projection table, built once from its columns (the
-// connection caches statements by the address of their text, so it must stay put).
-struct TableSql {
-  std::string select_all, select_key, insert, delete_key;
-};
+namespace sql {
 
-const TableSql& SqlOf(Table table) {
-  static const std::map<Table, TableSql> kSql = [] {
-    std::map<Table, TableSql> out;
-    for (const TableSpec& t : projection::Tables()) {
-      std::string cols, marks, key;
-      for (size_t i = 0; i < t.columns.size(); ++i) {
-        cols += (i ? ", " : "") + std::string(t.columns[i]);
-        marks += i ? ",?" : "?";
-        if (i < t.key_columns) key += (i ? " AND " : "") + std::string(t.columns[i]) + " = ?";
-      }
-      TableSql s;
-      s.select_all = "SELECT " + cols + " FROM " + t.name;
-      s.select_key = s.select_all + " WHERE " + key;
-      s.insert = "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES(" + marks + ")";
-      s.delete_key = "DELETE FROM " + std::string(t.name) + " WHERE " + key;
-      out[t.table] = std::move(s);
-    }
-    return out;
-  }();
-  return kSql.at(table);
-}
-
-Row ReadCells(Query& q, size_t n) {
-  Row row;
-  row.reserve(n);
-  for (size_t i = 0; i < n; ++i) row.push_back(q.CellAt(static_cast<int>(i)));
-  return row;
-}
-
-// Calls fn for every row of a table.
-Status ScanTable(Connection& c, const TableSpec& t, const std::function<void(Row&)>& fn) {
-  Query q(c, SqlOf(t.table).select_all.c_str());
-  while (q.Next()) {
-    Row row = ReadCells(q, t.columns.size());
-    fn(row);
-  }
-  return q.status();
-}
-
-std::string Where(const chain::StoredEvent& e) {
-  return "event " + std::to_string(e.log_seq) + " of the log (case " +
-         std::to_string(e.event.case_id) + ", event " + std::to_string(e.event.seq) + ")";
-}
-
-// Replays the changes recorded in the history, in log order.
-class Replay {
- public:
-  struct Expected {
-    std::string digest;
-    Row row;  // the key only, unless kept whole for a rebuild
-    Table table;
-  };
-
-  explicit Replay(bool keep_rows) : keep_rows_(keep_rows) {}
-
-  // Applies one event's changes; a message when they cannot be read or do not add up.
-  std::optional<std::string> Apply(const chain::StoredEvent& e) {
-    if (e.changes.empty()) return std::nullopt;
-    auto decoded = projection::Decode(e.changes);
-    if (!decoded.ok()) return Where(e) + ": " + decoded.status().message();
-    for (Change& ch : decoded->changes) {
-      // A row of a case is recorded only with an event of that case, and the
-      // registry's events (case 0) hold rows of no case: an event appended to
-      // another history cannot rewrite a case's state.
-      if (Id owner = projection::CaseOf(ch.table, ch.row);
-          owner != e.event.case_id && !(owner == 0 && projection::Spec(ch.table).case_column < 0))
-        return Where(e) + ": it records " + projection::Describe(ch.table, ch.row) +
-               ", which belongs to " + (owner ? "case " + std::to_string(owner) : "no case");
-      std::string key = projection::KeyOf(ch.table, ch.row);
-      auto it = expected_.find(key);
-      if (it != expected_.end()) sum_.Subtract(it->second.digest);
-      if (ch.deleted) {
-        if (it != expected_.end()) expected_.erase(it);
-        continue;
-      }
-      std::string digest = projection::DigestOf(ch.table, ch.row);
-      sum_.Add(digest);
-      if (!keep_rows_) ch.row.resize(projection::Spec(ch.table).key_columns);
-      expected_[key] = {std::move(digest), std::move(ch.row), ch.table};
-    }
-    if (!(decoded->sum == sum_))
-      return Where(e) + ": the state sum it records does not follow from the changes before it";
-    return std::nullopt;
-  }
-
-  std::unordered_map<std::string, Expected>& expected() { return expected_; }
-
- private:
-  bool keep_rows_;
-  StateSum sum_;
-  std::unordered_map<std::string, Expected> expected_;
-};
-
-// Walks the events in log order through the chain verifier and the replay.
-Status WalkHistory(Connection& c, chain::Verifier& verifier, Replay& replay,
-                   std::vector<std::string>& problems,
-                   const std::function<void(int64_t)>& progress) {
-  static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq";
-  Query q(c, sql.c_str());
-  int64_t n = 0;
-  while (q.Next()) {
-    chain::StoredEvent row = ReadStoredEvent(q);
-    verifier.Add(row);
-    if (auto problem = replay.Apply(row)) problems.push_back(*problem);
-    if (progress && ++n % 100000 == 0) progress(n);
-  }
-  return q.status();
-}
-
-}  // namespace
-
-Result<std::optional<Row>> ReadRow(Connection& c, Table table, const Row& key) {
-  const TableSpec& t = projection::Spec(table);
-  Query q(c, SqlOf(table).select_key.c_str());
-  for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
-  if (!q.Next()) {
-    BARAZA_RETURN_IF_ERROR(q.status());
-    return std::optional<Row>();
-  }
-  return std::optional<Row>(ReadCells(q, t.columns.size()));
-}
-
-Status InsertRow(Connection& c, Table table, const Row& row) {
-  Query q(c, SqlOf(table).insert.c_str());
-  for (const auto& cell : row) q.Bind(cell);
-  return q.Run();
-}
-
-Status DeleteRow(Connection& c, Table table, const Row& key) {
-  const TableSpec& t = projection::Spec(table);
-  Query q(c, SqlOf(table).delete_key.c_str());
-  for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
-  return q.Run();
-}
-
-Status InsertRowWithNewId(Connection& c, Table table, Row& row) {
-  Query q(c, SqlOf(table).insert.c_str());
+Status InsertRowWithNewId(sqlite::Connection& c, Table table, Row& row) {
+  sqlite::Query q(c, SqlOf(table).insert.c_str());
   q.BindNull();
   for (size_t i = 1; i < row.size(); ++i) q.Bind(row[i]);
   BARAZA_RETURN_IF_ERROR(q.Run());
@@ -171,35 +30,14 @@ Status InsertRowWithNewId(Connection& c, Table table, Row& row) {
   return Status::Ok();
 }
 
-Result<std::vector<Row>> SelectRows(Connection& c, Table table, const char* where,
-                                    const Row& args) {
-  // Each `where` is a string literal: its address names the statement in the cache.
-  static std::mutex mu;
-  static std::map<const char*, std::map<Table, std::string>> sql;
-  const std::string* text;
-  {
-    std::lock_guard lock(mu);
-    auto& s = sql[where][table];
-    if (s.empty()) s = SqlOf(table).select_all + " WHERE " + where;
-    text = &s;
-  }
-  Query q(c, text->c_str());
-  for (const auto& a : args) q.Bind(a);
-  std::vector<Row> out;
-  size_t n = projection::Spec(table).columns.size();
-  while (q.Next()) out.push_back(ReadCells(q, n));
-  BARAZA_RETURN_IF_ERROR(q.status());
-  return out;
-}
-
 namespace {
 
 // The state sum of some tables, digesting each row from SQLite's own buffers.
-Result<StateSum> SumOf(Connection& c, const std::vector<const TableSpec*>& tables) {
+Result<StateSum> SumOf(sqlite::Connection& c, const std::vector<const TableSpec*>& tables) {
   StateSum sum;
   projection::RowDigester d;
   for (const TableSpec* t : tables) {
-    Query q(c, SqlOf(t->table).select_all.c_str());
+    sqlite::Query q(c, SqlOf(t->table).select_all.c_str());
     sqlite3_stmt* st = nullptr;
     while (q.Next()) {
       if (!st) st = q.statement();
@@ -221,7 +59,7 @@ Result<StateSum> SumOf(Connection& c, const std::vector<const TableSpec*>& table
 
 }  // namespace
 
-Result<StateSum> SumOfTables(Connection& c) {
+Result<StateSum> SumOfTables(sqlite::Connection& c) {
   // Cases, the largest table, on a second connection and thread: a start-up
   // check scans every row, and the machine has two cores.
   std::vector<const TableSpec*> cases, rest;
@@ -232,7 +70,7 @@ Result<StateSum> SumOfTables(Connection& c) {
   std::thread scan;
   if (file && *file) {
     scan = std::thread([&] {
-      auto conn = Connection::Open(file, /*writer=*/false);
+      auto conn = sqlite::Connection::Open(file, /*writer=*/false);
       of_cases = conn.ok() ? SumOf(**conn, cases) : Result<StateSum>(conn.status());
     });
   } else {
@@ -247,119 +85,15 @@ Result<StateSum> SumOfTables(Connection& c) {
   return sum;
 }
 
-Result<StateSum> RecordedSum(Connection& c) {
-  Query q(c, "SELECT changes FROM events WHERE length(changes) > 0 ORDER BY log_seq DESC LIMIT 1");
-  if (!q.Next()) {
-    BARAZA_RETURN_IF_ERROR(q.status());
-    return StateSum();
-  }
-  BARAZA_ASSIGN_OR_RETURN(projection::Decoded d, projection::Decode(q.Blob(0)));
-  return d.sum;
-}
+}  // namespace sql
 
-Result<RecordAudit> AuditRecord(Connection& c, std::optional<chain::Head> kept,
-                                const std::function<void(int64_t)>& progress) {
-  RecordAudit out;
-  chain::Verifier verifier(kept);
-  Replay replay(/*keep_rows=*/false);
-  std::vector<std::string> problems;
-  BARAZA_RETURN_IF_ERROR(WalkHistory(c, verifier, replay, problems, progress));
-  verifier.Finish();
-  out.head = verifier.head();
-  out.first_break = verifier.first_break();
-  auto note = [&](std::string what) {
-    if (out.mismatches.size() < RecordAudit::kMaxListed) out.mismatches.push_back(std::move(what));
-    ++out.mismatch_count;
-  };
-  for (auto& p : problems) note(std::move(p));
-  auto& expected = replay.expected();
-  for (const TableSpec& t : projection::Tables()) {
-    BARAZA_RETURN_IF_ERROR(ScanTable(c, t, [&](Row& row) {
-      auto it = expected.find(projection::KeyOf(t.table, row));
-      if (it == expected.end()) {
-        note(projection::Describe(t.table, row) +
-             ": the row is not in the history (added behind the server's back)");
-        return;
-      }
-      if (it->second.digest != projection::DigestOf(t.table, row))
-        note(projection::Describe(t.table, row) +
-             ": the row differs from what the history recorded (edited behind the server's back)");
-      expected.erase(it);
-    }));
-  }
-  // What is left was recorded but is no longer in its table.
-  std::vector<const Replay::Expected*> missing;
-  for (const auto& [key, e] : expected) missing.push_back(&e);
-  std::sort(missing.begin(), missing.end(), [](const auto* a, const auto* b) {
-    return std::tie(a->table, a->row) < std::tie(b->table, b->row);
-  });
-  for (const auto* e : missing)
-    note(projection::Describe(e->table, e->row) +
-         ": the history recorded the row but it is missing (deleted behind the server's back)");
-  return out;
-}
+namespace sqlite {
 
-Status CheckOnStart(Connection& c, int events) {
-  // The chain's tail: the last events link to each other and to their cases.
-  std::vector<chain::StoredEvent> tail;
-  {
-    static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq DESC LIMIT ?";
-    Query q(c, sql.c_str());
-    q.Bind(static_cast<int64_t>(events) + 1);
-    while (q.Next()) tail.push_back(ReadStoredEvent(q));
-    BARAZA_RETURN_IF_ERROR(q.status());
-  }
-  std::reverse(tail.begin(), tail.end());
-  auto broken = [](const std::string& what) {
-    return Status::DataLoss("the history does not verify: " + what +
-                            ". barazad will not serve or append to a broken record; run "
-                            "`barazad audit verify` on the database to see the first break, "
-                            "and restore the last backup whose head you kept");
-  };
-  for (size_t i = 0; i < tail.size(); ++i) {
-    const auto& e = tail[i];
-    if (i > 0) {
-      const auto& before = tail[i - 1];
-      if (e.log_seq != before.log_seq + 1)
-        return broken(Where(e) + ": the log jumps from event " + std::to_string(before.log_seq));
-      if (chain::LogLink(before.log_hash, e.hash) != e.log_hash)
-        return broken(Where(e) + ": the log chain breaks here");
-    }
-    std::string previous;
-    if (e.event.seq > 1) {
-      Query q(c, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
-      q.Bind(e.event.case_id).Bind(e.event.seq - 1);
-      if (!q.Next()) {
-        BARAZA_RETURN_IF_ERROR(q.status());
-        return broken(Where(e) + ": the event before it in its case is missing");
-      }
-      previous = q.Text(0);
-    }
-    if (chain::CaseLink(previous, e.event, e.details_json, e.changes) != e.hash)
-      return broken(Where(e) + ": its content does not match its hash; it was edited");
-  }
-  if (!tail.empty()) {
-    Query q(c, "SELECT COUNT(*) FROM events");
-    if (q.Next() && q.Int(0) != tail.back().log_seq)
-      return broken("the log holds " + std::to_string(q.Int(0)) + " events but its last is number " +
-                    std::to_string(tail.back().log_seq));
-    BARAZA_RETURN_IF_ERROR(q.status());
-  }
-  // The state: the tables add up to the sum the last write recorded.
-  BARAZA_ASSIGN_OR_RETURN(StateSum recorded, RecordedSum(c));
-  BARAZA_ASSIGN_OR_RETURN(StateSum stored, SumOfTables(c));
-  if (recorded == stored) return Status::Ok();
-  BARAZA_ASSIGN_OR_RETURN(RecordAudit audit, AuditRecord(c, std::nullopt));
-  std::string where = audit.first_break ? *audit.first_break : std::string();
-  for (const auto& m : audit.mismatches) where += (where.empty() ? "" : "; ") + m;
-  if (audit.mismatch_count > static_cast<int64_t>(audit.mismatches.size()))
-    where += "; and " + std::to_string(audit.mismatch_count - audit.mismatches.size()) + " more";
-  return Status::DataLoss(
-      "the stored state does not match the history (" +
-      (where.empty() ? std::string("the tables' sum differs from the one recorded") : where) +
-      "). barazad will not act on an edited record; see `barazad audit verify`, then "
-      "`barazad rebuild` recomputes the tables from the history");
-}
+using sql::InsertRow;
+using sql::Replay;
+using sql::ScanTable;
+using sql::WalkHistory;
+using HistoryWriter = sql::HistoryWriter<Connection>;
 
 Result<int64_t> Rebuild(Connection& c) {
   chain::Verifier verifier;
@@ -453,4 +187,5 @@ Status SealExistingState(Connection& c) {
   return Status::Ok();
 }
 
-}  // namespace baraza::sqlite
+}  // namespace sqlite
+}  // namespace baraza

@@ -4,7 +4,7 @@
 
 #include "storage/event_chain.h"
 #include "storage/sqlite_record.h"
-#include "storage/sqlite_rows.h"
+#include "storage/sql_rows.h"
 
 namespace baraza::sqlite {
 namespace {
@@ -212,7 +212,7 @@ Status ChainExistingEvents(Connection& c) {
         "SELECT case_id, seq, at, actor, type, party_id, visibility, details, 0, '', '', x'' "
         "FROM events ORDER BY at, case_id, seq";
     Query q(c, sql.c_str());
-    while (q.Next()) rows.push_back(ReadStoredEvent(q));
+    while (q.Next()) rows.push_back(sql::ReadStoredEvent(q));
     BARAZA_RETURN_IF_ERROR(q.status());
   }
   std::unordered_map<Id, std::string> last;

@@ -86,10 +86,14 @@ BarazaClient::BarazaClient(ClientOptions options) : options_(std::move(options))
   health_ = grpc::health::v1::Health::NewStub(channel_);
 }
 
+void BarazaClient::AddMetadata(grpc::ClientContext& ctx) const {
+  if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
+  if (!options_.language.empty()) ctx.AddMetadata("baraza-language", options_.language);
+}
+
 std::unique_ptr<grpc::ClientContext> BarazaClient::Context(bool with_deadline) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!options_.token.empty()) ctx->AddMetadata("authorization", "Bearer " + options_.token);
-  if (!options_.language.empty()) ctx->AddMetadata("baraza-language", options_.language);
+  AddMetadata(*ctx);
   if (with_deadline) ctx->set_deadline(std::chrono::system_clock::now() + options_.timeout);
   return ctx;
 }

@@ -111,8 +111,7 @@ class BarazaClient {
     grpc::Status status;
     for (int attempt = 0;; ++attempt) {  // bounded by options_.retries
       grpc::ClientContext ctx;
-      if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
-      if (!options_.language.empty()) ctx.AddMetadata("baraza-language", options_.language);
+      AddMetadata(ctx);
       ctx.set_deadline(deadline);
       status = call(&ctx, sent, resp);
       if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !repeatable ||
@@ -120,6 +119,8 @@ class BarazaClient {
         return status;
     }
   }
+  // Who calls (the bearer token) and the language asked for, on every call.
+  void AddMetadata(grpc::ClientContext& ctx) const;
   // The name of the first string field (nested ones too) that is not UTF-8, or "".
   static std::string FirstInvalidUtf8(const google::protobuf::Message& m);
   // Fills in request_id; returns whether the request may be sent again.

@@ -14,6 +14,7 @@
 
 #include "services/outreach/channel.h"
 #include "services/outreach/signature.h"
+#include "services/net/tcp_listen.h"
 #include "services/log/log_fields.h"
 
 namespace baraza::outreach {
@@ -231,11 +232,8 @@ Status ReportReceiver::Start(const std::string& host_port, std::string secret, H
   if (thread_.joinable()) return Status::FailedPrecondition("the delivery-report receiver is already running");
   if (secret.empty()) return Status::InvalidArgument("the delivery-report receiver needs a secret to check signatures");
   if (!h) return Status::InvalidArgument("the delivery-report receiver needs a handler");
-  auto colon = host_port.rfind(':');
-  if (colon == std::string::npos)
-    return Status::InvalidArgument(host_port + " is not host:port, e.g. 127.0.0.1:8090");
-  std::string host = host_port.substr(0, colon), port = host_port.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto hp = baraza::net::SplitHostPort(host_port);
+  if (!hp) return Status::InvalidArgument(host_port + " is not host:port, e.g. 127.0.0.1:8090");
   impl_ = std::make_unique<Impl>();
   impl_->options = options_;
   impl_->secret = std::move(secret);
@@ -243,19 +241,14 @@ Status ReportReceiver::Start(const std::string& host_port, std::string secret, H
   impl_->tokens = options_.reports_per_second;
   impl_->refilled = std::chrono::steady_clock::now();
   beast::error_code ec;
-  tcp::resolver resolver(impl_->io);
-  auto endpoints = resolver.resolve(host, port, tcp::resolver::numeric_service, ec);
-  if (ec || endpoints.empty()) return Status::InvalidArgument(host_port + ": " + ec.message());
-  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::endpoint endpoint = baraza::net::Resolve(impl_->io, *hp, ec);
+  if (ec) return Status::InvalidArgument(host_port + ": " + ec.message());
   if (!endpoint.address().is_loopback() && !options_.allow_remote)
     return Status::InvalidArgument("the delivery-report receiver speaks plain HTTP, so it listens only on "
                                    "loopback unless allowed remote (then put TLS in front): " + host_port);
   auto& a = impl_->acceptor;
-  a.open(endpoint.protocol(), ec);
-  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Unavailable("cannot receive delivery reports on " + host_port + ": " + ec.message());
+  if ((ec = baraza::net::Listen(a, endpoint)))
+    return Status::Unavailable("cannot receive delivery reports on " + host_port + ": " + ec.message());
   port_ = a.local_endpoint().port();
   impl_->Accept();
   thread_ = std::thread([this] {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <spdlog/spdlog.h>
 
+#include "services/net/tcp_listen.h"
 #include "services/web/pages.h"
 
 namespace baraza::web {
@@ -370,23 +371,14 @@ PublicSite::PublicSite(CaseStore& store, net::ConnectionGate::Limits limits,
 PublicSite::~PublicSite() { Stop(); }
 
 Status PublicSite::Start(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
+  auto hp = net::SplitHostPort(listen);
+  if (!hp)
     return Status::InvalidArgument("--public-page " + listen + " is not host:port, e.g. 127.0.0.1:8080");
-  std::string host = listen.substr(0, colon), port = listen.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   beast::error_code ec;
-  tcp::resolver resolver(impl_->io);
-  auto endpoints = resolver.resolve(host, port, tcp::resolver::numeric_service, ec);
-  if (ec || endpoints.empty())
-    return Status::InvalidArgument("--public-page " + listen + ": " + ec.message());
-  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::endpoint endpoint = net::Resolve(impl_->io, *hp, ec);
+  if (ec) return Status::InvalidArgument("--public-page " + listen + ": " + ec.message());
   auto& a = impl_->acceptor;
-  a.open(endpoint.protocol(), ec);
-  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
+  if ((ec = net::Listen(a, endpoint)))
     return Status::Unavailable("cannot serve the public page on " + listen + ": " + ec.message() +
                                " (is another program using it? choose another --public-page)");
   port_ = a.local_endpoint().port();

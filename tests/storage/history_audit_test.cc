@@ -332,7 +332,7 @@ TEST_CASE("history audit refuses a case's row recorded in another history", "[au
   {
     auto forger = sqlite::Connection::Open(h.path, /*writer=*/false);
     REQUIRE(forger.ok());
-    auto s = sqlite::SumOfTables(**forger);
+    auto s = sql::SumOfTables(**forger);
     REQUIRE(s.ok());
     sum = *s;
   }

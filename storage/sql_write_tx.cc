@@ -1,20 +1,24 @@
-#include "storage/pg_write_tx.h"
+#include "storage/sql_write_tx.h"
 
 #include <algorithm>
 
 #include "storage/case_codec.h"
-#include "storage/pg_record.h"
-#include "storage/pg_rows.h"
+#include "storage/pg_connection.h"
+#include "storage/sql_record.h"
+#include "storage/sql_rows.h"
 #include "storage/sqlite_confidential.h"
+#include "storage/sqlite_connection.h"
 
-namespace baraza::pg {
+namespace baraza::sql {
+
 
 using projection::Row;
 using projection::Table;
 
 using sqlite::StoredPositionRow;
 
-Status PgTx::Begin() {
+template <class C>
+Status SqlTx<C>::Begin() {
   history_.Forget();
   ForgetReads();
   BARAZA_ASSIGN_OR_RETURN(projection::StateSum sum, RecordedSum(c_));
@@ -22,15 +26,17 @@ Status PgTx::Begin() {
   return Status::Ok();
 }
 
-Status PgTx::FinishWrite() {
+template <class C>
+Status SqlTx<C>::FinishWrite() {
   if (recorder_.empty()) return Status::Ok();
-  BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history_.CaseTail(0));
+  BARAZA_ASSIGN_OR_RETURN(typename HistoryWriter<C>::Tail tail, history_.CaseTail(0));
   Event e = projection::RegistryEvent(tail.seq + 1, registry_at_, recorder_.pending());
   registry_at_ = 0;
   return history_.Append(e, codec::EncodeDetails(e.details), recorder_.Take());
 }
 
-void PgTx::WriteDone(bool ok) {
+template <class C>
+void SqlTx<C>::WriteDone(bool ok) {
   if (ok)
     for (auto& [id, c] : staged_) pending_[id] = std::move(c);
   staged_.clear();
@@ -40,14 +46,22 @@ void PgTx::WriteDone(bool ok) {
   if (!ok) ForgetReads();
 }
 
-std::vector<CaseRef> PgTx::TakeSaved(bool committed) {
+template <class C>
+std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   std::vector<CaseRef> out;
   for (auto& [id, c] : pending_) out.push_back(std::move(c));
   pending_.clear();
+  if (!committed) {  // read everything again next time
+    history_.Forget();
+    ForgetReads();
+    auto sum = RecordedSum(c_);
+    recorder_.Reset(sum.ok() ? *sum : projection::StateSum());
+  }
   return out;
 }
 
-void PgTx::ForgetReads() {
+template <class C>
+void SqlTx<C>::ForgetReads() {
   groups_.clear();
   contact_points_.clear();
   next_case_.reset();
@@ -56,20 +70,25 @@ void PgTx::ForgetReads() {
 // Groups change only through this writer (InsertGroup, InsertParty,
 // InsertLiaison forget them all), so a group once loaded is kept: opening a
 // case needs its group, and a FileDispute would otherwise read it twice.
-Result<ContactGroup> PgTx::GetGroup(Id id) {
+template <class C>
+Result<ContactGroup> SqlTx<C>::GetGroup(Id id) {
   if (auto it = groups_.find(id); it != groups_.end()) return it->second;
   auto g = LoadGroup(c_, id);
   if (g.ok() && groups_.size() < 1024) groups_.emplace(id, *g);
   return g;
 }
 
-Result<Party> PgTx::GetParty(Id id) { return LoadParty(c_, id); }
+template <class C>
+Result<Party> SqlTx<C>::GetParty(Id id) { return LoadParty(c_, id); }
 
-Result<Liaison> PgTx::GetLiaison(Id id) { return LoadLiaison(c_, id); }
+template <class C>
+Result<Liaison> SqlTx<C>::GetLiaison(Id id) { return LoadLiaison(c_, id); }
 
-Result<Commander> PgTx::GetCommander(Id id) { return LoadCommander(c_, id); }
+template <class C>
+Result<Commander> SqlTx<C>::GetCommander(Id id) { return LoadCommander(c_, id); }
 
-Status PgTx::SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) {
+template <class C>
+Status SqlTx<C>::SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) {
   bool liaison = role == Role::kLiaison;
   Table table = liaison ? Table::kLiaisons : Table::kCommanders;
   BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, table, {id}));
@@ -87,7 +106,8 @@ Status PgTx::SetReaderLanguage(Role role, Id id, const std::string& language, Un
   return Status::Ok();
 }
 
-Result<CaseRef> PgTx::GetCaseShared(Id id) {
+template <class C>
+Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   // This transaction's own writes first (immutable once saved: shared, not
   // copied), then the committed state, cached or loaded.
   if (auto it = staged_.find(id); it != staged_.end()) return it->second;
@@ -98,7 +118,8 @@ Result<CaseRef> PgTx::GetCaseShared(Id id) {
   return std::make_shared<const Case>(std::move(c).value());
 }
 
-Result<Id> PgTx::InsertGroup(const ContactGroup& g) {
+template <class C>
+Result<Id> SqlTx<C>::InsertGroup(const ContactGroup& g) {
   groups_.clear();
   Row row = projection::GroupRow(g);
   BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactGroups, row));
@@ -108,7 +129,8 @@ Result<Id> PgTx::InsertGroup(const ContactGroup& g) {
   return id;
 }
 
-Result<Id> PgTx::InsertParty(const Party& p) {
+template <class C>
+Result<Id> SqlTx<C>::InsertParty(const Party& p) {
   groups_.clear();
   auto g = LoadGroup(c_, p.group_id);
   if (!g.ok()) return g.status();
@@ -124,7 +146,8 @@ Result<Id> PgTx::InsertParty(const Party& p) {
   return id;
 }
 
-Result<Id> PgTx::InsertLiaison(const Liaison& l) {
+template <class C>
+Result<Id> SqlTx<C>::InsertLiaison(const Liaison& l) {
   groups_.clear();
   auto p = LoadParty(c_, l.party_id);
   if (!p.ok()) return p.status();
@@ -136,7 +159,8 @@ Result<Id> PgTx::InsertLiaison(const Liaison& l) {
   return id;
 }
 
-Result<Id> PgTx::InsertCommander(const Commander& commander) {
+template <class C>
+Result<Id> SqlTx<C>::InsertCommander(const Commander& commander) {
   Row row = projection::CommanderRow(commander);
   BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kCommanders, row));
   Id id = std::get<int64_t>(row[0]);
@@ -145,7 +169,8 @@ Result<Id> PgTx::InsertCommander(const Commander& commander) {
   return id;
 }
 
-Result<std::optional<StoredRequest>> PgTx::FindRequest(const std::string& actor,
+template <class C>
+Result<std::optional<StoredRequest>> SqlTx<C>::FindRequest(const std::string& actor,
                                                        const std::string& request_id) {
   Query q(c_,
           "SELECT fingerprint, object_id, response, created_at FROM requests "
@@ -165,7 +190,8 @@ Result<std::optional<StoredRequest>> PgTx::FindRequest(const std::string& actor,
   return std::optional<StoredRequest>(std::move(r));
 }
 
-Status PgTx::InsertRequest(const StoredRequest& r) {
+template <class C>
+Status SqlTx<C>::InsertRequest(const StoredRequest& r) {
   Row row = projection::RequestRow(r);
   BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kRequests, row));
   recorder_.Put(Table::kRequests, std::move(row));
@@ -173,7 +199,8 @@ Status PgTx::InsertRequest(const StoredRequest& r) {
   return Status::Ok();
 }
 
-Status PgTx::InsertToken(const TokenRecord& t) {
+template <class C>
+Status SqlTx<C>::InsertToken(const TokenRecord& t) {
   Row row = projection::TokenRow(t);
   BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kTokens, row));
   recorder_.Put(Table::kTokens, std::move(row));
@@ -181,7 +208,8 @@ Status PgTx::InsertToken(const TokenRecord& t) {
   return Status::Ok();
 }
 
-Result<TokenRecord> PgTx::RevokeToken(const std::string& token_id, UnixMillis now) {
+template <class C>
+Result<TokenRecord> SqlTx<C>::RevokeToken(const std::string& token_id, UnixMillis now) {
   static const std::string sql = std::string(kTokenColumns) + "WHERE substr(hash, 1, 12) = ?";
   std::optional<TokenRecord> t;
   {
@@ -203,7 +231,8 @@ Result<TokenRecord> PgTx::RevokeToken(const std::string& token_id, UnixMillis no
 }
 
 // Only this writer inserts cases, so the next id is read once and then counted.
-Result<Id> PgTx::NextCaseId() {
+template <class C>
+Result<Id> SqlTx<C>::NextCaseId() {
   if (next_case_) return *next_case_;
   Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
   if (!q.Next()) return q.status().ok() ? Status::Internal("no next case id") : q.status();
@@ -211,26 +240,31 @@ Result<Id> PgTx::NextCaseId() {
   return *next_case_;
 }
 
-Result<std::vector<Event>> PgTx::ListEvents(Id case_id) { return LoadEvents(c_, case_id); }
+template <class C>
+Result<std::vector<Event>> SqlTx<C>::ListEvents(Id case_id) { return LoadEvents(c_, case_id); }
 
-Result<HistoryHeads> PgTx::Heads(Id case_id) {
+template <class C>
+Result<HistoryHeads> SqlTx<C>::Heads(Id case_id) {
   HistoryHeads h;
   BARAZA_ASSIGN_OR_RETURN(chain::Head log, history_.LogHead());
   h.log = chain::Head::After(log.events, log.hash).ToString();
-  BARAZA_ASSIGN_OR_RETURN(HistoryWriter::Tail tail, history_.CaseTail(case_id));
+  BARAZA_ASSIGN_OR_RETURN(typename HistoryWriter<C>::Tail tail, history_.CaseTail(case_id));
   h.case_last = tail.hash;
   return h;
 }
 
-Result<Id> PgTx::NextReportId() {
+template <class C>
+Result<Id> SqlTx<C>::NextReportId() {
   Query q(c_, "SELECT COALESCE(MAX(id), 0) + 1 FROM reports");
   if (!q.Next()) return q.status().ok() ? Status::Internal("no next report id") : q.status();
   return q.Int(0);
 }
 
-Result<Report> PgTx::GetReport(Id id) { return LoadReport(c_, id); }
+template <class C>
+Result<Report> SqlTx<C>::GetReport(Id id) { return LoadReport(c_, id); }
 
-Status PgTx::InsertReport(const Report& r) {
+template <class C>
+Status SqlTx<C>::InsertReport(const Report& r) {
   Row row = projection::ReportRow(r, codec::EncodeSections(r.sections));
   BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kReports, row));
   recorder_.Put(Table::kReports, std::move(row));
@@ -239,7 +273,8 @@ Status PgTx::InsertReport(const Report& r) {
 }
 
 // Appends a save's events; the last carries every row the write changed.
-Status PgTx::AppendEvents(const std::vector<Event>& events, bool is_new) {
+template <class C>
+Status SqlTx<C>::AppendEvents(const std::vector<Event>& events, bool is_new) {
   for (size_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     std::string changes = i + 1 == events.size() ? recorder_.Take() : std::string();
@@ -250,7 +285,8 @@ Status PgTx::AppendEvents(const std::vector<Event>& events, bool is_new) {
 }
 
 // Positions are only ever added: insert those the stored case does not have.
-Status PgTx::AppendPositions(const Case& c, bool is_new) {
+template <class C>
+Status SqlTx<C>::AppendPositions(const Case& c, bool is_new) {
   if (c.positions.empty()) return Status::Ok();
   int64_t stored = 0;
   if (!is_new) {
@@ -259,16 +295,20 @@ Status PgTx::AppendPositions(const Case& c, bool is_new) {
     if (q.Next()) stored = q.Int(0);
     BARAZA_RETURN_IF_ERROR(q.status());
   }
-  for (const Position& p : c.positions) {
-    if (p.id <= stored) continue;
-    BARAZA_ASSIGN_OR_RETURN(Row row, StoredPositionRow(cipher_, c.id, p));
+  // Positions are in id order: find the first new one from the end, so that a
+  // position added to a long case does not walk all the others.
+  size_t first_new = c.positions.size();
+  while (first_new > 0 && c.positions[first_new - 1].id > stored) --first_new;
+  for (size_t i = first_new; i < c.positions.size(); ++i) {
+    BARAZA_ASSIGN_OR_RETURN(Row row, StoredPositionRow(cipher_, c.id, c.positions[i]));
     BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kPositions, row));
     recorder_.Put(Table::kPositions, std::move(row));
   }
   return Status::Ok();
 }
 
-Status PgTx::SaveCase(CaseRef saved, const std::vector<Event>& events, std::vector<Notice>& notices,
+template <class C>
+Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::vector<Notice>& notices,
                       const std::vector<Deadline>& deadlines) {
   const Case& c = *saved;
   // Version 1 is a new case: a plain INSERT, which fails if the id is taken.
@@ -333,7 +373,8 @@ Status PgTx::SaveCase(CaseRef saved, const std::vector<Event>& events, std::vect
   return AppendEvents(events, is_new);
 }
 
-Result<Id> PgTx::InsertContactPoint(const ContactPoint& p) {
+template <class C>
+Result<Id> SqlTx<C>::InsertContactPoint(const ContactPoint& p) {
   contact_points_.clear();
   Row row = projection::ContactPointRow(p);
   BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactPoints, row));
@@ -343,7 +384,8 @@ Result<Id> PgTx::InsertContactPoint(const ContactPoint& p) {
   return id;
 }
 
-Result<ContactPoint> PgTx::RemoveContactPoint(Id id, UnixMillis now) {
+template <class C>
+Result<ContactPoint> SqlTx<C>::RemoveContactPoint(Id id, UnixMillis now) {
   contact_points_.clear();
   BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kContactPoints, {id}));
   if (!old) return NoSuchContactPoint(id);
@@ -361,7 +403,8 @@ Result<ContactPoint> PgTx::RemoveContactPoint(Id id, UnixMillis now) {
   return p;
 }
 
-Result<std::vector<ContactPoint>> PgTx::ContactPointsFor(const Recipient& to) {
+template <class C>
+Result<std::vector<ContactPoint>> SqlTx<C>::ContactPointsFor(const Recipient& to) {
   if (auto it = contact_points_.find(to); it != contact_points_.end()) return it->second;
   Result<std::vector<projection::Row>> rows =
       to.role == Role::kLiaison
@@ -384,15 +427,18 @@ Result<std::vector<ContactPoint>> PgTx::ContactPointsFor(const Recipient& to) {
   return out;
 }
 
-Result<Notice> PgTx::GetNotice(Id notice_id) { return LoadNotice(c_, notice_id); }
+template <class C>
+Result<Notice> SqlTx<C>::GetNotice(Id notice_id) { return LoadNotice(c_, notice_id); }
 
-Result<Delivery> PgTx::GetDelivery(Id delivery_id) {
+template <class C>
+Result<Delivery> SqlTx<C>::GetDelivery(Id delivery_id) {
   BARAZA_ASSIGN_OR_RETURN(auto row, ReadRow(c_, Table::kDeliveries, {delivery_id}));
   if (!row) return NoSuchDelivery(delivery_id);
   return projection::DeliveryOf(*row);
 }
 
-Result<std::optional<Delivery>> PgTx::FindDelivery(Id notice_id, Id contact_point_id) {
+template <class C>
+Result<std::optional<Delivery>> SqlTx<C>::FindDelivery(Id notice_id, Id contact_point_id) {
   BARAZA_ASSIGN_OR_RETURN(auto rows, SelectRows(c_, Table::kDeliveries,
                                                 "notice_id = ? AND contact_point_id = ? LIMIT 1",
                                                 {notice_id, contact_point_id}));
@@ -400,7 +446,8 @@ Result<std::optional<Delivery>> PgTx::FindDelivery(Id notice_id, Id contact_poin
   return std::optional<Delivery>(projection::DeliveryOf(rows[0]));
 }
 
-Status PgTx::InsertDelivery(Delivery& d) {
+template <class C>
+Status SqlTx<C>::InsertDelivery(Delivery& d) {
   Row row = projection::DeliveryRow(d);
   BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kDeliveries, row));
   d.id = std::get<int64_t>(row[0]);
@@ -408,7 +455,8 @@ Status PgTx::InsertDelivery(Delivery& d) {
   return Status::Ok();
 }
 
-Status PgTx::UpdateDelivery(const Delivery& d) {
+template <class C>
+Status SqlTx<C>::UpdateDelivery(const Delivery& d) {
   BARAZA_ASSIGN_OR_RETURN(auto old, ReadRow(c_, Table::kDeliveries, {d.id}));
   if (!old) return NoSuchDelivery(d.id);
   Row row = projection::DeliveryRow(d);
@@ -421,7 +469,8 @@ Status PgTx::UpdateDelivery(const Delivery& d) {
 // Makes the case's pending deadlines `deadlines`, touching only those that
 // changed: a deadline rewritten as it was would still dirty a page of the
 // index by due time (most changes end one party's deadline and keep the rest).
-Status PgTx::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines) {
+template <class C>
+Status SqlTx<C>::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines) {
   std::vector<Deadline> stored;  // a new case has none yet
   if (!is_new) {
     Query q(c_, "SELECT party_id, kind, due_at FROM deadlines WHERE case_id = ?");
@@ -451,4 +500,8 @@ Status PgTx::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadlin
   return Status::Ok();
 }
 
-}  // namespace baraza::pg
+
+template class SqlTx<sqlite::Connection>;
+template class SqlTx<pg::Connection>;
+
+}  // namespace baraza::sql

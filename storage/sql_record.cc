@@ -1,28 +1,20 @@
-#include "storage/pg_record.h"
+#include "storage/sql_record.h"
 
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <unordered_map>
 
-#include "storage/case_codec.h"
-#include "storage/pg_rows.h"
+#include "storage/pg_connection.h"
+#include "storage/sql_rows.h"
+#include "storage/sqlite_connection.h"
 
-namespace baraza::pg {
+namespace baraza::sql {
 
 using projection::Change;
 using projection::Row;
 using projection::StateSum;
 using projection::Table;
 using projection::TableSpec;
-
-namespace {
-
-// The SQL of each projection table, built once from its columns (the
-// connection caches statements by the address of their text, so it must stay put).
-struct TableSql {
-  std::string select_all, select_key, insert, insert_new_id, delete_key;
-};
 
 const TableSql& SqlOf(Table table) {
   static const std::map<Table, TableSql> kSql = [] {
@@ -52,16 +44,10 @@ const TableSql& SqlOf(Table table) {
   return kSql.at(table);
 }
 
-Row ReadCells(Query& q, size_t n) {
-  Row row;
-  row.reserve(n);
-  for (size_t i = 0; i < n; ++i) row.push_back(q.CellAt(static_cast<int>(i)));
-  return row;
-}
-
 // Calls fn for every row of a table.
-Status ScanTable(Connection& c, const TableSpec& t, const std::function<void(Row&)>& fn) {
-  Query q(c, SqlOf(t.table).select_all.c_str());
+template <class C>
+Status ScanTable(C& c, const TableSpec& t, const std::function<void(Row&)>& fn) {
+  typename C::Query q(c, SqlOf(t.table).select_all.c_str());
   while (q.Next()) {
     Row row = ReadCells(q, t.columns.size());
     fn(row);
@@ -69,66 +55,51 @@ Status ScanTable(Connection& c, const TableSpec& t, const std::function<void(Row
   return q.status();
 }
 
+namespace {
+
 std::string Where(const chain::StoredEvent& e) {
   return "event " + std::to_string(e.log_seq) + " of the log (case " +
          std::to_string(e.event.case_id) + ", event " + std::to_string(e.event.seq) + ")";
 }
 
-// Replays the changes recorded in the history, in log order.
-class Replay {
- public:
-  struct Expected {
-    std::string digest;
-    Row row;  // the key only, unless kept whole for a rebuild
-    Table table;
-  };
+}  // namespace
 
-  explicit Replay(bool keep_rows) : keep_rows_(keep_rows) {}
-
-  // Applies one event's changes; a message when they cannot be read or do not add up.
-  std::optional<std::string> Apply(const chain::StoredEvent& e) {
-    if (e.changes.empty()) return std::nullopt;
-    auto decoded = projection::Decode(e.changes);
-    if (!decoded.ok()) return Where(e) + ": " + decoded.status().message();
-    for (Change& ch : decoded->changes) {
-      // A row of a case is recorded only with an event of that case, and the
-      // registry's events (case 0) hold rows of no case: an event appended to
-      // another history cannot rewrite a case's state.
-      if (Id owner = projection::CaseOf(ch.table, ch.row);
-          owner != e.event.case_id && !(owner == 0 && projection::Spec(ch.table).case_column < 0))
-        return Where(e) + ": it records " + projection::Describe(ch.table, ch.row) +
-               ", which belongs to " + (owner ? "case " + std::to_string(owner) : "no case");
-      std::string key = projection::KeyOf(ch.table, ch.row);
-      auto it = expected_.find(key);
-      if (it != expected_.end()) sum_.Subtract(it->second.digest);
-      if (ch.deleted) {
-        if (it != expected_.end()) expected_.erase(it);
-        continue;
-      }
-      std::string digest = projection::DigestOf(ch.table, ch.row);
-      sum_.Add(digest);
-      if (!keep_rows_) ch.row.resize(projection::Spec(ch.table).key_columns);
-      expected_[key] = {std::move(digest), std::move(ch.row), ch.table};
+std::optional<std::string> Replay::Apply(const chain::StoredEvent& e) {
+  if (e.changes.empty()) return std::nullopt;
+  auto decoded = projection::Decode(e.changes);
+  if (!decoded.ok()) return Where(e) + ": " + decoded.status().message();
+  for (Change& ch : decoded->changes) {
+    // A row of a case is recorded only with an event of that case, and the
+    // registry's events (case 0) hold rows of no case: an event appended to
+    // another history cannot rewrite a case's state.
+    if (Id owner = projection::CaseOf(ch.table, ch.row);
+        owner != e.event.case_id && !(owner == 0 && projection::Spec(ch.table).case_column < 0))
+      return Where(e) + ": it records " + projection::Describe(ch.table, ch.row) +
+             ", which belongs to " + (owner ? "case " + std::to_string(owner) : "no case");
+    std::string key = projection::KeyOf(ch.table, ch.row);
+    auto it = expected_.find(key);
+    if (it != expected_.end()) sum_.Subtract(it->second.digest);
+    if (ch.deleted) {
+      if (it != expected_.end()) expected_.erase(it);
+      continue;
     }
-    if (!(decoded->sum == sum_))
-      return Where(e) + ": the state sum it records does not follow from the changes before it";
-    return std::nullopt;
+    std::string digest = projection::DigestOf(ch.table, ch.row);
+    sum_.Add(digest);
+    if (!keep_rows_) ch.row.resize(projection::Spec(ch.table).key_columns);
+    expected_[key] = {std::move(digest), std::move(ch.row), ch.table};
   }
-
-  std::unordered_map<std::string, Expected>& expected() { return expected_; }
-
- private:
-  bool keep_rows_;
-  StateSum sum_;
-  std::unordered_map<std::string, Expected> expected_;
-};
+  if (!(decoded->sum == sum_))
+    return Where(e) + ": the state sum it records does not follow from the changes before it";
+  return std::nullopt;
+}
 
 // Walks the events in log order through the chain verifier and the replay.
-Status WalkHistory(Connection& c, chain::Verifier& verifier, Replay& replay,
+template <class C>
+Status WalkHistory(C& c, chain::Verifier& verifier, Replay& replay,
                    std::vector<std::string>& problems,
                    const std::function<void(int64_t)>& progress) {
   static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq";
-  Query q(c, sql.c_str());
+  typename C::Query q(c, sql.c_str());
   int64_t n = 0;
   while (q.Next()) {
     chain::StoredEvent row = ReadStoredEvent(q);
@@ -139,11 +110,10 @@ Status WalkHistory(Connection& c, chain::Verifier& verifier, Replay& replay,
   return q.status();
 }
 
-}  // namespace
-
-Result<std::optional<Row>> ReadRow(Connection& c, Table table, const Row& key) {
+template <class C>
+Result<std::optional<Row>> ReadRow(C& c, Table table, const Row& key) {
   const TableSpec& t = projection::Spec(table);
-  Query q(c, SqlOf(table).select_key.c_str());
+  typename C::Query q(c, SqlOf(table).select_key.c_str());
   for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
@@ -152,32 +122,27 @@ Result<std::optional<Row>> ReadRow(Connection& c, Table table, const Row& key) {
   return std::optional<Row>(ReadCells(q, t.columns.size()));
 }
 
-Status InsertRow(Connection& c, Table table, const Row& row) {
-  Query q(c, SqlOf(table).insert.c_str());
+template <class C>
+Status InsertRow(C& c, Table table, const Row& row) {
+  typename C::Query q(c, SqlOf(table).insert.c_str());
   for (size_t i = 0; i < row.size(); ++i) {
-    // The case body is binary (bytea); every other text column is text.
+    // The case body is binary (bytea in PostgreSQL); every other text column is text.
     if (table == Table::kCases && i == kCaseBodyColumn) q.BindBlob(std::get<std::string>(row[i]));
     else q.Bind(row[i]);
   }
   return q.Run();
 }
 
-Status DeleteRow(Connection& c, Table table, const Row& key) {
+template <class C>
+Status DeleteRow(C& c, Table table, const Row& key) {
   const TableSpec& t = projection::Spec(table);
-  Query q(c, SqlOf(table).delete_key.c_str());
+  typename C::Query q(c, SqlOf(table).delete_key.c_str());
   for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
   return q.Run();
 }
 
-Status InsertRowWithNewId(Connection& c, Table table, Row& row) {
-  Query q(c, SqlOf(table).insert_new_id.c_str());
-  for (size_t i = 1; i < row.size(); ++i) q.Bind(row[i]);
-  if (!q.Next()) return q.status().ok() ? Status::Internal("no id returned") : q.status();
-  row[0] = q.Int(0);
-  return q.Run();
-}
-
-Result<std::vector<Row>> SelectRows(Connection& c, Table table, const char* where,
+template <class C>
+Result<std::vector<Row>> SelectRows(C& c, Table table, const char* where,
                                     const Row& args) {
   // Each `where` is a string literal: its address names the statement in the cache.
   static std::mutex mu;
@@ -189,7 +154,7 @@ Result<std::vector<Row>> SelectRows(Connection& c, Table table, const char* wher
     if (s.empty()) s = SqlOf(table).select_all + " WHERE " + where;
     text = &s;
   }
-  Query q(c, text->c_str());
+  typename C::Query q(c, text->c_str());
   for (const auto& a : args) q.Bind(a);
   std::vector<Row> out;
   size_t n = projection::Spec(table).columns.size();
@@ -198,18 +163,9 @@ Result<std::vector<Row>> SelectRows(Connection& c, Table table, const char* wher
   return out;
 }
 
-Result<StateSum> SumOfTables(Connection& c) {
-  StateSum sum;
-  for (const TableSpec& t : projection::Tables()) {
-    Query q(c, SqlOf(t.table).select_all.c_str());
-    while (q.Next()) sum.Add(projection::DigestOf(t.table, ReadCells(q, t.columns.size())));
-    BARAZA_RETURN_IF_ERROR(q.status());
-  }
-  return sum;
-}
-
-Result<StateSum> RecordedSum(Connection& c) {
-  Query q(c, "SELECT changes FROM events WHERE length(changes) > 0 ORDER BY log_seq DESC LIMIT 1");
+template <class C>
+Result<StateSum> RecordedSum(C& c) {
+  typename C::Query q(c, "SELECT changes FROM events WHERE length(changes) > 0 ORDER BY log_seq DESC LIMIT 1");
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
     return StateSum();
@@ -218,7 +174,8 @@ Result<StateSum> RecordedSum(Connection& c) {
   return d.sum;
 }
 
-Result<RecordAudit> AuditRecord(Connection& c, std::optional<chain::Head> kept,
+template <class C>
+Result<RecordAudit> AuditRecord(C& c, std::optional<chain::Head> kept,
                                 const std::function<void(int64_t)>& progress) {
   RecordAudit out;
   chain::Verifier verifier(kept);
@@ -260,12 +217,13 @@ Result<RecordAudit> AuditRecord(Connection& c, std::optional<chain::Head> kept,
   return out;
 }
 
-Status CheckOnStart(Connection& c, int events) {
+template <class C>
+Status CheckOnStart(C& c, int events) {
   // The chain's tail: the last events link to each other and to their cases.
   std::vector<chain::StoredEvent> tail;
   {
     static const std::string sql = std::string(kEventColumns) + "ORDER BY log_seq DESC LIMIT ?";
-    Query q(c, sql.c_str());
+    typename C::Query q(c, sql.c_str());
     q.Bind(static_cast<int64_t>(events) + 1);
     while (q.Next()) tail.push_back(ReadStoredEvent(q));
     BARAZA_RETURN_IF_ERROR(q.status());
@@ -288,7 +246,7 @@ Status CheckOnStart(Connection& c, int events) {
     }
     std::string previous;
     if (e.event.seq > 1) {
-      Query q(c, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
+      typename C::Query q(c, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
       q.Bind(e.event.case_id).Bind(e.event.seq - 1);
       if (!q.Next()) {
         BARAZA_RETURN_IF_ERROR(q.status());
@@ -300,7 +258,7 @@ Status CheckOnStart(Connection& c, int events) {
       return broken(Where(e) + ": its content does not match its hash; it was edited");
   }
   if (!tail.empty()) {
-    Query q(c, "SELECT COUNT(*) FROM events");
+    typename C::Query q(c, "SELECT COUNT(*) FROM events");
     if (q.Next() && q.Int(0) != tail.back().log_seq)
       return broken("the log holds " + std::to_string(q.Int(0)) +
                     " events but its last is number " + std::to_string(tail.back().log_seq));
@@ -322,4 +280,39 @@ Status CheckOnStart(Connection& c, int events) {
       "`barazad rebuild` recomputes the tables from the history");
 }
 
-}  // namespace baraza::pg
+// --- PostgreSQL's own ---------------------------------------------------------
+
+Status InsertRowWithNewId(pg::Connection& c, Table table, Row& row) {
+  pg::Query q(c, SqlOf(table).insert_new_id.c_str());
+  for (size_t i = 1; i < row.size(); ++i) q.Bind(row[i]);
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no id returned") : q.status();
+  row[0] = q.Int(0);
+  return q.Run();
+}
+
+Result<StateSum> SumOfTables(pg::Connection& c) {
+  StateSum sum;
+  for (const TableSpec& t : projection::Tables()) {
+    pg::Query q(c, SqlOf(t.table).select_all.c_str());
+    while (q.Next()) sum.Add(projection::DigestOf(t.table, ReadCells(q, t.columns.size())));
+    BARAZA_RETURN_IF_ERROR(q.status());
+  }
+  return sum;
+}
+
+#define BARAZA_SQL_RECORD(C)                                                           \
+  template Result<std::optional<Row>> ReadRow(C&, Table, const Row&);                  \
+  template Status InsertRow(C&, Table, const Row&);                                    \
+  template Status DeleteRow(C&, Table, const Row&);                                    \
+  template Result<std::vector<Row>> SelectRows(C&, Table, const char*, const Row&);    \
+  template Result<StateSum> RecordedSum(C&);                                           \
+  template Result<RecordAudit> AuditRecord(C&, std::optional<chain::Head>,             \
+                                           const std::function<void(int64_t)>&);       \
+  template Status CheckOnStart(C&, int);                                               \
+  template Status ScanTable(C&, const TableSpec&, const std::function<void(Row&)>&);   \
+  template Status WalkHistory(C&, chain::Verifier&, Replay&, std::vector<std::string>&, \
+                              const std::function<void(int64_t)>&);
+BARAZA_SQL_RECORD(sqlite::Connection)
+BARAZA_SQL_RECORD(pg::Connection)
+
+}  // namespace baraza::sql

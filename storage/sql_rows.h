@@ -1,15 +1,28 @@
-#include "storage/sqlite_rows.h"
+// Reading the stores' rows into the model: groups, parties, cases with their
+// positions, events, reports, tokens, notices. One code for SQLite and PostgreSQL
+// (the same tables and columns): templates over the connection (`C`, with its
+// `C::Query`) and the query (`Q`) of storage/sqlite_connection.h or pg_connection.h.
+#pragma once
+
+#include <string>
+#include <vector>
 
 #include "storage/case_codec.h"
+#include "storage/case_store.h"
+#include "storage/data_cipher.h"
+#include "storage/event_chain.h"
+#include "storage/projection.h"
 #include "storage/sqlite_confidential.h"
 
-namespace baraza::sqlite {
+namespace baraza::sql {
 
-const char* const kEventColumns =
+
+inline constexpr const char* kEventColumns =
     "SELECT case_id, seq, at, actor, type, party_id, visibility, details, log_seq, hash, log_hash, "
     "changes FROM events ";
 
-chain::StoredEvent ReadStoredEvent(Query& q) {
+template <class Q>
+inline chain::StoredEvent ReadStoredEvent(Q& q) {
   chain::StoredEvent r;
   Event& e = r.event;
   e.case_id = q.Int(0);
@@ -27,11 +40,12 @@ chain::StoredEvent ReadStoredEvent(Query& q) {
   return r;
 }
 
-const char* const kTokenColumns =
+inline constexpr const char* kTokenColumns =
     "SELECT hash, role, subject_id, party_id, group_id, label, created_at, expires_at, "
     "revoked_at FROM tokens ";
 
-TokenRecord ReadToken(Query& q) {
+template <class Q>
+inline TokenRecord ReadToken(Q& q) {
   TokenRecord t;
   t.hash = q.Text(0);
   t.role = static_cast<Role>(q.Int(1));
@@ -45,14 +59,14 @@ TokenRecord ReadToken(Query& q) {
   return t;
 }
 
+namespace detail {
 
-namespace {
-
-const char* const kPartyColumns =
+inline constexpr const char* kPartyColumns =
     "SELECT p.id, p.group_id, p.name, p.category, p.created_at, "
     "(SELECT COUNT(*) FROM liaisons l WHERE l.party_id = p.id) FROM parties p ";
 
-Party ReadParty(Query& q) {
+template <class Q>
+inline Party ReadParty(Q& q) {
   Party p;
   p.id = q.Int(0);
   p.group_id = q.Int(1);
@@ -63,23 +77,25 @@ Party ReadParty(Query& q) {
   return p;
 }
 
-}  // namespace
+}  // namespace detail
 
-Result<Party> LoadParty(Connection& c, Id id) {
-  static const std::string sql = std::string(kPartyColumns) + "WHERE p.id = ?";
-  Query q(c, sql.c_str());
+template <class C>
+inline Result<Party> LoadParty(C& c, Id id) {
+  static const std::string sql = std::string(detail::kPartyColumns) + "WHERE p.id = ?";
+  typename C::Query q(c, sql.c_str());
   q.Bind(id);
   if (!q.Next()) {
     if (!q.status().ok()) return q.status();
     return Status::NotFound("party " + std::to_string(id) + " does not exist");
   }
-  return ReadParty(q);
+  return detail::ReadParty(q);
 }
 
-Result<ContactGroup> LoadGroup(Connection& c, Id id) {
+template <class C>
+inline Result<ContactGroup> LoadGroup(C& c, Id id) {
   ContactGroup g;
   {
-    Query q(c, "SELECT id, name, purpose, kind, created_at, appeal_window, time_zone "
+    typename C::Query q(c, "SELECT id, name, purpose, kind, created_at, appeal_window, time_zone "
                 "FROM contact_groups WHERE id = ?");
     q.Bind(id);
     if (!q.Next()) {
@@ -94,16 +110,17 @@ Result<ContactGroup> LoadGroup(Connection& c, Id id) {
     g.appeal_window = q.Int(5);
     g.time_zone = q.Text(6);
   }
-  static const std::string sql = std::string(kPartyColumns) + "WHERE p.group_id = ? ORDER BY p.id";
-  Query q(c, sql.c_str());
+  static const std::string sql = std::string(detail::kPartyColumns) + "WHERE p.group_id = ? ORDER BY p.id";
+  typename C::Query q(c, sql.c_str());
   q.Bind(id);
-  while (q.Next()) g.parties.push_back(ReadParty(q));
+  while (q.Next()) g.parties.push_back(detail::ReadParty(q));
   if (!q.status().ok()) return q.status();
   return g;
 }
 
-Result<Liaison> LoadLiaison(Connection& c, Id id) {
-  Query q(c, "SELECT id, party_id, name, created_at, language FROM liaisons WHERE id = ?");
+template <class C>
+inline Result<Liaison> LoadLiaison(C& c, Id id) {
+  typename C::Query q(c, "SELECT id, party_id, name, created_at, language FROM liaisons WHERE id = ?");
   q.Bind(id);
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
@@ -112,8 +129,9 @@ Result<Liaison> LoadLiaison(Connection& c, Id id) {
   return Liaison{q.Int(0), q.Int(1), q.Text(2), q.Int(3), q.Text(4)};
 }
 
-Result<Commander> LoadCommander(Connection& c, Id id) {
-  Query q(c, "SELECT id, name, created_at, language FROM commanders WHERE id = ?");
+template <class C>
+inline Result<Commander> LoadCommander(C& c, Id id) {
+  typename C::Query q(c, "SELECT id, name, created_at, language FROM commanders WHERE id = ?");
   q.Bind(id);
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
@@ -122,10 +140,11 @@ Result<Commander> LoadCommander(Connection& c, Id id) {
   return Commander{q.Int(0), q.Text(1), q.Int(2), q.Text(3)};
 }
 
-namespace {
+namespace detail {
 // A case's positions, in order, from their table.
-Status LoadPositions(Connection& c, Case& out, const DataCipher* cipher) {
-  Query q(c, "SELECT id, party_id, visibility, stated_at, text FROM positions "
+template <class C>
+inline Status LoadPositions(C& c, Case& out, const DataCipher* cipher) {
+  typename C::Query q(c, "SELECT id, party_id, visibility, stated_at, text FROM positions "
              "WHERE case_id = ? ORDER BY id");
   q.Bind(out.id);
   out.positions.clear();
@@ -142,32 +161,35 @@ Status LoadPositions(Connection& c, Case& out, const DataCipher* cipher) {
   return q.status();
 }
 
-}  // namespace
+}  // namespace detail
 
-Result<Case> DecodeStoredCase(Connection& c, const std::string& body, const DataCipher* cipher) {
+template <class C>
+inline Result<Case> DecodeStoredCase(C& c, const std::string& body, const DataCipher* cipher) {
   auto decoded = codec::DecodeCase(body);
   if (!decoded.ok()) return decoded.status();
-  BARAZA_RETURN_IF_ERROR(LoadPositions(c, *decoded, cipher));
+  BARAZA_RETURN_IF_ERROR(detail::LoadPositions(c, *decoded, cipher));
   return decoded;
 }
 
-Result<Case> LoadCase(Connection& c, Id id, const DataCipher* cipher) {
+template <class C>
+inline Result<Case> LoadCase(C& c, Id id, const DataCipher* cipher) {
   std::string body;
   {
-    Query q(c, "SELECT body FROM cases WHERE id = ?");
+    typename C::Query q(c, "SELECT body FROM cases WHERE id = ?");
     q.Bind(id);
     if (!q.Next()) {
       if (!q.status().ok()) return q.status();
       return Status::NotFound("case " + std::to_string(id) + " does not exist");
     }
-    body = q.Text(0);
+    body = q.Blob(0);  // binary (bytea in PostgreSQL), or an old JSON text
   }
   return DecodeStoredCase(c, body, cipher);
 }
 
-Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id) {
+template <class C>
+inline Result<std::vector<Event>> LoadEvents(C& c, Id case_id) {
   static const std::string sql = std::string(kEventColumns) + "WHERE case_id = ? ORDER BY seq";
-  Query q(c, sql.c_str());
+  typename C::Query q(c, sql.c_str());
   q.Bind(case_id);
   std::vector<Event> out;
   while (q.Next()) {
@@ -179,11 +201,12 @@ Result<std::vector<Event>> LoadEvents(Connection& c, Id case_id) {
   return out;
 }
 
-const char* const kReportColumns =
+inline constexpr const char* kReportColumns =
     "SELECT id, case_id, group_id, corrects_id, published_at, published_by, title, "
     "history_head, case_head, sections FROM reports ";
 
-Result<Report> ReadReport(Query& q) {
+template <class Q>
+inline Result<Report> ReadReport(Q& q) {
   Report r;
   r.id = q.Int(0);
   r.case_id = q.Int(1);
@@ -198,9 +221,10 @@ Result<Report> ReadReport(Query& q) {
   return r;
 }
 
-Result<Report> LoadReport(Connection& c, Id id) {
+template <class C>
+inline Result<Report> LoadReport(C& c, Id id) {
   static const std::string sql = std::string(kReportColumns) + "WHERE id = ?";
-  Query q(c, sql.c_str());
+  typename C::Query q(c, sql.c_str());
   q.Bind(id);
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
@@ -209,18 +233,20 @@ Result<Report> LoadReport(Connection& c, Id id) {
   return ReadReport(q);
 }
 
-const char* const kNoticeColumns =
+inline constexpr const char* kNoticeColumns =
     "SELECT id, case_id, party_id, kind, text, created_at, deadline, recipient_role, "
     "commander_id FROM notices ";
 
-Notice ReadNotice(Query& q) {
+template <class Q>
+inline Notice ReadNotice(Q& q) {
   return projection::NoticeOf({q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4), q.Int(5),
                                q.Int(6), q.Int(7), q.Int(8)});
 }
 
-Result<Notice> LoadNotice(Connection& c, Id id) {
+template <class C>
+inline Result<Notice> LoadNotice(C& c, Id id) {
   static const std::string sql = std::string(kNoticeColumns) + "WHERE id = ?";
-  Query q(c, sql.c_str());
+  typename C::Query q(c, sql.c_str());
   q.Bind(id);
   if (!q.Next()) {
     BARAZA_RETURN_IF_ERROR(q.status());
@@ -229,4 +255,4 @@ Result<Notice> LoadNotice(Connection& c, Id id) {
   return ReadNotice(q);
 }
 
-}  // namespace baraza::sqlite
+}  // namespace baraza::sql

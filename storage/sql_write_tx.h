@@ -1,8 +1,10 @@
-// SqliteTx: the WriteTx of the SQLite store's writer. Every projection row it
-// writes is recorded (projection::Recorder) and stored with the event that
-// explains it, so the history binds the state. Writer thread only.
+// SqlTx: the WriteTx of the SQLite and PostgreSQL stores' writers, one code
+// over either connection (explicitly made for both in sql_write_tx.cc). Every
+// projection row it writes is recorded (projection::Recorder) and stored with
+// the event that explains it, so the history binds the state. Writer thread only.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -11,19 +13,25 @@
 #include "storage/case_store.h"
 #include "storage/data_cipher.h"
 #include "storage/projection.h"
-#include "storage/sqlite_connection.h"
-#include "storage/sqlite_history.h"
+#include "storage/sql_history.h"
 
-namespace baraza::sqlite {
+namespace baraza::sql {
 
-class SqliteTx : public WriteTx {
+
+template <class C>
+class SqlTx : public WriteTx {
  public:
   // `cipher` seals mediator-only text (null: such writes fail); not owned.
-  SqliteTx(Connection& c, CaseCache& cache, const DataCipher* cipher)
+  SqlTx(C& c, CaseCache& cache, const DataCipher* cipher)
       : c_(c), cache_(cache), cipher_(cipher), history_(c) {}
 
-  // Starts from the state sum the last committed write recorded (at open).
+  // Starts from the state sum the last committed write recorded (at open; the
+  // SQLite store, whose writer is the database's only one).
   void Start(const projection::StateSum& committed) { recorder_.Reset(committed); }
+  // Before each transaction, under the history lock: the head, the state sum
+  // and the rows kept from earlier transactions are read again, since another
+  // barazad on the same database may have written meanwhile (PostgreSQL).
+  Status Begin();
   // After a write's function returned OK: rows it changed without an event to
   // carry them (groups, parties, tokens...) go into a registry event.
   Status FinishWrite();
@@ -32,17 +40,20 @@ class SqliteTx : public WriteTx {
   void WriteDone(bool ok);
   // After COMMIT (or ROLLBACK): the cases the transaction saved.
   std::vector<CaseRef> TakeSaved(bool committed);
+  // The ids of the notices this transaction wrote lie in [first, last] (ids
+  // are numbered under the history lock, so they are consecutive); {0, 0}: none.
+  std::pair<Id, Id> NoticeRange() const { return {first_notice_, last_notice_}; }
 
   Result<ContactGroup> GetGroup(Id id) override;
   Result<Party> GetParty(Id id) override;
   Result<Liaison> GetLiaison(Id id) override;
   Result<Commander> GetCommander(Id id) override;
+  Status SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) override;
   Result<CaseRef> GetCaseShared(Id id) override;
   Result<Id> InsertGroup(const ContactGroup& g) override;
   Result<Id> InsertParty(const Party& p) override;
   Result<Id> InsertLiaison(const Liaison& l) override;
   Result<Id> InsertCommander(const Commander& commander) override;
-  Status SetReaderLanguage(Role role, Id id, const std::string& language, UnixMillis now) override;
   Result<std::optional<StoredRequest>> FindRequest(const std::string& actor,
                                                    const std::string& request_id) override;
   Status InsertRequest(const StoredRequest& r) override;
@@ -74,10 +85,11 @@ class SqliteTx : public WriteTx {
   Status AppendEvents(const std::vector<Event>& events, bool is_new);
   void ForgetReads();
 
-  Connection& c_;
+  using Query = typename C::Query;
+  C& c_;
   CaseCache& cache_;
   const DataCipher* cipher_;
-  HistoryWriter history_;
+  HistoryWriter<C> history_;
   projection::Recorder recorder_;
   UnixMillis registry_at_ = 0;
   // Cases saved by the write in progress (`staged_`) and by the writes of this
@@ -88,6 +100,7 @@ class SqliteTx : public WriteTx {
   // Remove forget them all), and every notice of every write looks them up.
   std::map<Recipient, std::vector<ContactPoint>> contact_points_;
   std::optional<Id> next_case_;
+  Id first_notice_ = 0, last_notice_ = 0;
 };
 
-}  // namespace baraza::sqlite
+}  // namespace baraza::sql
