@@ -9,9 +9,10 @@ BUILD="$ROOT/build-test"
 # systemd-analyze (the unit's hardening gate); python3-grpcio and python3-grpc-tools
 # for the Python example (examples/python); prometheus: its promtool checks the
 # alert rules (deploy/prometheus/); postgresql-15: the PostgreSQL store's tests
-# start a real server (tests/fakes/postgres_server.cc).
+# start a real server (tests/fakes/postgres_server.cc) or a primary and a standby
+# (postgres_cluster.cc); python3-yaml reads the Patroni recipe (deploy/patroni/).
 ensure_packages "${BARAZA_PACKAGES[@]}" chromium systemd python3-grpcio python3-grpc-tools prometheus \
-  postgresql-15
+  postgresql-15 python3-yaml
 build_tree "$BUILD" Debug -DBUILD_TESTING=ON
 say "running the tests"
 (cd "$BUILD" && ctest --output-on-failure -j"${BARAZA_JOBS:-$(nproc 2>/dev/null || echo 2)}" \

@@ -240,7 +240,14 @@ PgCaseStore::Lease PgCaseStore::Reader() {
 Status PgCaseStore::Ping() {
   auto r = Reader();
   if (!r.ok()) return r.status();
-  return Query(*r, "SELECT 1").Run();
+  // Serving means accepting writes: a server that turned read-only under a
+  // connection (a standby, a primary being demoted) is let go of.
+  Query q(*r, "SELECT current_setting('transaction_read_only')");
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no answer to a ping") : q.status();
+  if (q.Text(0) == "off") return Status::Ok();
+  (*r).MarkReadOnly();
+  return Status::Unavailable(
+      "the PostgreSQL server accepts no writes now (a standby, or a primary being failed over)");
 }
 
 Result<PgCaseStore::Audit> PgCaseStore::AuditHistory(std::optional<chain::Head> kept,

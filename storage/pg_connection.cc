@@ -32,6 +32,11 @@ Status ToStatus(PGconn* conn, const PGresult* res, const char* what) {
         "the PostgreSQL server cannot be reached; barazad reconnects "
         "by itself, retry (" +
         msg + ")");
+  if (code == "25006")  // read_only_sql_transaction: a standby, or a primary being demoted
+    return Status::Unavailable(
+        "the PostgreSQL server accepts no writes now (a standby, or a primary being failed "
+        "over); barazad connects again to the one that does, retry (" +
+        msg + ")");
   if (code == "53100")
     return Status::Unavailable(
         "the disk holding the PostgreSQL database is full; free space "
@@ -71,7 +76,8 @@ std::string WithDefaults(const std::string& conninfo) {
                                                                   {"keepalives_idle", "10"},
                                                                   {"keepalives_interval", "5"},
                                                                   {"keepalives_count", "3"},
-                                                                  {"tcp_user_timeout", "15000"}};
+                                                                  {"tcp_user_timeout", "15000"},
+                                                                  {"target_session_attrs", "read-write"}};
   const bool uri = conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0;
   std::string out = conninfo;
   for (const auto& [key, value] : kDefaults) {
@@ -117,8 +123,14 @@ Connection::~Connection() {
   if (conn_) PQfinish(conn_);
 }
 
+void Connection::NoteFailure(const PGresult* res) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  if (state && std::strcmp(state, "25006") == 0) read_only_ = true;
+}
+
 Status Connection::Reconnect() {
   prepared_.clear();
+  read_only_ = false;
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) return ToStatus(conn_, nullptr, "reconnect");
   return Configure();
@@ -131,6 +143,7 @@ Status Connection::Exec(const char* sql) {
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     std::string what(sql, std::min<size_t>(std::strlen(sql), 60));
     out = ToStatus(conn_, res, what.c_str());
+    NoteFailure(res);
   }
   PQclear(res);
   return out;
@@ -206,6 +219,7 @@ Status Query::Execute() {
       if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) return Status::Ok();
       s = ToStatus(conn_.raw(), res_,
                    std::string(sql_, std::min<size_t>(std::strlen(sql_), 60)).c_str());
+      conn_.NoteFailure(res_);
     }
     if (attempt > 0 || !read || !idle || !conn_.broken() || !conn_.Reconnect().ok()) return s;
   }

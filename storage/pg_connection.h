@@ -22,7 +22,8 @@ Status ToStatus(PGconn* conn, const PGresult* res, const char* what);
 
 // The connection string with barazad's defaults for what it leaves out:
 // connect_timeout=10 and TCP keepalives, so that a lost server is noticed in
-// seconds rather than hours.
+// seconds rather than hours; target_session_attrs=read-write, so that of the
+// hosts a string names (failover) only the one that accepts writes is used.
 std::string WithDefaults(const std::string& conninfo);
 
 // `?` marks in order, or numbered `?N`, as PostgreSQL's $N (outside quotes).
@@ -42,10 +43,18 @@ class Connection {
   ~Connection();
 
   PGconn* raw() { return conn_; }
-  // The connection is lost (the server went away): Reconnect before use.
-  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
-  // Connects again (prepared statements are made again as they are used).
+  // The connection is lost (the server went away), or its server accepts no
+  // writes (a standby, a primary being demoted): Reconnect before use.
+  bool broken() const { return read_only_ || PQstatus(conn_) != CONNECTION_OK; }
+  // Connects again (prepared statements are made again as they are used):
+  // libpq walks the connection string's hosts again, and with barazad's
+  // target_session_attrs=read-write takes only one that accepts writes.
   Status Reconnect();
+  // Marks the connection as on a server that accepts no writes (SQLSTATE
+  // 25006, or found so by the caller): the next use connects again.
+  void MarkReadOnly() { read_only_ = true; }
+  // Marks it so when `res` failed for that reason.
+  void NoteFailure(const PGresult* res);
 
   // Whether a statement that may change the database ran since the last reset.
   bool changed() const { return changed_; }
@@ -68,6 +77,7 @@ class Connection {
   std::string conninfo_;
   std::unordered_map<const char*, std::string> prepared_;
   bool changed_ = false;
+  bool read_only_ = false;
 };
 
 // One execution of a cached statement: bind, run (on the first Next), read

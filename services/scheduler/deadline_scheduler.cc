@@ -51,6 +51,10 @@ void DeadlineScheduler::Arm() {
   Millis wait = max_sleep_;
   if (!next.ok()) {
     spdlog::error("scheduler: cannot read the next deadline: {}", next.status().ToString());
+    // The store did not answer (a database away, failing over): look again in
+    // a second, not after max_sleep, so that what fell due meanwhile is handled
+    // as soon as the database is back (tests/e2e/postgres_failover_test.cc).
+    wait = std::min<Millis>(max_sleep_, kSecond);
   } else if (next->has_value()) {
     wait = std::clamp<Millis>(**next - now, 0, max_sleep_);
   }

@@ -1,58 +1,24 @@
 #include "tests/fakes/postgres_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 
+#include "tests/fakes/postgres_tools.h"
+
 namespace baraza::testing {
+
+using pgtools::Admin;
+using pgtools::Quote;
+
 namespace {
 
 constexpr char kBin[] = "/usr/lib/postgresql/15/bin";
-// The unprivileged user PostgreSQL runs as when the tests run as root
-// (initdb and postgres refuse root). `nobody` exists on every Debian.
-constexpr char kRunAs[] = "nobody";
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
-// Runs an SQL command on the server's `postgres` database.
-bool Admin(const std::string& conninfo, const std::string& sql) {
-  PGconn* c = PQconnectdb(conninfo.c_str());
-  bool ok = PQstatus(c) == CONNECTION_OK;
-  if (ok) {
-    PGresult* r = PQexec(c, sql.c_str());
-    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok) WARN("postgres: " << sql << ": " << PQerrorMessage(c));
-    PQclear(r);
-  } else {
-    WARN("postgres: cannot connect: " << PQerrorMessage(c));
-  }
-  PQfinish(c);
-  return ok;
-}
 
 }  // namespace
 
@@ -73,10 +39,7 @@ PostgresServer& PostgresServer::Get() {
 }
 
 bool PostgresServer::Run(const std::string& command) const {
-  std::string full = bin_ + "/" + command;
-  if (!run_as_.empty()) full = "runuser -u " + run_as_ + " -- " + full;
-  full += " >>" + Quote(dir_ + "/tools.log") + " 2>&1";
-  return std::system(full.c_str()) == 0;
+  return pgtools::Run(bin_, run_as_, dir_ + "/tools.log", command);
 }
 
 void PostgresServer::Init() {
@@ -88,33 +51,16 @@ void PostgresServer::Init() {
   dir_ = tmpl;
   data_ = dir_ + "/data";
   if (::geteuid() == 0) {
-    run_as_ = kRunAs;
-    passwd* pw = ::getpwnam(kRunAs);
+    run_as_ = pgtools::kRunAs;
+    passwd* pw = ::getpwnam(pgtools::kRunAs);
     REQUIRE(pw != nullptr);
     REQUIRE(::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) == 0);
   }
-  // The watchdog: a child that waits for this process to end (the pipe's
-  // other end closes however it ends, SIGKILL included), then stops the
-  // server and removes the folder.
-  int fds[2];
-  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  // The watchdog: stops the server and removes the folder when this process
+  // ends, however it ends (SIGKILL included).
   std::string stop = bin_ + "/pg_ctl stop -m immediate -D " + Quote(data_);
   if (!run_as_.empty()) stop = "runuser -u " + run_as_ + " -- " + stop;
-  std::string script = stop + " >/dev/null 2>&1; rm -rf " + Quote(dir_);
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {  // only async-signal-safe calls until exec: the parent has threads
-    ::close(fds[1]);
-    ::setsid();  // not killed with the test's process group
-    char b;
-    while (::read(fds[0], &b, 1) > 0) {
-    }
-    ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
-    ::_exit(1);
-  }
-  ::close(fds[0]);
-  guard_pid_ = pid;
-  guard_pipe_ = fds[1];
+  guard_ = std::make_unique<pgtools::Watchdog>(stop + " >/dev/null 2>&1; rm -rf " + Quote(dir_));
   REQUIRE(Run("initdb -D " + Quote(data_) +
               " -U baraza --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-instructions"));
   // fsync and synchronous_commit on, as in production: the tests check what
@@ -124,7 +70,7 @@ void PostgresServer::Init() {
        << "\nfsync = on\nsynchronous_commit = on\nmax_connections = 200\n"
           "shared_buffers = 32MB\nlogging_collector = off\n";
   conf.close();
-  port_ = FreePort();
+  port_ = pgtools::FreePort();
   Start();
 }
 
@@ -184,10 +130,7 @@ std::string PostgresServer::NewDatabase() {
 }
 
 PostgresServer::~PostgresServer() {
-  if (guard_pipe_ < 0) return;
-  ::close(guard_pipe_);  // the watchdog stops the server and removes the folder
-  int status = 0;
-  ::waitpid(guard_pid_, &status, 0);
+  if (guard_) guard_->Finish();  // the watchdog stops the server and removes the folder
 }
 
 }  // namespace baraza::testing

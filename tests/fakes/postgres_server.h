@@ -3,10 +3,15 @@
 // database per test, stopped and removed at exit — also when the process dies.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace baraza::testing {
+
+namespace pgtools {
+class Watchdog;
+}
 
 class PostgresServer {
  public:
@@ -41,8 +46,8 @@ class PostgresServer {
   std::string run_as_;  // empty: as this process's user
   int port_ = 0;
   int databases_ = 0;
-  int guard_pid_ = 0;  // the watchdog that removes everything when this process dies
-  int guard_pipe_ = -1;
+  // Stops the server and removes the folder when this process ends, however it ends.
+  std::unique_ptr<pgtools::Watchdog> guard_;
 };
 
 // For a TEST_CASE: skips it (with a message saying what to install) when

@@ -6,6 +6,8 @@
 #include <libpq-fe.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "services/workflow/case_machine.h"
 #include "storage/pg_case_store.h"
@@ -226,6 +228,56 @@ TEST_CASE("postgres store fails writes UNAVAILABLE while the server is away, the
   auto groups = store->ListGroups(0, 10);
   REQUIRE(groups.ok());
   CHECK(groups->size() == 3);  // the history's two, and the one written after
+  CHECK(store->AuditHistory(std::nullopt)->ok());
+}
+
+TEST_CASE(
+    "postgres store fails writes UNAVAILABLE on a server that accepts no writes, then connects "
+    "only where writes are accepted",
+    "[postgres][faults][failover]") {
+  BARAZA_REQUIRE_POSTGRES();
+  auto& server = PostgresServer::Get();
+  PgHistory h(server.NewDatabase());
+  auto store = h.Open();
+  ContactGroup g = Seed(*store);
+  // The server turns read-only under the store, as a standby it is sent to
+  // (target_session_attrs=any) or a primary being demoted would be.
+  const std::string admin = h.conninfo + " options='-c default_transaction_read_only=off'";
+  auto set_read_only = [&](bool on) {
+    PgTamper(admin, on ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                       : "ALTER SYSTEM RESET default_transaction_read_only");
+    PgTamper(admin, "SELECT pg_reload_conf()");
+    for (int i = 0; i < 50 && Scalar(h.conninfo, "SHOW default_transaction_read_only") !=
+                                  (on ? "on" : "off");
+         ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  };
+  set_read_only(true);
+  CHECK(store->Ping().code() == Code::kUnavailable);  // health: NOT_SERVING
+  ContactGroup later;
+  later.name = "written once the server accepts writes";
+  Status s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(later).status(); });
+  INFO(s.message());
+  CHECK(s.code() == Code::kUnavailable);
+  CHECK_THAT(s.message(), Catch::Contains("accepts no writes"));
+  // The writer lets go of that connection and looks again: a read-only server
+  // is refused at connect (barazad's default target_session_attrs=read-write).
+  s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(later).status(); });
+  CHECK(s.code() == Code::kUnavailable);
+  CHECK_THAT(s.message(), Catch::Contains("read-only"));
+  PgCaseStore::Options o;
+  o.conninfo = h.conninfo;
+  o.data_key_file = h.dir.file("baraza.key");
+  auto refused = PgCaseStore::Open(o);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Code::kUnavailable);
+  CHECK_THAT(refused.status().message(), Catch::Contains("read-only"));
+  set_read_only(false);
+  CHECK(store->Ping().ok());
+  s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(later).status(); });
+  INFO(s.message());
+  CHECK(s.ok());
+  CHECK(store->GetGroup(g.id).ok());
   CHECK(store->AuditHistory(std::nullopt)->ok());
 }
 
