@@ -74,7 +74,7 @@ TEST_CASE("a request's fingerprint ignores request_id and etag, and nothing else
   CHECK(api::KeyOf(a)->fingerprint != api::KeyOf(b)->fingerprint);
 }
 
-TEST_CASE("a request without a request_id has no key; a bad id is refused") {
+TEST_CASE("a request without a request_id has no key, and a bad id is refused") {
   v1::RespondToNoticeRequest req;
   req.set_case_id(1);
   auto none = api::KeyOf(req);
