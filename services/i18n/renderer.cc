@@ -127,8 +127,8 @@ std::string Renderer::Time(UnixMillis t, const std::string& lang, const std::str
   return text;
 }
 
-std::string WordsId(std::string_view english) {
-  std::string id = "report.value.";
+std::string WordsId(std::string_view english, std::string_view prefix) {
+  std::string id(prefix);
   bool gap = false;
   for (char ch : english) {
     auto u = static_cast<unsigned char>(ch);

@@ -50,10 +50,10 @@ class Renderer {
   std::shared_ptr<const Catalogues> catalogues_;
 };
 
-// The catalogue id of fixed English words: "report.value." + the words in lower
-// case, each run of other characters one '_' ("answered on time" →
-// report.value.answered_on_time).
-std::string WordsId(std::string_view english);
+// The catalogue id of fixed English words: `prefix` + the words in lower case,
+// each run of other characters one '_' ("answered on time" →
+// report.value.answered_on_time; a label with "report.": "Raised on" → report.raised_on).
+std::string WordsId(std::string_view english, std::string_view prefix = "report.value.");
 
 // Whether `lang` is written right to left (Arabic, Hebrew, Persian, Urdu...), by ICU.
 bool IsRightToLeft(const std::string& lang);

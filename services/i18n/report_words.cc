@@ -8,7 +8,7 @@ namespace {
 
 // A heading or label: "report." + its words ("Raised on" → report.raised_on).
 std::string Label(const Renderer& r, const std::string& english, const std::string& lang) {
-  std::string id = "report." + WordsId(english).substr(sizeof("report.value.") - 1);
+  std::string id = WordsId(english, "report.");
   const Catalogues& cats = r.catalogues();
   if (!cats.Pattern(cats.Resolve(lang), id) && !cats.Pattern(kFallbackLanguage, id)) return english;
   Message m;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "services/i18n/renderer.h"
 #include "services/workflow/case_machine.h"
 #include "services/workflow/report_text.h"
 
@@ -130,24 +131,6 @@ bool TemplateValue(const std::string& label) {
                         "Standard", "Dimension"})
     if (label == l) return true;
   return false;
-}
-
-// The catalogue id of a template word: "report." + the words in lower case,
-// each run of other characters one '_' ("Commander's answer" → report.commander_s_answer).
-std::string TemplateId(const std::string& english) {
-  std::string id = "report.";
-  bool gap = false;
-  for (char ch : english) {
-    auto u = static_cast<unsigned char>(ch);
-    if (std::isalnum(u) && u < 0x80) {
-      if (gap && id.back() != '.') id += '_';
-      id += static_cast<char>(std::tolower(u));
-      gap = false;
-    } else {
-      gap = true;
-    }
-  }
-  return id;
 }
 
 // Where a report's text goes on its pages: each line of each section, a long
@@ -347,7 +330,7 @@ std::string ReportPage(const Report& stored, const ContactGroup& group,
     if (p.section != open_section) {
       if (open_list) body += "</dl>\n";
       const std::string& heading = r.sections[p.section].heading;
-      body += "<h2>" + Escape(w.Say(TemplateId(heading).c_str(), heading)) + "</h2>\n";
+      body += "<h2>" + Escape(w.Say(i18n::WordsId(heading, "report.").c_str(), heading)) + "</h2>\n";
       open_section = p.section;
       open_list = false;
     }
@@ -362,10 +345,10 @@ std::string ReportPage(const Report& stored, const ContactGroup& group,
     std::string shown = translated ? std::string(value)
                         : line.value == "none" ? none
                         : TemplateValue(line.label) && p.offset == 0 && p.length == line.value.size()
-                            ? w.Say(("report.value." + TemplateId(line.value).substr(7)).c_str(),
+                            ? w.Say(i18n::WordsId(line.value).c_str(),
                                     line.value)
                             : std::string(value);
-    body += "<dt>" + Escape(w.Say(TemplateId(line.label).c_str(), line.label)) +
+    body += "<dt>" + Escape(w.Say(i18n::WordsId(line.label, "report.").c_str(), line.label)) +
             (p.offset > 0 ? " " + Escape(continued) : "") + "</dt><dd dir=\"auto\">" +
             Escape(shown) + "</dd>\n";
   }
