@@ -35,14 +35,24 @@ free_port() {
 }
 
 start() {
-  if [ -e "$dir" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
-    say "error: $dir exists and is not empty; give a new folder (e.g. \$(mktemp -d))"; exit 1
+  # A new folder, or an empty one of this user's made by mktemp -d: never a link
+  # or someone else's folder, where another local user could read the password
+  # written below or make it overwrite a file of theirs.
+  if [ -L "$dir" ]; then
+    say "error: $dir is a symbolic link; give a new folder (e.g. \$(mktemp -d))"; exit 1
+  elif [ -e "$dir" ]; then
+    if [ ! -d "$dir" ] || [ ! -O "$dir" ] || [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
+      say "error: $dir exists and is not an empty folder of yours; give a new folder (e.g. \$(mktemp -d))"
+      exit 1
+    fi
+  else
+    mkdir -p -- "$(dirname -- "$dir")"
+    mkdir -m 700 -- "$dir"  # fails if someone made it meanwhile
   fi
-  mkdir -p "$dir"
-  dir="$(cd "$dir" && pwd)"
-  touch "$dir/$MARK"
-  [ ${#run_as[@]} -gt 0 ] && chown nobody: "$dir"
   chmod 700 "$dir"
+  dir="$(cd "$dir" && pwd -P)"
+  set -o noclobber  # every file below is new: never written through one planted there
+  : >"$dir/$MARK"
   local p1 p2 password
   p1="$(free_port)"
   p2="$(free_port)"
@@ -52,6 +62,7 @@ start() {
    printf '127.0.0.1:*:*:baraza:%s\n' "$password" >"$dir/pgpass")
   [ ${#run_as[@]} -gt 0 ] && chown nobody: "$dir/password" "$dir/pgpass"
   echo "$p1 $p2" >"$dir/ports"
+  [ ${#run_as[@]} -gt 0 ] && chown nobody: "$dir"  # the servers' own files go in as nobody
 
   pg initdb -D "$dir/primary" -U baraza --pwfile="$dir/password" --auth-local=peer \
     --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-instructions >"$dir/tools.log"

@@ -21,8 +21,19 @@ assert str(params["fsync"]) == "on", "fsync must be on"
 assert c["postgresql"]["bin_dir"] == "/usr/lib/postgresql/15/bin", "Debian's PostgreSQL 15"
 assert "etcd3" in c, "etcd (v3) is the store Patroni agrees through"
 assert c["bootstrap"]["post_bootstrap"].endswith("baraza-bootstrap.sh")
-print("ok: patroni.yml parses; synchronous_mode true, synchronous_commit on")
+pg = c["postgresql"]
+assert str(pg["parameters"]["ssl"]) == "on", "TLS must be on"
+hba = pg["pg_hba"]
+for line in hba:
+    words = line.split()
+    if words[0] == "host" and words[-1] != "reject":
+        raise AssertionError("a network line without TLS that is not a refusal: " + line)
+assert any(l.split()[0] == "hostnossl" and l.split()[-1] == "reject" for l in hba), \
+    "connections without TLS must be refused"
+print("ok: patroni.yml parses; synchronous_mode true, synchronous_commit on, TLS only")
 PY
+grep -q "sslmode=verify-full" "$dir/README.md" ||
+  { echo "README.md does not give barazad sslmode=verify-full"; exit 1; }
 grep -q "target_session_attrs=read-write" "$dir/README.md" ||
   { echo "README.md does not give barazad target_session_attrs=read-write"; exit 1; }
 sh -n "$dir/baraza-bootstrap.sh"

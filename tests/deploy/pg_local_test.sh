@@ -9,9 +9,17 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
   echo "SKIP: PostgreSQL 15 is not installed (apt-get install postgresql-15)"
   exit 77
 fi
-dir="$(mktemp -d "${TMPDIR:-/tmp}/baraza-pg-local-test-XXXXXX")"
-rmdir "$dir"
-trap '"$script" stop "$dir" >/dev/null 2>&1 || true' EXIT
+dir="$(mktemp -d "${TMPDIR:-/tmp}/baraza-pg-local-test-XXXXXX")"  # empty, this user's
+trap '"$script" stop "$dir" >/dev/null 2>&1 || true; rm -rf "$dir.link" "$dir.other"' EXIT
+# Where another local user could read the password or redirect a write, it refuses:
+# a symbolic link, and (as root) a folder that belongs to someone else.
+ln -s "$dir" "$dir.link"
+if "$script" start "$dir.link" 2>/dev/null; then echo "a link was accepted"; exit 1; fi
+if [ "$(id -u)" -eq 0 ]; then
+  mkdir "$dir.other" && chown nobody: "$dir.other"
+  if "$script" start "$dir.other" 2>/dev/null; then echo "another user's folder was accepted"; exit 1; fi
+fi
+[ -z "$(ls -A "$dir")" ] || { echo "a refused start wrote into $dir"; exit 1; }
 uri="$("$script" start "$dir")"
 status="$("$script" status "$dir")"
 echo "$status"
