@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <future>
 #include <iostream>
 #include <sstream>
@@ -52,13 +53,26 @@ std::string BackupDuringWritesSection(const std::string& barazad, const std::str
                                       double file_rps_without, double seconds, bool* failed) {
   const std::string copy = work + "/backup-during.db", restored = work + "/restored.db";
   Sh("rm -f '" + copy + "' '" + restored + "' '" + restored + ".key'");
-  std::cerr << "backup during writes: FileDispute x256 for " << Fixed(seconds, 0)
-            << " s, barazad backup a fifth of the way in..." << std::endl;
+  std::cerr << "backup during writes: FileDispute x256, barazad backup after " << Fixed(seconds, 0)
+            << " s..." << std::endl;
+  // The writes run in steps of a second until the backup has ended (at most
+  // ten minutes), so that the rate is the one while it copied.
+  std::atomic<bool> backup_done{false};
   auto writes = std::async(std::launch::async, [&] {
-    return Drive(256, int64_t{1} << 40, seconds, Workload("file", chans, mediator, s));
+    Result all;
+    Issue issue = Workload("file", chans, mediator, s);
+    for (int step = 0; step < 600 && !backup_done; ++step) {
+      Result r = Drive(256, int64_t{1} << 40, 1.0, issue);
+      all.seconds += r.seconds;
+      all.ok += r.ok;
+      all.errors += r.errors;
+      if (all.first_error.empty()) all.first_error = r.first_error;
+    }
+    return all;
   });
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 5));
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   Ran backup = Run("'" + barazad + "' backup --db '" + db + "' --out '" + copy + "'");
+  backup_done = true;
   Result during = writes.get();
   Ran restore = Run("'" + barazad + "' restore --from '" + copy + "' --db '" + restored + "'");
   Ran verify = Run("'" + barazad + "' audit verify --db '" + restored + "'");
@@ -83,9 +97,10 @@ std::string BackupDuringWritesSection(const std::string& barazad, const std::str
     << Fixed(bytes / 1048576.0, 1) << " MB |\n"
     << "| time of the backup, its own verification included | " << Fixed(backup.seconds, 1)
     << " s |\n"
-    << "| FileDispute at 256 in flight over the " << Fixed(seconds, 0)
-    << " s the backup fell in (from " << Fixed(seconds / 5, 0) << " s on) | " << Fixed(during.Rps(), 0) << " req/s, " << during.errors
-    << " errors (" << Fixed(file_rps_without > 0 ? during.Rps() / file_rps_without : 0, 2)
+    << "| FileDispute at 256 in flight from " << Fixed(seconds, 0)
+    << " s before the backup to its end | " << Fixed(during.Rps(), 0) << " req/s, "
+    << during.errors << " errors ("
+    << Fixed(file_rps_without > 0 ? during.Rps() / file_rps_without : 0, 2)
     << "× the rate without a backup) |\n"
     << "| head printed by the backup | `" << (head.empty() ? "none" : head.substr(0, 24) + "…")
     << "` |\n"

@@ -13,8 +13,8 @@
 
 namespace baraza::bench {
 
-// FileDispute at 256 in flight for `seconds`; a fifth of the way in,
-// `barazad backup` copies `db`; then the copy is restored into `work` and
+// FileDispute at 256 in flight; after `seconds`, `barazad backup` copies `db`
+// while the writes go on until it ends; then the copy is restored into `work` and
 // `audit verify` run on it. A Markdown table (and a sentence); `*failed` is set
 // when the copy does not restore to the head the backup printed or does not verify.
 std::string BackupDuringWritesSection(const std::string& barazad, const std::string& db,

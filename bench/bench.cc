@@ -342,7 +342,7 @@ int main(int argc, char** argv) {
     for (const auto& r : results["file"][256]) file_rps.push_back(r.Rps());
     backup_table = BackupDuringWritesSection(barazad, work + "/bench.db", work, server_channels,
                                              mediator, seeded, Median(file_rps),
-                                             std::max(4 * seconds, 12.0), &failed);
+                                             std::max(seconds, 2.0), &failed);
   }
 
   // The table: median of the runs, range in brackets, ratio to the echo at the same load.

@@ -37,8 +37,7 @@ for a in "$@"; do
     postgres=1
     if [ "$a" = postgresql ]; then
       ensure_packages postgresql-15
-      local_pg="$(mktemp -d "${TMPDIR:-/tmp}/baraza-bench-pg-XXXXXX")"
-      rmdir "$local_pg"
+      local_pg="$(mktemp -d "${TMPDIR:-/tmp}/baraza-bench-pg-XXXXXX")"  # empty, ours: pg-local.sh takes it
       trap '"$ROOT/deploy/pg-local.sh" stop "$local_pg"' EXIT
       say "starting a local PostgreSQL primary and synchronous standby in $local_pg"
       a="$("$ROOT/deploy/pg-local.sh" start "$local_pg")"

@@ -1,5 +1,7 @@
 #include "client/common/cli.h"
 
+#include "client/common/terminal_safe.h"
+
 #include "baraza_version.h"
 #include "services/auth/loopback.h"
 
@@ -102,6 +104,8 @@ bool ListSubcommandsIfMissing(const CLI::App& app, const std::string& argv0) {
 }  // namespace
 
 int Run(CLI::App& app, int argc, char** argv, const std::function<int()>& command) {
+  // Much of what a command prints was written by another party: shown, never obeyed.
+  MakeStandardStreamsTerminalSafe();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

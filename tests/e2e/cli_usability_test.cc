@@ -248,3 +248,32 @@ TEST_CASE("case respond --if-match changes the case only at that etag, and a sta
   CHECK(RespondentOf(GetCase(mediator, filed.id()), s.silent).status() !=
         v1::RESPONDENT_STATUS_AWAITING);
 }
+
+TEST_CASE("a party's text with terminal escapes reaches the mediator's terminal as plain text",
+          "[e2e][cli]") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.Start());
+  auto mediator = server.Client(server.mediator_token());
+  Setup s = ThreeParties(mediator);
+  v1::Case filed;
+  REQUIRE(mediator.FileDispute(Dispute(s, 3600), &filed).ok());
+  // A hostile position: clears the screen, sets the terminal's title and clipboard
+  // (OSC 52), rewrites the line (CR), and a C1 CSI (U+009B) in UTF-8.
+  const std::string hostile =
+      "We accept.\x1b[2J\x1b]0;owned\x07\x1b]52;c;Y3VybA==\x07\rsettled\xc2\x9b"
+      "31m red";
+  REQUIRE(server.Client(s.answers_token).RespondToNotice(Answer(filed.id(), hostile), &filed).ok());
+  std::string cli = std::string(BARAZA_MEDIATOR_PATH) + " --server " + server.address() +
+                    " --token-file " + WriteTokenFile(dir, "m.token", server.mediator_token());
+  for (const std::string command : {"case show", "case history"}) {
+    auto [code, out] = RunCommand(cli + " " + command + " " + std::to_string(filed.id()));
+    INFO(command << " printed: " << out);
+    CHECK(code == 0);
+    CHECK(out.find('\x1b') == std::string::npos);
+    CHECK(out.find('\x07') == std::string::npos);
+    CHECK(out.find('\r') == std::string::npos);
+    CHECK(out.find("\xc2\x9b") == std::string::npos);
+    if (command == "case show") CHECK_THAT(out, Catch::Contains("We accept.?[2J"));
+  }
+}
