@@ -145,6 +145,25 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch, bool& comm
       return std::vector<Status>(batch.size(), s);
     }
   }
+  // First without savepoints: a write refused before it changed anything (a
+  // rule of the workflow, an unknown case: the usual failures) needs nothing
+  // undone, and SAVEPOINT and RELEASE are two round trips to the server for
+  // every write. Only if a write fails after changing something, or an error
+  // has failed PostgreSQL's transaction, is it rolled back and the batch run
+  // again, each write in a savepoint of its own.
+  std::optional<std::vector<Status>> results = RunBatch(c, batch, committed, /*savepoints=*/false);
+  if (!results) {
+    {
+      std::lock_guard lock(stats_mu_);
+      stats_.batches_rerun += 1;
+    }
+    results = RunBatch(c, batch, committed, /*savepoints=*/true);
+  }
+  return std::move(*results);
+}
+
+std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vector<Job>& batch,
+                                                         bool& committed, bool savepoints) {
   PgTx tx(c, cache_, cipher_.get());
   // Every write of the history holds the history lock until COMMIT: the log is
   // one chain, and another barazad may share the database.
@@ -163,27 +182,47 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch, bool& comm
   std::vector<Status> results(batch.size(), Status::Ok());
   size_t applied = 0;
   for (size_t i = 0; i < batch.size(); ++i) {
-    // A savepoint for every write: PostgreSQL fails the whole transaction on
-    // any error until it is rolled back to one, and a write refused halfway
-    // must leave nothing of itself.
-    Status s = c.Exec("SAVEPOINT w");
+    // With savepoints, one for every write: PostgreSQL fails the whole
+    // transaction on any error until it is rolled back to one, and a write
+    // refused halfway must leave nothing of itself.
+    Status s = savepoints ? c.Exec("SAVEPOINT w") : Status::Ok();
     if (s.ok()) {
+      c.ResetChanged();
       try {
         s = batch[i].fn(tx);
         if (s.ok()) s = tx.FinishWrite();  // rows changed with no event to carry them
       } catch (const std::exception& e) {
         s = Status::Internal(std::string("write failed: ") + e.what());
       }
-      if (s.ok()) s = c.Exec("RELEASE w");
+      if (!s.ok() && !savepoints &&
+          (c.changed() || PQtransactionStatus(c.raw()) != PQTRANS_INTRANS)) {
+        c.Exec("ROLLBACK");  // part of it written, or the transaction failed: start again
+        tx.WriteDone(false);
+        tx.TakeSaved(/*committed=*/false);
+        return std::nullopt;
+      }
+      if (s.ok() && savepoints) s = c.Exec("RELEASE w");
       if (s.ok()) {
         ++applied;
-      } else {
+      } else if (savepoints) {
         Status undone = c.Exec("ROLLBACK TO w");
         if (!undone.ok() && s.code() != Code::kUnavailable) s = undone;
       }
       tx.WriteDone(s.ok());
     }
     results[i] = s;
+  }
+  if (PQtransactionStatus(c.raw()) == PQTRANS_INERROR) {
+    // A statement failed without its write failing: PostgreSQL would answer the
+    // COMMIT with a ROLLBACK. Never a false OK: run again, each write alone.
+    c.Exec("ROLLBACK");
+    tx.TakeSaved(/*committed=*/false);
+    if (!savepoints) return std::nullopt;
+    Status failed = Status::Internal("the transaction failed without a write saying why; nothing "
+                                     "was saved; retry");
+    for (auto& r : results)
+      if (r.ok()) r = failed;
+    return results;
   }
   // Another barazad on this database hears of the notices at COMMIT
   // (LISTEN/NOTIFY), so that a liaison watching through it gets them too.

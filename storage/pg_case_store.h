@@ -84,6 +84,7 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
     int64_t commits = 0;
     int64_t writes = 0;
     int64_t reconnects = 0;  // times the writer connected again after losing the server
+    int64_t batches_rerun = 0;  // run again with savepoints: a write failed half-way
   };
   WriterStats Stats();
 
@@ -97,6 +98,11 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   // returns each write's outcome (a failed BEGIN or COMMIT fails them all).
   // `committed`: whether the transaction was committed (for the observer).
   std::vector<Status> CommitBatch(std::vector<Job>& batch, bool& committed);
+  // CommitBatch's one attempt, with or without a savepoint per write; without,
+  // nullopt (and everything rolled back) when a write failed after changing
+  // something or failed the transaction, which only a savepoint could have undone.
+  std::optional<std::vector<Status>> RunBatch(pg::Connection& c, std::vector<Job>& batch,
+                                              bool& committed, bool savepoints);
   Lease Reader();
   void ListenerLoop(NoticesFn fn);
 

@@ -4,11 +4,35 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <future>
+#include <memory>
+#include <vector>
+
 #include "services/workflow/case_machine.h"
 #include "storage/case_store.h"
 #include "tests/fakes/fixtures.h"
 
 namespace baraza::testing {
+
+// Queues `n` writes while the writer is held busy by a first one, so that they
+// are committed together, and returns their outcomes in order.
+inline std::vector<Status> WriteBatched(CaseStore& store, int n,
+                                        std::function<Status(int, WriteTx&)> fn) {
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); }, [](Status) {});
+  std::vector<std::future<Status>> results;
+  for (int i = 0; i < n; ++i) {
+    auto p = std::make_shared<std::promise<Status>>();
+    results.push_back(p->get_future());
+    store.Write([i, fn](WriteTx& tx) { return fn(i, tx); }, [p](Status s) { p->set_value(s); });
+  }
+  release.set_value();
+  std::vector<Status> out;
+  for (auto& f : results) out.push_back(f.get());
+  return out;
+}
 
 // Creates the fixture group and parties in the store; returns the group.
 inline ContactGroup Seed(CaseStore& store) {

@@ -308,3 +308,40 @@ TEST_CASE("postgres store names a projection column its schema lacks instead of 
   CHECK(store.status().code() == Code::kFailedPrecondition);
   CHECK_THAT(store.status().message(), Catch::Contains("notices.commander_id"));
 }
+
+TEST_CASE("postgres store isolates a refused write without a savepoint, and undoes one that "
+          "failed half-way with the rest of its batch kept",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  auto store = h.Open();
+  const size_t before = store->ListGroups(0, 1000)->size();
+  // Refused before writing: nothing to undo, no batch run again.
+  constexpr int kWrites = 100;
+  auto refused = WriteBatched(*store, kWrites, [](int i, WriteTx& tx) -> Status {
+    if (i == 50) return Status::InvalidArgument("this one fails");
+    ContactGroup g;
+    g.name = "group " + std::to_string(i);
+    return tx.InsertGroup(g).status();
+  });
+  for (int i = 0; i < kWrites; ++i) CHECK(refused[i].ok() == (i != 50));
+  CHECK(store->ListGroups(0, 1000)->size() == before + kWrites - 1);
+  CHECK(store->Stats().batches_rerun == 0);
+  CHECK(store->Stats().commits < kWrites / 10);  // batched
+
+  // Failed after its insert: undone alone, the batch run again with savepoints.
+  auto halfway = WriteBatched(*store, kWrites, [](int i, WriteTx& tx) -> Status {
+    ContactGroup g;
+    g.name = "second " + std::to_string(i);
+    Status s = tx.InsertGroup(g).status();
+    if (s.ok() && i == 30) return Status::Internal("injected failure after the insert");
+    return s;
+  });
+  for (int i = 0; i < kWrites; ++i) CHECK(halfway[i].ok() == (i != 30));
+  auto groups = store->ListGroups(0, 1000);
+  REQUIRE(groups.ok());
+  CHECK(groups->size() == before + 2 * kWrites - 2);
+  for (const auto& g : *groups) CHECK(g.name != "second 30");
+  CHECK(store->Stats().batches_rerun >= 1);
+  CHECK(store->AuditHistory(std::nullopt)->ok());
+}

@@ -79,25 +79,6 @@ TEST_CASE("sqlite store history refuses edits and deletes", "[store][sqlite]") {
 
 namespace {
 
-// Queues `n` writes while the writer is held busy by a first one, so that they
-// are committed together, and returns their outcomes in order.
-std::vector<Status> WriteBatched(SqliteCaseStore& store, int n,
-                                 std::function<Status(int, WriteTx&)> fn) {
-  std::promise<void> release;
-  auto gate = release.get_future().share();
-  store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); }, [](Status) {});
-  std::vector<std::future<Status>> results;
-  for (int i = 0; i < n; ++i) {
-    auto p = std::make_shared<std::promise<Status>>();
-    results.push_back(p->get_future());
-    store.Write([i, fn](WriteTx& tx) { return fn(i, tx); }, [p](Status s) { p->set_value(s); });
-  }
-  release.set_value();
-  std::vector<Status> out;
-  for (auto& f : results) out.push_back(f.get());
-  return out;
-}
-
 Status InsertGroupNamed(WriteTx& tx, const std::string& name) {
   ContactGroup g;
   g.name = name;
