@@ -100,8 +100,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& given) {
       if (ch == '\n' || ch == '\t') ch = ' ';
     while (!why.empty() && why.back() == ' ') why.pop_back();
     return Status::Unavailable("cannot connect to PostgreSQL (" + why +
-                               "); check that the server runs and that the --store connection "
-                               "string (host, port, database, user) is right");
+                               "); at start, check that the server runs and that the --store "
+                               "connection string (host, port, database, user) is right; while "
+                               "serving, barazad connects again by itself (a server restarting "
+                               "or failing over answers again within seconds)");
   }
   BARAZA_RETURN_IF_ERROR(c->Configure());
   return c;
