@@ -11,7 +11,6 @@
 
 #include "storage/data_key.h"
 #include "storage/pg_connection.h"
-#include "storage/pg_lease.h"
 #include "storage/pg_schema.h"
 #include "storage/sql_record.h"
 #include "storage/sql_rows.h"
@@ -117,7 +116,7 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
 PgCaseStore::~PgCaseStore() {
   WatchOtherWriters(nullptr);
   writes_.Stop();  // every queued write committed and answered
-  pool_.clear();
+  pool_.Clear();
   writer_conn_.reset();
 }
 
@@ -256,24 +255,17 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
 }
 
 PgCaseStore::Lease PgCaseStore::Reader() {
-  std::unique_ptr<Connection> conn;
-  {
-    std::lock_guard lock(pool_mu_);
-    if (!pool_.empty()) {
-      conn = std::move(pool_.back());
-      pool_.pop_back();
-    }
-  }
+  std::unique_ptr<Connection> conn = pool_.Take();
   if (conn && conn->broken()) {
     Status s = conn->Reconnect();
-    if (!s.ok()) return Lease(*this, nullptr, s);
+    if (!s.ok()) return pool_.Refuse(s);
   }
   if (!conn) {
     auto opened = Connection::Open(options_.conninfo);
-    if (!opened.ok()) return Lease(*this, nullptr, opened.status());
+    if (!opened.ok()) return pool_.Refuse(opened.status());
     conn = std::move(opened).value();
   }
-  return Lease(*this, std::move(conn), Status::Ok());
+  return pool_.Lend(std::move(conn));
 }
 
 Status PgCaseStore::Ping() {

@@ -17,6 +17,7 @@
 
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
+#include "storage/connection_pool.h"
 #include "storage/data_cipher.h"
 #include "storage/event_chain.h"
 #include "storage/sql_record.h"
@@ -91,7 +92,7 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
  private:
   friend class sql::SqlStoreReads<PgCaseStore, pg::Connection>;
   using Job = WriteQueue::Job;
-  class Lease;
+  using Lease = ConnectionPool<pg::Connection>::Lease;
 
   explicit PgCaseStore(Options options);
   // One transaction for `batch`, each write in a SAVEPOINT of its own;
@@ -119,8 +120,7 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   std::atomic<bool> listen_stop_{false};
   std::thread listener_;
 
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<pg::Connection>> pool_;
+  ConnectionPool<pg::Connection> pool_;  // the readers'
 };
 
 }  // namespace baraza

@@ -4,12 +4,10 @@
 
 #include "storage/pg_case_store.h"
 #include "storage/pg_connection.h"
-#include "storage/pg_lease.h"
 #include "storage/sql_record.h"
 #include "storage/sql_rows.h"
 #include "storage/sqlite_case_store.h"
 #include "storage/sqlite_connection.h"
-#include "storage/sqlite_reader.h"
 
 namespace baraza::sql {
 

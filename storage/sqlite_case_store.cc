@@ -8,7 +8,6 @@
 
 #include "storage/sqlite_confidential.h"
 #include "storage/sqlite_connection.h"
-#include "storage/sqlite_reader.h"
 #include "storage/sqlite_record.h"
 #include "storage/sql_record.h"
 #include "storage/sqlite_schema.h"
@@ -70,7 +69,7 @@ SqliteCaseStore::~SqliteCaseStore() {
   checkpoint_cv_.notify_all();
   if (checkpointer_.joinable()) checkpointer_.join();
   checkpoint_conn_.reset();
-  pool_.clear();
+  pool_.Clear();
   writer_conn_.reset();
 }
 
@@ -191,17 +190,10 @@ std::optional<std::vector<Status>> SqliteCaseStore::RunBatch(sqlite::Connection&
 }
 
 SqliteCaseStore::Lease SqliteCaseStore::Reader() {
-  {
-    std::lock_guard lock(pool_mu_);
-    if (!pool_.empty()) {
-      auto conn = std::move(pool_.back());
-      pool_.pop_back();
-      return Lease(*this, std::move(conn), Status::Ok());
-    }
-  }
+  if (auto idle = pool_.Take()) return pool_.Lend(std::move(idle));
   auto conn = Connection::Open(options_.path, /*writer=*/false);
-  if (!conn.ok()) return Lease(*this, nullptr, conn.status());
-  return Lease(*this, std::move(conn).value(), Status::Ok());
+  if (!conn.ok()) return pool_.Refuse(conn.status());
+  return pool_.Lend(std::move(conn).value());
 }
 
 Result<SqliteCaseStore::Audit> SqliteCaseStore::AuditHistory(

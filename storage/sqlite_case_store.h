@@ -15,6 +15,7 @@
 
 #include "storage/case_cache.h"
 #include "storage/case_store.h"
+#include "storage/connection_pool.h"
 #include "storage/data_cipher.h"
 #include "storage/event_chain.h"
 #include "storage/projection.h"
@@ -97,7 +98,7 @@ class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Conne
  private:
   friend class sql::SqlStoreReads<SqliteCaseStore, sqlite::Connection>;
   using Job = WriteQueue::Job;
-  class Lease;
+  using Lease = ConnectionPool<sqlite::Connection>::Lease;
 
   explicit SqliteCaseStore(Options options);
   // One transaction for `batch`; returns each write's outcome (a failed BEGIN
@@ -133,8 +134,7 @@ class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Conne
   bool checkpoint_stopping_ = false;
   std::thread checkpointer_;
 
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<sqlite::Connection>> pool_;
+  ConnectionPool<sqlite::Connection> pool_;  // the readers'
 };
 
 }  // namespace baraza

@@ -43,11 +43,15 @@ struct PgHistory {
   std::string conninfo;
   Id case_a = 0, case_b = 0;
 
-  std::unique_ptr<PgCaseStore> Open() {
+  // Opens the store on this database, or says why not (for the tests of refusals).
+  Result<std::unique_ptr<PgCaseStore>> TryOpen() {
     PgCaseStore::Options o;
     o.conninfo = conninfo;
     o.data_key_file = dir.file("baraza.key");
-    auto store = PgCaseStore::Open(o);
+    return PgCaseStore::Open(o);
+  }
+  std::unique_ptr<PgCaseStore> Open() {
+    auto store = TryOpen();
     if (!store.ok()) FAIL(store.status().message());
     return std::move(store).value();
   }
@@ -183,10 +187,7 @@ TEST_CASE("postgres store refuses a database of a newer schema", "[postgres]") {
   BARAZA_REQUIRE_POSTGRES();
   PgHistory h(PostgresServer::Get().NewDatabase());
   PgTamper(h.conninfo, "UPDATE schema_version SET version = 99");
-  PgCaseStore::Options o;
-  o.conninfo = h.conninfo;
-  o.data_key_file = h.dir.file("baraza.key");
-  auto store = PgCaseStore::Open(o);
+  auto store = h.TryOpen();
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == Code::kFailedPrecondition);
   CHECK_THAT(store.status().message(), Catch::Contains("newer"));
@@ -265,10 +266,7 @@ TEST_CASE(
   s = store->WriteAndWait([&](WriteTx& tx) { return tx.InsertGroup(later).status(); });
   CHECK(s.code() == Code::kUnavailable);
   CHECK_THAT(s.message(), Catch::Contains("read-only"));
-  PgCaseStore::Options o;
-  o.conninfo = h.conninfo;
-  o.data_key_file = h.dir.file("baraza.key");
-  auto refused = PgCaseStore::Open(o);
+  auto refused = h.TryOpen();
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == Code::kUnavailable);
   CHECK_THAT(refused.status().message(), Catch::Contains("read-only"));
@@ -300,10 +298,7 @@ TEST_CASE("postgres store names a projection column its schema lacks instead of 
   BARAZA_REQUIRE_POSTGRES();
   PgHistory h(PostgresServer::Get().NewDatabase());
   PgTamper(h.conninfo, "ALTER TABLE notices DROP COLUMN commander_id");
-  PgCaseStore::Options o;
-  o.conninfo = h.conninfo;
-  o.data_key_file = h.dir.file("baraza.key");
-  auto store = PgCaseStore::Open(o);
+  auto store = h.TryOpen();
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == Code::kFailedPrecondition);
   CHECK_THAT(store.status().message(), Catch::Contains("notices.commander_id"));
