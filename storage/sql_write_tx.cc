@@ -118,13 +118,19 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   return std::make_shared<const Case>(std::move(c).value());
 }
 
+// Inserts a row under a new id and records it; returns the id.
+template <class C>
+Result<Id> SqlTx<C>::InsertNew(Table table, Row row) {
+  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, table, row));
+  Id id = std::get<int64_t>(row[0]);
+  recorder_.Put(table, std::move(row));
+  return id;
+}
+
 template <class C>
 Result<Id> SqlTx<C>::InsertGroup(const ContactGroup& g) {
   groups_.clear();
-  Row row = projection::GroupRow(g);
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactGroups, row));
-  Id id = std::get<int64_t>(row[0]);
-  recorder_.Put(Table::kContactGroups, std::move(row));
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertNew(Table::kContactGroups, projection::GroupRow(g)));
   Touch(g.created_at);
   return id;
 }
@@ -138,10 +144,7 @@ Result<Id> SqlTx<C>::InsertParty(const Party& p) {
     if (other.name == p.name)
       return Status::AlreadyExists("a party named \"" + p.name + "\" is already in contact group " +
                                    std::to_string(p.group_id));
-  Row row = projection::PartyRow(p);
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kParties, row));
-  Id id = std::get<int64_t>(row[0]);
-  recorder_.Put(Table::kParties, std::move(row));
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertNew(Table::kParties, projection::PartyRow(p)));
   Touch(p.created_at);
   return id;
 }
@@ -151,20 +154,14 @@ Result<Id> SqlTx<C>::InsertLiaison(const Liaison& l) {
   groups_.clear();
   auto p = LoadParty(c_, l.party_id);
   if (!p.ok()) return p.status();
-  Row row = projection::LiaisonRow(l);
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kLiaisons, row));
-  Id id = std::get<int64_t>(row[0]);
-  recorder_.Put(Table::kLiaisons, std::move(row));
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertNew(Table::kLiaisons, projection::LiaisonRow(l)));
   Touch(l.created_at);
   return id;
 }
 
 template <class C>
 Result<Id> SqlTx<C>::InsertCommander(const Commander& commander) {
-  Row row = projection::CommanderRow(commander);
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kCommanders, row));
-  Id id = std::get<int64_t>(row[0]);
-  recorder_.Put(Table::kCommanders, std::move(row));
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertNew(Table::kCommanders, projection::CommanderRow(commander)));
   Touch(commander.created_at);
   return id;
 }
@@ -358,12 +355,9 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
     }
   }
   for (Notice& n : notices) {
-    Row row = projection::NoticeRow(n);
-    BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kNotices, row));
-    n.id = std::get<int64_t>(row[0]);
+    BARAZA_ASSIGN_OR_RETURN(n.id, InsertNew(Table::kNotices, projection::NoticeRow(n)));
     if (first_notice_ == 0) first_notice_ = n.id;
     last_notice_ = n.id;
-    recorder_.Put(Table::kNotices, std::move(row));
     for (Delivery& d : n.deliveries) {
       d.notice_id = n.id;
       BARAZA_RETURN_IF_ERROR(InsertDelivery(d));
@@ -376,10 +370,7 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
 template <class C>
 Result<Id> SqlTx<C>::InsertContactPoint(const ContactPoint& p) {
   contact_points_.clear();
-  Row row = projection::ContactPointRow(p);
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kContactPoints, row));
-  Id id = std::get<int64_t>(row[0]);
-  recorder_.Put(Table::kContactPoints, std::move(row));
+  BARAZA_ASSIGN_OR_RETURN(Id id, InsertNew(Table::kContactPoints, projection::ContactPointRow(p)));
   Touch(p.created_at);
   return id;
 }
@@ -448,10 +439,7 @@ Result<std::optional<Delivery>> SqlTx<C>::FindDelivery(Id notice_id, Id contact_
 
 template <class C>
 Status SqlTx<C>::InsertDelivery(Delivery& d) {
-  Row row = projection::DeliveryRow(d);
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, Table::kDeliveries, row));
-  d.id = std::get<int64_t>(row[0]);
-  recorder_.Put(Table::kDeliveries, std::move(row));
+  BARAZA_ASSIGN_OR_RETURN(d.id, InsertNew(Table::kDeliveries, projection::DeliveryRow(d)));
   return Status::Ok();
 }
 

@@ -80,6 +80,7 @@ class SqlTx : public WriteTx {
  private:
   // The committed state at the time of the change (the registry event's time).
   void Touch(UnixMillis at) { registry_at_ = std::max(registry_at_, at); }
+  Result<Id> InsertNew(projection::Table table, projection::Row row);
   Status AppendPositions(const Case& c, bool is_new);
   Status ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines);
   Status AppendEvents(const std::vector<Event>& events, bool is_new);
