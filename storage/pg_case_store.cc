@@ -174,7 +174,12 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
     if (c.Reconnect().ok()) begin = c.Exec(begin_locked);
   }
   if (begin.ok()) begin = tx.Begin();
+  // Without savepoints, the writes' statements go in one pipeline: a write
+  // waits only for what it reads, not for each row it writes.
+  const bool pipelined = !savepoints;
+  if (begin.ok() && pipelined) begin = c.BeginPipeline();
   if (!begin.ok()) {
+    c.EndPipeline();
     c.Exec("ROLLBACK");
     return std::vector<Status>(batch.size(), begin);
   }
@@ -193,8 +198,8 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
       } catch (const std::exception& e) {
         s = Status::Internal(std::string("write failed: ") + e.what());
       }
-      if (!s.ok() && !savepoints &&
-          (c.changed() || PQtransactionStatus(c.raw()) != PQTRANS_INTRANS)) {
+      if (!s.ok() && !savepoints && (c.changed() || !c.TransactionIntact())) {
+        c.EndPipeline();
         c.Exec("ROLLBACK");  // part of it written, or the transaction failed: start again
         tx.WriteDone(false);
         tx.TakeSaved(/*committed=*/false);
@@ -210,6 +215,14 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
       tx.WriteDone(s.ok());
     }
     results[i] = s;
+  }
+  // A statement of the pipeline refused (or a row count not as expected): roll
+  // back, and run the batch again with a savepoint for each write, which then
+  // finds the write at fault.
+  if (Status ended = c.EndPipeline(); !ended.ok()) {
+    c.Exec("ROLLBACK");
+    tx.TakeSaved(/*committed=*/false);
+    return std::nullopt;
   }
   if (PQtransactionStatus(c.raw()) == PQTRANS_INERROR) {
     // A statement failed without its write failing: PostgreSQL would answer the

@@ -132,7 +132,9 @@ void Connection::NoteFailure(const PGresult* res) {
 
 Status Connection::Reconnect() {
   prepared_.clear();
-  read_only_ = false;
+  read_only_ = lost_ = pipelined_ = false;
+  due_.clear();
+  pipeline_failure_ = Status::Ok();
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) return ToStatus(conn_, nullptr, "reconnect");
   return Configure();
@@ -163,6 +165,149 @@ Result<const std::string*> Connection::Prepare(const char* sql, const std::vecto
   PQclear(res);
   if (!s.ok()) return Status(s.code(), s.message() + " [" + text + "]");
   return &(prepared_[sql] = std::move(name));
+}
+
+// --- Pipeline mode ------------------------------------------------------------
+
+namespace {
+// At most this many answers wait unread: the server's answers then fit in the
+// socket's buffers, so that neither side blocks writing while the other does.
+constexpr size_t kMaxDue = 128;
+}  // namespace
+
+Status Connection::BeginPipeline() {
+  if (pipelined_) return Status::Ok();
+  if (!PQenterPipelineMode(conn_)) return ToStatus(conn_, nullptr, "enter pipeline mode");
+  pipelined_ = true;
+  pipeline_failure_ = Status::Ok();
+  return Status::Ok();
+}
+
+Status Connection::SendPrepared(const char* sql, const std::vector<Oid>& types,
+                                const std::vector<std::string>& values,
+                                const std::vector<bool>& nulls, const std::vector<int>& formats,
+                                Due due) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    std::string text = ToDollarMarks(sql);
+    if (!PQsendPrepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()),
+                       types.empty() ? nullptr : types.data()))
+      return ToStatus(conn_, nullptr, "prepare");
+    Due prepare;
+    prepare.prepared = sql;
+    due_.push_back(std::move(prepare));
+    it = prepared_.emplace(sql, std::move(name)).first;
+  }
+  std::vector<const char*> ptrs;
+  std::vector<int> lengths;
+  for (size_t i = 0; i < values.size(); ++i) {
+    ptrs.push_back(nulls[i] ? nullptr : values[i].data());
+    lengths.push_back(static_cast<int>(values[i].size()));
+  }
+  if (!PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
+                           lengths.data(), formats.data(), /*resultFormat=*/0))
+    return ToStatus(conn_, nullptr, std::string(sql, std::min<size_t>(std::strlen(sql), 60)).c_str());
+  due_.push_back(std::move(due));
+  return Status::Ok();
+}
+
+PGresult* Connection::NextAnswer() {
+  PGresult* first = PQgetResult(conn_);
+  if (!first || PQresultStatus(first) == PGRES_PIPELINE_SYNC) return first;
+  while (PGresult* more = PQgetResult(conn_)) PQclear(more);  // the NULL that ends it
+  return first;
+}
+
+void Connection::Check(const Due& due, PGresult* res) {
+  ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  const bool done = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  if (due.prepared && !done) prepared_.erase(due.prepared);  // to be prepared again
+  if (!pipeline_failure_.ok()) return;  // the first failure is the one to tell
+  if (st == PGRES_PIPELINE_ABORTED) {
+    pipeline_failure_ = Status::Internal("a statement in the pipeline was skipped");
+  } else if (!done) {
+    pipeline_failure_ = ToStatus(conn_, res, "a statement sent in a pipeline");
+    NoteFailure(res);
+  } else if (due.expect >= 0 && std::strtoll(PQcmdTuples(res), nullptr, 10) != due.expect) {
+    pipeline_failure_ = due.mismatch.ok() ? Status::Internal("a statement changed no row")
+                                          : due.mismatch;
+  }
+}
+
+Status Connection::Drain() {
+  if (!pipelined_ || due_.empty()) return pipeline_failure_;
+  if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0) {
+    pipeline_failure_ = ToStatus(conn_, nullptr, "pipeline");
+    lost_ = true;
+    due_.clear();
+    return pipeline_failure_;
+  }
+  while (!due_.empty()) {
+    Due due = std::move(due_.front());
+    due_.pop_front();
+    PGresult* res = NextAnswer();
+    if (!res) {  // the connection gave out
+      Check(due, nullptr);
+      lost_ = true;
+      due_.clear();
+      break;
+    }
+    Check(due, res);
+    if (due.into) *due.into = res;
+    else PQclear(res);
+  }
+  return pipeline_failure_;
+}
+
+Status Connection::EndPipeline() {
+  if (!pipelined_) return Status::Ok();
+  Status s = Drain();
+  bool synced = false;
+  if (!lost_ && PQpipelineSync(conn_)) {
+    // Up to the sync's own answer: after a failure every statement sent was
+    // skipped, and the sync ends the skipping.
+    for (int i = 0; i < 1 << 20; ++i) {
+      PGresult* res = PQgetResult(conn_);
+      if (!res) break;
+      ExecStatusType st = PQresultStatus(res);
+      PQclear(res);
+      if (st == PGRES_PIPELINE_SYNC) {
+        synced = true;
+        break;
+      }
+    }
+  }
+  if (!synced || !PQexitPipelineMode(conn_)) {
+    lost_ = true;  // connect again before the next use
+    if (s.ok()) s = ToStatus(conn_, nullptr, "end of pipeline");
+  }
+  pipelined_ = false;
+  due_.clear();
+  pipeline_failure_ = Status::Ok();
+  return s;
+}
+
+bool Connection::TransactionIntact() {
+  if (pipelined_) return Drain().ok();
+  return PQtransactionStatus(conn_) == PQTRANS_INTRANS;
+}
+
+Status Query::Send(int64_t expect_rows, Status mismatch) {
+  if (!conn_.pipelined()) {
+    BARAZA_RETURN_IF_ERROR(Run());
+    if (expect_rows >= 0 && Affected() != expect_rows) return mismatch;
+    return Status::Ok();
+  }
+  ran_ = true;
+  conn_.MarkChanged();
+  Connection::Due due;
+  due.expect = expect_rows;
+  due.mismatch = std::move(mismatch);
+  status_ = conn_.SendPrepared(sql_, types_, values_, nulls_, formats_, std::move(due));
+  if (!status_.ok()) return status_;
+  if (conn_.due_.size() >= kMaxDue) status_ = conn_.Drain();
+  return status_.ok() ? conn_.pipeline_failure_ : status_;
 }
 
 Query& Query::Bind(int64_t v) {
@@ -198,6 +343,20 @@ Query& Query::BindNull() {
 }
 
 Status Query::Execute() {
+  if (conn_.pipelined()) {  // sent, then read with every answer due before it
+    if (std::strncmp(sql_, "SELECT", 6) != 0) conn_.MarkChanged();
+    if (res_) PQclear(res_);
+    res_ = nullptr;
+    Connection::Due due;
+    due.into = &res_;
+    Status s = conn_.SendPrepared(sql_, types_, values_, nulls_, formats_, std::move(due));
+    if (s.ok()) s = conn_.Drain();
+    if (!s.ok() && res_) {
+      PQclear(res_);
+      res_ = nullptr;
+    }
+    return s;
+  }
   // A read on an idle connection whose server went away (restarted, failed
   // over) is run again once on a new connection: nothing of it was done. A
   // write, or anything inside a transaction, never is.

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -45,7 +46,7 @@ class Connection {
   PGconn* raw() { return conn_; }
   // The connection is lost (the server went away), or its server accepts no
   // writes (a standby, a primary being demoted): Reconnect before use.
-  bool broken() const { return read_only_ || PQstatus(conn_) != CONNECTION_OK; }
+  bool broken() const { return read_only_ || lost_ || PQstatus(conn_) != CONNECTION_OK; }
   // Connects again (prepared statements are made again as they are used):
   // libpq walks the connection string's hosts again, and with barazad's
   // target_session_attrs=read-write takes only one that accepts writes.
@@ -61,7 +62,21 @@ class Connection {
   void ResetChanged() { changed_ = false; }
   void MarkChanged() { changed_ = true; }
 
-  // Runs one or more statements without parameters.
+  // --- Pipeline mode (libpq's, PostgreSQL 14 and later), for the writer: a
+  // statement run with Query::Send is sent without waiting for its answer,
+  // which is read and checked when a later statement needs its own answer, at
+  // Drain or at EndPipeline. A statement refused fails every one after it
+  // until EndPipeline (the caller then rolls the transaction back).
+  Status BeginPipeline();
+  bool pipelined() const { return pipelined_; }
+  // Reads every answer due so far; the pipeline's first failure, if any.
+  Status Drain();
+  // Drains, ends the pipeline (a sync) and leaves pipeline mode: its first failure.
+  Status EndPipeline();
+  // Whether the open transaction can still commit: no statement of it failed.
+  bool TransactionIntact();
+
+  // Runs one or more statements without parameters (not in a pipeline).
   Status Exec(const char* sql);
   Status Exec(const std::string& sql) { return Exec(sql.c_str()); }
 
@@ -72,12 +87,33 @@ class Connection {
  private:
   explicit Connection(PGconn* conn, std::string conninfo)
       : conn_(conn), conninfo_(std::move(conninfo)) {}
+  friend class pg::Query;
   Status Configure();
+  // A statement sent in the pipeline whose answer is not read yet: a PREPARE
+  // (`prepared`: its cache key), a Send (`expect`: the rows it must change, or
+  // -1), or a Query waiting for its rows (`into`).
+  struct Due {
+    const char* prepared = nullptr;
+    int64_t expect = -1;
+    Status mismatch;
+    PGresult** into = nullptr;
+  };
+  // Sends `sql` (prepared first if it is not yet) in the pipeline.
+  Status SendPrepared(const char* sql, const std::vector<Oid>& types,
+                      const std::vector<std::string>& values, const std::vector<bool>& nulls,
+                      const std::vector<int>& formats, Due due);
+  // The first result of the next statement's answer, the rest of it read.
+  PGresult* NextAnswer();
+  void Check(const Due& due, PGresult* res);
   PGconn* conn_;
   std::string conninfo_;
   std::unordered_map<const char*, std::string> prepared_;
   bool changed_ = false;
   bool read_only_ = false;
+  bool lost_ = false;  // the pipeline could not be ended: connect again
+  bool pipelined_ = false;
+  std::deque<Due> due_;
+  Status pipeline_failure_;
 };
 
 // One execution of a cached statement: bind, run (on the first Next), read
@@ -106,6 +142,10 @@ class Query {
     }
     return status_;
   }
+  // Runs a statement whose answer the caller does not wait for: in a pipeline
+  // it is sent and checked later (see Connection::BeginPipeline), else run now.
+  // `expect_rows` >= 0: the rows it must change; else it fails with `mismatch`.
+  Status Send(int64_t expect_rows = -1, Status mismatch = Status::Ok());
   // The rows an INSERT, UPDATE or DELETE changed (after Run).
   int64_t Affected() const;
   int64_t Int(int col) const;

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "storage/event_chain.h"
 
@@ -24,7 +25,8 @@ class HistoryWriter {
   // The whole log's last link. Only this writer appends, so once read it is
   // kept and moved on as events are appended.
   Result<chain::Head> LogHead();
-  // The last event of a case: its sequence number and hash (0 and "" if none).
+  // The last event of a case: its sequence number and hash (0 and "" if none);
+  // read once, then moved on as this writer appends.
   struct Tail {
     int64_t seq = 0;
     std::string hash;
@@ -36,15 +38,15 @@ class HistoryWriter {
   // The transaction did not commit: read the head again next time.
   void Forget() {
     head_ = good_head_ = std::nullopt;
-    last_ = {};
+    tails_.clear();
   }
 
  private:
   using Query = typename C::Query;
   C& c_;
-  // The event appended last, so that a save's next event needs no look-up.
-  Id last_case_ = -1;
-  Tail last_;
+  // The cases' last events as read or appended (no look-up for a case's next
+  // event, nor for the registry's); bounded, and forgotten with a failed write.
+  std::unordered_map<Id, Tail> tails_;
   // The log head with this write's events, and with only the writes that succeeded.
   std::optional<chain::Head> head_, good_head_;
 };
@@ -64,11 +66,14 @@ Result<chain::Head> HistoryWriter<C>::LogHead() {
 
 template <class C>
 Result<typename HistoryWriter<C>::Tail> HistoryWriter<C>::CaseTail(Id case_id) {
+  if (auto known = tails_.find(case_id); known != tails_.end()) return known->second;
   Query q(c_, "SELECT seq, hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
   q.Bind(case_id);
   Tail t;
   if (q.Next()) t = {q.Int(0), q.Text(1)};
   BARAZA_RETURN_IF_ERROR(q.status());
+  if (tails_.size() >= 4096) tails_.clear();
+  tails_[case_id] = t;
   return t;
 }
 
@@ -76,9 +81,7 @@ template <class C>
 Status HistoryWriter<C>::Append(const Event& e, const std::string& details_json,
                              const std::string& changes, bool new_case) {
   std::string previous;
-  if (e.case_id == last_case_ && e.seq == last_.seq + 1) {
-    previous = last_.hash;
-  } else if (!new_case && e.seq > 1) {
+  if (!new_case && e.seq > 1) {
     BARAZA_ASSIGN_OR_RETURN(Tail tail, CaseTail(e.case_id));
     previous = tail.hash;
   }
@@ -91,11 +94,11 @@ Status HistoryWriter<C>::Append(const Event& e, const std::string& details_json,
   q.Bind(e.case_id).Bind(e.seq).Bind(e.at).Bind(e.actor).Bind(static_cast<int64_t>(e.type))
       .Bind(e.party_id).Bind(static_cast<int64_t>(e.visibility)).Bind(details_json)
       .Bind(++log.events).Bind(link).Bind(log.hash).BindBlob(changes);
-  last_case_ = -1;  // until the row is in
-  BARAZA_RETURN_IF_ERROR(q.Run());
+  tails_.erase(e.case_id);  // until the row is in
+  BARAZA_RETURN_IF_ERROR(q.Send());
   head_ = log;
-  last_case_ = e.case_id;
-  last_ = {e.seq, link};
+  if (tails_.size() >= 4096) tails_.clear();
+  tails_[e.case_id] = {e.seq, link};
   return Status::Ok();
 }
 
@@ -105,7 +108,7 @@ void HistoryWriter<C>::WriteDone(bool ok) {
     good_head_ = head_;
   } else {
     head_ = good_head_;
-    last_case_ = -1;
+    tails_.clear();
   }
 }
 

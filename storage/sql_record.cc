@@ -30,12 +30,7 @@ const TableSql& SqlOf(Table table) {
       s.select_all = "SELECT " + cols + " FROM " + t.name;
       s.select_key = s.select_all + " WHERE " + key;
       s.insert = "INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES(" + marks + ")";
-      // The next id as SQLite gives it (the largest + 1), so that one history
-      // numbers its rows alike in both stores; the history lock makes it safe.
-      std::string rest = cols.substr(cols.find(',') + 1), rest_marks = marks.substr(2);
-      s.insert_new_id = "INSERT INTO " + std::string(t.name) + "(" + cols +
-                        ") VALUES((SELECT COALESCE(MAX(" + t.columns[0] + "), 0) + 1 FROM " +
-                        t.name + ")," + rest_marks + ") RETURNING " + t.columns[0];
+      s.next_id = "SELECT COALESCE(MAX(" + std::string(t.columns[0]) + "), 0) + 1 FROM " + t.name;
       s.delete_key = "DELETE FROM " + std::string(t.name) + " WHERE " + key;
       out[t.table] = std::move(s);
     }
@@ -130,7 +125,7 @@ Status InsertRow(C& c, Table table, const Row& row) {
     if (table == Table::kCases && i == kCaseBodyColumn) q.BindBlob(std::get<std::string>(row[i]));
     else q.Bind(row[i]);
   }
-  return q.Run();
+  return q.Send();
 }
 
 template <class C>
@@ -138,7 +133,14 @@ Status DeleteRow(C& c, Table table, const Row& key) {
   const TableSpec& t = projection::Spec(table);
   typename C::Query q(c, SqlOf(table).delete_key.c_str());
   for (size_t i = 0; i < t.key_columns; ++i) q.Bind(key[i]);
-  return q.Run();
+  return q.Send();
+}
+
+template <class C>
+Result<Id> NextRowId(C& c, Table table) {
+  typename C::Query q(c, SqlOf(table).next_id.c_str());
+  if (!q.Next()) return q.status().ok() ? Status::Internal("no next id") : q.status();
+  return q.Int(0);
 }
 
 template <class C>
@@ -282,14 +284,6 @@ Status CheckOnStart(C& c, int events) {
 
 // --- PostgreSQL's own ---------------------------------------------------------
 
-Status InsertRowWithNewId(pg::Connection& c, Table table, Row& row) {
-  pg::Query q(c, SqlOf(table).insert_new_id.c_str());
-  for (size_t i = 1; i < row.size(); ++i) q.Bind(row[i]);
-  if (!q.Next()) return q.status().ok() ? Status::Internal("no id returned") : q.status();
-  row[0] = q.Int(0);
-  return q.Run();
-}
-
 Result<StateSum> SumOfTables(pg::Connection& c) {
   StateSum sum;
   for (const TableSpec& t : projection::Tables()) {
@@ -304,6 +298,7 @@ Result<StateSum> SumOfTables(pg::Connection& c) {
   template Result<std::optional<Row>> ReadRow(C&, Table, const Row&);                  \
   template Status InsertRow(C&, Table, const Row&);                                    \
   template Status DeleteRow(C&, Table, const Row&);                                    \
+  template Result<Id> NextRowId(C&, Table);                                            \
   template Result<std::vector<Row>> SelectRows(C&, Table, const char*, const Row&);    \
   template Result<StateSum> RecordedSum(C&);                                           \
   template Result<RecordAudit> AuditRecord(C&, std::optional<chain::Head>,             \

@@ -28,6 +28,8 @@ namespace baraza::sql {
 inline constexpr size_t kCaseBodyColumn = 6;
 
 // Generic access to one projection row, by the columns of projection::Tables().
+// InsertRow and DeleteRow are sent (Query::Send): in the PostgreSQL writer's
+// pipeline their failure shows at its next read or at its end.
 template <class C>
 Result<std::optional<projection::Row>> ReadRow(C& c, projection::Table table,
                                                const projection::Row& key);
@@ -40,10 +42,11 @@ Status DeleteRow(C& c, projection::Table table, const projection::Row& key);
 template <class C>
 Result<std::vector<projection::Row>> SelectRows(C& c, projection::Table table, const char* where,
                                                 const projection::Row& args);
-// Inserts a row whose first column is its id, numbered as SQLite numbers an
-// INTEGER PRIMARY KEY (the largest + 1); sets it in `row`. Per dialect.
-Status InsertRowWithNewId(sqlite::Connection& c, projection::Table table, projection::Row& row);
-Status InsertRowWithNewId(pg::Connection& c, projection::Table table, projection::Row& row);
+// The id the next row of a table numbered by its first column gets: the
+// largest + 1, as SQLite numbers an INTEGER PRIMARY KEY (so that one history
+// numbers its rows alike in both stores).
+template <class C>
+Result<Id> NextRowId(C& c, projection::Table table);
 
 // The state sum of every projection row, computed from the tables. Per
 // dialect: SQLite's scans the largest table on a second connection.
@@ -80,7 +83,7 @@ Status CheckOnStart(C& c, int events);
 // The SQL of each projection table, built once from its columns (the
 // connections cache statements by the address of their text, so it stays put).
 struct TableSql {
-  std::string select_all, select_key, insert, insert_new_id, delete_key;
+  std::string select_all, select_key, insert, next_id, delete_key;
 };
 const TableSql& SqlOf(projection::Table table);
 

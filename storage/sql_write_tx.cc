@@ -51,6 +51,8 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   std::vector<CaseRef> out;
   for (auto& [id, c] : pending_) out.push_back(std::move(c));
   pending_.clear();
+  case_rows_.clear();  // kept for one transaction
+  stored_positions_.clear();
   if (!committed) {  // read everything again next time
     history_.Forget();
     ForgetReads();
@@ -65,6 +67,9 @@ void SqlTx<C>::ForgetReads() {
   groups_.clear();
   contact_points_.clear();
   next_case_.reset();
+  next_ids_.clear();
+  case_rows_.clear();
+  stored_positions_.clear();
 }
 
 // Groups change only through this writer (InsertGroup, InsertParty,
@@ -98,7 +103,7 @@ Status SqlTx<C>::SetReaderLanguage(Role role, Id id, const std::string& language
   Query q(c_, liaison ? "UPDATE liaisons SET language = ? WHERE id = ?"
                       : "UPDATE commanders SET language = ? WHERE id = ?");
   q.Bind(language).Bind(id);
-  BARAZA_RETURN_IF_ERROR(q.Run());
+  BARAZA_RETURN_IF_ERROR(q.Send());
   Row row = *old;
   row.back() = language;  // the language is the last column of both tables
   recorder_.Put(table, std::move(row), &*old);
@@ -113,16 +118,28 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   if (auto it = staged_.find(id); it != staged_.end()) return it->second;
   if (auto it = pending_.find(id); it != pending_.end()) return it->second;
   if (auto cached = cache_.Get(id)) return cached;
-  auto c = LoadCase(c_, id, cipher_);
+  // The whole row, kept for the save that follows (its old row, for the state sum).
+  BARAZA_ASSIGN_OR_RETURN(std::optional<Row> row, ReadRow(c_, Table::kCases, {id}));
+  if (!row) return Status::NotFound("case " + std::to_string(id) + " does not exist");
+  auto c = DecodeStoredCase(c_, std::get<std::string>((*row)[kCaseBodyColumn]), cipher_);
   if (!c.ok()) return c.status();
+  case_rows_[id] = std::move(*row);
+  stored_positions_[id] = c->positions.empty() ? 0 : c->positions.back().id;
   return std::make_shared<const Case>(std::move(c).value());
 }
 
 // Inserts a row under a new id and records it; returns the id.
 template <class C>
 Result<Id> SqlTx<C>::InsertNew(Table table, Row row) {
-  BARAZA_RETURN_IF_ERROR(InsertRowWithNewId(c_, table, row));
-  Id id = std::get<int64_t>(row[0]);
+  auto next = next_ids_.find(table);
+  if (next == next_ids_.end()) {
+    BARAZA_ASSIGN_OR_RETURN(Id first, NextRowId(c_, table));
+    next = next_ids_.emplace(table, first).first;
+  }
+  const Id id = next->second;
+  row[0] = id;
+  BARAZA_RETURN_IF_ERROR(InsertRow(c_, table, row));
+  next->second = id + 1;
   recorder_.Put(table, std::move(row));
   return id;
 }
@@ -220,7 +237,7 @@ Result<TokenRecord> SqlTx<C>::RevokeToken(const std::string& token_id, UnixMilli
   Row old = projection::TokenRow(*t);
   Query q(c_, "UPDATE tokens SET revoked_at = ? WHERE hash = ?");
   q.Bind(now).Bind(t->hash);
-  BARAZA_RETURN_IF_ERROR(q.Run());
+  BARAZA_RETURN_IF_ERROR(q.Send());
   t->revoked_at = now;
   recorder_.Put(Table::kTokens, projection::TokenRow(*t), &old);
   Touch(now);
@@ -286,7 +303,9 @@ template <class C>
 Status SqlTx<C>::AppendPositions(const Case& c, bool is_new) {
   if (c.positions.empty()) return Status::Ok();
   int64_t stored = 0;
-  if (!is_new) {
+  if (auto known = stored_positions_.find(c.id); known != stored_positions_.end()) {
+    stored = known->second;
+  } else if (!is_new) {
     Query q(c_, "SELECT COALESCE(MAX(id), 0) FROM positions WHERE case_id = ?");
     q.Bind(c.id);
     if (q.Next()) stored = q.Int(0);
@@ -301,6 +320,7 @@ Status SqlTx<C>::AppendPositions(const Case& c, bool is_new) {
     BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kPositions, row));
     recorder_.Put(Table::kPositions, std::move(row));
   }
+  stored_positions_[c.id] = c.positions.back().id;
   return Status::Ok();
 }
 
@@ -319,7 +339,6 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
   if (c.version < 1) return changed_meanwhile();
   Row row = projection::CaseRow(c, codec::EncodeCase(c, codec::Positions::kLeftOut));
   std::optional<Row> old;
-  int64_t changed = 0;
   if (is_new) {
     Query q(c_,
             "INSERT INTO cases(id, group_id, state, version, updated_at, commander_id, body) "
@@ -328,30 +347,38 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
       if (i == kCaseBodyColumn) q.BindBlob(std::get<std::string>(row[i]));
       else q.Bind(row[i]);
     }
-    BARAZA_RETURN_IF_ERROR(q.Run());
-    changed = q.Affected();
+    BARAZA_RETURN_IF_ERROR(q.Send(1, changed_meanwhile()));
   } else {
-    // The row it replaces, for the state sum (its page is about to be written anyway).
-    BARAZA_ASSIGN_OR_RETURN(old, ReadRow(c_, Table::kCases, {c.id}));
+    // The row it replaces, for the state sum: as this transaction read or
+    // saved it, else read now.
+    if (auto known = case_rows_.find(c.id); known != case_rows_.end()) {
+      old = known->second;
+    } else {
+      BARAZA_ASSIGN_OR_RETURN(old, ReadRow(c_, Table::kCases, {c.id}));
+    }
     Query q(c_,
             "UPDATE cases SET state = ?, version = ?, updated_at = ?, body = ? "
             "WHERE id = ? AND version = ?");
     q.Bind(row[2]).Bind(row[3]).Bind(row[4]).BindBlob(std::get<std::string>(row[kCaseBodyColumn]))
         .Bind(c.id).Bind(c.version - 1);
-    BARAZA_RETURN_IF_ERROR(q.Run());
-    changed = q.Affected();
+    // No row at that version: another write changed the case (the pipeline's
+    // failure, on PostgreSQL, reruns the batch and this write gets the error).
+    BARAZA_RETURN_IF_ERROR(q.Send(1, changed_meanwhile()));
   }
-  if (changed != 1) return changed_meanwhile();
+  case_rows_[c.id] = row;
   recorder_.Put(Table::kCases, std::move(row), old ? &*old : nullptr);
   BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));
   staged_[c.id] = std::move(saved);  // `c` stays valid: the map holds the same case
   if (is_new && next_case_ && c.id >= *next_case_) next_case_ = c.id + 1;
-  if (is_new) {
-    for (Id p : c.PartyIds()) {
-      Query q(c_, "INSERT INTO case_parties(party_id, case_id) VALUES(?,?) ON CONFLICT DO NOTHING");
+  if (is_new) {  // a new case (its INSERT above would fail otherwise) has no such rows yet
+    std::vector<Id> parties = c.PartyIds();
+    std::sort(parties.begin(), parties.end());
+    parties.erase(std::unique(parties.begin(), parties.end()), parties.end());
+    for (Id p : parties) {
+      Query q(c_, "INSERT INTO case_parties(party_id, case_id) VALUES(?,?)");
       q.Bind(p).Bind(c.id);
-      BARAZA_RETURN_IF_ERROR(q.Run());
-      if (q.Affected() == 1) recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
+      BARAZA_RETURN_IF_ERROR(q.Send());
+      recorder_.Put(Table::kCaseParties, projection::CasePartyRow(p, c.id));
     }
   }
   for (Notice& n : notices) {
@@ -388,7 +415,7 @@ Result<ContactPoint> SqlTx<C>::RemoveContactPoint(Id id, UnixMillis now) {
   Row row = projection::ContactPointRow(p);
   Query q(c_, "UPDATE contact_points SET removed_at = ? WHERE id = ?");
   q.Bind(now).Bind(id);
-  BARAZA_RETURN_IF_ERROR(q.Run());
+  BARAZA_RETURN_IF_ERROR(q.Send());
   recorder_.Put(Table::kContactPoints, std::move(row), &*old);
   Touch(now);
   return p;
@@ -480,7 +507,7 @@ Status SqlTx<C>::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Dea
             "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?) "
             "ON CONFLICT(case_id, party_id, kind) DO UPDATE SET due_at = excluded.due_at");
     for (const auto& cell : row) q.Bind(cell);
-    BARAZA_RETURN_IF_ERROR(q.Run());
+    BARAZA_RETURN_IF_ERROR(q.Send());
     std::optional<Row> old;
     if (ch.old) old = projection::DeadlineRow(*ch.old);
     recorder_.Put(Table::kDeadlines, std::move(row), old ? &*old : nullptr);

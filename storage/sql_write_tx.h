@@ -101,6 +101,13 @@ class SqlTx : public WriteTx {
   // Remove forget them all), and every notice of every write looks them up.
   std::map<Recipient, std::vector<ContactPoint>> contact_points_;
   std::optional<Id> next_case_;
+  // The next id of each table numbered by its first column (read once, then
+  // counted: only this writer inserts, under the history lock on PostgreSQL).
+  std::map<projection::Table, Id> next_ids_;
+  // Cases this transaction read or saved: their stored row (the old row of the
+  // next save, for the state sum) and their last stored position's id.
+  std::unordered_map<Id, projection::Row> case_rows_;
+  std::unordered_map<Id, Id> stored_positions_;
   Id first_notice_ = 0, last_notice_ = 0;
 };
 

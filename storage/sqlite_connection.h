@@ -118,6 +118,13 @@ class Query {
     }
     return status_;
   }
+  // As pg::Query::Send (PostgreSQL's pipeline): runs now; `expect_rows` >= 0:
+  // the rows it must change, else it fails with `mismatch`.
+  Status Send(int64_t expect_rows = -1, Status mismatch = Status::Ok()) {
+    BARAZA_RETURN_IF_ERROR(Run());
+    if (expect_rows >= 0 && Affected() != expect_rows) return mismatch;
+    return Status::Ok();
+  }
   // The rows an INSERT, UPDATE or DELETE changed (after Run).
   int64_t Affected() const { return sqlite3_changes(conn_.db()); }
   int64_t Int(int col) { return sqlite3_column_int64(st_, col); }

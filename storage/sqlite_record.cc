@@ -21,15 +21,6 @@ using projection::TableSpec;
 
 namespace sql {
 
-Status InsertRowWithNewId(sqlite::Connection& c, Table table, Row& row) {
-  sqlite::Query q(c, SqlOf(table).insert.c_str());
-  q.BindNull();
-  for (size_t i = 1; i < row.size(); ++i) q.Bind(row[i]);
-  BARAZA_RETURN_IF_ERROR(q.Run());
-  row[0] = static_cast<int64_t>(sqlite3_last_insert_rowid(c.db()));
-  return Status::Ok();
-}
-
 namespace {
 
 // The state sum of some tables, digesting each row from SQLite's own buffers.
