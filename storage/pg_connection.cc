@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 namespace baraza::pg {
 namespace {
@@ -134,6 +135,7 @@ Status Connection::Reconnect() {
   prepared_.clear();
   read_only_ = lost_ = pipelined_ = false;
   due_.clear();
+  held_.clear();
   pipeline_failure_ = Status::Ok();
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) return ToStatus(conn_, nullptr, "reconnect");
@@ -173,7 +175,96 @@ namespace {
 // At most this many answers wait unread: the server's answers then fit in the
 // socket's buffers, so that neither side blocks writing while the other does.
 constexpr size_t kMaxDue = 128;
+// Held rows go out in INSERTs of these many rows (a few statements to prepare
+// for each table); a table's rows are sent once the largest is full.
+constexpr size_t kRowChunks[] = {64, 16, 4, 1};
 }  // namespace
+
+const std::string& Connection::HoldableTable(const char* sql) {
+  auto it = holdable_.find(sql);
+  if (it != holdable_.end()) return it->second;
+  // "INSERT INTO name(columns) VALUES(?,...,?)" and nothing after it.
+  std::string table;
+  static const char kInsert[] = "INSERT INTO ";
+  if (std::strncmp(sql, kInsert, sizeof kInsert - 1) == 0) {
+    const char* name = sql + sizeof kInsert - 1;
+    const char* open = std::strchr(name, '(');
+    const char* values = std::strstr(sql, ") VALUES(");
+    if (open && values && values > open) {
+      const char* p = values + std::strlen(") VALUES(");
+      while (*p == '?' || *p == ',') ++p;
+      if (p[0] == ')' && p[1] == '\0') table.assign(name, open);
+    }
+  }
+  return holdable_.emplace(sql, std::move(table)).first->second;
+}
+
+Status Connection::HoldRow(const char* sql, std::vector<std::string>& values,
+                           std::vector<bool>& nulls, std::vector<int>& formats,
+                           std::vector<Oid>& types) {
+  HeldRows* rows = nullptr;
+  for (auto& r : held_)
+    if (r.sql == sql) rows = &r;
+  if (!rows) {
+    rows = &held_.emplace_back();
+    rows->sql = sql;
+    rows->table = HoldableTable(sql);
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    rows->values.push_back(std::move(values[i]));
+    rows->nulls.push_back(nulls[i]);
+    rows->formats.push_back(formats[i]);
+    if (rows->count == 0 && rows->types.size() < values.size()) rows->types.push_back(types[i]);
+  }
+  rows->count += 1;
+  if (rows->count >= kRowChunks[0]) return SendRows(*rows);
+  return Status::Ok();
+}
+
+Status Connection::SendHeldRows(const char* sql) {
+  for (auto& rows : held_) {
+    if (rows.count == 0) continue;
+    if (sql && !std::strstr(sql, rows.table.c_str())) continue;
+    BARAZA_RETURN_IF_ERROR(SendRows(rows));
+  }
+  return Status::Ok();
+}
+
+Status Connection::SendRows(HeldRows& rows) {
+  const size_t width = rows.types.size();
+  size_t first = 0;
+  while (first < rows.count) {
+    size_t n = 1;
+    for (size_t chunk : kRowChunks)
+      if (chunk <= rows.count - first) {
+        n = chunk;
+        break;
+      }
+    std::string& multi = multi_row_sql_[{rows.sql, n}];
+    if (multi.empty()) {  // the one-row INSERT with n groups of marks
+      const std::string one = rows.sql;
+      const size_t at = one.rfind(" VALUES(") + 7;
+      const std::string marks = one.substr(at);
+      multi = one.substr(0, at);
+      for (size_t i = 0; i < n; ++i) multi += (i ? "," : "") + marks;
+    }
+    auto slice = [&](const auto& all) {
+      using V = std::decay_t<decltype(all)>;
+      return V(all.begin() + static_cast<std::ptrdiff_t>(first * width),
+               all.begin() + static_cast<std::ptrdiff_t>((first + n) * width));
+    };
+    std::vector<Oid> types;
+    for (size_t i = 0; i < n; ++i) types.insert(types.end(), rows.types.begin(), rows.types.end());
+    BARAZA_RETURN_IF_ERROR(SendPrepared(multi.c_str(), types, slice(rows.values), slice(rows.nulls),
+                                        slice(rows.formats), Due{}));
+    first += n;
+  }
+  rows.count = 0;
+  rows.values.clear();
+  rows.nulls.clear();
+  rows.formats.clear();
+  return Status::Ok();
+}
 
 Status Connection::BeginPipeline() {
   if (pipelined_) return Status::Ok();
@@ -262,7 +353,10 @@ Status Connection::Drain() {
 
 Status Connection::EndPipeline() {
   if (!pipelined_) return Status::Ok();
-  Status s = Drain();
+  Status s = pipeline_failure_.ok() ? SendHeldRows(nullptr) : pipeline_failure_;
+  held_.clear();
+  if (s.ok()) s = Drain();
+  else Drain();
   bool synced = false;
   if (!lost_ && PQpipelineSync(conn_)) {
     // Up to the sync's own answer: after a failure every statement sent was
@@ -289,7 +383,7 @@ Status Connection::EndPipeline() {
 }
 
 bool Connection::TransactionIntact() {
-  if (pipelined_) return Drain().ok();
+  if (pipelined_) return SendHeldRows(nullptr).ok() && Drain().ok();
   return PQtransactionStatus(conn_) == PQTRANS_INTRANS;
 }
 
@@ -301,6 +395,12 @@ Status Query::Send(int64_t expect_rows, Status mismatch) {
   }
   ran_ = true;
   conn_.MarkChanged();
+  if (expect_rows < 0 && !conn_.HoldableTable(sql_).empty()) {
+    status_ = conn_.HoldRow(sql_, values_, nulls_, formats_, types_);
+    return status_.ok() ? conn_.pipeline_failure_ : status_;
+  }
+  status_ = conn_.SendHeldRows(sql_);  // what it names is written first
+  if (!status_.ok()) return status_;
   Connection::Due due;
   due.expect = expect_rows;
   due.mismatch = std::move(mismatch);
@@ -349,7 +449,8 @@ Status Query::Execute() {
     res_ = nullptr;
     Connection::Due due;
     due.into = &res_;
-    Status s = conn_.SendPrepared(sql_, types_, values_, nulls_, formats_, std::move(due));
+    Status s = conn_.SendHeldRows(sql_);  // what it reads is written first
+    if (s.ok()) s = conn_.SendPrepared(sql_, types_, values_, nulls_, formats_, std::move(due));
     if (s.ok()) s = conn_.Drain();
     if (!s.ok() && res_) {
       PQclear(res_);

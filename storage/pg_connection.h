@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -67,6 +68,10 @@ class Connection {
   // which is read and checked when a later statement needs its own answer, at
   // Drain or at EndPipeline. A statement refused fails every one after it
   // until EndPipeline (the caller then rolls the transaction back).
+  // A plain one-row INSERT sent so is held back and sent with the other rows
+  // of its table as one multi-row INSERT: before any statement that names the
+  // table, when enough rows wait, and at the end. A statement that reads a
+  // table therefore sees every row written to it before.
   Status BeginPipeline();
   bool pipelined() const { return pipelined_; }
   // Reads every answer due so far; the pipeline's first failure, if any.
@@ -104,6 +109,23 @@ class Connection {
                       const std::vector<int>& formats, Due due);
   // The first result of the next statement's answer, the rest of it read.
   PGresult* NextAnswer();
+  // Rows held back for one multi-row INSERT (`sql`, a one-row INSERT into `table`).
+  struct HeldRows {
+    const char* sql;
+    std::string table;
+    size_t count = 0;
+    std::vector<std::string> values;
+    std::vector<bool> nulls;
+    std::vector<int> formats;
+    std::vector<Oid> types;
+  };
+  // The table `sql` inserts one row into, if it is a plain one-row INSERT; else "".
+  const std::string& HoldableTable(const char* sql);
+  Status HoldRow(const char* sql, std::vector<std::string>& values, std::vector<bool>& nulls,
+                 std::vector<int>& formats, std::vector<Oid>& types);
+  // Sends the rows held for the tables `sql` names (null: every table).
+  Status SendHeldRows(const char* sql);
+  Status SendRows(HeldRows& rows);
   void Check(const Due& due, PGresult* res);
   PGconn* conn_;
   std::string conninfo_;
@@ -114,6 +136,9 @@ class Connection {
   bool pipelined_ = false;
   std::deque<Due> due_;
   Status pipeline_failure_;
+  std::vector<HeldRows> held_;
+  std::map<const char*, std::string> holdable_;  // by the one-row INSERT's text
+  std::map<std::pair<const char*, size_t>, std::string> multi_row_sql_;
 };
 
 // One execution of a cached statement: bind, run (on the first Next), read

@@ -503,13 +503,17 @@ Status SqlTx<C>::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Dea
       recorder_.Delete(Table::kDeadlines, row);
       continue;
     }
-    Query q(c_,
-            "INSERT INTO deadlines(case_id, party_id, kind, due_at) VALUES(?,?,?,?) "
-            "ON CONFLICT(case_id, party_id, kind) DO UPDATE SET due_at = excluded.due_at");
-    for (const auto& cell : row) q.Bind(cell);
-    BARAZA_RETURN_IF_ERROR(q.Send());
     std::optional<Row> old;
-    if (ch.old) old = projection::DeadlineRow(*ch.old);
+    if (ch.old) {  // the stored deadline read above: it moves
+      old = projection::DeadlineRow(*ch.old);
+      Query q(c_, "UPDATE deadlines SET due_at = ? WHERE case_id = ? AND party_id = ? AND kind = ?");
+      q.Bind(d.due_at).Bind(case_id).Bind(d.party_id).Bind(static_cast<int64_t>(d.kind));
+      BARAZA_RETURN_IF_ERROR(q.Send(1, Status::Internal("a deadline of case " +
+                                                        std::to_string(case_id) +
+                                                        " is not where it was read")));
+    } else {
+      BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kDeadlines, row));
+    }
     recorder_.Put(Table::kDeadlines, std::move(row), old ? &*old : nullptr);
   }
   return Status::Ok();
