@@ -178,7 +178,13 @@ class CaseStore {
   // whose fn fails is rolled back alone. fn must not block. The SQLite store
   // calls `done` on its completion thread, in commit order, so that the writer
   // goes on to the next batch meanwhile; `done` must not wait for another write.
-  virtual void Write(WriteFn fn, DoneFn done) = 0;
+  // `key`: the client's request key the write is made under, if any (its
+  // retry answers as the first call did): the SQL stores look the keys of a
+  // batch up together, in one query, before running its writes.
+  struct RequestRef {
+    std::string actor, request_id;
+  };
+  virtual void Write(WriteFn fn, DoneFn done, RequestRef key = {}) = 0;
   // Write, then wait for the outcome. Never call it from the writer itself.
   Status WriteAndWait(WriteFn fn);
 

@@ -325,7 +325,7 @@ class MemoryTx : public WriteTx {
 
 }  // namespace
 
-void MemoryCaseStore::Write(WriteFn fn, DoneFn done) {
+void MemoryCaseStore::Write(WriteFn fn, DoneFn done, RequestRef) {
   Status status;
   {
     std::lock_guard lock(mu_);

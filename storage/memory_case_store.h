@@ -36,7 +36,7 @@ class MemoryCaseStore : public CaseStore {
     projection::StateSum state_sum;
   };
 
-  void Write(WriteFn fn, DoneFn done) override;
+  void Write(WriteFn fn, DoneFn done, RequestRef key = {}) override;
 
   Result<ContactGroup> GetGroup(Id group_id) override;
   Result<std::vector<ContactGroup>> ListGroups(Id after_id, int limit) override;

@@ -120,7 +120,9 @@ PgCaseStore::~PgCaseStore() {
   writer_conn_.reset();
 }
 
-void PgCaseStore::Write(WriteFn fn, DoneFn done) { writes_.Write(std::move(fn), std::move(done)); }
+void PgCaseStore::Write(WriteFn fn, DoneFn done, RequestRef key) {
+  writes_.Write(std::move(fn), std::move(done), std::move(key));
+}
 
 PgCaseStore::WriterStats PgCaseStore::Stats() {
   std::lock_guard lock(stats_mu_);
@@ -174,6 +176,12 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
     if (c.Reconnect().ok()) begin = c.Exec(begin_locked);
   }
   if (begin.ok()) begin = tx.Begin();
+  if (begin.ok()) {  // the writes' request keys, in one query rather than one each
+    std::vector<CaseStore::RequestRef> keys;
+    for (const Job& job : batch)
+      if (!job.key.request_id.empty()) keys.push_back(job.key);
+    begin = tx.LookUpRequests(keys);
+  }
   // Without savepoints, the writes' statements go in one pipeline: a write
   // waits only for what it reads, not for each row it writes.
   const bool pipelined = !savepoints;

@@ -57,7 +57,7 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   // Finishes every queued write, then disconnects.
   ~PgCaseStore() override;
 
-  void Write(WriteFn fn, DoneFn done) override;
+  void Write(WriteFn fn, DoneFn done, RequestRef key = {}) override;
 
   // The reads: storage/sql_store_reads.h.
 

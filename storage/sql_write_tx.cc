@@ -53,6 +53,7 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   pending_.clear();
   case_rows_.clear();  // kept for one transaction
   stored_positions_.clear();
+  requests_.clear();
   if (!committed) {  // read everything again next time
     history_.Forget();
     ForgetReads();
@@ -70,6 +71,7 @@ void SqlTx<C>::ForgetReads() {
   next_ids_.clear();
   case_rows_.clear();
   stored_positions_.clear();
+  requests_.clear();
 }
 
 // Groups change only through this writer (InsertGroup, InsertParty,
@@ -183,9 +185,65 @@ Result<Id> SqlTx<C>::InsertCommander(const Commander& commander) {
   return id;
 }
 
+namespace {
+
+constexpr const char* kRequestColumns =
+    "SELECT actor, request_id, fingerprint, object_id, response, created_at FROM requests ";
+
+StoredRequest ReadRequest(auto& q) {
+  return StoredRequest{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Text(4), q.Int(5)};
+}
+
+// The look-up of n request keys at once: "... WHERE (actor, request_id) IN ((?,?),...)".
+constexpr size_t kKeyChunks[] = {64, 16, 4, 1};
+const char* RequestsIn(size_t n) {
+  static const std::map<size_t, std::string> kSql = [] {
+    std::map<size_t, std::string> out;
+    for (size_t chunk : kKeyChunks) {
+      std::string sql = std::string(kRequestColumns) + "WHERE (actor, request_id) IN (";
+      for (size_t i = 0; i < chunk; ++i) sql += i ? ",(?,?)" : "(?,?)";
+      out[chunk] = sql + ")";
+    }
+    return out;
+  }();
+  return kSql.at(n).c_str();
+}
+
+}  // namespace
+
+template <class C>
+Status SqlTx<C>::LookUpRequests(const std::vector<CaseStore::RequestRef>& keys) {
+  std::vector<std::pair<std::string, std::string>> wanted;
+  for (const auto& k : keys)
+    if (requests_.emplace(std::make_pair(k.actor, k.request_id), std::nullopt).second)
+      wanted.emplace_back(k.actor, k.request_id);
+  for (size_t first = 0; first < wanted.size();) {
+    size_t n = 1;
+    for (size_t chunk : kKeyChunks)
+      if (chunk <= wanted.size() - first) {
+        n = chunk;
+        break;
+      }
+    Query q(c_, RequestsIn(n));
+    for (size_t i = first; i < first + n; ++i) q.Bind(wanted[i].first).Bind(wanted[i].second);
+    while (q.Next()) {
+      StoredRequest r = ReadRequest(q);
+      requests_[{r.actor, r.request_id}] = std::move(r);
+    }
+    if (!q.status().ok()) {
+      requests_.clear();
+      return q.status();
+    }
+    first += n;
+  }
+  return Status::Ok();
+}
+
 template <class C>
 Result<std::optional<StoredRequest>> SqlTx<C>::FindRequest(const std::string& actor,
                                                        const std::string& request_id) {
+  if (auto known = requests_.find({actor, request_id}); known != requests_.end())
+    return known->second;
   Query q(c_,
           "SELECT fingerprint, object_id, response, created_at FROM requests "
           "WHERE actor = ? AND request_id = ?");
@@ -209,6 +267,7 @@ Status SqlTx<C>::InsertRequest(const StoredRequest& r) {
   Row row = projection::RequestRow(r);
   BARAZA_RETURN_IF_ERROR(InsertRow(c_, Table::kRequests, row));
   recorder_.Put(Table::kRequests, std::move(row));
+  requests_[{r.actor, r.request_id}] = r;
   Touch(r.created_at);
   return Status::Ok();
 }

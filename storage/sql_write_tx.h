@@ -40,6 +40,9 @@ class SqlTx : public WriteTx {
   void WriteDone(bool ok);
   // After COMMIT (or ROLLBACK): the cases the transaction saved.
   std::vector<CaseRef> TakeSaved(bool committed);
+  // Looks up the request keys of a batch's writes together (a query for up to
+  // 64): FindRequest then answers those without a query of its own.
+  Status LookUpRequests(const std::vector<CaseStore::RequestRef>& keys);
   // The ids of the notices this transaction wrote lie in [first, last] (ids
   // are numbered under the history lock, so they are consecutive); {0, 0}: none.
   std::pair<Id, Id> NoticeRange() const { return {first_notice_, last_notice_}; }
@@ -108,6 +111,8 @@ class SqlTx : public WriteTx {
   // next save, for the state sum) and their last stored position's id.
   std::unordered_map<Id, projection::Row> case_rows_;
   std::unordered_map<Id, Id> stored_positions_;
+  // Request keys looked up or written by this transaction (nullopt: none stored).
+  std::map<std::pair<std::string, std::string>, std::optional<StoredRequest>> requests_;
   Id first_notice_ = 0, last_notice_ = 0;
 };
 

@@ -73,7 +73,9 @@ SqliteCaseStore::~SqliteCaseStore() {
   writer_conn_.reset();
 }
 
-void SqliteCaseStore::Write(WriteFn fn, DoneFn done) { writes_.Write(std::move(fn), std::move(done)); }
+void SqliteCaseStore::Write(WriteFn fn, DoneFn done, RequestRef key) {
+  writes_.Write(std::move(fn), std::move(done), std::move(key));
+}
 
 SqliteCaseStore::WriterStats SqliteCaseStore::Stats() {
   std::lock_guard lock(stats_mu_);

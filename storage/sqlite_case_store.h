@@ -60,7 +60,7 @@ class SqliteCaseStore : public sql::SqlStoreReads<SqliteCaseStore, sqlite::Conne
   // Finishes every queued write, then closes the database.
   ~SqliteCaseStore() override;
 
-  void Write(WriteFn fn, DoneFn done) override;
+  void Write(WriteFn fn, DoneFn done, RequestRef key = {}) override;
 
   // The reads: storage/sql_store_reads.h.
 

@@ -21,11 +21,11 @@ void WriteQueue::Start(int max_batch, CommitFn commit, WriterObserver* observer)
   });
 }
 
-void WriteQueue::Write(CaseStore::WriteFn fn, CaseStore::DoneFn done) {
+void WriteQueue::Write(CaseStore::WriteFn fn, CaseStore::DoneFn done, CaseStore::RequestRef key) {
   {
     std::lock_guard lock(queue_mu_);
     if (!stopping_) {
-      queue_.push_back(Job{std::move(fn), std::move(done)});
+      queue_.push_back(Job{std::move(fn), std::move(done), std::move(key)});
       queue_cv_.notify_one();
       return;
     }

@@ -22,6 +22,7 @@ class WriteQueue {
   struct Job {
     CaseStore::WriteFn fn;
     CaseStore::DoneFn done;
+    CaseStore::RequestRef key;
   };
   // Commits one batch in one transaction and returns each write's outcome;
   // sets `committed` false when the transaction as a whole was rolled back.
@@ -37,7 +38,7 @@ class WriteQueue {
   // (may be null) hears of every batch, on the writer thread.
   void Start(int max_batch, CommitFn commit, WriterObserver* observer);
   // Queues a write; once stopping, `done` is called at once with UNAVAILABLE.
-  void Write(CaseStore::WriteFn fn, CaseStore::DoneFn done);
+  void Write(CaseStore::WriteFn fn, CaseStore::DoneFn done, CaseStore::RequestRef key = {});
   // Finishes every queued write and gives every answer, then ends both threads.
   void Stop();
 

@@ -93,6 +93,13 @@ Status RememberRequest(WriteTx& tx, const Actor& actor, const RequestKey& key, I
 Application::Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy)
     : store_(store), clock_(clock), hub_(hub), policy_(std::move(policy)) {}
 
+void Application::WriteKeyed(const Actor& actor, const RequestKey& key, CaseStore::WriteFn fn,
+                             CaseStore::DoneFn done) {
+  CaseStore::RequestRef ref;
+  if (!key.id.empty()) ref = {actor.Label(), key.id};
+  store_.Write(std::move(fn), std::move(done), std::move(ref));
+}
+
 void Application::SetDeadlineListener(std::function<void(UnixMillis)> listener) {
   deadline_listener_ = std::move(listener);
 }
@@ -204,7 +211,7 @@ void Application::RevokeToken(const Actor& actor, const std::string& token_id,
   };
   auto out = std::make_shared<Outcome>();
   UnixMillis now = clock_.Now();
-  store_.Write(
+  WriteKeyed(actor, key,
       [out, actor, key, token_id, now](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
@@ -246,7 +253,7 @@ void Application::CreateContactGroup(const Actor& actor, const ContactGroup& gro
   auto out = std::make_shared<ContactGroup>(group);
   out->created_at = clock_.Now();
   out->parties.clear();
-  store_.Write(
+  WriteKeyed(actor, key,
       [out, actor, key](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
@@ -292,7 +299,7 @@ void Application::AddParty(const Actor& actor, const Party& party, Callback<Part
   auto out = std::make_shared<Party>(party);
   out->created_at = clock_.Now();
   out->liaison_count = 0;
-  store_.Write(
+  WriteKeyed(actor, key,
       [out, actor, key](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
@@ -391,7 +398,7 @@ void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
   if (actor.role == Role::kLiaison)
     return done(Status::PermissionDenied("a liaison does not open cases; ask a mediator"));
   auto out = std::make_shared<Committed>();
-  store_.Write(
+  WriteKeyed(actor, key,
       [this, actor, group_id, make = std::move(make), out, key](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
@@ -427,7 +434,7 @@ void Application::FileDispute(const Actor& actor, const workflow::DisputeFiling&
 void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command,
                              Callback<CaseRef> done, const RequestKey& key, const std::string& etag) {
   auto out = std::make_shared<Committed>();
-  store_.Write(
+  WriteKeyed(actor, key,
       [this, actor, case_id, command = std::move(command), out, key, etag](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
@@ -523,7 +530,7 @@ void Application::PublishReport(const Actor& actor, Id case_id, Id corrects_repo
                                 Callback<Report> done, const RequestKey& key) {
   if (actor.role != Role::kMediator) return done(RequireMediator(actor, "publish a report"));
   auto out = std::make_shared<Report>();
-  store_.Write(
+  WriteKeyed(actor, key,
       [this, actor, case_id, corrects_report_id, out, key](WriteTx& tx) -> Status {
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();

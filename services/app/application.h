@@ -202,6 +202,10 @@ class Application {
   Status Commit(WriteTx& tx, workflow::Transition& t, std::vector<Notice>& published,
                 UnixMillis& next_deadline, CaseRef* saved = nullptr);
   void AfterCommit(const std::vector<Notice>& notices, UnixMillis next_deadline);
+  // store_.Write for a change made under the client's request key (the store
+  // may look the key up with the others of its batch).
+  void WriteKeyed(const Actor& actor, const RequestKey& key, CaseStore::WriteFn fn,
+                  CaseStore::DoneFn done);
   // Stores a delivery's new state and records it in its case, in the caller's write.
   Status ApplyDelivery(WriteTx& tx, const Delivery& before, Delivery& after, UnixMillis now,
                        std::vector<Notice>& published, UnixMillis& next_deadline);

@@ -111,7 +111,7 @@ void Application::AddContactPoint(const Actor& actor, const ContactPoint& wanted
   out->kind = wanted.kind;
   out->address = wanted.address;
   out->created_at = clock_.Now();
-  store_.Write(
+  WriteKeyed(actor, key,
       [out, actor, key](WriteTx& tx) -> Status {
         if (!key.id.empty()) {
           BARAZA_ASSIGN_OR_RETURN(auto prior, tx.FindRequest(actor.Label(), key.id));

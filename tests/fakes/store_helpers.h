@@ -17,8 +17,10 @@ namespace baraza::testing {
 
 // Queues `n` writes while the writer is held busy by a first one, so that they
 // are committed together, and returns their outcomes in order.
+// `key_of` (optional): the request key write i is made under.
 inline std::vector<Status> WriteBatched(CaseStore& store, int n,
-                                        std::function<Status(int, WriteTx&)> fn) {
+                                        std::function<Status(int, WriteTx&)> fn,
+                                        std::function<CaseStore::RequestRef(int)> key_of = {}) {
   std::promise<void> release;
   auto gate = release.get_future().share();
   store.Write([gate](WriteTx&) { gate.wait(); return Status::Ok(); }, [](Status) {});
@@ -26,7 +28,8 @@ inline std::vector<Status> WriteBatched(CaseStore& store, int n,
   for (int i = 0; i < n; ++i) {
     auto p = std::make_shared<std::promise<Status>>();
     results.push_back(p->get_future());
-    store.Write([i, fn](WriteTx& tx) { return fn(i, tx); }, [p](Status s) { p->set_value(s); });
+    store.Write([i, fn](WriteTx& tx) { return fn(i, tx); }, [p](Status s) { p->set_value(s); },
+                key_of ? key_of(i) : CaseStore::RequestRef{});
   }
   release.set_value();
   std::vector<Status> out;

@@ -354,3 +354,49 @@ TEMPLATE_TEST_CASE("store finds a request by actor and id", "[store]", MemorySto
   // The same actor and id cannot be stored twice.
   CHECK_FALSE(store->WriteAndWait([&](WriteTx& tx) { return tx.InsertRequest(r); }).ok());
 }
+
+TEMPLATE_TEST_CASE("store finds the request keys of a batch's writes: stored before, written "
+                   "earlier in the batch, or none",
+                   "[store]", SqliteStore, PostgresStore) {  // the stores that batch writes
+  TestType factory;
+  BARAZA_MAKE_STORE(store, factory);
+  // Keys 0..39 stored before; the batch's writes name keys 0..99, each twice
+  // (a client's retry queued behind its first call), and store what they miss.
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                for (int k = 0; k < 40; ++k)
+                  BARAZA_RETURN_IF_ERROR(tx.InsertRequest(StoredRequest{
+                      "liaison:1", "key-" + std::to_string(k), "before", k, "", kT0}));
+                return Status::Ok();
+              })
+              .ok());
+  constexpr int kWrites = 200;
+  std::vector<std::string> seen(kWrites);
+  auto key = [](int i) { return "key-" + std::to_string(i % 100); };
+  auto results = WriteBatched(
+      *store, kWrites,
+      [&](int i, WriteTx& tx) -> Status {
+        BARAZA_ASSIGN_OR_RETURN(auto prior, tx.FindRequest("liaison:1", key(i)));
+        if (prior) {
+          seen[i] = prior->fingerprint;
+          return Status::Ok();
+        }
+        seen[i] = "none";
+        return tx.InsertRequest(StoredRequest{"liaison:1", key(i), "batch", i, "", kT0});
+      },
+      [&](int i) { return CaseStore::RequestRef{"liaison:1", key(i)}; });
+  for (int i = 0; i < kWrites; ++i) {
+    INFO("write " << i);
+    REQUIRE(results[i].ok());
+    CHECK(seen[i] == (i % 100 < 40 ? "before" : i < 100 ? "none" : "batch"));
+  }
+  // Another actor's key of the same id is another request.
+  std::optional<StoredRequest> other;
+  REQUIRE(store
+              ->WriteAndWait([&](WriteTx& tx) -> Status {
+                BARAZA_ASSIGN_OR_RETURN(other, tx.FindRequest("liaison:2", "key-0"));
+                return Status::Ok();
+              })
+              .ok());
+  CHECK_FALSE(other.has_value());
+}
