@@ -104,6 +104,7 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
                             OpenDataKey(*conn, options.data_key_file, options.data_key_trusted));
   }
   store->writer_conn_ = std::move(conn);
+  store->tx_ = std::make_unique<PgTx>(*store->writer_conn_, store->cache_, store->cipher_.get());
   store->writes_.Start(
       options.max_batch,
       [s = store.get()](std::vector<Job>& batch, bool& committed) {
@@ -165,7 +166,7 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch, bool& comm
 
 std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vector<Job>& batch,
                                                          bool& committed, bool savepoints) {
-  PgTx tx(c, cache_, cipher_.get());
+  PgTx& tx = *tx_;
   // Every write of the history holds the history lock until COMMIT: the log is
   // one chain, and another barazad may share the database.
   static const std::string begin_locked =

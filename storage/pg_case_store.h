@@ -22,6 +22,7 @@
 #include "storage/event_chain.h"
 #include "storage/sql_record.h"
 #include "storage/sql_store_reads.h"
+#include "storage/sql_write_tx.h"
 #include "storage/store_observer.h"
 #include "storage/write_queue.h"
 
@@ -111,6 +112,10 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   CaseCache cache_{options_.case_cache};
   std::unique_ptr<const DataCipher> cipher_;  // null: opened without_data_key
   std::unique_ptr<pg::Connection> writer_conn_;
+  // The writer's transaction, kept between batches: what it knows of the
+  // database (the log head, state sum, next ids, groups, contact points) holds
+  // as long as no other barazad has written since (SqlTx::Begin checks).
+  std::unique_ptr<sql::SqlTx<pg::Connection>> tx_;
 
   std::mutex stats_mu_;
   WriterStats stats_;

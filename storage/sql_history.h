@@ -25,6 +25,10 @@ class HistoryWriter {
   // The whole log's last link. Only this writer appends, so once read it is
   // kept and moved on as events are appended.
   Result<chain::Head> LogHead();
+  // The head as stored now, read (not kept).
+  Result<chain::Head> StoredHead();
+  // The head as this writer knows it (read or moved on), without a query.
+  const std::optional<chain::Head>& KnownHead() const { return head_; }
   // The last event of a case: its sequence number and hash (0 and "" if none);
   // read once, then moved on as this writer appends.
   struct Tail {
@@ -54,12 +58,18 @@ class HistoryWriter {
 
 
 template <class C>
-Result<chain::Head> HistoryWriter<C>::LogHead() {
-  if (head_) return *head_;
+Result<chain::Head> HistoryWriter<C>::StoredHead() {
   chain::Head h;
   Query q(c_, "SELECT log_seq, log_hash FROM events ORDER BY log_seq DESC LIMIT 1");
   if (q.Next()) h = {q.Int(0), q.Text(1)};
   BARAZA_RETURN_IF_ERROR(q.status());
+  return h;
+}
+
+template <class C>
+Result<chain::Head> HistoryWriter<C>::LogHead() {
+  if (head_) return *head_;
+  BARAZA_ASSIGN_OR_RETURN(chain::Head h, StoredHead());
   head_ = good_head_ = h;
   return h;
 }

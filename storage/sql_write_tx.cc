@@ -19,6 +19,11 @@ using sqlite::StoredPositionRow;
 
 template <class C>
 Status SqlTx<C>::Begin() {
+  BARAZA_ASSIGN_OR_RETURN(chain::Head stored, history_.StoredHead());
+  if (committed_head_ && committed_head_->events == stored.events &&
+      committed_head_->hash == stored.hash)
+    return Status::Ok();
+  committed_head_.reset();
   history_.Forget();
   ForgetReads();
   BARAZA_ASSIGN_OR_RETURN(projection::StateSum sum, RecordedSum(c_));
@@ -54,7 +59,13 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   case_rows_.clear();  // kept for one transaction
   stored_positions_.clear();
   requests_.clear();
-  if (!committed) {  // read everything again next time
+  first_notice_ = last_notice_ = 0;
+  committed_head_.reset();
+  if (committed) {
+    // As this transaction left it (never read after the COMMIT: another
+    // barazad may have written since).
+    committed_head_ = history_.KnownHead();
+  } else {  // read everything again next time
     history_.Forget();
     ForgetReads();
     auto sum = RecordedSum(c_);

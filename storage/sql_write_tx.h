@@ -28,9 +28,10 @@ class SqlTx : public WriteTx {
   // Starts from the state sum the last committed write recorded (at open; the
   // SQLite store, whose writer is the database's only one).
   void Start(const projection::StateSum& committed) { recorder_.Reset(committed); }
-  // Before each transaction, under the history lock: the head, the state sum
-  // and the rows kept from earlier transactions are read again, since another
-  // barazad on the same database may have written meanwhile (PostgreSQL).
+  // Before each transaction, under the history lock (PostgreSQL): if the
+  // log's head is where this writer's last commit left it, no one else wrote
+  // since and what it keeps holds; else the head, the state sum and the rows
+  // kept from earlier transactions are read again (another barazad wrote).
   Status Begin();
   // After a write's function returned OK: rows it changed without an event to
   // carry them (groups, parties, tokens...) go into a registry event.
@@ -104,6 +105,8 @@ class SqlTx : public WriteTx {
   // Remove forget them all), and every notice of every write looks them up.
   std::map<Recipient, std::vector<ContactPoint>> contact_points_;
   std::optional<Id> next_case_;
+  // The log's head as this writer's last commit left it (Begin compares).
+  std::optional<chain::Head> committed_head_;
   // The next id of each table numbered by its first column (read once, then
   // counted: only this writer inserts, under the history lock on PostgreSQL).
   std::map<projection::Table, Id> next_ids_;
