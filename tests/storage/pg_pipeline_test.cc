@@ -36,6 +36,12 @@ std::unique_ptr<Connection> WithItems() {
   return c;
 }
 
+// A transaction whose statements go in a pipeline, as the writer's do.
+void BeginInPipeline(Connection& c) {
+  REQUIRE(c.Exec("BEGIN").ok());
+  REQUIRE(c.BeginPipeline().ok());
+}
+
 Status InsertItem(Connection& c, int64_t id) {
   Query q(c, kInsert);
   q.Bind(id).Bind("item " + std::to_string(id));
@@ -48,8 +54,7 @@ TEST_CASE("pipeline: rows held back are seen by a later read of their table, in 
           "[postgres]") {
   BARAZA_REQUIRE_POSTGRES();
   auto c = WithItems();
-  REQUIRE(c->Exec("BEGIN").ok());
-  REQUIRE(c->BeginPipeline().ok());
+  BeginInPipeline(*c);
   // 70 rows: a full multi-row INSERT of 64, then the rest in smaller ones.
   for (int64_t id = 1; id <= 70; ++id) REQUIRE(InsertItem(*c, id).ok());
   // A read of another table does not need them; a read of theirs sees them all.
@@ -71,8 +76,7 @@ TEST_CASE("pipeline: a refused row fails the pipeline with its reason and nothin
           "[postgres]") {
   BARAZA_REQUIRE_POSTGRES();
   auto c = WithItems();
-  REQUIRE(c->Exec("BEGIN").ok());
-  REQUIRE(c->BeginPipeline().ok());
+  BeginInPipeline(*c);
   REQUIRE(InsertItem(*c, 1).ok());
   REQUIRE(InsertItem(*c, 1).ok());  // held back: its refusal shows later
   REQUIRE(InsertItem(*c, 2).ok());
@@ -97,8 +101,7 @@ TEST_CASE("pipeline: a statement changing other than the rows expected fails it 
           "[postgres]") {
   BARAZA_REQUIRE_POSTGRES();
   auto c = WithItems();
-  REQUIRE(c->Exec("BEGIN").ok());
-  REQUIRE(c->BeginPipeline().ok());
+  BeginInPipeline(*c);
   REQUIRE(InsertItem(*c, 1).ok());
   Query update(*c, "UPDATE items SET label = 'x' WHERE id = ?");
   update.Bind(int64_t{2});  // no such row: the version check of a case, as SqlTx uses it
@@ -118,8 +121,7 @@ TEST_CASE("pipeline: a statement whose PREPARE was refused is prepared again on 
   BARAZA_REQUIRE_POSTGRES();
   auto c = Open(PostgresServer::Get().NewDatabase());
   static const char* kLater = "INSERT INTO later(id) VALUES(?)";
-  REQUIRE(c->Exec("BEGIN").ok());
-  REQUIRE(c->BeginPipeline().ok());
+  BeginInPipeline(*c);
   {
     Query q(*c, "INSERT INTO later(id) VALUES(?) RETURNING id");  // sent, not held back
     q.Bind(int64_t{1});
@@ -133,8 +135,7 @@ TEST_CASE("pipeline: a statement whose PREPARE was refused is prepared again on 
   CHECK_FALSE(c->EndPipeline().ok());
   REQUIRE(c->Exec("ROLLBACK").ok());
   REQUIRE(c->Exec("CREATE TABLE later(id bigint PRIMARY KEY)").ok());
-  REQUIRE(c->Exec("BEGIN").ok());
-  REQUIRE(c->BeginPipeline().ok());
+  BeginInPipeline(*c);
   for (int64_t id = 1; id <= 3; ++id) {
     Query q(*c, kLater);
     q.Bind(id);
