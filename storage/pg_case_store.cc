@@ -167,26 +167,21 @@ std::vector<Status> PgCaseStore::CommitBatch(std::vector<Job>& batch, bool& comm
 std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vector<Job>& batch,
                                                          bool& committed, bool savepoints) {
   PgTx& tx = *tx_;
-  // Every write of the history holds the history lock until COMMIT: the log is
-  // one chain, and another barazad may share the database.
-  static const std::string begin_locked =
-      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(pg::kHistoryLock) + ")";
-  Status begin = c.Exec(begin_locked);
+  // Without savepoints, the writes' statements go in one pipeline: a write
+  // waits only for what it reads, not for each row it writes.
+  const bool pipelined = !savepoints;
+  Status begin = StartBatch(c, pipelined);
   if (!begin.ok() && c.broken()) {  // the server went away since the last batch: nothing done yet
+    c.EndPipeline();
     c.Exec("ROLLBACK");
-    if (c.Reconnect().ok()) begin = c.Exec(begin_locked);
+    if (c.Reconnect().ok()) begin = StartBatch(c, pipelined);
   }
-  if (begin.ok()) begin = tx.Begin();
   if (begin.ok()) {  // the writes' request keys, in one query rather than one each
     std::vector<CaseStore::RequestRef> keys;
     for (const Job& job : batch)
       if (!job.key.request_id.empty()) keys.push_back(job.key);
     begin = tx.LookUpRequests(keys);
   }
-  // Without savepoints, the writes' statements go in one pipeline: a write
-  // waits only for what it reads, not for each row it writes.
-  const bool pipelined = !savepoints;
-  if (begin.ok() && pipelined) begin = c.BeginPipeline();
   if (!begin.ok()) {
     c.EndPipeline();
     c.Exec("ROLLBACK");
@@ -228,12 +223,13 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
   // A statement of the pipeline refused (or a row count not as expected): roll
   // back, and run the batch again with a savepoint for each write, which then
   // finds the write at fault.
-  if (Status ended = c.EndPipeline(); !ended.ok()) {
+  if (pipelined && !c.Settle().ok()) {
+    c.EndPipeline();
     c.Exec("ROLLBACK");
     tx.TakeSaved(/*committed=*/false);
     return std::nullopt;
   }
-  if (PQtransactionStatus(c.raw()) == PQTRANS_INERROR) {
+  if (!pipelined && PQtransactionStatus(c.raw()) == PQTRANS_INERROR) {
     // A statement failed without its write failing: PostgreSQL would answer the
     // COMMIT with a ROLLBACK. Never a false OK: run again, each write alone.
     c.Exec("ROLLBACK");
@@ -247,19 +243,21 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
   }
   // Another barazad on this database hears of the notices at COMMIT
   // (LISTEN/NOTIFY), so that a liaison watching through it gets them too.
+  // In the pipeline, the notification, the COMMIT and the sync go together:
+  // one round trip; a failure of either fails the COMMIT.
+  Status commit = Status::Ok();
   if (auto [first, last] = tx.NoticeRange(); first != 0) {
     Query notify(c, "SELECT pg_notify('baraza_notices', ?)");
     notify.Bind(instance_ + ":" + std::to_string(first) + ":" + std::to_string(last));
-    Status s = notify.Run();
-    if (!s.ok()) {  // the transaction is lost with it: fail every write, never a false OK
-      c.Exec("ROLLBACK");
-      tx.TakeSaved(false);
-      for (auto& r : results)
-        if (r.ok()) r = s;
-      return results;
-    }
+    commit = pipelined ? notify.Send() : notify.Run();
   }
-  Status commit = c.Exec("COMMIT");
+  if (pipelined) {
+    if (commit.ok()) commit = c.SendCommit();
+    Status ended = c.EndPipeline();
+    if (commit.ok()) commit = ended;
+  } else if (commit.ok()) {
+    commit = c.Exec("COMMIT");
+  }
   if (!commit.ok()) c.Exec("ROLLBACK");
   std::vector<CaseRef> saved = tx.TakeSaved(commit.ok());
   if (!commit.ok()) {
@@ -274,6 +272,21 @@ std::optional<std::vector<Status>> PgCaseStore::RunBatch(Connection& c, std::vec
   stats_.commits += 1;
   stats_.writes += static_cast<int64_t>(applied);
   return results;
+}
+
+Status PgCaseStore::StartBatch(Connection& c, bool pipelined) {
+  // Every write of the history holds the history lock until COMMIT: the log is
+  // one chain, and another barazad may share the database.
+  static const std::string lock = "SELECT pg_advisory_xact_lock(" + std::to_string(pg::kHistoryLock) + ")";
+  if (pipelined) {  // sent together, answered with SqlTx::Begin's first read
+    BARAZA_RETURN_IF_ERROR(c.BeginPipeline());
+    static const char* const kBegin = "BEGIN";
+    BARAZA_RETURN_IF_ERROR(Query(c, kBegin).Send());
+    BARAZA_RETURN_IF_ERROR(Query(c, lock.c_str()).Send());
+  } else {
+    BARAZA_RETURN_IF_ERROR(c.Exec("BEGIN; " + lock));
+  }
+  return tx_->Begin();
 }
 
 PgCaseStore::Lease PgCaseStore::Reader() {

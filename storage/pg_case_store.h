@@ -105,6 +105,9 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   // something or failed the transaction, which only a savepoint could have undone.
   std::optional<std::vector<Status>> RunBatch(pg::Connection& c, std::vector<Job>& batch,
                                               bool& committed, bool savepoints);
+  // BEGIN, the history lock and SqlTx::Begin's read: in the pipeline (one
+  // round trip), or one after the other.
+  Status StartBatch(pg::Connection& c, bool pipelined);
   Lease Reader();
   void ListenerLoop(NoticesFn fn);
 

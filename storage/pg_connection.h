@@ -76,6 +76,11 @@ class Connection {
   bool pipelined() const { return pipelined_; }
   // Reads every answer due so far; the pipeline's first failure, if any.
   Status Drain();
+  // Sends every row held back and reads every answer: the pipeline's first
+  // failure, if any (before a COMMIT: every row count checked).
+  Status Settle();
+  // Sends COMMIT in the pipeline; EndPipeline then fails unless it committed.
+  Status SendCommit();
   // Drains, ends the pipeline (a sync) and leaves pipeline mode: its first failure.
   Status EndPipeline();
   // Whether the open transaction can still commit: no statement of it failed.
@@ -102,6 +107,7 @@ class Connection {
     int64_t expect = -1;
     Status mismatch;
     PGresult** into = nullptr;
+    bool commit = false;  // a COMMIT: it must answer COMMIT (not ROLLBACK)
   };
   // Sends `sql` (prepared first if it is not yet) in the pipeline.
   Status SendPrepared(const char* sql, const std::vector<Oid>& types,
@@ -109,6 +115,8 @@ class Connection {
                       const std::vector<int>& formats, Due due);
   // The first result of the next statement's answer, the rest of it read.
   PGresult* NextAnswer();
+  // Reads and checks the answers due, in order (once the server was asked for them).
+  void ReadDue();
   // Rows held back for one multi-row INSERT (`sql`, a one-row INSERT into `table`).
   struct HeldRows {
     const char* sql;

@@ -158,20 +158,15 @@ void Connection::Check(const Due& due, PGresult* res) {
   } else if (!done) {
     pipeline_failure_ = ToStatus(conn_, res, "a statement sent in a pipeline");
     NoteFailure(res);
+  } else if (due.commit && std::strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+    pipeline_failure_ = Status::Internal("the transaction was rolled back at its COMMIT; retry");
   } else if (due.expect >= 0 && std::strtoll(PQcmdTuples(res), nullptr, 10) != due.expect) {
     pipeline_failure_ = due.mismatch.ok() ? Status::Internal("a statement changed no row")
                                           : due.mismatch;
   }
 }
 
-Status Connection::Drain() {
-  if (!pipelined_ || due_.empty()) return pipeline_failure_;
-  if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0) {
-    pipeline_failure_ = ToStatus(conn_, nullptr, "pipeline");
-    lost_ = true;
-    due_.clear();
-    return pipeline_failure_;
-  }
+void Connection::ReadDue() {
   while (!due_.empty()) {
     Due due = std::move(due_.front());
     due_.pop_front();
@@ -186,20 +181,34 @@ Status Connection::Drain() {
     if (due.into) *due.into = res;
     else PQclear(res);
   }
+}
+
+Status Connection::Drain() {
+  if (!pipelined_ || due_.empty()) return pipeline_failure_;
+  if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0) {
+    pipeline_failure_ = ToStatus(conn_, nullptr, "pipeline");
+    lost_ = true;
+    due_.clear();
+    return pipeline_failure_;
+  }
+  ReadDue();
   return pipeline_failure_;
 }
 
 Status Connection::EndPipeline() {
   if (!pipelined_) return Status::Ok();
-  Status s = pipeline_failure_.ok() ? SendHeldRows(nullptr) : pipeline_failure_;
+  if (pipeline_failure_.ok() && !lost_) {
+    Status sent = SendHeldRows(nullptr);
+    if (!sent.ok()) pipeline_failure_ = sent;
+  }
   held_.clear();
-  if (s.ok()) s = Drain();
-  else Drain();
   bool synced = false;
+  // The sync sends what waits and asks for every answer: one round trip reads
+  // the answers due, then the sync's own (after a failure every statement
+  // sent was skipped, and the sync ends the skipping).
   if (!lost_ && PQpipelineSync(conn_)) {
-    // Up to the sync's own answer: after a failure every statement sent was
-    // skipped, and the sync ends the skipping.
-    for (int i = 0; i < 1 << 20; ++i) {
+    ReadDue();
+    for (int i = 0; !lost_ && i < 1 << 20; ++i) {
       PGresult* res = PQgetResult(conn_);
       if (!res) break;
       ExecStatusType st = PQresultStatus(res);
@@ -210,6 +219,7 @@ Status Connection::EndPipeline() {
       }
     }
   }
+  Status s = pipeline_failure_;
   if (!synced || !PQexitPipelineMode(conn_)) {
     lost_ = true;  // connect again before the next use
     if (s.ok()) s = ToStatus(conn_, nullptr, "end of pipeline");
@@ -220,8 +230,20 @@ Status Connection::EndPipeline() {
   return s;
 }
 
+Status Connection::Settle() {
+  BARAZA_RETURN_IF_ERROR(SendHeldRows(nullptr));
+  return Drain();
+}
+
+Status Connection::SendCommit() {
+  Due due;
+  due.commit = true;
+  static const char* const kCommit = "COMMIT";
+  return SendPrepared(kCommit, {}, {}, {}, {}, std::move(due));
+}
+
 bool Connection::TransactionIntact() {
-  if (pipelined_) return SendHeldRows(nullptr).ok() && Drain().ok();
+  if (pipelined_) return Settle().ok();
   return PQtransactionStatus(conn_) == PQTRANS_INTRANS;
 }
 
