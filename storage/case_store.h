@@ -178,6 +178,8 @@ class CaseStore {
   // whose fn fails is rolled back alone. fn must not block. The SQLite store
   // calls `done` on its completion thread, in commit order, so that the writer
   // goes on to the next batch meanwhile; `done` must not wait for another write.
+  // fn may run more than once (a batch rolled back and run again, a write at a
+  // time): what it leaves for `done` it must set afresh on each run.
   // `key`: the client's request key the write is made under, if any (its
   // retry answers as the first call did): the SQL stores look the keys of a
   // batch up together, in one query, before running its writes.

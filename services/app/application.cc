@@ -385,6 +385,9 @@ void Application::AfterCommit(const std::vector<Notice>& notices, UnixMillis nex
 
 namespace {
 // What one write leaves behind for the reply and for AfterCommit.
+// Reset at the start of each run of the write: a store may run a write again
+// (a batch rolled back and run again), and nothing of a run rolled back may be
+// published.
 struct Committed {
   CaseRef next;
   std::vector<Notice> notices;
@@ -400,6 +403,7 @@ void Application::OpenCase(const Actor& actor, Id group_id, CaseFactory make,
   auto out = std::make_shared<Committed>();
   WriteKeyed(actor, key,
       [this, actor, group_id, make = std::move(make), out, key](WriteTx& tx) -> Status {
+        *out = {};  // a batch run again runs its writes again: nothing of the first run stays
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
         if (*prior) return Replayed(tx, **prior, out->next);
@@ -436,6 +440,7 @@ void Application::ChangeCase(const Actor& actor, Id case_id, CaseCommand command
   auto out = std::make_shared<Committed>();
   WriteKeyed(actor, key,
       [this, actor, case_id, command = std::move(command), out, key, etag](WriteTx& tx) -> Status {
+        *out = {};  // as in OpenCase: the write may run again
         auto prior = PriorRequest(tx, actor, key);
         if (!prior.ok()) return prior.status();
         if (*prior) {
@@ -580,6 +585,7 @@ void Application::HandleDeadlines(Id case_id, UnixMillis now, Callback<int> done
   auto out = std::make_shared<Committed>();
   store_.Write(
       [this, case_id, now, out](WriteTx& tx) -> Status {
+        *out = {};  // as in OpenCase: the write may run again
         auto c = tx.GetCaseShared(case_id);
         if (!c.ok()) return c.status();
         auto group = tx.GetGroup((*c)->group_id);

@@ -200,6 +200,7 @@ void Application::NoticeSeen(const Actor& actor, Id notice_id, DeliveryState sta
   UnixMillis now = clock_.Now();
   store_.Write(
       [this, actor, notice_id, state, now, out, notice](WriteTx& tx) -> Status {
+        *out = {};  // the write may run again (a batch run again): nothing of a rolled-back run
         auto n = tx.GetNotice(notice_id);
         if (!n.ok() || !workflow::CanSeeNotice(actor, *n)) return NoSuchNotice(notice_id);
         *notice = *n;
@@ -248,6 +249,8 @@ void Application::RecordDeliveryAttempts(std::vector<DeliveryAttempt> attempts,
   UnixMillis now = clock_.Now();
   store_.Write(
       [this, attempts = std::move(attempts), now, out, recorded](WriteTx& tx) -> Status {
+        *out = {};  // the write may run again: nothing of a rolled-back run
+        *recorded = 0;
         std::map<Id, std::vector<workflow::DeliveryChange>> by_case;
         for (const DeliveryAttempt& a : attempts) {
           auto before = tx.GetDelivery(a.delivery_id);
@@ -288,6 +291,7 @@ void Application::RecordDeliveryReport(const std::string& idempotency_key, bool 
   store_.Write(
       [this, notice_id, point_id, delivered, reason, now, out,
        idempotency_key](WriteTx& tx) -> Status {
+        *out = {};  // the write may run again: nothing of a rolled-back run
         BARAZA_ASSIGN_OR_RETURN(auto found, tx.FindDelivery(notice_id, point_id));
         if (!found)
           return Status::NotFound("no SMS delivery has the key \"" + idempotency_key + "\"");
