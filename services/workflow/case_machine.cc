@@ -88,6 +88,11 @@ Status CheckText(const char* field, const std::string& value, size_t max_bytes, 
   if (value.size() > max_bytes)
     return Status::InvalidArgument(std::string(field) + " is " + std::to_string(value.size()) +
                                    " bytes; the limit is " + std::to_string(max_bytes));
+  // A NUL byte is never text (PostgreSQL refuses to store it): refused here,
+  // before anything is written, rather than failing a batch of others' writes.
+  if (value.find('\0') != std::string::npos)
+    return Status::InvalidArgument(std::string(field) +
+                                   " contains a NUL byte (\\0); send the text without it");
   return Status::Ok();
 }
 

@@ -115,6 +115,22 @@ TEST_CASE("file dispute with bad input is rejected", "[workflow]") {
   }
 }
 
+TEST_CASE("text holding a NUL byte is refused before anything is written, in any field",
+          "[workflow]") {
+  // PostgreSQL refuses to store it: refused up front, a party cannot use it to
+  // fail the batch its opponents' writes share.
+  const std::string nul("we open\0 the road", 17);
+  auto answer = Respond(Filed(), nul, Visibility::kGroup, LiaisonOf(kPartyA), kT0 + 1);
+  REQUIRE_FALSE(answer.ok());
+  CHECK(answer.status().code() == Code::kInvalidArgument);
+  CHECK_THAT(answer.status().message(), Catch::Contains("position contains a NUL byte"));
+  ContactGroup group = ThreePartyGroup(kGroup);
+  auto f = TwoRespondentDispute();
+  f.title = std::string("road\0block", 10);
+  CHECK(FileDispute(7, f, group, Mediator(), kT0).status().code() == Code::kInvalidArgument);
+  CHECK(Respond(Filed(), "we open the road", Visibility::kGroup, LiaisonOf(kPartyA), kT0 + 1).ok());
+}
+
 TEST_CASE("respond when negotiating records the position and answers the notice", "[workflow]") {
   auto t = Respond(Filed(), "We open the road by day", Visibility::kMediatorOnly, LiaisonOf(kPartyA),
                    kT0 + kDay);
