@@ -280,11 +280,13 @@ Status PgCaseStore::StartBatch(Connection& c, bool pipelined) {
   static const std::string lock = "SELECT pg_advisory_xact_lock(" + std::to_string(pg::kHistoryLock) + ")";
   if (pipelined) {  // sent together, answered with SqlTx::Begin's first read
     BARAZA_RETURN_IF_ERROR(c.BeginPipeline());
-    static const char* const kBegin = "BEGIN";
+    // READ COMMITTED whatever the server's default: each statement sees what
+    // was committed before the history lock was granted (the head read next).
+    static const char* const kBegin = "BEGIN ISOLATION LEVEL READ COMMITTED";
     BARAZA_RETURN_IF_ERROR(Query(c, kBegin).Send());
     BARAZA_RETURN_IF_ERROR(Query(c, lock.c_str()).Send());
   } else {
-    BARAZA_RETURN_IF_ERROR(c.Exec("BEGIN; " + lock));
+    BARAZA_RETURN_IF_ERROR(c.Exec("BEGIN ISOLATION LEVEL READ COMMITTED; " + lock));
   }
   return tx_->Begin();
 }

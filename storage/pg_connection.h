@@ -83,7 +83,8 @@ class Connection {
   Status SendCommit();
   // Drains, ends the pipeline (a sync) and leaves pipeline mode: its first failure.
   Status EndPipeline();
-  // Whether the open transaction can still commit: no statement of it failed.
+  // Whether the open transaction can still commit: no statement of it failed
+  // (in a pipeline: none known to have failed yet).
   bool TransactionIntact();
 
   // Runs one or more statements without parameters (not in a pipeline).

@@ -243,7 +243,9 @@ Status Connection::SendCommit() {
 }
 
 bool Connection::TransactionIntact() {
-  if (pipelined_) return Settle().ok();
+  // In a pipeline, what failed so far (the rest is checked before COMMIT):
+  // no round trip for a write refused before it wrote anything.
+  if (pipelined_) return pipeline_failure_.ok();
   return PQtransactionStatus(conn_) == PQTRANS_INTRANS;
 }
 

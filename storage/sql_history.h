@@ -117,8 +117,9 @@ void HistoryWriter<C>::WriteDone(bool ok) {
   if (ok) {
     good_head_ = head_;
   } else {
+    // Its events undone (if it appended any): the tails it moved on are wrong.
+    if (head_ && (!good_head_ || head_->events != good_head_->events)) tails_.clear();
     head_ = good_head_;
-    tails_.clear();
   }
 }
 

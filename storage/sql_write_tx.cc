@@ -1,6 +1,7 @@
 #include "storage/sql_write_tx.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "storage/case_codec.h"
 #include "storage/pg_connection.h"
@@ -48,7 +49,14 @@ void SqlTx<C>::WriteDone(bool ok) {
   history_.WriteDone(ok);
   recorder_.WriteDone(ok);
   registry_at_ = 0;
-  if (!ok) ForgetReads();
+  if (ok) {
+    good_notices_ = {first_notice_, last_notice_};
+  } else {
+    std::tie(first_notice_, last_notice_) = good_notices_;
+    // A write refused before it wrote anything (the usual refusal) leaves what
+    // this transaction knows true: the batch's other writes keep it.
+    if (c_.changed()) ForgetReads();
+  }
 }
 
 template <class C>
@@ -60,6 +68,7 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   stored_positions_.clear();
   requests_.clear();
   first_notice_ = last_notice_ = 0;
+  good_notices_ = {0, 0};
   committed_head_.reset();
   if (committed) {
     // As this transaction left it (never read after the COMMIT: another
@@ -323,14 +332,11 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
   Row row = projection::CaseRow(c, codec::EncodeCase(c, codec::Positions::kLeftOut));
   std::optional<Row> old;
   if (is_new) {
-    Query q(c_,
-            "INSERT INTO cases(id, group_id, state, version, updated_at, commander_id, body) "
-            "VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i == kCaseBodyColumn) q.BindBlob(std::get<std::string>(row[i]));
-      else q.Bind(row[i]);
-    }
-    BARAZA_RETURN_IF_ERROR(q.Send(1, changed_meanwhile()));
+    // A plain INSERT (on PostgreSQL, sent with the batch's other new cases):
+    // the id taken means the case exists, at version 1 or later.
+    Status inserted = InsertRow(c_, Table::kCases, row);
+    if (inserted.code() == Code::kAlreadyExists) return changed_meanwhile();
+    BARAZA_RETURN_IF_ERROR(inserted);
   } else {
     // The row it replaces, for the state sum: as this transaction read or
     // saved it, else read now.

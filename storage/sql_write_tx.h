@@ -117,6 +117,7 @@ class SqlTx : public WriteTx {
   // Request keys looked up or written by this transaction (nullopt: none stored).
   std::map<std::pair<std::string, std::string>, std::optional<StoredRequest>> requests_;
   Id first_notice_ = 0, last_notice_ = 0;
+  std::pair<Id, Id> good_notices_{0, 0};  // as the last write that succeeded left them
 };
 
 }  // namespace baraza::sql

@@ -370,6 +370,23 @@ TEST_CASE("postgres stores sharing a database see each other's writes before the
     }
   }
   for (size_t i = 1; i < ids.size(); ++i) CHECK(ids[i] == ids[i - 1] + 1);
+  // A group `a` read in a write (and keeps), given a party by `b`: `a` sees it.
+  auto group_in_a = [&] {
+    ContactGroup seen;
+    REQUIRE(a->WriteAndWait([&](WriteTx& tx) -> Status {
+                 BARAZA_ASSIGN_OR_RETURN(seen, tx.GetGroup(ids[0]));
+                 return Status::Ok();
+               }).ok());
+    return seen;
+  };
+  const size_t parties = group_in_a().parties.size();
+  REQUIRE(b->WriteAndWait([&](WriteTx& tx) {
+               Party p;
+               p.group_id = ids[0];
+               p.name = "added through b";
+               return tx.InsertParty(p).status();
+             }).ok());
+  CHECK(group_in_a().parties.size() == parties + 1);
   CHECK(a->Stats().batches_rerun == 0);  // never a write on a stale head, refused and run again
   CHECK(b->Stats().batches_rerun == 0);
   auto audit = a->AuditHistory(std::nullopt);
