@@ -201,16 +201,27 @@ Query& Query::BindNull() {
   return *this;
 }
 
+void Query::Start() {
+  if (conn_.pipelined() && !started_ && !ran_) status_ = Dispatch();
+}
+
+Status Query::Dispatch() {
+  started_ = true;
+  if (std::strncmp(sql_, "SELECT", 6) != 0) conn_.MarkChanged();
+  Connection::Due due;
+  due.into = &res_;
+  Status s = conn_.SendHeldRows(sql_);  // what it reads is written first
+  if (s.ok()) s = conn_.SendPrepared(sql_, types_, values_, nulls_, formats_, std::move(due));
+  return s;
+}
+
 Status Query::Execute() {
-  if (conn_.pipelined()) {  // sent, then read with every answer due before it
-    if (std::strncmp(sql_, "SELECT", 6) != 0) conn_.MarkChanged();
-    if (res_) PQclear(res_);
-    res_ = nullptr;
-    Connection::Due due;
-    due.into = &res_;
-    Status s = conn_.SendHeldRows(sql_);  // what it reads is written first
-    if (s.ok()) s = conn_.SendPrepared(sql_, types_, values_, nulls_, formats_, std::move(due));
-    if (s.ok()) s = conn_.Drain();
+  if (conn_.pipelined() || started_) {  // sent, then read with every answer due before it
+    Status s = started_ ? Status::Ok() : Dispatch();
+    if (s.ok()) s = conn_.Drain();  // reads this answer too
+    if (s.ok() && (!res_ || (PQresultStatus(res_) != PGRES_TUPLES_OK &&
+                             PQresultStatus(res_) != PGRES_COMMAND_OK)))
+      s = Status::Internal("a statement sent in a pipeline was not run; retry");
     if (!s.ok() && res_) {
       PQclear(res_);
       res_ = nullptr;

@@ -118,6 +118,8 @@ class Connection {
   PGresult* NextAnswer();
   // Reads and checks the answers due, in order (once the server was asked for them).
   void ReadDue();
+  // The Query whose answer goes to `into` is gone: its answer is dropped.
+  void Abandon(PGresult** into);
   // Rows held back for one multi-row INSERT (`sql`, a one-row INSERT into `table`).
   struct HeldRows {
     const char* sql;
@@ -156,6 +158,7 @@ class Query {
  public:
   Query(Connection& c, const char* sql) : conn_(c), sql_(sql) {}
   ~Query() {
+    if (started_) conn_.Abandon(&res_);  // an answer not read yet is dropped when it comes
     if (res_) PQclear(res_);
   }
   Query(const Query&) = delete;
@@ -169,6 +172,9 @@ class Query {
     if (const auto* i = std::get_if<int64_t>(&v)) return Bind(*i);
     return Bind(std::get<std::string>(v));
   }
+  // In a pipeline, sends the statement now and reads its answer at the first
+  // Next (several reads started together cost one round trip); else nothing.
+  void Start();
   // Advances to the next row; false at the end or on error (see status()).
   bool Next();
   Status Run() {
@@ -195,6 +201,7 @@ class Query {
 
  private:
   Status Execute();
+  Status Dispatch();  // sends it in the pipeline, its answer to come into res_
   Connection& conn_;
   const char* sql_;
   std::vector<std::string> values_;
@@ -203,6 +210,7 @@ class Query {
   std::vector<Oid> types_;
   PGresult* res_ = nullptr;
   bool ran_ = false;
+  bool started_ = false;  // sent in a pipeline, its answer perhaps not read yet
   int row_ = -1;
   Status status_;
 };

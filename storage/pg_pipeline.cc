@@ -183,6 +183,11 @@ void Connection::ReadDue() {
   }
 }
 
+void Connection::Abandon(PGresult** into) {
+  for (Due& due : due_)
+    if (due.into == into) due.into = nullptr;
+}
+
 Status Connection::Drain() {
   if (!pipelined_ || due_.empty()) return pipeline_failure_;
   if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0) {

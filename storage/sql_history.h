@@ -36,6 +36,14 @@ class HistoryWriter {
     std::string hash;
   };
   Result<Tail> CaseTail(Id case_id);
+  // CaseTail's query, for a caller that reads it with others (SqlTx loading a
+  // case), and what it found.
+  static constexpr const char* kCaseTailSql =
+      "SELECT seq, hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1";
+  void NoteTail(Id case_id, Tail tail) {
+    if (tails_.size() >= 4096) tails_.clear();
+    tails_[case_id] = std::move(tail);
+  }
 
   // The write in progress succeeded (its events stand) or was rolled back.
   void WriteDone(bool ok);
@@ -77,13 +85,12 @@ Result<chain::Head> HistoryWriter<C>::LogHead() {
 template <class C>
 Result<typename HistoryWriter<C>::Tail> HistoryWriter<C>::CaseTail(Id case_id) {
   if (auto known = tails_.find(case_id); known != tails_.end()) return known->second;
-  Query q(c_, "SELECT seq, hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
+  Query q(c_, kCaseTailSql);
   q.Bind(case_id);
   Tail t;
   if (q.Next()) t = {q.Int(0), q.Text(1)};
   BARAZA_RETURN_IF_ERROR(q.status());
-  if (tails_.size() >= 4096) tails_.clear();
-  tails_[case_id] = t;
+  NoteTail(case_id, t);
   return t;
 }
 

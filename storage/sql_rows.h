@@ -141,12 +141,13 @@ inline Result<Commander> LoadCommander(C& c, Id id) {
 }
 
 namespace detail {
-// A case's positions, in order, from their table.
-template <class C>
-inline Status LoadPositions(C& c, Case& out, const DataCipher* cipher) {
-  typename C::Query q(c, "SELECT id, party_id, visibility, stated_at, text FROM positions "
-             "WHERE case_id = ? ORDER BY id");
-  q.Bind(out.id);
+inline constexpr const char* kPositionsOfCase =
+    "SELECT id, party_id, visibility, stated_at, text FROM positions WHERE case_id = ? "
+    "ORDER BY id";
+
+// A case's positions, in order, from the rows of kPositionsOfCase.
+template <class Q>
+inline Status ReadPositions(Q& q, Case& out, const DataCipher* cipher) {
   out.positions.clear();
   while (q.Next()) {
     Position p;
@@ -159,6 +160,13 @@ inline Status LoadPositions(C& c, Case& out, const DataCipher* cipher) {
     out.positions.push_back(std::move(p));
   }
   return q.status();
+}
+
+template <class C>
+inline Status LoadPositions(C& c, Case& out, const DataCipher* cipher) {
+  typename C::Query q(c, kPositionsOfCase);
+  q.Bind(out.id);
+  return ReadPositions(q, out, cipher);
 }
 
 }  // namespace detail

@@ -18,6 +18,15 @@ using projection::Table;
 
 using sqlite::StoredPositionRow;
 
+namespace {
+constexpr const char* kDeadlinesOfCase =
+    "SELECT party_id, kind, due_at FROM deadlines WHERE case_id = ?";
+template <class Q>
+Deadline DeadlineRead(Q& q, Id case_id) {
+  return Deadline{case_id, q.Int(0), static_cast<DeadlineKind>(q.Int(1)), q.Int(2)};
+}
+}  // namespace
+
 template <class C>
 Status SqlTx<C>::Begin() {
   BARAZA_ASSIGN_OR_RETURN(chain::Head stored, history_.StoredHead());
@@ -66,6 +75,7 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   pending_.clear();
   case_rows_.clear();  // kept for one transaction
   stored_positions_.clear();
+  deadlines_.clear();
   requests_.clear();
   first_notice_ = last_notice_ = 0;
   good_notices_ = {0, 0};
@@ -91,6 +101,7 @@ void SqlTx<C>::ForgetReads() {
   next_ids_.clear();
   case_rows_.clear();
   stored_positions_.clear();
+  deadlines_.clear();
   requests_.clear();
 }
 
@@ -140,12 +151,32 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   if (auto it = staged_.find(id); it != staged_.end()) return it->second;
   if (auto it = pending_.find(id); it != pending_.end()) return it->second;
   if (auto cached = cache_.Get(id)) return cached;
-  // The whole row, kept for the save that follows (its old row, for the state sum).
-  BARAZA_ASSIGN_OR_RETURN(std::optional<Row> row, ReadRow(c_, Table::kCases, {id}));
-  if (!row) return Status::NotFound("case " + std::to_string(id) + " does not exist");
-  auto c = DecodeStoredCase(c_, std::get<std::string>((*row)[kCaseBodyColumn]), cipher_);
+  // What the save that follows needs too, read together (one round trip in
+  // PostgreSQL's pipeline): the whole row (its old row, for the state sum), the
+  // positions, the pending deadlines and the last event.
+  Query row_q(c_, SqlOf(Table::kCases).select_key.c_str()), positions_q(c_, detail::kPositionsOfCase),
+      deadlines_q(c_, kDeadlinesOfCase), tail_q(c_, HistoryWriter<C>::kCaseTailSql);
+  for (Query* q : {&row_q, &positions_q, &deadlines_q, &tail_q}) {
+    q->Bind(id);
+    q->Start();
+  }
+  if (!row_q.Next()) {
+    BARAZA_RETURN_IF_ERROR(row_q.status());
+    return Status::NotFound("case " + std::to_string(id) + " does not exist");
+  }
+  Row row = ReadCells(row_q, projection::Spec(Table::kCases).columns.size());
+  auto c = codec::DecodeCase(std::get<std::string>(row[kCaseBodyColumn]));
   if (!c.ok()) return c.status();
-  case_rows_[id] = std::move(*row);
+  BARAZA_RETURN_IF_ERROR(detail::ReadPositions(positions_q, *c, cipher_));
+  std::vector<Deadline> deadlines;
+  while (deadlines_q.Next()) deadlines.push_back(DeadlineRead(deadlines_q, id));
+  BARAZA_RETURN_IF_ERROR(deadlines_q.status());
+  typename HistoryWriter<C>::Tail tail;
+  if (tail_q.Next()) tail = {tail_q.Int(0), tail_q.Text(1)};
+  BARAZA_RETURN_IF_ERROR(tail_q.status());
+  history_.NoteTail(id, std::move(tail));
+  deadlines_[id] = std::move(deadlines);
+  case_rows_[id] = std::move(row);
   stored_positions_[id] = c->positions.empty() ? 0 : c->positions.back().id;
   return std::make_shared<const Case>(std::move(c).value());
 }
@@ -476,13 +507,16 @@ Status SqlTx<C>::UpdateDelivery(const Delivery& d) {
 template <class C>
 Status SqlTx<C>::ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines) {
   std::vector<Deadline> stored;  // a new case has none yet
-  if (!is_new) {
-    Query q(c_, "SELECT party_id, kind, due_at FROM deadlines WHERE case_id = ?");
+  if (auto known = deadlines_.find(case_id); known != deadlines_.end()) {
+    stored = known->second;
+  } else if (!is_new) {
+    Query q(c_, kDeadlinesOfCase);
     q.Bind(case_id);
-    while (q.Next())
-      stored.push_back(Deadline{case_id, q.Int(0), static_cast<DeadlineKind>(q.Int(1)), q.Int(2)});
+    while (q.Next()) stored.push_back(DeadlineRead(q, case_id));
     BARAZA_RETURN_IF_ERROR(q.status());
   }
+  deadlines_[case_id] = deadlines;  // as they will be once written
+  for (Deadline& d : deadlines_[case_id]) d.case_id = case_id;
   for (const auto& ch : projection::DiffDeadlines(std::move(stored), deadlines)) {
     Deadline d = ch.deadline;
     d.case_id = case_id;

@@ -114,6 +114,8 @@ class SqlTx : public WriteTx {
   // next save, for the state sum) and their last stored position's id.
   std::unordered_map<Id, projection::Row> case_rows_;
   std::unordered_map<Id, Id> stored_positions_;
+  // Cases' pending deadlines as this transaction read or wrote them.
+  std::unordered_map<Id, std::vector<Deadline>> deadlines_;
   // Request keys looked up or written by this transaction (nullopt: none stored).
   std::map<std::pair<std::string, std::string>, std::optional<StoredRequest>> requests_;
   Id first_notice_ = 0, last_notice_ = 0;

@@ -104,6 +104,9 @@ class Query {
     if (const auto* i = std::get_if<int64_t>(&v)) return Bind(*i);
     return Bind(std::get<std::string>(v));
   }
+  // As pg::Query::Start (a read sent early in PostgreSQL's pipeline): SQLite
+  // runs it at the first Next.
+  void Start() {}
   // Advances to the next row; false at the end or on error (see status()).
   bool Next() {
     if (!st_ || !status_.ok()) return false;

@@ -146,3 +146,29 @@ TEST_CASE("pipeline: a statement whose PREPARE was refused or skipped is prepare
   CHECK(Count(*c, "SELECT COUNT(*) FROM later WHERE id = 2") == 1);
   CHECK(Count(*c, "SELECT COUNT(*) FROM later") == 2);
 }
+
+TEST_CASE("pipeline: reads started together are each answered with their own rows, in any "
+          "order read, and one dropped unread is skipped",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  auto c = WithItems();
+  BeginInPipeline(*c);
+  for (int64_t id = 1; id <= 3; ++id) REQUIRE(InsertItem(*c, id).ok());
+  {
+    Query dropped(*c, "SELECT label FROM items WHERE id = ?");
+    dropped.Bind(int64_t{3});
+    dropped.Start();
+  }  // gone before its answer came
+  Query count(*c, "SELECT COUNT(*) FROM items");
+  Query label(*c, "SELECT label FROM items WHERE id = ?");
+  label.Bind(int64_t{2});
+  count.Start();  // both sent: the held rows first, then the two reads
+  label.Start();
+  REQUIRE(label.Next());  // read in the other order than sent
+  CHECK(label.Text(0) == "item 2");
+  CHECK_FALSE(label.Next());
+  REQUIRE(count.Next());
+  CHECK(count.Int(0) == 3);
+  REQUIRE(c->EndPipeline().ok());
+  REQUIRE(c->Exec("COMMIT").ok());
+}
