@@ -93,13 +93,6 @@ Status RememberRequest(WriteTx& tx, const Actor& actor, const RequestKey& key, I
 Application::Application(CaseStore& store, Clock& clock, NoticeHub& hub, workflow::Policy policy)
     : store_(store), clock_(clock), hub_(hub), policy_(std::move(policy)) {}
 
-void Application::WriteKeyed(const Actor& actor, const RequestKey& key, CaseStore::WriteFn fn,
-                             CaseStore::DoneFn done) {
-  CaseStore::RequestRef ref;
-  if (!key.id.empty()) ref = {actor.Label(), key.id};
-  store_.Write(std::move(fn), std::move(done), std::move(ref));
-}
-
 void Application::SetDeadlineListener(std::function<void(UnixMillis)> listener) {
   deadline_listener_ = std::move(listener);
 }
@@ -384,10 +377,8 @@ void Application::AfterCommit(const std::vector<Notice>& notices, UnixMillis nex
 }
 
 namespace {
-// What one write leaves behind for the reply and for AfterCommit.
-// Reset at the start of each run of the write: a store may run a write again
-// (a batch rolled back and run again), and nothing of a run rolled back may be
-// published.
+// What one write leaves behind for the reply and for AfterCommit; reset at the
+// start of each run (a store may run a write again: CaseStore::Write).
 struct Committed {
   CaseRef next;
   std::vector<Notice> notices;

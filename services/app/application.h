@@ -205,7 +205,11 @@ class Application {
   // store_.Write for a change made under the client's request key (the store
   // may look the key up with the others of its batch).
   void WriteKeyed(const Actor& actor, const RequestKey& key, CaseStore::WriteFn fn,
-                  CaseStore::DoneFn done);
+                  CaseStore::DoneFn done) {
+    CaseStore::RequestRef ref;
+    if (!key.id.empty()) ref = {actor.Label(), key.id};
+    store_.Write(std::move(fn), std::move(done), std::move(ref));
+  }
   // Stores a delivery's new state and records it in its case, in the caller's write.
   Status ApplyDelivery(WriteTx& tx, const Delivery& before, Delivery& after, UnixMillis now,
                        std::vector<Notice>& published, UnixMillis& next_deadline);
