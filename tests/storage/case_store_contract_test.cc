@@ -360,8 +360,9 @@ TEMPLATE_TEST_CASE("store finds the request keys of a batch's writes: stored bef
                    "[store]", SqliteStore, PostgresStore) {  // the stores that batch writes
   TestType factory;
   BARAZA_MAKE_STORE(store, factory);
-  // Keys 0..39 stored before; the batch's writes name keys 0..99, each twice
-  // (a client's retry queued behind its first call), and store what they miss.
+  // Keys 0..39 of liaison:1 stored before; the batch's writes name keys 0..99,
+  // each twice (a client's retry queued behind its first call), of seven actors
+  // (more look-ups than are sent together), and store what they miss.
   REQUIRE(store
               ->WriteAndWait([&](WriteTx& tx) -> Status {
                 for (int k = 0; k < 40; ++k)
@@ -373,22 +374,25 @@ TEMPLATE_TEST_CASE("store finds the request keys of a batch's writes: stored bef
   constexpr int kWrites = 200;
   std::vector<std::string> seen(kWrites);
   auto key = [](int i) { return "key-" + std::to_string(i % 100); };
+  auto actor = [](int i) { return "liaison:" + std::to_string(i % 100 % 7 + 1); };
   auto results = WriteBatched(
       *store, kWrites,
       [&](int i, WriteTx& tx) -> Status {
-        BARAZA_ASSIGN_OR_RETURN(auto prior, tx.FindRequest("liaison:1", key(i)));
+        BARAZA_ASSIGN_OR_RETURN(auto prior, tx.FindRequest(actor(i), key(i)));
         if (prior) {
           seen[i] = prior->fingerprint;
           return Status::Ok();
         }
         seen[i] = "none";
-        return tx.InsertRequest(StoredRequest{"liaison:1", key(i), "batch", i, "", kT0});
+        return tx.InsertRequest(StoredRequest{actor(i), key(i), "batch", i, "", kT0});
       },
-      [&](int i) { return CaseStore::RequestRef{"liaison:1", key(i)}; });
+      [&](int i) { return CaseStore::RequestRef{actor(i), key(i)}; });
   for (int i = 0; i < kWrites; ++i) {
-    INFO("write " << i);
+    INFO("write " << i << " of " << actor(i));
     REQUIRE(results[i].ok());
-    CHECK(seen[i] == (i % 100 < 40 ? "before" : i < 100 ? "none" : "batch"));
+    CHECK(seen[i] == (actor(i) == "liaison:1" && i % 100 < 40 ? "before"
+                      : i < 100                               ? "none"
+                                                              : "batch"));
   }
   // Another actor's key of the same id is another request.
   std::optional<StoredRequest> other;
