@@ -12,6 +12,7 @@
 #include "storage/data_key.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_schema.h"
+#include "storage/pg_statistics.h"
 #include "storage/sql_record.h"
 #include "storage/sql_rows.h"
 #include "storage/sql_write_tx.h"
@@ -111,10 +112,14 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
         return s->CommitBatch(batch, committed);
       },
       options.observer);
+  if (options.statistics_every.count() > 0)
+    store->statistics_ =
+        std::make_unique<pg::Statistics>(options.conninfo, options.statistics_every);
   return store;
 }
 
 PgCaseStore::~PgCaseStore() {
+  statistics_.reset();
   WatchOtherWriters(nullptr);
   writes_.Stop();  // every queued write committed and answered
   pool_.Clear();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -30,6 +31,7 @@ namespace baraza {
 
 namespace pg {
 class Connection;
+class Statistics;
 }
 
 class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
@@ -50,6 +52,9 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
     bool without_data_key = false;  // audit, tokens: no mediator-only text read or written
     // Told of every batch the writer ends (barazad's metrics); may be null.
     WriterObserver* observer = nullptr;
+    // How often a thread of the store's looks for tables that grew enough to
+    // be analyzed (storage/pg_statistics.h); 0: never (the operator commands).
+    std::chrono::milliseconds statistics_every{0};
   };
 
   // Connects, migrates the schema and opens the data key. UNAVAILABLE, saying
@@ -129,6 +134,7 @@ class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
   std::thread listener_;
 
   ConnectionPool<pg::Connection> pool_;  // the readers'
+  std::unique_ptr<pg::Statistics> statistics_;  // null unless options_.statistics_every
 };
 
 }  // namespace baraza

@@ -109,6 +109,9 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& sqlite_path,
   if (!s.ok()) to->Exec("ROLLBACK");
   from->Exec("COMMIT");
   BARAZA_RETURN_IF_ERROR(s);
+  // Planner statistics of the copied tables now: autovacuum may not look for
+  // a minute, and a full table planned as empty is scanned whole.
+  BARAZA_RETURN_IF_ERROR(to->Exec("ANALYZE"));
   PgCaseStore::Options o;
   o.conninfo = pg_conninfo;
   o.without_data_key = true;

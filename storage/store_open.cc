@@ -18,6 +18,7 @@ Result<OpenedStore> OpenStore(const StoreOpenOptions& options) {
     o.data_key_trusted = options.data_key_trusted;
     o.without_data_key = options.without_data_key;
     o.observer = options.observer;
+    if (options.serving) o.statistics_every = std::chrono::seconds(2);
     BARAZA_ASSIGN_OR_RETURN(std::unique_ptr<PgCaseStore> store, PgCaseStore::Open(o));
     PgCaseStore* s = store.get();
     out.audit = [s](std::optional<chain::Head> kept, const std::function<void(int64_t)>& p) {

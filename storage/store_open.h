@@ -24,6 +24,9 @@ struct StoreOpenOptions {
   bool data_key_trusted = false;
   bool without_data_key = false;
   WriterObserver* observer = nullptr;  // the writer's batches and commits (metrics); SQLite only
+  // barazad serving (not an operator command): on PostgreSQL, the store also
+  // keeps its tables' planner statistics current (storage/pg_statistics.h).
+  bool serving = false;
 };
 
 struct OpenedStore {

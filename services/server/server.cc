@@ -192,6 +192,7 @@ Status RunServer(const ServerOptions& options) {
   }
   if (postgres && store_options.data_key_file.empty())
     store_options.data_key_file = options.db_path + ".key";
+  store_options.serving = true;
   auto store = OpenStore(store_options);
   if (!store.ok()) return store.status();
   // Never serve, nor enter a judgement on, a record edited behind the server's

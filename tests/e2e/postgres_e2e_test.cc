@@ -8,6 +8,7 @@
 
 #include "tests/e2e/e2e_fixtures.h"
 #include "tests/fakes/postgres_server.h"
+#include "tests/fakes/postgres_tools.h"
 
 using namespace baraza;
 using namespace baraza::testing;
@@ -134,6 +135,9 @@ TEST_CASE("barazad migrate moves an SQLite mission to PostgreSQL with the same h
   auto [verify_code, verify_out] = RunCommand(Barazad("audit verify --store " + Quoted(store)));
   CHECK(verify_code == 0);
   CHECK(After(verify_out, "head ") == from);
+  // The copy is planned as what it is from the first request: analyzed.
+  CHECK(pgtools::Scalar(store, "SELECT count(*) FROM pg_stat_user_tables WHERE relname = "
+                               "'events' AND last_analyze IS NOT NULL") == "1");
 
   // A second migration into the same database is refused and writes nothing.
   auto [again_code, again_out] = RunCommand(

@@ -1,0 +1,84 @@
+// pg::Statistics (storage/pg_statistics.h): which tables are stale, and the
+// thread that analyzes them.
+#include "storage/pg_statistics.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+
+#include <memory>
+
+#include "storage/pg_connection.h"
+
+namespace baraza::pg {
+
+std::vector<std::string> StaleTables(const std::vector<TableActivity>& tables) {
+  std::vector<std::string> out;
+  for (const auto& t : tables)
+    if (t.changed_since_analyze >= kMinChanged && t.changed_since_analyze * 5 >= t.live_rows)
+      out.push_back(t.table);
+  return out;
+}
+
+Statistics::Statistics(std::string conninfo, std::chrono::milliseconds every)
+    : conninfo_(std::move(conninfo)), every_(every) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+Statistics::~Statistics() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+namespace {
+
+Result<std::vector<TableActivity>> ReadActivity(Connection& c) {
+  // Only this schema's tables: those barazad made (pg_stat_user_tables counts
+  // every session's changes, flushed at least once a second).
+  Query q(c,
+          "SELECT relname, n_live_tup, n_mod_since_analyze FROM pg_stat_user_tables "
+          "WHERE schemaname = current_schema()");
+  std::vector<TableActivity> out;
+  while (q.Next()) out.push_back({q.Text(0), q.Int(1), q.Int(2)});
+  if (!q.status().ok()) return q.status();
+  return out;
+}
+
+std::string QuotedName(Connection& c, const std::string& name) {
+  char* quoted = PQescapeIdentifier(c.raw(), name.data(), name.size());
+  if (!quoted) return "";
+  std::string out(quoted);
+  PQfreemem(quoted);
+  return out;
+}
+
+}  // namespace
+
+void Statistics::Loop() {
+  pthread_setname_np(pthread_self(), "pg-statistics");
+  std::unique_ptr<Connection> c;
+  std::unique_lock lock(mu_);
+  while (!wake_.wait_for(lock, every_, [&] { return stop_; })) {
+    lock.unlock();
+    if (!c || c->broken()) {
+      auto opened = Connection::Open(conninfo_);
+      c = opened.ok() ? std::move(opened).value() : nullptr;
+    }
+    if (c) {
+      auto activity = ReadActivity(*c);
+      if (activity.ok()) {
+        for (const auto& table : StaleTables(*activity)) {
+          std::string name = QuotedName(*c, table);
+          if (name.empty() || !c->Exec("ANALYZE " + name).ok()) break;
+          analyzed_ += 1;
+        }
+      }
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace baraza::pg

@@ -1,0 +1,50 @@
+// pg::Statistics (storage/pg_statistics.h): which tables are stale, and, on a
+// real PostgreSQL 15, that a table which grew is analyzed within seconds while
+// one barely changed is left alone.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "storage/pg_statistics.h"
+#include "tests/fakes/postgres_server.h"
+#include "tests/fakes/postgres_tools.h"
+
+using namespace baraza;
+using namespace baraza::testing;
+
+TEST_CASE("statistics: a table is stale when enough of it changed since its last analysis",
+          "[postgres]") {
+  using pg::TableActivity;
+  auto stale = pg::StaleTables({
+      TableActivity{"new", 0, pg::kMinChanged},                    // grew from nothing
+      TableActivity{"few", 100, pg::kMinChanged - 1},              // too few changes
+      TableActivity{"fifth", 50'000, 10'000},                      // a fifth of it
+      TableActivity{"big", 1'000'000, 100'000},                    // autovacuum's
+      TableActivity{"quiet", 2'000, 0},
+  });
+  CHECK(stale == std::vector<std::string>{"new", "fifth"});
+}
+
+TEST_CASE("statistics: a table that grew is analyzed within seconds, one barely changed is not",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  const std::string db = PostgresServer::Get().NewDatabase();
+  REQUIRE(pgtools::Admin(db, "CREATE TABLE grown(id bigint PRIMARY KEY); "
+                             "CREATE TABLE quiet(id bigint PRIMARY KEY); "
+                             "INSERT INTO grown SELECT g FROM generate_series(1, 5000) g; "
+                             "INSERT INTO quiet SELECT g FROM generate_series(1, 10) g"));
+  auto analyzed = [&](const char* table) {
+    return pgtools::Scalar(db, std::string("SELECT analyze_count FROM pg_stat_user_tables "
+                                           "WHERE relname = '") + table + "'");
+  };
+  pg::Statistics statistics(db, std::chrono::milliseconds(100));
+  // pg_stat_user_tables hears of other sessions' changes within about a
+  // second; well within 20 s on a loaded machine.
+  for (int i = 0; i < 200 && analyzed("grown") != "1"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(analyzed("grown") == "1");
+  CHECK(analyzed("quiet") == "0");
+  CHECK(statistics.tables_analyzed() == 1);
+  CHECK(pgtools::Scalar(db, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'grown'") ==
+        "5000");
+}
