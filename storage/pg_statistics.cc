@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "storage/pg_connection.h"
@@ -13,9 +14,11 @@ namespace baraza::pg {
 
 std::vector<std::string> StaleTables(const std::vector<TableActivity>& tables) {
   std::vector<std::string> out;
-  for (const auto& t : tables)
-    if (t.changed_since_analyze >= kMinChanged && t.changed_since_analyze * 5 >= t.live_rows)
-      out.push_back(t.table);
+  for (const auto& t : tables) {
+    const int64_t analyzed = std::max<int64_t>(t.analyzed_rows, 0);
+    const int64_t grown = t.live_rows - analyzed;
+    if (grown >= kMinGrowth && grown * 4 >= analyzed) out.push_back(t.table);
+  }
   return out;
 }
 
@@ -37,10 +40,11 @@ namespace {
 
 Result<std::vector<TableActivity>> ReadActivity(Connection& c) {
   // Only this schema's tables: those barazad made (pg_stat_user_tables counts
-  // every session's changes, flushed at least once a second).
+  // every session's changes, flushed at least once a second; pg_class holds
+  // what the last analysis counted).
   Query q(c,
-          "SELECT relname, n_live_tup, n_mod_since_analyze FROM pg_stat_user_tables "
-          "WHERE schemaname = current_schema()");
+          "SELECT s.relname, s.n_live_tup, c.reltuples::bigint FROM pg_stat_user_tables s "
+          "JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema()");
   std::vector<TableActivity> out;
   while (q.Next()) out.push_back({q.Text(0), q.Int(1), q.Int(2)});
   if (!q.status().ok()) return q.status();

@@ -22,20 +22,20 @@ namespace baraza::pg {
 struct TableActivity {
   std::string table;
   int64_t live_rows = 0;
-  int64_t changed_since_analyze = 0;  // rows inserted, updated or deleted
+  int64_t analyzed_rows = -1;  // the rows its last analysis counted; -1: never analyzed
 };
 
-// The tables to analyze now: at least kMinChanged rows changed since their
-// last analysis, and at least a fifth of their rows (twice autovacuum's tenth:
-// a big table is left to autovacuum, a growing one is analyzed each time it
-// grew by a quarter).
-inline constexpr int64_t kMinChanged = 500;
+// The tables to analyze now: those that grew by at least kMinGrowth rows and
+// a quarter since their last analysis. Only growth: a plan goes wrong when a
+// table is much bigger than the planner thinks, and updates (a case's, a
+// delivery's) are autovacuum's to count.
+inline constexpr int64_t kMinGrowth = 500;
 std::vector<std::string> StaleTables(const std::vector<TableActivity>& tables);
 
 class Statistics {
  public:
-  // Starts the thread: every `every`, reads pg_stat_user_tables of the
-  // connection's schema and runs ANALYZE on the stale tables. A database away
+  // Starts the thread: every `every`, reads the sizes of the connection's
+  // schema's tables and runs ANALYZE on the stale ones. A database away
   // is tried again at the next turn; nothing is reported but the count below.
   Statistics(std::string conninfo, std::chrono::milliseconds every);
   ~Statistics();  // stops the thread (an ANALYZE under way finishes first)

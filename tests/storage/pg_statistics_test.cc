@@ -12,17 +12,19 @@
 using namespace baraza;
 using namespace baraza::testing;
 
-TEST_CASE("statistics: a table is stale when enough of it changed since its last analysis",
+TEST_CASE("statistics: a table is stale when it grew by a quarter since its last analysis",
           "[postgres]") {
   using pg::TableActivity;
   auto stale = pg::StaleTables({
-      TableActivity{"new", 0, pg::kMinChanged},                    // grew from nothing
-      TableActivity{"few", 100, pg::kMinChanged - 1},              // too few changes
-      TableActivity{"fifth", 50'000, 10'000},                      // a fifth of it
-      TableActivity{"big", 1'000'000, 100'000},                    // autovacuum's
-      TableActivity{"quiet", 2'000, 0},
+      TableActivity{"new", pg::kMinGrowth, -1},          // never analyzed, grown from nothing
+      TableActivity{"empty", pg::kMinGrowth, 0},         // analyzed when empty
+      TableActivity{"few", 100 + pg::kMinGrowth - 1, 100},  // too few new rows
+      TableActivity{"quarter", 50'000, 40'000},          // grew by a quarter
+      TableActivity{"big", 1'100'000, 1'000'000},        // a tenth: autovacuum's
+      TableActivity{"quiet", 2'000, 2'000},
+      TableActivity{"shrunk", 100, 5'000},
   });
-  CHECK(stale == std::vector<std::string>{"new", "fifth"});
+  CHECK(stale == std::vector<std::string>{"new", "empty", "quarter"});
 }
 
 TEST_CASE("statistics: a table that grew is analyzed within seconds, one barely changed is not",
