@@ -54,6 +54,15 @@ class CaseCache {
     return it->second->c;
   }
 
+  // Forgets every case (what was read may no longer be true).
+  void Clear() {
+    std::lock_guard lock(mu_);
+    lru_.clear();
+    index_.clear();
+    bytes_ = 0;
+    ++epoch_;
+  }
+
   // Read before loading from the database; pass to AddLoaded.
   uint64_t Epoch() {
     std::lock_guard lock(mu_);

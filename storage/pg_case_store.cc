@@ -105,7 +105,8 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
                             OpenDataKey(*conn, options.data_key_file, options.data_key_trusted));
   }
   store->writer_conn_ = std::move(conn);
-  store->tx_ = std::make_unique<PgTx>(*store->writer_conn_, store->cache_, store->cipher_.get());
+  store->tx_ = std::make_unique<PgTx>(*store->writer_conn_, store->cache_, store->cipher_.get(),
+                                      /*kept_cases=*/4096);
   store->writes_.Start(
       options.max_batch,
       [s = store.get()](std::vector<Job>& batch, bool& committed) {

@@ -73,10 +73,7 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
   std::vector<CaseRef> out;
   for (auto& [id, c] : pending_) out.push_back(std::move(c));
   pending_.clear();
-  case_rows_.clear();  // kept for one transaction
-  stored_positions_.clear();
-  deadlines_.clear();
-  requests_.clear();
+  requests_.clear();  // kept for one transaction
   first_notice_ = last_notice_ = 0;
   good_notices_ = {0, 0};
   committed_head_.reset();
@@ -84,6 +81,7 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
     // As this transaction left it (never read after the COMMIT: another
     // barazad may have written since).
     committed_head_ = history_.KnownHead();
+    kept_cases_.Committed(std::vector<CaseRef>(out));
   } else {  // read everything again next time
     history_.Forget();
     ForgetReads();
@@ -103,6 +101,14 @@ void SqlTx<C>::ForgetReads() {
   stored_positions_.clear();
   deadlines_.clear();
   requests_.clear();
+  kept_cases_.Clear();
+}
+
+template <class C>
+void SqlTx<C>::KeepBounded() {
+  if (case_rows_.size() >= kKnownCases) case_rows_.clear();
+  if (stored_positions_.size() >= kKnownCases) stored_positions_.clear();
+  if (deadlines_.size() >= kKnownCases) deadlines_.clear();
 }
 
 // Groups change only through this writer (InsertGroup, InsertParty,
@@ -151,6 +157,7 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   if (auto it = staged_.find(id); it != staged_.end()) return it->second;
   if (auto it = pending_.find(id); it != pending_.end()) return it->second;
   if (auto cached = cache_.Get(id)) return cached;
+  if (auto kept = kept_cases_.Get(id)) return kept;
   // What the save that follows needs too, read together (one round trip in
   // PostgreSQL's pipeline): the whole row (its old row, for the state sum), the
   // positions, the pending deadlines and the last event.
@@ -175,10 +182,13 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   if (tail_q.Next()) tail = {tail_q.Int(0), tail_q.Text(1)};
   BARAZA_RETURN_IF_ERROR(tail_q.status());
   history_.NoteTail(id, std::move(tail));
+  KeepBounded();
   deadlines_[id] = std::move(deadlines);
   case_rows_[id] = std::move(row);
   stored_positions_[id] = c->positions.empty() ? 0 : c->positions.back().id;
-  return std::make_shared<const Case>(std::move(c).value());
+  auto loaded = std::make_shared<const Case>(std::move(c).value());
+  kept_cases_.AddLoaded(loaded, kept_cases_.Epoch());
+  return loaded;
 }
 
 // Inserts a row under a new id and records it; returns the id.
@@ -385,6 +395,7 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
     // failure, on PostgreSQL, reruns the batch and this write gets the error).
     BARAZA_RETURN_IF_ERROR(q.Send(1, changed_meanwhile()));
   }
+  KeepBounded();
   case_rows_[c.id] = row;
   recorder_.Put(Table::kCases, std::move(row), old ? &*old : nullptr);
   BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));

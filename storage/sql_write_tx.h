@@ -22,8 +22,11 @@ template <class C>
 class SqlTx : public WriteTx {
  public:
   // `cipher` seals mediator-only text (null: such writes fail); not owned.
-  SqlTx(C& c, CaseCache& cache, const DataCipher* cipher)
-      : c_(c), cache_(cache), cipher_(cipher), history_(c) {}
+  // `kept_cases`: decoded cases the writer keeps for itself between
+  // transactions while no one else writes (PostgreSQL, whose shared `cache`
+  // is off); 0 for a store whose `cache` already keeps them.
+  SqlTx(C& c, CaseCache& cache, const DataCipher* cipher, size_t kept_cases = 0)
+      : c_(c), cache_(cache), kept_cases_(kept_cases), cipher_(cipher), history_(c) {}
 
   // Starts from the state sum the last committed write recorded (at open; the
   // SQLite store, whose writer is the database's only one).
@@ -89,10 +92,14 @@ class SqlTx : public WriteTx {
   Status ReplaceDeadlines(Id case_id, bool is_new, const std::vector<Deadline>& deadlines);
   Status AppendEvents(const std::vector<Event>& events, bool is_new);
   void ForgetReads();
+  // Makes room in the maps of known cases below (cleared when full: what is
+  // not known is read again).
+  void KeepBounded();
 
   using Query = typename C::Query;
   C& c_;
   CaseCache& cache_;
+  CaseCache kept_cases_;  // committed versions, this writer's own
   const DataCipher* cipher_;
   HistoryWriter<C> history_;
   projection::Recorder recorder_;
@@ -110,11 +117,12 @@ class SqlTx : public WriteTx {
   // The next id of each table numbered by its first column (read once, then
   // counted: only this writer inserts, under the history lock on PostgreSQL).
   std::map<projection::Table, Id> next_ids_;
-  // Cases this transaction read or saved: their stored row (the old row of the
-  // next save, for the state sum) and their last stored position's id.
+  // Cases read or saved (kept between transactions as the rest, at most
+  // kKnownCases of each): their stored row (the old row of the next save, for
+  // the state sum), their last stored position's id and their pending deadlines.
+  static constexpr size_t kKnownCases = 4096;
   std::unordered_map<Id, projection::Row> case_rows_;
   std::unordered_map<Id, Id> stored_positions_;
-  // Cases' pending deadlines as this transaction read or wrote them.
   std::unordered_map<Id, std::vector<Deadline>> deadlines_;
   // Request keys looked up or written by this transaction (nullopt: none stored).
   std::map<std::pair<std::string, std::string>, std::optional<StoredRequest>> requests_;

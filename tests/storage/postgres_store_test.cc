@@ -395,6 +395,50 @@ TEST_CASE("postgres stores sharing a database see each other's writes before the
   CHECK(b->ListGroups(0, 1000)->size() == a->ListGroups(0, 1000)->size());
 }
 
+TEST_CASE("postgres store's writer, keeping the cases it wrote between its writes, builds on "
+          "what another store wrote to one since",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  const std::string db = PostgresServer::Get().NewDatabase();
+  TempDir dir;
+  auto open = [&] {
+    PgCaseStore::Options o;
+    o.conninfo = db;
+    o.data_key_file = dir.file("baraza.key");
+    auto store = PgCaseStore::Open(o);
+    if (!store.ok()) FAIL(store.status().message());
+    return std::move(store).value();
+  };
+  auto a = open(), b = open();
+  ContactGroup g = Seed(*a);
+  const Id id = FileIn(*a, g).next.id;  // `a` keeps version 1
+  auto respond = [&](PgCaseStore& store, const Party& party, const std::string& text) {
+    int64_t version = 0;
+    REQUIRE(store
+                .WriteAndWait([&](WriteTx& tx) -> Status {
+                  BARAZA_ASSIGN_OR_RETURN(CaseRef c, tx.GetCaseShared(id));
+                  version = c->version;
+                  BARAZA_ASSIGN_OR_RETURN(auto t, workflow::Respond(*c, text, Visibility::kGroup,
+                                                                    LiaisonOf(party.id),
+                                                                    kT0 + 3600 * kSecond));
+                  return tx.SaveCase(t.next, t.events, t.notices,
+                                     workflow::PendingDeadlines(t.next));
+                })
+                .ok());
+    return version;
+  };
+  CHECK(respond(*b, g.parties[1], "b's answer") == 1);
+  CHECK(respond(*a, g.parties[2], "a's answer") == 2);  // not its own version 1
+  CHECK(a->Stats().batches_rerun == 0);
+  auto stored = b->GetCase(id);
+  REQUIRE(stored.ok());
+  CHECK(stored->version == 3);
+  CHECK(stored->positions.size() == 2);
+  auto audit = b->AuditHistory(std::nullopt);
+  REQUIRE(audit.ok());
+  CHECK(audit->ok());
+}
+
 TEST_CASE("postgres store tells another store on the database of each notice once, batch "
           "after batch",
           "[postgres]") {
