@@ -4,6 +4,7 @@
 // `C::Query`) and the query (`Q`) of storage/sqlite_connection.h or pg_connection.h.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -145,21 +146,77 @@ inline constexpr const char* kPositionsOfCase =
     "SELECT id, party_id, visibility, stated_at, text FROM positions WHERE case_id = ? "
     "ORDER BY id";
 
+// The position in the current row's columns from `first` (id, party_id,
+// visibility, stated_at, text), its text unsealed.
+template <class Q>
+inline Result<Position> PositionAt(Q& q, int first, Id case_id, const DataCipher* cipher) {
+  Position p;
+  p.id = q.Int(first);
+  p.party_id = q.Int(first + 1);
+  p.visibility = static_cast<Visibility>(q.Int(first + 2));
+  p.stated_at = q.Int(first + 3);
+  p.text = q.Text(first + 4);
+  BARAZA_ASSIGN_OR_RETURN(p.text, sqlite::PlainPositionText(cipher, case_id, p));
+  return p;
+}
+
 // A case's positions, in order, from the rows of kPositionsOfCase.
 template <class Q>
 inline Status ReadPositions(Q& q, Case& out, const DataCipher* cipher) {
   out.positions.clear();
   while (q.Next()) {
-    Position p;
-    p.id = q.Int(0);
-    p.party_id = q.Int(1);
-    p.visibility = static_cast<Visibility>(q.Int(2));
-    p.stated_at = q.Int(3);
-    p.text = q.Text(4);
-    BARAZA_ASSIGN_OR_RETURN(p.text, sqlite::PlainPositionText(cipher, out.id, p));
+    BARAZA_ASSIGN_OR_RETURN(Position p, PositionAt(q, 0, out.id, cipher));
     out.positions.push_back(std::move(p));
   }
   return q.status();
+}
+
+// kPositionsOfCase for n cases at once ("case_id IN (?,...)"), n one of kCaseChunks.
+inline constexpr size_t kCaseChunks[] = {64, 16, 4, 1};
+inline const char* PositionsOfCases(size_t n) {
+  static const std::map<size_t, std::string> kSql = [] {
+    std::map<size_t, std::string> out;
+    for (size_t chunk : kCaseChunks) {
+      std::string sql =
+          "SELECT case_id, id, party_id, visibility, stated_at, text FROM positions "
+          "WHERE case_id IN (";
+      for (size_t i = 0; i < chunk; ++i) sql += i ? ",?" : "?";
+      out[chunk] = sql + ") ORDER BY case_id, id";
+    }
+    return out;
+  }();
+  return kSql.at(n).c_str();
+}
+
+// The positions of every case of `cases` (decoded without them), a query for
+// up to 64 cases rather than one each: a page of cases in one or a few.
+template <class C>
+inline Status LoadPositionsOf(C& c, const std::vector<Case*>& cases, const DataCipher* cipher) {
+  std::map<Id, Case*> by_id;
+  for (Case* k : cases) {
+    k->positions.clear();
+    by_id[k->id] = k;
+  }
+  std::vector<Id> ids;
+  for (const auto& [id, k] : by_id) ids.push_back(id);
+  for (size_t first = 0; first < ids.size();) {
+    size_t n = 1;
+    for (size_t chunk : kCaseChunks)
+      if (chunk <= ids.size() - first) {
+        n = chunk;
+        break;
+      }
+    typename C::Query q(c, PositionsOfCases(n));
+    for (size_t i = first; i < first + n; ++i) q.Bind(ids[i]);
+    while (q.Next()) {
+      Case& k = *by_id.at(q.Int(0));
+      BARAZA_ASSIGN_OR_RETURN(Position p, PositionAt(q, 1, k.id, cipher));
+      k.positions.push_back(std::move(p));
+    }
+    BARAZA_RETURN_IF_ERROR(q.status());
+    first += n;
+  }
+  return Status::Ok();
 }
 
 template <class C>

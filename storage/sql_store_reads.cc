@@ -1,6 +1,7 @@
 #include "storage/sql_store_reads.h"
 
 #include <limits>
+#include <optional>
 
 #include "storage/pg_case_store.h"
 #include "storage/pg_connection.h"
@@ -112,19 +113,28 @@ Result<std::vector<CaseRef>> SqlStoreReads<Store, C>::ListCasesShared(const Case
       .Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
       .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max())
       .Bind(f.limit);
+  // The page's rows first, then the positions of the cases not cached, in one
+  // query for up to 64 of them (not one each).
   std::vector<CaseRef> out;
+  std::vector<std::optional<Case>> loaded;  // by place in `out`, for those not cached
   while (q.Next()) {
-    if (auto cached = self().cache_.Get(q.Int(1), q.Int(2))) {
-      out.push_back(std::move(cached));
-      continue;
-    }
-    auto c = DecodeStoredCase(*r, q.Blob(0), self().cipher_.get());
+    out.push_back(self().cache_.Get(q.Int(1), q.Int(2)));
+    loaded.emplace_back();
+    if (out.back()) continue;
+    auto c = codec::DecodeCase(q.Blob(0));
     if (!c.ok()) return c.status();
-    auto shared = std::make_shared<const Case>(std::move(c).value());
-    self().cache_.AddLoaded(shared, epoch);
-    out.push_back(std::move(shared));
+    loaded.back() = std::move(c).value();
   }
   BARAZA_RETURN_IF_ERROR(q.status());
+  std::vector<Case*> missing;
+  for (auto& c : loaded)
+    if (c) missing.push_back(&*c);
+  BARAZA_RETURN_IF_ERROR(detail::LoadPositionsOf(*r, missing, self().cipher_.get()));
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i]) continue;
+    out[i] = std::make_shared<const Case>(std::move(*loaded[i]));
+    self().cache_.AddLoaded(out[i], epoch);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "storage/case_codec.h"
@@ -147,6 +148,43 @@ TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, Sq
   CHECK_FALSE(store->FindToken("nope")->has_value());
   CHECK(*store->CountTokens(Role::kMediator) == 1);
   CHECK(*store->CountTokens(Role::kLiaison) == 0);
+}
+
+TEMPLATE_TEST_CASE("store lists a page of cases each with its own positions, mediator-only "
+                   "text unsealed",
+                   "[store]", MemoryStore, SqliteStore, PostgresStore) {
+  TestType factory;
+  BARAZA_MAKE_STORE(store, factory);
+  ContactGroup g = Seed(*store);
+  // 70 cases (more than one query's worth of positions at once), with 0, 1
+  // or 2 positions each, the second one mediator-only.
+  std::map<Id, std::vector<std::string>> said;
+  for (int i = 0; i < 70; ++i) {
+    workflow::Transition t = FileIn(*store, g);
+    said[t.next.id];
+    for (int k = 0; k < i % 3; ++k) {
+      const std::string text = "case " + std::to_string(t.next.id) + " answer " + std::to_string(k);
+      auto answer = workflow::Respond(t.next, text,
+                                      k == 0 ? Visibility::kGroup : Visibility::kMediatorOnly,
+                                      LiaisonOf(g.parties[1 + k].id), kT0 + (k + 1) * kSecond);
+      REQUIRE(answer.ok());
+      Save(*store, *answer);
+      t = *answer;
+      said[t.next.id].push_back(text);
+    }
+  }
+  CaseFilter page;
+  page.group_id = g.id;
+  page.limit = 100;
+  auto cases = store->ListCases(page);
+  REQUIRE(cases.ok());
+  REQUIRE(cases->size() == 70);
+  for (const Case& c : *cases) {
+    INFO("case " << c.id);
+    std::vector<std::string> texts;
+    for (const Position& p : c.positions) texts.push_back(p.text);
+    CHECK(texts == said.at(c.id));
+  }
 }
 
 TEMPLATE_TEST_CASE("store lists tokens and revokes one by its public id, once", "[store]",
