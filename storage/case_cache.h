@@ -54,6 +54,8 @@ class CaseCache {
     return it->second->c;
   }
 
+  bool keeps() const { return capacity_ > 0; }
+
   // Forgets every case (what was read may no longer be true).
   void Clear() {
     std::lock_guard lock(mu_);

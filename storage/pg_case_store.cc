@@ -106,7 +106,7 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
   }
   store->writer_conn_ = std::move(conn);
   store->tx_ = std::make_unique<PgTx>(*store->writer_conn_, store->cache_, store->cipher_.get(),
-                                      /*kept_cases=*/4096);
+                                      /*kept_cases=*/PgTx::kKnownCases);
   store->writes_.Start(
       options.max_batch,
       [s = store.get()](std::vector<Job>& batch, bool& committed) {
@@ -120,9 +120,9 @@ Result<std::unique_ptr<PgCaseStore>> PgCaseStore::Open(const Options& options) {
 }
 
 PgCaseStore::~PgCaseStore() {
-  statistics_.reset();
   WatchOtherWriters(nullptr);
-  writes_.Stop();  // every queued write committed and answered
+  writes_.Stop();  // every queued write committed and answered, before anything else
+  statistics_.reset();
   pool_.Clear();
   writer_conn_.reset();
 }

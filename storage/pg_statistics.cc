@@ -39,12 +39,13 @@ Statistics::~Statistics() {
 namespace {
 
 Result<std::vector<TableActivity>> ReadActivity(Connection& c) {
-  // Only this schema's tables: those barazad made (pg_stat_user_tables counts
-  // every session's changes, flushed at least once a second; pg_class holds
-  // what the last analysis counted).
+  // Only the tables of this schema that barazad's role owns, those it made and
+  // may analyze (pg_stat_user_tables counts every session's changes, flushed
+  // at least once a second; pg_class holds what the last analysis counted).
   Query q(c,
           "SELECT s.relname, s.n_live_tup, c.reltuples::bigint FROM pg_stat_user_tables s "
-          "JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema()");
+          "JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema() "
+          "AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)");
   std::vector<TableActivity> out;
   while (q.Next()) out.push_back({q.Text(0), q.Int(1), q.Int(2)});
   if (!q.status().ok()) return q.status();
@@ -68,13 +69,18 @@ void Statistics::Loop() {
   while (!wake_.wait_for(lock, every_, [&] { return stop_; })) {
     lock.unlock();
     if (!c || c->broken()) {
+      // An ANALYZE waits for no lock long (another barazad's ANALYZE of the
+      // same table, a VACUUM): it is tried again at a later turn, and the
+      // store's shutdown waits for at most one statement.
       auto opened = Connection::Open(conninfo_);
       c = opened.ok() ? std::move(opened).value() : nullptr;
+      if (c && !c->Exec("SET lock_timeout = '1s'; SET statement_timeout = '30s'").ok()) c.reset();
     }
     if (c) {
       auto activity = ReadActivity(*c);
       if (activity.ok()) {
         for (const auto& table : StaleTables(*activity)) {
+          if (stopping()) break;
           std::string name = QuotedName(*c, table);
           if (name.empty() || !c->Exec("ANALYZE " + name).ok()) break;
           analyzed_ += 1;

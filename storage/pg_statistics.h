@@ -38,7 +38,7 @@ class Statistics {
   // schema's tables and runs ANALYZE on the stale ones. A database away
   // is tried again at the next turn; nothing is reported but the count below.
   Statistics(std::string conninfo, std::chrono::milliseconds every);
-  ~Statistics();  // stops the thread (an ANALYZE under way finishes first)
+  ~Statistics();  // stops the thread (an ANALYZE under way, at most 30 s, finishes first)
   Statistics(const Statistics&) = delete;
   Statistics& operator=(const Statistics&) = delete;
 
@@ -46,6 +46,10 @@ class Statistics {
 
  private:
   void Loop();
+  bool stopping() {
+    std::lock_guard lock(mu_);
+    return stop_;
+  }
 
   const std::string conninfo_;
   const std::chrono::milliseconds every_;

@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 #include "storage/pg_case_store.h"
 #include "storage/pg_connection.h"
@@ -15,6 +16,30 @@ namespace baraza::sql {
 #define BARAZA_SQL_READER(name) \
   auto name = self().Reader();  \
   if (!name.ok()) return name.status()
+
+namespace {
+
+// On SQLite, the reads made while it lives see one snapshot (a read
+// transaction): a page of cases and their positions, read one after the
+// other, agree. PostgreSQL's readers see each statement's committed state.
+template <class C>
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(C& c) : c_(c) {
+    if constexpr (std::is_same_v<C, sqlite::Connection>) open_ = c_.Exec("BEGIN").ok();
+  }
+  ~ReadSnapshot() {  // never left open: the pooled reader would keep an old snapshot
+    if (open_ && !c_.Exec("COMMIT").ok()) c_.Exec("ROLLBACK");
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  C& c_;
+  bool open_ = false;
+};
+
+}  // namespace
 
 template <class Store, class C>
 Result<ContactGroup> SqlStoreReads<Store, C>::GetGroup(Id id) {
@@ -80,6 +105,7 @@ template <class Store, class C>
 Result<std::vector<CaseRef>> SqlStoreReads<Store, C>::ListCasesShared(const CaseFilter& f) {
   uint64_t epoch = self().cache_.Epoch();
   BARAZA_SQL_READER(r);
+  ReadSnapshot<C> snapshot(*r);
   // One statement per way in, each written so that the database walks an index
   // newest first and stops at the page's end: by party (case_parties), by group
   // (cases_by_group), by commander (cases_by_commander), or all cases. The other

@@ -81,7 +81,7 @@ std::vector<CaseRef> SqlTx<C>::TakeSaved(bool committed) {
     // As this transaction left it (never read after the COMMIT: another
     // barazad may have written since).
     committed_head_ = history_.KnownHead();
-    kept_cases_.Committed(std::vector<CaseRef>(out));
+    if (kept_cases_.keeps()) kept_cases_.Committed(std::vector<CaseRef>(out));
   } else {  // read everything again next time
     history_.Forget();
     ForgetReads();
@@ -98,6 +98,7 @@ void SqlTx<C>::ForgetReads() {
   next_case_.reset();
   next_ids_.clear();
   case_rows_.clear();
+  case_rows_bytes_ = 0;
   stored_positions_.clear();
   deadlines_.clear();
   requests_.clear();
@@ -106,9 +107,20 @@ void SqlTx<C>::ForgetReads() {
 
 template <class C>
 void SqlTx<C>::KeepBounded() {
-  if (case_rows_.size() >= kKnownCases) case_rows_.clear();
+  if (case_rows_.size() >= kKnownCases || case_rows_bytes_ >= kKnownRowBytes) {
+    case_rows_.clear();
+    case_rows_bytes_ = 0;
+  }
   if (stored_positions_.size() >= kKnownCases) stored_positions_.clear();
   if (deadlines_.size() >= kKnownCases) deadlines_.clear();
+}
+
+template <class C>
+void SqlTx<C>::KeepRow(Id id, projection::Row row) {
+  KeepBounded();
+  // Counted as added (a row replaced is not taken off): cleared a little early.
+  case_rows_bytes_ += std::get<std::string>(row[kCaseBodyColumn]).size() + 64;
+  case_rows_[id] = std::move(row);
 }
 
 // Groups change only through this writer (InsertGroup, InsertParty,
@@ -184,10 +196,10 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   history_.NoteTail(id, std::move(tail));
   KeepBounded();
   deadlines_[id] = std::move(deadlines);
-  case_rows_[id] = std::move(row);
+  KeepRow(id, std::move(row));
   stored_positions_[id] = c->positions.empty() ? 0 : c->positions.back().id;
   auto loaded = std::make_shared<const Case>(std::move(c).value());
-  kept_cases_.AddLoaded(loaded, kept_cases_.Epoch());
+  if (kept_cases_.keeps()) kept_cases_.AddLoaded(loaded, kept_cases_.Epoch());
   return loaded;
 }
 
@@ -395,8 +407,7 @@ Status SqlTx<C>::SaveCase(CaseRef saved, const std::vector<Event>& events, std::
     // failure, on PostgreSQL, reruns the batch and this write gets the error).
     BARAZA_RETURN_IF_ERROR(q.Send(1, changed_meanwhile()));
   }
-  KeepBounded();
-  case_rows_[c.id] = row;
+  KeepRow(c.id, row);
   recorder_.Put(Table::kCases, std::move(row), old ? &*old : nullptr);
   BARAZA_RETURN_IF_ERROR(AppendPositions(c, is_new));
   staged_[c.id] = std::move(saved);  // `c` stays valid: the map holds the same case

@@ -22,6 +22,10 @@ template <class C>
 class SqlTx : public WriteTx {
  public:
   // `cipher` seals mediator-only text (null: such writes fail); not owned.
+  // How many cases the writer keeps what it knows of (as SQLite's read cache),
+  // and at most how many bytes of their stored rows (a case's text may be long).
+  static constexpr size_t kKnownCases = 16384;
+  static constexpr size_t kKnownRowBytes = 32u << 20;
   // `kept_cases`: decoded cases the writer keeps for itself between
   // transactions while no one else writes (PostgreSQL, whose shared `cache`
   // is off); 0 for a store whose `cache` already keeps them.
@@ -95,6 +99,7 @@ class SqlTx : public WriteTx {
   // Makes room in the maps of known cases below (cleared when full: what is
   // not known is read again).
   void KeepBounded();
+  void KeepRow(Id id, projection::Row row);  // into case_rows_, bounded
 
   using Query = typename C::Query;
   C& c_;
@@ -120,8 +125,8 @@ class SqlTx : public WriteTx {
   // Cases read or saved (kept between transactions as the rest, at most
   // kKnownCases of each): their stored row (the old row of the next save, for
   // the state sum), their last stored position's id and their pending deadlines.
-  static constexpr size_t kKnownCases = 4096;
   std::unordered_map<Id, projection::Row> case_rows_;
+  size_t case_rows_bytes_ = 0;
   std::unordered_map<Id, Id> stored_positions_;
   std::unordered_map<Id, std::vector<Deadline>> deadlines_;
   // Request keys looked up or written by this transaction (nullopt: none stored).

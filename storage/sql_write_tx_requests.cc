@@ -41,7 +41,8 @@ const char* RequestsIn(size_t n) {
 }
 
 // Look-ups sent together before their answers are read (one round trip in
-// PostgreSQL's pipeline), at most this many at once.
+// PostgreSQL's pipeline), at most this many at once; one at a time without a
+// pipeline (SQLite shares one statement among queries of the same text).
 constexpr size_t kStartedTogether = 16;
 
 }  // namespace
@@ -69,9 +70,10 @@ Status SqlTx<C>::LookUpRequests(const std::vector<CaseStore::RequestRef>& keys) 
       chunks.push_back({&actor, &ids[first], n});
       first += n;
     }
-  for (size_t first = 0; first < chunks.size(); first += kStartedTogether) {
+  const size_t together = c_.pipelined() ? kStartedTogether : 1;
+  for (size_t first = 0; first < chunks.size(); first += together) {
     std::vector<std::unique_ptr<Query>> started;
-    for (size_t i = first; i < std::min(chunks.size(), first + kStartedTogether); ++i) {
+    for (size_t i = first; i < std::min(chunks.size(), first + together); ++i) {
       auto& q = *started.emplace_back(std::make_unique<Query>(c_, RequestsIn(chunks[i].n)));
       q.Bind(*chunks[i].actor);
       for (size_t j = 0; j < chunks[i].n; ++j) q.Bind(chunks[i].ids[j]);

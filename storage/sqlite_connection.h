@@ -44,6 +44,10 @@ class Connection {
   bool changed() const { return changed_; }
   void ResetChanged() { changed_ = false; }
   void MarkChanged() { changed_ = true; }
+  // No pipeline (as pg::Connection's): a statement runs when read, and two
+  // Query objects of the same text share one statement, so never read
+  // several of one text at once.
+  bool pipelined() const { return false; }
 
   Status Exec(const char* sql) {
     char* err = nullptr;

@@ -398,21 +398,28 @@ TEMPLATE_TEST_CASE("store finds the request keys of a batch's writes: stored bef
                    "[store]", SqliteStore, PostgresStore) {  // the stores that batch writes
   TestType factory;
   BARAZA_MAKE_STORE(store, factory);
-  // Keys 0..39 of liaison:1 stored before; the batch's writes name keys 0..99,
-  // each twice (a client's retry queued behind its first call), of seven actors
-  // (more look-ups than are sent together), and store what they miss.
+  // The batch's writes name keys 0..99, each twice (a client's retry queued
+  // behind its first call), and store what they miss: keys 0..69 of
+  // liaison:1 (more than one look-up's 64), 70..99 of ten other actors, three
+  // each (more look-ups than are sent together). Keys 0..39 and 90..99 were
+  // stored before: of the first actor and of every other.
+  auto key = [](int i) { return "key-" + std::to_string(i % 100); };
+  auto actor = [](int i) {
+    return i % 100 < 70 ? std::string("liaison:1")
+                        : "liaison:" + std::to_string(2 + (i % 100 - 70) % 10);
+  };
+  auto before = [](int i) { return i % 100 < 40 || i % 100 >= 90; };
   REQUIRE(store
               ->WriteAndWait([&](WriteTx& tx) -> Status {
-                for (int k = 0; k < 40; ++k)
-                  BARAZA_RETURN_IF_ERROR(tx.InsertRequest(StoredRequest{
-                      "liaison:1", "key-" + std::to_string(k), "before", k, "", kT0}));
+                for (int k = 0; k < 100; ++k)
+                  if (before(k))
+                    BARAZA_RETURN_IF_ERROR(
+                        tx.InsertRequest(StoredRequest{actor(k), key(k), "before", k, "", kT0}));
                 return Status::Ok();
               })
               .ok());
   constexpr int kWrites = 200;
   std::vector<std::string> seen(kWrites);
-  auto key = [](int i) { return "key-" + std::to_string(i % 100); };
-  auto actor = [](int i) { return "liaison:" + std::to_string(i % 100 % 7 + 1); };
   auto results = WriteBatched(
       *store, kWrites,
       [&](int i, WriteTx& tx) -> Status {
@@ -428,9 +435,7 @@ TEMPLATE_TEST_CASE("store finds the request keys of a batch's writes: stored bef
   for (int i = 0; i < kWrites; ++i) {
     INFO("write " << i << " of " << actor(i));
     REQUIRE(results[i].ok());
-    CHECK(seen[i] == (actor(i) == "liaison:1" && i % 100 < 40 ? "before"
-                      : i < 100                               ? "none"
-                                                              : "batch"));
+    CHECK(seen[i] == (before(i) ? "before" : i < 100 ? "none" : "batch"));
   }
   // Another actor's key of the same id is another request.
   std::optional<StoredRequest> other;
