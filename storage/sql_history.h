@@ -41,9 +41,10 @@ class HistoryWriter {
   static constexpr const char* kCaseTailSql =
       "SELECT seq, hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1";
   void NoteTail(Id case_id, Tail tail) {
-    if (tails_.size() >= 4096) tails_.clear();
+    if (tails_.size() >= kMaxTails) tails_.clear();
     tails_[case_id] = std::move(tail);
   }
+  bool KnowsTail(Id case_id) const { return tails_.count(case_id) != 0; }
 
   // The write in progress succeeded (its events stand) or was rolled back.
   void WriteDone(bool ok);
@@ -58,6 +59,7 @@ class HistoryWriter {
   C& c_;
   // The cases' last events as read or appended (no look-up for a case's next
   // event, nor for the registry's); bounded, and forgotten with a failed write.
+  static constexpr size_t kMaxTails = 16384;  // as SqlTx's known cases
   std::unordered_map<Id, Tail> tails_;
   // The log head with this write's events, and with only the writes that succeeded.
   std::optional<chain::Head> head_, good_head_;
@@ -114,7 +116,7 @@ Status HistoryWriter<C>::Append(const Event& e, const std::string& details_json,
   tails_.erase(e.case_id);  // until the row is in
   BARAZA_RETURN_IF_ERROR(q.Send());
   head_ = log;
-  if (tails_.size() >= 4096) tails_.clear();
+  if (tails_.size() >= kMaxTails) tails_.clear();
   tails_[e.case_id] = {e.seq, link};
   return Status::Ok();
 }

@@ -118,8 +118,11 @@ void SqlTx<C>::KeepBounded() {
 template <class C>
 void SqlTx<C>::KeepRow(Id id, projection::Row row) {
   KeepBounded();
-  // Counted as added (a row replaced is not taken off): cleared a little early.
-  case_rows_bytes_ += std::get<std::string>(row[kCaseBodyColumn]).size() + 64;
+  auto bytes = [](const projection::Row& r) {
+    return std::get<std::string>(r[kCaseBodyColumn]).size() + 64;
+  };
+  if (auto old = case_rows_.find(id); old != case_rows_.end()) case_rows_bytes_ -= bytes(old->second);
+  case_rows_bytes_ += bytes(row);
   case_rows_[id] = std::move(row);
 }
 
@@ -169,7 +172,12 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
   if (auto it = staged_.find(id); it != staged_.end()) return it->second;
   if (auto it = pending_.find(id); it != pending_.end()) return it->second;
   if (auto cached = cache_.Get(id)) return cached;
-  if (auto kept = kept_cases_.Get(id)) return kept;
+  // A kept case only with all that its save needs (the maps may have been
+  // cleared apart): else read together below, not one by one at the save.
+  if (auto kept = kept_cases_.Get(id);
+      kept && case_rows_.count(id) && stored_positions_.count(id) && deadlines_.count(id) &&
+      history_.KnowsTail(id))
+    return kept;
   // What the save that follows needs too, read together (one round trip in
   // PostgreSQL's pipeline): the whole row (its old row, for the state sum), the
   // positions, the pending deadlines and the last event.
