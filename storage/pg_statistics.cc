@@ -17,7 +17,8 @@ std::vector<std::string> StaleTables(const std::vector<TableActivity>& tables) {
   for (const auto& t : tables) {
     const int64_t analyzed = std::max<int64_t>(t.analyzed_rows, 0);
     const int64_t grown = t.live_rows - analyzed;
-    if (grown >= kMinGrowth && grown * 4 >= analyzed) out.push_back(t.table);
+    if (analyzed < kMaxRows && grown >= kMinGrowth && grown * 4 >= analyzed)
+      out.push_back(t.table);
   }
   return out;
 }
