@@ -171,12 +171,20 @@ inline Status ReadPositions(Q& q, Case& out, const DataCipher* cipher) {
   return q.status();
 }
 
-// kPositionsOfCase for n cases at once ("case_id IN (?,...)"), n one of kCaseChunks.
-inline constexpr size_t kCaseChunks[] = {64, 16, 4, 1};
+// The sizes of "IN (?,...)" lists a query is prepared with (one statement
+// each), and the largest that `remaining` values fill.
+inline constexpr size_t kInListSizes[] = {64, 16, 4, 1};
+inline size_t InListSize(size_t remaining) {
+  for (size_t n : kInListSizes)
+    if (n <= remaining) return n;
+  return 1;
+}
+
+// kPositionsOfCase for n cases at once ("case_id IN (?,...)"), n one of kInListSizes.
 inline const char* PositionsOfCases(size_t n) {
   static const std::map<size_t, std::string> kSql = [] {
     std::map<size_t, std::string> out;
-    for (size_t chunk : kCaseChunks) {
+    for (size_t chunk : kInListSizes) {
       std::string sql =
           "SELECT case_id, id, party_id, visibility, stated_at, text FROM positions "
           "WHERE case_id IN (";
@@ -200,12 +208,7 @@ inline Status LoadPositionsOf(C& c, const std::vector<Case*>& cases, const DataC
   std::vector<Id> ids;
   for (const auto& [id, k] : by_id) ids.push_back(id);
   for (size_t first = 0; first < ids.size();) {
-    size_t n = 1;
-    for (size_t chunk : kCaseChunks)
-      if (chunk <= ids.size() - first) {
-        n = chunk;
-        break;
-      }
+    const size_t n = InListSize(ids.size() - first);
     typename C::Query q(c, PositionsOfCases(n));
     for (size_t i = first; i < first + n; ++i) q.Bind(ids[i]);
     while (q.Next()) {

@@ -5,6 +5,7 @@
 
 #include "storage/pg_connection.h"
 #include "storage/sql_record.h"
+#include "storage/sql_rows.h"
 #include "storage/sql_write_tx.h"
 #include "storage/sqlite_connection.h"
 
@@ -26,11 +27,10 @@ StoredRequest ReadRequest(auto& q) {
 // "... WHERE actor = ? AND request_id IN (?,...)", one index scan over the whole
 // key (0.1 ms for 64 keys in PostgreSQL, where "(actor, request_id) IN
 // ((?,?),...)" is 64 index scans OR'ed, 0.7 ms).
-constexpr size_t kKeyChunks[] = {64, 16, 4, 1};
 const char* RequestsIn(size_t n) {
   static const std::map<size_t, std::string> kSql = [] {
     std::map<size_t, std::string> out;
-    for (size_t chunk : kKeyChunks) {
+    for (size_t chunk : detail::kInListSizes) {
       std::string sql = std::string(kRequestColumns) + "WHERE actor = ? AND request_id IN (";
       for (size_t i = 0; i < chunk; ++i) sql += i ? ",?" : "?";
       out[chunk] = sql + ")";
@@ -61,12 +61,7 @@ Status SqlTx<C>::LookUpRequests(const std::vector<CaseStore::RequestRef>& keys) 
   std::vector<Chunk> chunks;
   for (const auto& [actor, ids] : wanted)
     for (size_t first = 0; first < ids.size();) {
-      size_t n = 1;
-      for (size_t chunk : kKeyChunks)
-        if (chunk <= ids.size() - first) {
-          n = chunk;
-          break;
-        }
+      const size_t n = detail::InListSize(ids.size() - first);
       chunks.push_back({&actor, &ids[first], n});
       first += n;
     }
