@@ -399,17 +399,8 @@ TEST_CASE("postgres store's writer, keeping the cases it wrote between its write
           "what another store wrote to one since",
           "[postgres]") {
   BARAZA_REQUIRE_POSTGRES();
-  const std::string db = PostgresServer::Get().NewDatabase();
-  TempDir dir;
-  auto open = [&] {
-    PgCaseStore::Options o;
-    o.conninfo = db;
-    o.data_key_file = dir.file("baraza.key");
-    auto store = PgCaseStore::Open(o);
-    if (!store.ok()) FAIL(store.status().message());
-    return std::move(store).value();
-  };
-  auto a = open(), b = open();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  auto a = h.Open(), b = h.Open();
   ContactGroup g = Seed(*a);
   const Id id = FileIn(*a, g).next.id;  // `a` keeps version 1
   auto respond = [&](PgCaseStore& store, const Party& party, const std::string& text) {
