@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -111,9 +112,10 @@ class Connection {
     bool commit = false;  // a COMMIT: it must answer COMMIT (not ROLLBACK)
   };
   // Sends `sql` (prepared first if it is not yet) in the pipeline.
-  Status SendPrepared(const char* sql, const std::vector<Oid>& types,
-                      const std::vector<std::string>& values, const std::vector<bool>& nulls,
-                      const std::vector<int>& formats, Due due);
+  // The spans are the statement's parameters, `nulls[i]` non-zero for a NULL.
+  Status SendPrepared(const char* sql, std::span<const Oid> types,
+                      std::span<const std::string> values, std::span<const char> nulls,
+                      std::span<const int> formats, Due due);
   // The first result of the next statement's answer, the rest of it read.
   PGresult* NextAnswer();
   // Reads and checks the answers due, in order (once the server was asked for them).
@@ -126,13 +128,13 @@ class Connection {
     std::string table;
     size_t count = 0;
     std::vector<std::string> values;
-    std::vector<bool> nulls;
+    std::vector<char> nulls;
     std::vector<int> formats;
     std::vector<Oid> types;
   };
   // The table `sql` inserts one row into, if it is a plain one-row INSERT; else "".
   const std::string& HoldableTable(const char* sql);
-  Status HoldRow(const char* sql, std::vector<std::string>& values, std::vector<bool>& nulls,
+  Status HoldRow(const char* sql, std::vector<std::string>& values, std::vector<char>& nulls,
                  std::vector<int>& formats, std::vector<Oid>& types);
   // Sends the rows held for the tables `sql` names (null: every table).
   Status SendHeldRows(const char* sql);
@@ -149,7 +151,13 @@ class Connection {
   Status pipeline_failure_;
   std::vector<HeldRows> held_;
   std::map<const char*, std::string> holdable_;  // by the one-row INSERT's text
-  std::map<std::pair<const char*, size_t>, std::string> multi_row_sql_;
+  struct MultiRow {  // a one-row INSERT's text with n groups of marks, and its n x types
+    std::string sql;
+    std::vector<Oid> types;
+  };
+  std::map<std::pair<const char*, size_t>, MultiRow> multi_row_sql_;
+  std::vector<const char*> send_ptrs_;  // SendPrepared's parameter pointers, kept to reuse
+  std::vector<int> send_lengths_;
 };
 
 // One execution of a cached statement: bind, run (on the first Next), read
@@ -205,7 +213,7 @@ class Query {
   Connection& conn_;
   const char* sql_;
   std::vector<std::string> values_;
-  std::vector<bool> nulls_;
+  std::vector<char> nulls_;
   std::vector<int> formats_;
   std::vector<Oid> types_;
   PGresult* res_ = nullptr;

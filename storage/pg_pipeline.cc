@@ -38,7 +38,7 @@ const std::string& Connection::HoldableTable(const char* sql) {
 }
 
 Status Connection::HoldRow(const char* sql, std::vector<std::string>& values,
-                           std::vector<bool>& nulls, std::vector<int>& formats,
+                           std::vector<char>& nulls, std::vector<int>& formats,
                            std::vector<Oid>& types) {
   HeldRows* rows = nullptr;
   for (auto& r : held_)
@@ -78,23 +78,22 @@ Status Connection::SendRows(HeldRows& rows) {
         n = chunk;
         break;
       }
-    std::string& multi = multi_row_sql_[{rows.sql, n}];
-    if (multi.empty()) {  // the one-row INSERT with n groups of marks
+    MultiRow& multi = multi_row_sql_[{rows.sql, n}];
+    if (multi.sql.empty()) {  // the one-row INSERT with n groups of marks
       const std::string one = rows.sql;
       const size_t at = one.rfind(" VALUES(") + 7;
       const std::string marks = one.substr(at);
-      multi = one.substr(0, at);
-      for (size_t i = 0; i < n; ++i) multi += (i ? "," : "") + marks;
+      multi.sql = one.substr(0, at);
+      for (size_t i = 0; i < n; ++i) {
+        multi.sql += (i ? "," : "") + marks;
+        multi.types.insert(multi.types.end(), rows.types.begin(), rows.types.end());
+      }
     }
-    auto slice = [&](const auto& all) {
-      using V = std::decay_t<decltype(all)>;
-      return V(all.begin() + static_cast<std::ptrdiff_t>(first * width),
-               all.begin() + static_cast<std::ptrdiff_t>((first + n) * width));
+    auto slice = [&](const auto& all) {  // this chunk's parameters, not copied
+      return std::span(all).subspan(first * width, n * width);
     };
-    std::vector<Oid> types;
-    for (size_t i = 0; i < n; ++i) types.insert(types.end(), rows.types.begin(), rows.types.end());
-    BARAZA_RETURN_IF_ERROR(SendPrepared(multi.c_str(), types, slice(rows.values), slice(rows.nulls),
-                                        slice(rows.formats), Due{}));
+    BARAZA_RETURN_IF_ERROR(SendPrepared(multi.sql.c_str(), multi.types, slice(rows.values),
+                                        slice(rows.nulls), slice(rows.formats), Due{}));
     first += n;
   }
   rows.count = 0;
@@ -112,10 +111,9 @@ Status Connection::BeginPipeline() {
   return Status::Ok();
 }
 
-Status Connection::SendPrepared(const char* sql, const std::vector<Oid>& types,
-                                const std::vector<std::string>& values,
-                                const std::vector<bool>& nulls, const std::vector<int>& formats,
-                                Due due) {
+Status Connection::SendPrepared(const char* sql, std::span<const Oid> types,
+                                std::span<const std::string> values, std::span<const char> nulls,
+                                std::span<const int> formats, Due due) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
@@ -128,14 +126,15 @@ Status Connection::SendPrepared(const char* sql, const std::vector<Oid>& types,
     due_.push_back(std::move(prepare));
     it = prepared_.emplace(sql, std::move(name)).first;
   }
-  std::vector<const char*> ptrs;
-  std::vector<int> lengths;
+  send_ptrs_.clear();
+  send_lengths_.clear();
   for (size_t i = 0; i < values.size(); ++i) {
-    ptrs.push_back(nulls[i] ? nullptr : values[i].data());
-    lengths.push_back(static_cast<int>(values[i].size()));
+    send_ptrs_.push_back(nulls[i] ? nullptr : values[i].data());
+    send_lengths_.push_back(static_cast<int>(values[i].size()));
   }
-  if (!PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
-                           lengths.data(), formats.data(), /*resultFormat=*/0))
+  if (!PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(send_ptrs_.size()),
+                           send_ptrs_.data(), send_lengths_.data(), formats.data(),
+                           /*resultFormat=*/0))
     return ToStatus(conn_, nullptr, std::string(sql, std::min<size_t>(std::strlen(sql), 60)).c_str());
   due_.push_back(std::move(due));
   return Status::Ok();
