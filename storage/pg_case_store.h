@@ -37,7 +37,7 @@ class Statistics;
 class PgCaseStore : public sql::SqlStoreReads<PgCaseStore, pg::Connection> {
  public:
   // The schema this binary writes (schema_version); a newer one is refused.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   struct Options {
     std::string conninfo;  // a libpq connection string or postgresql:// URI

@@ -306,6 +306,37 @@ TEST_CASE("postgres store names a projection column its schema lacks instead of 
   CHECK_THAT(store.status().message(), Catch::Contains("notices.commander_id"));
 }
 
+TEST_CASE("postgres store keeps planner statistics only of the columns it searches by, and a "
+          "schema 2 database gains that when opened",
+          "[postgres]") {
+  BARAZA_REQUIRE_POSTGRES();
+  PgHistory h(PostgresServer::Get().NewDatabase());
+  auto target = [&](const char* table, const char* column) {
+    return Scalar(h.conninfo, std::string("SELECT attstattarget FROM pg_attribute WHERE attrelid = '") +
+                                  table + "'::regclass AND attname = '" + column + "'");
+  };
+  auto analyzed = [&](const char* column) {
+    return Scalar(h.conninfo, std::string("SELECT count(*) FROM pg_stats WHERE tablename = "
+                                          "'events' AND attname = '") + column + "'");
+  };
+  CHECK(target("events", "details") == "0");
+  CHECK(target("events", "changes") == "0");
+  CHECK(target("cases", "body") == "0");
+  CHECK(target("events", "case_id") == "-1");  // searched by: the default target
+  PgTamper(h.conninfo, "ANALYZE events");
+  CHECK(analyzed("case_id") == "1");
+  CHECK(analyzed("log_seq") == "1");
+  CHECK(analyzed("details") == "0");
+  CHECK(analyzed("changes") == "0");
+
+  PgTamper(h.conninfo,
+           "ALTER TABLE events ALTER COLUMN details SET STATISTICS -1; "
+           "UPDATE schema_version SET version = 2");
+  h.Open();
+  CHECK(target("events", "details") == "0");
+  CHECK(Scalar(h.conninfo, "SELECT version FROM schema_version") == "3");
+}
+
 TEST_CASE("postgres store isolates a refused write without a savepoint, and undoes one that "
           "failed half-way with the rest of its batch kept",
           "[postgres]") {
