@@ -15,8 +15,12 @@
 
 namespace baraza::testing {
 
+// Each factory's Reopen(store) closes `store` and opens its database again: a
+// store with nothing read yet (no cached case), as a restarted barazad. The
+// in-memory store has nothing to reopen and is kept as it is.
 struct MemoryStore {
   std::unique_ptr<CaseStore> Make() { return std::make_unique<MemoryCaseStore>(); }
+  void Reopen(std::unique_ptr<CaseStore>&) {}
 };
 
 struct SqliteStore {
@@ -26,19 +30,34 @@ struct SqliteStore {
     REQUIRE(s.ok());
     return std::move(s).value();
   }
+  void Reopen(std::unique_ptr<CaseStore>& store) {
+    store.reset();
+    store = Make();
+  }
 };
 
 // Null (and a warning) when PostgreSQL is not installed here: the test using
 // it then stops (BARAZA_MAKE_STORE).
 struct PostgresStore {
   TempDir dir;
+  std::string conninfo;  // the database Make() made
   std::unique_ptr<CaseStore> Make() {
     if (!PostgresServer::BinDir()) {
       WARN("SKIPPED on PostgreSQL: it is not installed (apt-get install postgresql-15)");
       return nullptr;
     }
+    conninfo = PostgresServer::Get().NewDatabase();
+    return Open();
+  }
+  void Reopen(std::unique_ptr<CaseStore>& store) {
+    store.reset();
+    store = Open();
+  }
+
+ private:
+  std::unique_ptr<CaseStore> Open() {
     PgCaseStore::Options o;
-    o.conninfo = PostgresServer::Get().NewDatabase();
+    o.conninfo = conninfo;
     o.data_key_file = dir.file("baraza.key");
     auto s = PgCaseStore::Open(o);
     if (!s.ok()) FAIL(s.status().message());

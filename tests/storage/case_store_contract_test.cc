@@ -173,6 +173,8 @@ TEMPLATE_TEST_CASE("store lists a page of cases each with its own positions, med
       said[t.next.id].push_back(text);
     }
   }
+  // Reopened: nothing cached, so each store reads the positions from its tables.
+  factory.Reopen(store);
   CaseFilter page;
   page.group_id = g.id;
   page.limit = 100;
