@@ -228,7 +228,15 @@ int main(int argc, char** argv) {
   app.add_option("--store", store,
                  "measure barazad on this PostgreSQL database (postgresql://...; an empty one, "
                  "e.g. fresh from createdb) instead of an SQLite file in --work");
+  std::vector<std::string> watch_dirs;
+  app.add_option("--pg-data", watch_dirs,
+                 "data directory of a PostgreSQL server on this machine (the primary, a "
+                 "standby) whose CPU per request is reported beside barazad's; "
+                 "deploy/bench.sh passes those of the cluster it starts");
   CLI11_PARSE(app, argc, argv);
+  std::vector<Watched> watched;
+  for (const auto& dir : watch_dirs)
+    watched.push_back({fs::path(dir).lexically_normal().filename().string(), dir});
   if (smoke) {
     runs = 1;
     max_requests = 100;
@@ -282,7 +290,10 @@ int main(int argc, char** argv) {
               << std::setw(3) << load << ": " << std::setw(8) << Fixed(r.Rps(), 0)
               << " req/s  p50 " << Fixed(r.p50, 2) << " ms  p99 " << Fixed(r.p99, 2)
               << " ms  CPU µs/req: server " << Fixed(r.server_cpu_us, 1) << ", client "
-              << Fixed(r.client_cpu_us, 1) << "  errors " << r.errors
+              << Fixed(r.client_cpu_us, 1);
+    for (size_t i = 0; i < watched.size() && i < r.watched_cpu_us.size(); ++i)
+      std::cerr << ", " << watched[i].name << " " << Fixed(r.watched_cpu_us[i], 1);
+    std::cerr << "  errors " << r.errors
               << (r.errors ? " (" + r.first_error + ")" : "") << std::endl;
     failed |= r.errors > 0 || r.ok == 0;
     results[row][load].push_back(r);
@@ -307,13 +318,19 @@ int main(int argc, char** argv) {
         Drive(std::min(load, 4), std::min<int64_t>(max_requests / 10, 200), 2, issue);  // warm-up
         const Child& measured = kind.rfind("echo", 0) == 0 ? echo : server;
         double cpu_before = measured.CpuMicros(), own_before = OwnCpuMicros();
+        std::vector<double> watched_before;
+        for (const auto& w : watched) watched_before.push_back(w.CpuMicros());
         std::vector<Result> rs = DriveClasses(load, mixed ? 2 : 1, max_requests, seconds, issue);
         int64_t answered = 0;
         for (const auto& r : rs) answered += r.ok;
+        std::vector<double> watched_after;
+        for (const auto& w : watched) watched_after.push_back(w.CpuMicros());
         for (auto& r : rs)  // a mixed run's CPU is that of both halves together
           if (answered > 0) {
             r.server_cpu_us = (measured.CpuMicros() - cpu_before) / answered;
             r.client_cpu_us = (OwnCpuMicros() - own_before) / answered;
+            for (size_t i = 0; i < watched.size(); ++i)
+              r.watched_cpu_us.push_back((watched_after[i] - watched_before[i]) / answered);
           }
         if (mixed) {
           report(run, "mixed-get", load, rs[0]);
@@ -353,14 +370,20 @@ int main(int argc, char** argv) {
   }
   std::ostringstream table;
   table << "| RPC | in flight | req/s (median, range) | p50 ms | p99 ms | p99.9 ms | × echo "
-           "| server CPU µs/req | client CPU µs/req |\n"
-        << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+           "| server CPU µs/req | client CPU µs/req |";
+  for (const auto& w : watched) table << " PostgreSQL " << w.name << " CPU µs/req |";
+  table << "\n|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+  for (size_t i = 0; i < watched.size(); ++i) table << "---:|";
+  table << "\n";
   for (const auto& row : rows)
     for (int load : loads) {
       if (!results[row].count(load)) continue;
       const auto& rs = results[row][load];
       std::vector<double> rps, p50, p99, p999, cpu, client_cpu;
+      std::vector<std::vector<double>> watched_cpu(watched.size());
       for (const auto& r : rs) {
+        for (size_t i = 0; i < watched.size() && i < r.watched_cpu_us.size(); ++i)
+          watched_cpu[i].push_back(r.watched_cpu_us[i]);
         rps.push_back(r.Rps());
         p50.push_back(r.p50);
         p99.push_back(r.p99);
@@ -387,7 +410,9 @@ int main(int argc, char** argv) {
             << load << " | " << Fixed(Median(rps), 0) << " (" << Fixed(*lo, 0) << "–"
             << Fixed(*hi, 0) << ") | " << Fixed(Median(p50), 2) << " | " << Fixed(Median(p99), 2)
             << " | " << Fixed(Median(p999), 2) << " | " << ratio << " | " << Fixed(Median(cpu), 1)
-            << " | " << Fixed(Median(client_cpu), 1) << " |\n";
+            << " | " << Fixed(Median(client_cpu), 1) << " |";
+      for (const auto& w : watched_cpu) table << " " << Fixed(Median(w), 1) << " |";
+      table << "\n";
     }
   // The targets of issue 7, checked against the medians.
   auto median_of = [&](const std::string& kind, int load, auto field) {
@@ -481,7 +506,12 @@ int main(int argc, char** argv) {
           "/proc) during the measurement divided by the requests it answered: on two shared "
           "cores, what a request costs the server decides how many it can answer. \"client CPU\" "
           "is the same for the load generator itself, which shares those cores; a mixed row's CPU is "
-          "that of both halves together.\n\n"
+          "that of both halves together."
+       << (watched.empty() ? ""
+                           : " \"PostgreSQL ... CPU\" is the same for each PostgreSQL server "
+                             "(its first process, every backend, the WAL sender and receiver, "
+                             "replay and background workers, from /proc), on the same cores.")
+       << "\n\n"
        << "## Results\n\n"
        << table.str() << "\n"
        << "barazad's resident memory after each round: " << rss.str() << ".\n\n"

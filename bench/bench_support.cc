@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <mutex>
@@ -24,6 +26,43 @@ double OwnCpuMicros() {
   getrusage(RUSAGE_SELF, &u);
   auto us = [](const timeval& t) { return t.tv_sec * 1e6 + static_cast<double>(t.tv_usec); };
   return us(u.ru_utime) + us(u.ru_stime);
+}
+
+namespace {
+// Fields 14-17 of /proc/PID/stat (utime, stime, cutime, cstime) in clock
+// ticks, and field 4 (the parent); false when the process is gone.
+bool ReadStat(const std::string& pid, long* parent, double* own_ticks, double* children_ticks) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return false;
+  std::istringstream fields(stat.substr(close + 2));
+  std::vector<double> f;
+  std::string x;
+  for (int i = 3; i <= 17 && fields >> x; ++i) f.push_back(std::atof(x.c_str()));
+  if (f.size() < 15) return false;
+  *parent = static_cast<long>(f[1]);  // field 4
+  *own_ticks = f[11] + f[12];         // fields 14, 15
+  *children_ticks = f[13] + f[14];    // fields 16, 17
+  return true;
+}
+}  // namespace
+
+double Watched::CpuMicros() const {
+  std::ifstream pidfile(data_dir + "/postmaster.pid");
+  long root = 0;
+  if (!(pidfile >> root) || root <= 0) return 0;
+  double ticks = 0;
+  long parent = 0;
+  double own = 0, exited = 0;
+  if (!ReadStat(std::to_string(root), &parent, &own, &exited)) return 0;
+  ticks += own + exited;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (ReadStat(pid, &parent, &own, &exited) && parent == root) ticks += own;
+  }
+  return ticks * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::vector<std::string> MetricsFlags(bool on) {

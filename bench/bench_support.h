@@ -58,6 +58,17 @@ struct Child {
 // CPU time (user + system) this process has used so far, in microseconds.
 double OwnCpuMicros();
 
+// A server this benchmark did not start but whose CPU it reports beside
+// barazad's: a PostgreSQL on this machine, named by its data directory.
+struct Watched {
+  std::string name;      // the directory's last component: "primary", "standby"
+  std::string data_dir;  // its postmaster.pid names the server's first process
+  // CPU time (user + system) of the server's first process, its children that
+  // have exited and those running (every backend, WAL sender, replay), in
+  // microseconds; 0 when it is not running.
+  double CpuMicros() const;
+};
+
 // barazad's flags for metrics when the benchmark measures their cost
 // (--barazad-metrics; deploy/bench.sh with BARAZA_BENCH_METRICS=1), else none.
 std::vector<std::string> MetricsFlags(bool on);
@@ -71,6 +82,7 @@ struct Result {
   double p50 = 0, p99 = 0, p999 = 0;  // milliseconds
   double server_cpu_us = 0;           // the server's CPU time per answered request
   double client_cpu_us = 0;           // the load generator's own, per answered request
+  std::vector<double> watched_cpu_us;  // each Watched server's, per answered request
   std::string first_error;
   double Rps() const { return seconds > 0 ? ok / seconds : 0; }
 };

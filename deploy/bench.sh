@@ -30,6 +30,7 @@ for a in "$@"; do [ "$a" = --smoke ] && out=(); done
 # started for the run in a temporary folder (deploy/pg-local.sh) and removed afterwards.
 postgres=0
 local_pg=""
+watch=()
 args=()
 prev=""
 for a in "$@"; do
@@ -41,13 +42,17 @@ for a in "$@"; do
       trap '"$ROOT/deploy/pg-local.sh" stop "$local_pg"' EXIT
       say "starting a local PostgreSQL primary and synchronous standby in $local_pg"
       a="$("$ROOT/deploy/pg-local.sh" start "$local_pg")"
+      # its CPU a request, beside barazad's and the load generator's
+      watch=(--pg-data "$local_pg/primary" --pg-data "$local_pg/standby")
     fi
   fi
   args+=("$a")
   prev="$a"
 done
-set -- "${args[@]}"
-[ $postgres = 1 ] && [ ${#out[@]} -gt 0 ] && out=(--markdown "$ROOT/docs/benchmarks-postgresql.md")
+set -- "${args[@]}" "${watch[@]}"
+[ $postgres = 1 ] && [ ${#out[@]} -gt 0 ] &&
+  out=(--markdown "$ROOT/docs/benchmarks-postgresql.md"
+       --notes "$ROOT/docs/benchmarks-postgresql-notes.md")
 say "measuring (the load generator shares the cores with the servers; keep the machine idle)"
 "$BUILD/bench/baraza-bench" --barazad "$BUILD/barazad" --echo "$BUILD/bench/bench-echo" \
   --work "${TMPDIR:-/tmp}/baraza-bench" "${metrics[@]}" "${out[@]}" "$@"
