@@ -15,11 +15,13 @@
 #include "storage/pg_case_store.h"
 #include "storage/sqlite_case_store.h"
 #include "tests/fakes/postgres_server.h"
+#include "tests/fakes/postgres_tools.h"
 #include "tests/fakes/store_helpers.h"
 #include "tests/fakes/temp_dir.h"
 
 using namespace baraza;
 using namespace baraza::testing;
+using pgtools::Scalar;
 
 namespace {
 
@@ -77,15 +79,6 @@ struct PgHistory {
     return *audit;
   }
 };
-
-std::string Scalar(const std::string& conninfo, const std::string& sql) {
-  PGconn* c = PQconnectdb(conninfo.c_str());
-  PGresult* r = PQexec(c, sql.c_str());
-  std::string out = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
-  PQclear(r);
-  PQfinish(c);
-  return out;
-}
 
 }  // namespace
 
