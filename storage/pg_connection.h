@@ -38,6 +38,9 @@ class Connection {
  public:
   using Query = pg::Query;  // for the code shared with SQLite (storage/sql_*.h)
   static constexpr const char* kByCommanderIndex = "";  // PostgreSQL picks the index itself
+  // A list of ids is bound as one bigint[] ('{1,2,3}'): one statement, one
+  // round trip, whatever their number.
+  static constexpr bool kIdArrays = true;
 
   // Connects with a libpq connection string or postgresql:// URI. The server's
   // synchronous_commit is set on for this session: an answer only after the

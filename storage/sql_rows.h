@@ -196,8 +196,12 @@ inline const char* PositionsOfCases(size_t n) {
   return kSql.at(n).c_str();
 }
 
-// The positions of every case of `cases` (decoded without them), a query for
-// up to 64 cases rather than one each: a page of cases in one or a few.
+// The positions of every case of `cases` (decoded without them), not a query
+// each: on PostgreSQL one for them all (C::kIdArrays), on SQLite one for up to
+// 64 cases.
+inline constexpr const char* kPositionsOfCaseArray =
+    "SELECT case_id, id, party_id, visibility, stated_at, text FROM positions "
+    "WHERE case_id = ANY(?::bigint[]) ORDER BY case_id, id";
 template <class C>
 inline Status LoadPositionsOf(C& c, const std::vector<Case*>& cases, const DataCipher* cipher) {
   std::map<Id, Case*> by_id;
@@ -205,21 +209,33 @@ inline Status LoadPositionsOf(C& c, const std::vector<Case*>& cases, const DataC
     k->positions.clear();
     by_id[k->id] = k;
   }
-  std::vector<Id> ids;
-  for (const auto& [id, k] : by_id) ids.push_back(id);
-  for (size_t first = 0; first < ids.size();) {
-    const size_t n = InListSize(ids.size() - first);
-    typename C::Query q(c, PositionsOfCases(n));
-    for (size_t i = first; i < first + n; ++i) q.Bind(ids[i]);
+  auto read = [&](typename C::Query& q) -> Status {
     while (q.Next()) {
       Case& k = *by_id.at(q.Int(0));
       BARAZA_ASSIGN_OR_RETURN(Position p, PositionAt(q, 1, k.id, cipher));
       k.positions.push_back(std::move(p));
     }
-    BARAZA_RETURN_IF_ERROR(q.status());
-    first += n;
+    return q.status();
+  };
+  if (by_id.empty()) return Status::Ok();
+  if constexpr (C::kIdArrays) {
+    std::string ids = "{";
+    for (const auto& [id, k] : by_id) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    typename C::Query q(c, kPositionsOfCaseArray);
+    q.Bind(ids + "}");
+    return read(q);
+  } else {
+    std::vector<Id> ids;
+    for (const auto& [id, k] : by_id) ids.push_back(id);
+    for (size_t first = 0; first < ids.size();) {
+      const size_t n = InListSize(ids.size() - first);
+      typename C::Query q(c, PositionsOfCases(n));
+      for (size_t i = first; i < first + n; ++i) q.Bind(ids[i]);
+      BARAZA_RETURN_IF_ERROR(read(q));
+      first += n;
+    }
+    return Status::Ok();
   }
-  return Status::Ok();
 }
 
 template <class C>

@@ -139,8 +139,8 @@ Result<std::vector<CaseRef>> SqlStoreReads<Store, C>::ListCasesShared(const Case
       .Bind(f.state ? static_cast<int64_t>(*f.state) : 0)
       .Bind(f.before_id > 0 ? f.before_id : std::numeric_limits<int64_t>::max())
       .Bind(f.limit);
-  // The page's rows first, then the positions of the cases not cached, in one
-  // query for up to 64 of them (not one each).
+  // The page's rows first, then the positions of the cases not cached, not a
+  // query each (detail::LoadPositionsOf).
   std::vector<CaseRef> out;
   std::vector<std::optional<Case>> loaded;  // by place in `out`, for those not cached
   while (q.Next()) {

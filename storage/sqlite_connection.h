@@ -27,6 +27,8 @@ class Connection {
   // How this dialect writes what PostgreSQL writes otherwise (storage/sql_*.cc):
   // the index that serves a commander's cases, named (the planner would not pick it).
   static constexpr const char* kByCommanderIndex = "INDEXED BY cases_by_commander ";
+  // Lists of ids are bound one by one ("IN (?,?,...)"): no round trip to save.
+  static constexpr bool kIdArrays = false;
 
   // Opens the database file; the writer creates it if missing and sets WAL
   // and synchronous=FULL, readers are query_only.
