@@ -238,36 +238,34 @@ inline Status LoadPositionsOf(C& c, const std::vector<Case*>& cases, const DataC
   }
 }
 
-template <class C>
-inline Status LoadPositions(C& c, Case& out, const DataCipher* cipher) {
-  typename C::Query q(c, kPositionsOfCase);
-  q.Bind(out.id);
-  return ReadPositions(q, out, cipher);
-}
-
 }  // namespace detail
 
-template <class C>
-inline Result<Case> DecodeStoredCase(C& c, const std::string& body, const DataCipher* cipher) {
-  auto decoded = codec::DecodeCase(body);
-  if (!decoded.ok()) return decoded.status();
-  BARAZA_RETURN_IF_ERROR(detail::LoadPositions(c, *decoded, cipher));
-  return decoded;
-}
+// A case's body and its positions in one statement (one round trip to
+// PostgreSQL): the case's row first (0, body), then a row for each position
+// (1, NULL, id, party_id, visibility, stated_at, text), in order.
+inline constexpr const char* kCaseWithPositions =
+    "SELECT 0, body, 0, 0, 0, 0, '' FROM cases WHERE id = ?1 UNION ALL "
+    "SELECT 1, NULL, id, party_id, visibility, stated_at, text FROM positions "
+    "WHERE case_id = ?1 ORDER BY 1, 3";
 
 template <class C>
 inline Result<Case> LoadCase(C& c, Id id, const DataCipher* cipher) {
-  std::string body;
-  {
-    typename C::Query q(c, "SELECT body FROM cases WHERE id = ?");
-    q.Bind(id);
-    if (!q.Next()) {
-      if (!q.status().ok()) return q.status();
-      return Status::NotFound("case " + std::to_string(id) + " does not exist");
-    }
-    body = q.Blob(0);  // binary (bytea in PostgreSQL), or an old JSON text
+  typename C::Query q(c, kCaseWithPositions);
+  q.Bind(id);
+  if (!q.Next() || q.Int(0) != 0) {
+    if (!q.status().ok()) return q.status();
+    return Status::NotFound("case " + std::to_string(id) + " does not exist");
   }
-  return DecodeStoredCase(c, body, cipher);
+  // The body: binary (bytea in PostgreSQL), or an old JSON text.
+  auto decoded = codec::DecodeCase(q.Blob(1));
+  if (!decoded.ok()) return decoded.status();
+  decoded->positions.clear();
+  while (q.Next()) {
+    BARAZA_ASSIGN_OR_RETURN(Position p, detail::PositionAt(q, 2, decoded->id, cipher));
+    decoded->positions.push_back(std::move(p));
+  }
+  BARAZA_RETURN_IF_ERROR(q.status());
+  return decoded;
 }
 
 template <class C>

@@ -189,6 +189,43 @@ TEMPLATE_TEST_CASE("store lists a page of cases each with its own positions, med
   }
 }
 
+TEMPLATE_TEST_CASE("store reads a case with its own positions in order, mediator-only text "
+                   "unsealed, and names a case that does not exist",
+                   "[store]", MemoryStore, SqliteStore, PostgresStore) {
+  TestType factory;
+  BARAZA_MAKE_STORE(store, factory);
+  ContactGroup g = Seed(*store);
+  workflow::Transition quiet = FileIn(*store, g);  // no position
+  workflow::Transition t = FileIn(*store, g);
+  std::vector<std::string> said;
+  for (int k = 0; k < 2; ++k) {
+    said.push_back("answer " + std::to_string(k));
+    auto answer = workflow::Respond(t.next, said.back(),
+                                    k == 0 ? Visibility::kGroup : Visibility::kMediatorOnly,
+                                    LiaisonOf(g.parties[1 + k].id), kT0 + (k + 1) * kSecond);
+    REQUIRE(answer.ok());
+    Save(*store, *answer);
+    t = *answer;
+  }
+  // Reopened: nothing cached, so each store reads the case from its tables.
+  factory.Reopen(store);
+  auto got = store->GetCase(t.next.id);
+  REQUIRE(got.ok());
+  CHECK(got->id == t.next.id);
+  CHECK(got->title == t.next.title);
+  CHECK(got->version == t.next.version);
+  std::vector<std::string> texts;
+  for (const Position& p : got->positions) texts.push_back(p.text);
+  CHECK(texts == said);
+  REQUIRE(got->positions.size() == 2);
+  CHECK(got->positions[1].visibility == Visibility::kMediatorOnly);
+  auto none = store->GetCase(quiet.next.id);
+  REQUIRE(none.ok());
+  CHECK(none->positions.empty());
+  auto missing = store->GetCase(t.next.id + 1000);
+  CHECK(missing.status().code() == Code::kNotFound);
+}
+
 TEMPLATE_TEST_CASE("store lists tokens and revokes one by its public id, once", "[store]",
                    MemoryStore, SqliteStore, PostgresStore) {
   TestType factory;
