@@ -150,6 +150,32 @@ TEMPLATE_TEST_CASE("store finds tokens by hash only", "[store]", MemoryStore, Sq
   CHECK(*store->CountTokens(Role::kLiaison) == 0);
 }
 
+namespace {
+// A case filed in `g` with `n` (at most 2) positions, "case ID answer K", the
+// first group-visible and the second mediator-only; their texts in `said`.
+workflow::Transition FileWithPositions(CaseStore& store, const ContactGroup& g, int n,
+                                       std::vector<std::string>* said) {
+  workflow::Transition t = FileIn(store, g);
+  for (int k = 0; k < n; ++k) {
+    const std::string text = "case " + std::to_string(t.next.id) + " answer " + std::to_string(k);
+    auto answer = workflow::Respond(t.next, text,
+                                    k == 0 ? Visibility::kGroup : Visibility::kMediatorOnly,
+                                    LiaisonOf(g.parties[1 + k].id), kT0 + (k + 1) * kSecond);
+    REQUIRE(answer.ok());
+    Save(store, *answer);
+    t = *answer;
+    said->push_back(text);
+  }
+  return t;
+}
+
+std::vector<std::string> TextsOf(const Case& c) {
+  std::vector<std::string> texts;
+  for (const Position& p : c.positions) texts.push_back(p.text);
+  return texts;
+}
+}  // namespace
+
 TEMPLATE_TEST_CASE("store lists a page of cases each with its own positions, mediator-only "
                    "text unsealed",
                    "[store]", MemoryStore, SqliteStore, PostgresStore) {
@@ -160,18 +186,9 @@ TEMPLATE_TEST_CASE("store lists a page of cases each with its own positions, med
   // or 2 positions each, the second one mediator-only.
   std::map<Id, std::vector<std::string>> said;
   for (int i = 0; i < 70; ++i) {
-    workflow::Transition t = FileIn(*store, g);
-    said[t.next.id];
-    for (int k = 0; k < i % 3; ++k) {
-      const std::string text = "case " + std::to_string(t.next.id) + " answer " + std::to_string(k);
-      auto answer = workflow::Respond(t.next, text,
-                                      k == 0 ? Visibility::kGroup : Visibility::kMediatorOnly,
-                                      LiaisonOf(g.parties[1 + k].id), kT0 + (k + 1) * kSecond);
-      REQUIRE(answer.ok());
-      Save(*store, *answer);
-      t = *answer;
-      said[t.next.id].push_back(text);
-    }
+    std::vector<std::string> texts;
+    workflow::Transition t = FileWithPositions(*store, g, i % 3, &texts);
+    said[t.next.id] = texts;
   }
   // Reopened: nothing cached, so each store reads the positions from its tables.
   factory.Reopen(store);
@@ -183,9 +200,7 @@ TEMPLATE_TEST_CASE("store lists a page of cases each with its own positions, med
   REQUIRE(cases->size() == 70);
   for (const Case& c : *cases) {
     INFO("case " << c.id);
-    std::vector<std::string> texts;
-    for (const Position& p : c.positions) texts.push_back(p.text);
-    CHECK(texts == said.at(c.id));
+    CHECK(TextsOf(c) == said.at(c.id));
   }
 }
 
@@ -196,17 +211,8 @@ TEMPLATE_TEST_CASE("store reads a case with its own positions in order, mediator
   BARAZA_MAKE_STORE(store, factory);
   ContactGroup g = Seed(*store);
   workflow::Transition quiet = FileIn(*store, g);  // no position
-  workflow::Transition t = FileIn(*store, g);
   std::vector<std::string> said;
-  for (int k = 0; k < 2; ++k) {
-    said.push_back("answer " + std::to_string(k));
-    auto answer = workflow::Respond(t.next, said.back(),
-                                    k == 0 ? Visibility::kGroup : Visibility::kMediatorOnly,
-                                    LiaisonOf(g.parties[1 + k].id), kT0 + (k + 1) * kSecond);
-    REQUIRE(answer.ok());
-    Save(*store, *answer);
-    t = *answer;
-  }
+  workflow::Transition t = FileWithPositions(*store, g, 2, &said);
   // Reopened: nothing cached, so each store reads the case from its tables.
   factory.Reopen(store);
   auto got = store->GetCase(t.next.id);
@@ -214,9 +220,7 @@ TEMPLATE_TEST_CASE("store reads a case with its own positions in order, mediator
   CHECK(got->id == t.next.id);
   CHECK(got->title == t.next.title);
   CHECK(got->version == t.next.version);
-  std::vector<std::string> texts;
-  for (const Position& p : got->positions) texts.push_back(p.text);
-  CHECK(texts == said);
+  CHECK(TextsOf(*got) == said);
   REQUIRE(got->positions.size() == 2);
   CHECK(got->positions[1].visibility == Visibility::kMediatorOnly);
   auto none = store->GetCase(quiet.next.id);
