@@ -259,6 +259,9 @@ inline Result<Case> LoadCase(C& c, Id id, const DataCipher* cipher) {
   // The body: binary (bytea in PostgreSQL), or an old JSON text.
   auto decoded = codec::DecodeCase(q.Blob(1));
   if (!decoded.ok()) return decoded.status();
+  if (decoded->id != id)  // a body moved to another row behind the server's back
+    return Status::Internal("case " + std::to_string(id) + "'s row holds the body of case " +
+                            std::to_string(decoded->id) + "; run barazad audit verify");
   decoded->positions.clear();
   while (q.Next()) {
     BARAZA_ASSIGN_OR_RETURN(Position p, detail::PositionAt(q, 2, decoded->id, cipher));

@@ -11,7 +11,8 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
 fi
 dir="$(mktemp -d "${TMPDIR:-/tmp}/baraza-bench-pg-test-XXXXXX")"  # empty, this user's
 work="$(mktemp -d "${TMPDIR:-/tmp}/baraza-bench-pg-work-XXXXXX")"
-trap '"$pg_local" stop "$dir" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# (stop refuses a folder its start did not mark: rmdir takes it back when start failed)
+trap '"$pg_local" stop "$dir" >/dev/null 2>&1 || true; rmdir "$dir" 2>/dev/null || true; rm -rf "$work"' EXIT
 uri="$("$pg_local" start "$dir")"
 "$bench" --smoke --barazad "$barazad" --echo "$echo_bin" --work "$work/bench" --store "$uri" \
   --pg-data "$dir/primary" --pg-data "$dir/standby" >"$work/out" 2>"$work/err" ||

@@ -222,6 +222,14 @@ TEMPLATE_TEST_CASE("store reads a case with its own positions in order, mediator
   CHECK(got->version == t.next.version);
   CHECK(TextsOf(*got) == said);
   REQUIRE(got->positions.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {  // every column, as the transition made it
+    const Position& want = t.next.positions.at(i);
+    CHECK(got->positions[i].id == want.id);
+    CHECK(got->positions[i].party_id == want.party_id);
+    CHECK(got->positions[i].visibility == want.visibility);
+    CHECK(got->positions[i].stated_at == want.stated_at);
+  }
+  CHECK(got->positions[0].id < got->positions[1].id);
   CHECK(got->positions[1].visibility == Visibility::kMediatorOnly);
   auto none = store->GetCase(quiet.next.id);
   REQUIRE(none.ok());
