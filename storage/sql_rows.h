@@ -171,6 +171,18 @@ inline Status ReadPositions(Q& q, Case& out, const DataCipher* cipher) {
   return q.status();
 }
 
+// The case a row of `cases` holds (body: binary, or an old JSON text),
+// without its positions; refused when the body is another case's (moved to
+// this row behind the server's back), which no read or write may build on.
+inline Result<Case> CaseOfRow(Id row_id, const std::string& body) {
+  auto decoded = codec::DecodeCase(body);
+  if (!decoded.ok()) return decoded.status();
+  if (decoded->id != row_id)
+    return Status::Internal("case " + std::to_string(row_id) + "'s row holds the body of case " +
+                            std::to_string(decoded->id) + "; run barazad audit verify");
+  return decoded;
+}
+
 // The sizes of "IN (?,...)" lists a query is prepared with (one statement
 // each), and the largest that `remaining` values fill.
 inline constexpr size_t kInListSizes[] = {64, 16, 4, 1};
@@ -256,12 +268,8 @@ inline Result<Case> LoadCase(C& c, Id id, const DataCipher* cipher) {
     if (!q.status().ok()) return q.status();
     return Status::NotFound("case " + std::to_string(id) + " does not exist");
   }
-  // The body: binary (bytea in PostgreSQL), or an old JSON text.
-  auto decoded = codec::DecodeCase(q.Blob(1));
+  auto decoded = detail::CaseOfRow(id, q.Blob(1));
   if (!decoded.ok()) return decoded.status();
-  if (decoded->id != id)  // a body moved to another row behind the server's back
-    return Status::Internal("case " + std::to_string(id) + "'s row holds the body of case " +
-                            std::to_string(decoded->id) + "; run barazad audit verify");
   decoded->positions.clear();
   while (q.Next()) {
     BARAZA_ASSIGN_OR_RETURN(Position p, detail::PositionAt(q, 2, decoded->id, cipher));

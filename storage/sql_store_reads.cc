@@ -147,7 +147,7 @@ Result<std::vector<CaseRef>> SqlStoreReads<Store, C>::ListCasesShared(const Case
     out.push_back(self().cache_.Get(q.Int(1), q.Int(2)));
     loaded.emplace_back();
     if (out.back()) continue;
-    auto c = codec::DecodeCase(q.Blob(0));
+    auto c = detail::CaseOfRow(q.Int(1), q.Blob(0));
     if (!c.ok()) return c.status();
     loaded.back() = std::move(c).value();
   }

@@ -192,7 +192,7 @@ Result<CaseRef> SqlTx<C>::GetCaseShared(Id id) {
     return Status::NotFound("case " + std::to_string(id) + " does not exist");
   }
   Row row = ReadCells(row_q, projection::Spec(Table::kCases).columns.size());
-  auto c = codec::DecodeCase(std::get<std::string>(row[kCaseBodyColumn]));
+  auto c = detail::CaseOfRow(id, std::get<std::string>(row[kCaseBodyColumn]));
   if (!c.ok()) return c.status();
   BARAZA_RETURN_IF_ERROR(detail::ReadPositions(positions_q, *c, cipher_));
   std::vector<Deadline> deadlines;

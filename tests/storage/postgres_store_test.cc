@@ -178,7 +178,8 @@ TEST_CASE("postgres store refuses to change the history even for its own user", 
   PQfinish(c);
 }
 
-TEST_CASE("postgres store names a case row that holds another case's body instead of serving it",
+TEST_CASE("postgres store names a case row that holds another case's body instead of serving "
+          "or writing on it",
           "[postgres]") {
   BARAZA_REQUIRE_POSTGRES();
   PgHistory h(PostgresServer::Get().NewDatabase());
@@ -191,6 +192,12 @@ TEST_CASE("postgres store names a case row that holds another case's body instea
   CHECK(got.status().code() == Code::kInternal);
   CHECK_THAT(got.status().message(), Catch::Contains("holds the body of case " +
                                                      std::to_string(h.case_b)));
+  CaseFilter all;
+  all.limit = 10;
+  CHECK(store->ListCases(all).status().code() == Code::kInternal);
+  Status write = store->WriteAndWait(
+      [&](WriteTx& tx) { return tx.GetCaseShared(h.case_a).status(); });  // nothing built on it
+  CHECK(write.code() == Code::kInternal);
   CHECK(store->GetCase(h.case_b).ok());
 }
 
